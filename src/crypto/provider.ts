@@ -1,0 +1,125 @@
+/**
+ * @module provider
+ * The `CryptoProvider` interface: every primitive the engine uses, behind one synchronous
+ * interface, so the pure provider (noble + our bigint RSA, `src/crypto/noble/`) and the
+ * node:crypto provider (`src/node/crypto-provider.ts`) are interchangeable, and a fuzz provider
+ * can stand in for both. Keys cross this boundary as plain data (`PrivateKey`, `PublicKey`).
+ */
+
+/** A source of random bytes. Injected from the config so runs can be made deterministic. */
+export type RandomSource = (length: number) => Uint8Array;
+
+export type HashName = 'sha256' | 'sha384' | 'sha512';
+export type AeadName = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305';
+
+/** A running hash; `clone()` lets the transcript take intermediate digests. */
+export interface IncrementalHash {
+  update(data: Uint8Array): void;
+  /** The digest of everything so far; the hash is finished and must not be used again. */
+  digest(): Uint8Array;
+  clone(): IncrementalHash;
+}
+
+/** A hash function with its HMAC and HKDF (RFC 2104, RFC 5869). */
+export interface HashAlgorithm {
+  readonly name: HashName;
+  /** Output length in bytes (RFC 8446 §7.1 Hash.length). */
+  readonly outputLen: number;
+  digest(data: Uint8Array): Uint8Array;
+  create(): IncrementalHash;
+  hmac(key: Uint8Array, data: Uint8Array): Uint8Array;
+  /** RFC 5869 §2.2 HKDF-Extract(salt, IKM). */
+  hkdfExtract(salt: Uint8Array, ikm: Uint8Array): Uint8Array;
+  /** RFC 5869 §2.3 HKDF-Expand(PRK, info, L). */
+  hkdfExpand(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array;
+}
+
+/** An AEAD bound to one key (RFC 5116 interface, 16-byte tag, 12-byte nonce). */
+export interface Aead {
+  /** Returns ciphertext ‖ tag. */
+  seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /** Returns the plaintext, or undefined when authentication fails. Never throws on bad input. */
+  open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined;
+}
+
+/** The client's ephemeral key pair for one group (RFC 8446 §4.2.8). */
+export interface KeyShareKeyPair {
+  readonly group: number;
+  /** The key_exchange bytes to send. */
+  readonly publicKey: Uint8Array;
+  /**
+   * The (EC)DHE / KEM shared secret from the server's key_exchange.
+   * @throws TlsError illegal_parameter when the peer share is malformed or invalid (RFC 8446 §4.2.8.2)
+   */
+  complete(peerShare: Uint8Array): Uint8Array;
+}
+
+/** One key-exchange group. */
+export interface KeyExchangeGroup {
+  readonly group: number;
+  /** Client side: a fresh key pair drawn from `random`. */
+  generate(random: RandomSource): KeyShareKeyPair;
+  /**
+   * Server side: answers the client's share with ours and the shared secret (for ECDH a fresh
+   * key pair; for a KEM, encapsulation).
+   * @throws TlsError illegal_parameter when the client's share is malformed or invalid
+   */
+  respond(clientShare: Uint8Array, random: RandomSource): { share: Uint8Array; sharedSecret: Uint8Array };
+}
+
+/** Private keys as plain data; big integers are big-endian unsigned bytes. */
+export type PrivateKey =
+  | { readonly type: 'ec'; readonly curve: 'P-256' | 'P-384'; readonly d: Uint8Array }
+  | { readonly type: 'ed25519'; readonly seed: Uint8Array }
+  | {
+      readonly type: 'rsa';
+      readonly n: Uint8Array;
+      readonly e: Uint8Array;
+      readonly d: Uint8Array;
+      readonly p: Uint8Array;
+      readonly q: Uint8Array;
+      readonly dp: Uint8Array;
+      readonly dq: Uint8Array;
+      readonly qi: Uint8Array;
+    };
+
+/** Public keys as plain data (as found in a certificate's SubjectPublicKeyInfo). */
+export type PublicKey =
+  | { readonly type: 'ec'; readonly curve: 'P-256' | 'P-384'; readonly point: Uint8Array }
+  | { readonly type: 'ed25519'; readonly key: Uint8Array }
+  | { readonly type: 'rsa'; readonly n: Uint8Array; readonly e: Uint8Array };
+
+/** A private key loaded into a provider (imported once, used for many handshakes). */
+export interface SigningKey {
+  /** The signature schemes this key can produce, in our preference order. */
+  readonly schemes: readonly number[];
+  readonly publicKey: PublicKey;
+  /**
+   * Signs `message` with `scheme` (which must be in `schemes`). RSA-PSS draws its salt from
+   * `random`; ECDSA and Ed25519 are deterministic where the provider allows.
+   */
+  sign(scheme: number, message: Uint8Array, random: RandomSource): Uint8Array;
+}
+
+/** All the primitives the engine needs. Synchronous by design (STYLE §2). */
+export interface CryptoProvider {
+  readonly name: string;
+  /** The hash algorithm `name`. */
+  hash(name: HashName): HashAlgorithm;
+  /** An AEAD bound to `key`. */
+  aead(name: AeadName, key: Uint8Array): Aead;
+  /** Supported key-exchange groups in preference order. */
+  readonly groups: readonly number[];
+  keyExchange(group: number): KeyExchangeGroup | undefined;
+  /** Signature schemes this provider can verify (RFC 8446 §4.2.3), in preference order. */
+  readonly verifySchemes: readonly number[];
+  /** Imports a private key. @throws Error if the key type is unsupported or malformed */
+  signingKey(key: PrivateKey): SigningKey;
+  /**
+   * Verifies `signature` over `message` under `scheme` and `key`. Returns false (never throws)
+   * when the signature is wrong, malformed, or the scheme does not fit the key.
+   */
+  verify(scheme: number, key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean;
+  /** Cryptographically secure random bytes. */
+  randomBytes(length: number): Uint8Array;
+}

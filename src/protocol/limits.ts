@@ -1,0 +1,29 @@
+/**
+ * @module limits
+ * Every numeric bound the engine enforces. Goal 3 (hostile input) says every buffer has a
+ * limit: they are all here, with the RFC section that fixes them where there is one.
+ */
+
+/** RFC 8446 §5.1: TLSPlaintext.length MUST NOT exceed 2^14. */
+export const MAX_PLAINTEXT_LEN = 2 ** 14;
+/** RFC 8446 §5.2: TLSCiphertext.length MUST NOT exceed 2^14 + 256. */
+export const MAX_CIPHERTEXT_LEN = 2 ** 14 + 256;
+/** RFC 8446 §5.1: record header length. */
+export const RECORD_HEADER_LEN = 5;
+/** Largest handshake message we accept (certificate chains are the largest; 64 KiB like Go). */
+export const MAX_HANDSHAKE_MESSAGE_LEN = 65_536;
+/** Most consecutive empty / change_cipher_spec records before we call it a DoS. */
+export const MAX_CONSECUTIVE_EMPTY_RECORDS = 32;
+/** Most KeyUpdates accepted in a row without application data between (DoS bound). */
+export const MAX_KEY_UPDATES_WITHOUT_DATA = 32;
+/** Most NewSessionTicket messages a client keeps per connection. */
+export const MAX_TICKETS_PER_CONNECTION = 8;
+/** Most warning alerts in a row (TLS 1.3 has none but user_canceled). */
+export const MAX_WARNING_ALERTS = 4;
+/** Bound on application data buffered for read() before receive() stops accepting. */
+export const MAX_BUFFERED_PLAINTEXT = 1 << 20;
+/** RFC 8449 §4: record_size_limit below 64 is illegal; TLS 1.3 maximum is 2^14 + 1. */
+export const MIN_RECORD_SIZE_LIMIT = 64;
+export const MAX_RECORD_SIZE_LIMIT = 2 ** 14 + 1;
+/** RFC 8446 §4.6.1: ticket lifetime MUST NOT exceed 7 days. */
+export const MAX_TICKET_LIFETIME_S = 604_800;
