@@ -123,3 +123,9 @@ export interface CryptoProvider {
   /** Cryptographically secure random bytes. */
   randomBytes(length: number): Uint8Array;
 }
+
+/** RFC 8446 §7.3: the write key and IV derived from one traffic secret. */
+export interface TrafficKeys {
+  readonly key: Uint8Array;
+  readonly iv: Uint8Array;
+}

@@ -14,8 +14,10 @@ export const RECORD_HEADER_LEN = 5;
 export const MAX_HANDSHAKE_MESSAGE_LEN = 65_536;
 /** Most consecutive empty / change_cipher_spec records before we call it a DoS. */
 export const MAX_CONSECUTIVE_EMPTY_RECORDS = 32;
-/** Most KeyUpdates accepted in a row without application data between (DoS bound). */
-export const MAX_KEY_UPDATES_WITHOUT_DATA = 32;
+/** Most post-handshake messages (KeyUpdate, NewSessionTicket) in a row without application data (DoS bound). */
+export const MAX_POST_HANDSHAKE_MESSAGES_WITHOUT_DATA = 64;
+/** Most bytes of rejected 0-RTT data skipped by trial decryption (RFC 8446 §4.2.10). */
+export const MAX_SKIPPED_EARLY_DATA = 1 << 16;
 /** Most NewSessionTicket messages a client keeps per connection. */
 export const MAX_TICKETS_PER_CONNECTION = 8;
 /** Most warning alerts in a row (TLS 1.3 has none but user_canceled). */

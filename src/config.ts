@@ -1,0 +1,183 @@
+/**
+ * @module config
+ * `ClientConfig` and `ServerConfig`: what a connection is allowed to negotiate, with every
+ * default in one place. A config is validated once and then shared, read-only, by any number of
+ * connections. Randomness and the clock are injected here, so a run can be made deterministic.
+ */
+import { aString } from './bytes/assert.ts';
+import { utf8 } from './bytes/bytes.ts';
+import type { CryptoProvider, RandomSource } from './crypto/provider.ts';
+import { ALL_SUITES, suiteById, type CipherSuiteInfo } from './crypto/suites.ts';
+import { MAX_PLAINTEXT_LEN, MAX_RECORD_SIZE_LIMIT, MIN_RECORD_SIZE_LIMIT } from './protocol/limits.ts';
+import { NamedGroup, SignatureScheme } from './protocol/registry.ts';
+import type { CertifiedKey } from './x509/certified-key.ts';
+import type { CertificateVerifier } from './x509/verifier.ts';
+
+/** One line of the NSS key log format: label, client random, secret. */
+export type KeyLogger = (label: string, clientRandom: Uint8Array, secret: Uint8Array) => void;
+
+/** Options shared by both sides. */
+export interface CommonConfigInput {
+  /** Crypto provider; default: none here (the caller passes one; src/index.ts supplies noble). */
+  readonly provider: CryptoProvider;
+  /** Random source; default `provider.randomBytes`. */
+  readonly random?: RandomSource;
+  /** Clock in ms since the epoch; default `Date.now`. */
+  readonly now?: () => number;
+  /** Cipher suite ids in preference order; default all three (AES-128-GCM first). */
+  readonly cipherSuites?: readonly number[];
+  /** Key-exchange groups in preference order; default x25519, secp256r1, secp384r1, X25519MLKEM768. */
+  readonly groups?: readonly number[];
+  /** ALPN protocol names in preference order (RFC 7301). */
+  readonly alpnProtocols?: readonly string[];
+  /** Called with each secret in NSS key-log form (SSLKEYLOGFILE). Off by default. */
+  readonly keyLog?: KeyLogger;
+  /**
+   * RFC 8449 record_size_limit to advertise (64..2^14+1). Default: not sent. When the peer sends
+   * one we always honour it.
+   */
+  readonly recordSizeLimit?: number;
+  /** Bytes of zero padding added to each protected record (RFC 8446 §5.4); default 0. */
+  readonly recordPadding?: number;
+}
+
+export interface ClientConfigInput extends CommonConfigInput {
+  /** Decides whether the server's chain is acceptable. Required: there is no silent default. */
+  readonly verifier: CertificateVerifier;
+  /** Groups for which a key share is sent in the first ClientHello; default [groups[0]]. */
+  readonly keyShareGroups?: readonly number[];
+  /** Signature schemes offered (RFC 8446 §4.2.3); default: what the provider verifies, minus PKCS#1. */
+  readonly signatureSchemes?: readonly number[];
+  /** RFC 8446 Appendix D.4 middlebox compatibility mode; default true (as OpenSSL and Go do). */
+  readonly middleboxCompat?: boolean;
+}
+
+export interface ServerConfigInput extends CommonConfigInput {
+  /** Certificates; SNI selects by name (RFC 6066 §3), the first is the default. */
+  readonly certificates: readonly CertifiedKey[];
+  /** Overrides SNI selection: return the key for this name, or undefined for the default. */
+  readonly selectCertificate?: (serverName: string | undefined) => CertifiedKey | undefined;
+  /**
+   * When the client sends ALPN and nothing matches: true (default) aborts with
+   * no_application_protocol (RFC 7301 §3.2); false continues without ALPN.
+   */
+  readonly alpnStrict?: boolean;
+}
+
+export interface CommonConfig {
+  readonly provider: CryptoProvider;
+  readonly random: RandomSource;
+  readonly now: () => number;
+  readonly cipherSuites: readonly CipherSuiteInfo[];
+  readonly groups: readonly number[];
+  readonly alpnProtocols: readonly Uint8Array[];
+  readonly keyLog: KeyLogger | undefined;
+  readonly recordSizeLimit: number | undefined;
+  readonly recordPadding: number;
+}
+
+export interface ClientConfig extends CommonConfig {
+  readonly side: 'client';
+  readonly verifier: CertificateVerifier;
+  readonly keyShareGroups: readonly number[];
+  readonly signatureSchemes: readonly number[];
+  readonly middleboxCompat: boolean;
+}
+
+export interface ServerConfig extends CommonConfig {
+  readonly side: 'server';
+  readonly certificates: readonly CertifiedKey[];
+  readonly selectCertificate: ((serverName: string | undefined) => CertifiedKey | undefined) | undefined;
+  readonly alpnStrict: boolean;
+}
+
+/** Validates `input` and fills defaults. @throws TypeError / RangeError for a bad option */
+export function clientConfig(input: ClientConfigInput): ClientConfig {
+  const common = commonConfig(input);
+  if (!input.verifier || typeof input.verifier.verify !== 'function') {
+    throw new TypeError('clientConfig: verifier is required (use trustExactly(...) or dangerouslyAcceptAnyCertificate())');
+  }
+  const keyShareGroups = input.keyShareGroups ?? common.groups.slice(0, 1);
+  for (const g of keyShareGroups) {
+    if (!common.groups.includes(g)) throw new RangeError(`clientConfig: key share group 0x${g.toString(16)} is not in groups`);
+  }
+  const signatureSchemes =
+    input.signatureSchemes ??
+    common.provider.verifySchemes.filter((s) => !PKCS1_SCHEMES.includes(s));
+  return {
+    ...common,
+    side: 'client',
+    verifier: input.verifier,
+    keyShareGroups,
+    signatureSchemes,
+    middleboxCompat: input.middleboxCompat ?? true,
+  };
+}
+
+/** Validates `input` and fills defaults. @throws TypeError / RangeError for a bad option */
+export function serverConfig(input: ServerConfigInput): ServerConfig {
+  const common = commonConfig(input);
+  if (!Array.isArray(input.certificates) || input.certificates.length === 0) {
+    throw new TypeError('serverConfig: at least one certificate is required');
+  }
+  return {
+    ...common,
+    side: 'server',
+    certificates: input.certificates,
+    selectCertificate: input.selectCertificate,
+    alpnStrict: input.alpnStrict ?? true,
+  };
+}
+
+function commonConfig(input: CommonConfigInput): CommonConfig {
+  const provider = input.provider;
+  if (!provider || typeof provider.hash !== 'function') throw new TypeError('config: provider is required');
+  const cipherSuites = (input.cipherSuites ?? ALL_SUITES.map((s) => s.id)).map((id) => {
+    const s = suiteById(id);
+    if (!s) throw new RangeError(`config: unsupported cipher suite 0x${id.toString(16)}`);
+    return s;
+  });
+  if (cipherSuites.length === 0) throw new RangeError('config: no cipher suites');
+  const groups = input.groups ?? DEFAULT_GROUPS.filter((g) => provider.keyExchange(g) !== undefined);
+  for (const g of groups) {
+    if (!provider.keyExchange(g)) throw new RangeError(`config: provider ${provider.name} lacks group 0x${g.toString(16)}`);
+  }
+  if (groups.length === 0) throw new RangeError('config: no groups');
+  const alpnProtocols = (input.alpnProtocols ?? []).map((p) => {
+    aString(p, 'alpnProtocols[]');
+    const b = utf8(p);
+    if (b.length < 1 || b.length > 255) throw new RangeError(`config: ALPN name "${p}" must be 1..255 bytes`);
+    return b;
+  });
+  const rsl = input.recordSizeLimit;
+  if (rsl !== undefined && (!Number.isInteger(rsl) || rsl < MIN_RECORD_SIZE_LIMIT || rsl > MAX_RECORD_SIZE_LIMIT)) {
+    throw new RangeError(`config: recordSizeLimit must be ${MIN_RECORD_SIZE_LIMIT}..${MAX_RECORD_SIZE_LIMIT}`);
+  }
+  const pad = input.recordPadding ?? 0;
+  if (!Number.isInteger(pad) || pad < 0 || pad > MAX_PLAINTEXT_LEN) throw new RangeError('config: recordPadding out of range');
+  return {
+    provider,
+    random: input.random ?? ((n: number) => provider.randomBytes(n)),
+    now: input.now ?? Date.now,
+    cipherSuites,
+    groups,
+    alpnProtocols,
+    keyLog: input.keyLog,
+    recordSizeLimit: rsl,
+    recordPadding: pad,
+  };
+}
+
+const DEFAULT_GROUPS: readonly number[] = [
+  NamedGroup.x25519,
+  NamedGroup.secp256r1,
+  NamedGroup.secp384r1,
+  NamedGroup.X25519MLKEM768,
+];
+
+/** RFC 8446 §4.2.3: rsa_pkcs1_* are for certificates only, never offered for CertificateVerify. */
+const PKCS1_SCHEMES: readonly number[] = [
+  SignatureScheme.rsa_pkcs1_sha256,
+  SignatureScheme.rsa_pkcs1_sha384,
+  SignatureScheme.rsa_pkcs1_sha512,
+];

@@ -1,0 +1,32 @@
+/**
+ * @module client
+ * `ClientConnection`: the sans-I/O TLS 1.3 client. The first ClientHello is queued at
+ * construction; drive it with receive() / takeOutput().
+ */
+import { aString } from '../bytes/assert.ts';
+import type { ClientConfig } from '../config.ts';
+import { clientHandle, startClient, type ClientState } from '../handshake/client/index.ts';
+import { HandshakeOutput } from '../handshake/output.ts';
+import { Connection } from './connection.ts';
+
+export interface ClientConnectionOptions {
+  /** The server's name: sent as SNI (RFC 6066 §3) unless an IP literal, and checked against its certificate. */
+  readonly serverName?: string;
+}
+
+/**
+ * A TLS 1.3 client connection.
+ * @example
+ * const conn = new ClientConnection(clientConfig({ provider, verifier }), { serverName: 'example.com' });
+ * socket.write(conn.takeOutput());
+ */
+export class ClientConnection extends Connection<ClientState> {
+  constructor(config: ClientConfig, options: ClientConnectionOptions = {}) {
+    if (config?.side !== 'client') throw new TypeError('ClientConnection: expected a config from clientConfig()');
+    if (options.serverName !== undefined) aString(options.serverName, 'serverName');
+    const out = new HandshakeOutput();
+    const initial = startClient(config, options.serverName, out);
+    super(config, { handle: clientHandle }, initial, true);
+    this.start(out);
+  }
+}

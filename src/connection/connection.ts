@@ -1,0 +1,446 @@
+/**
+ * @module connection
+ * The sans-I/O engine shared by client and server (STYLE §4.4): bytes in through `receive()`,
+ * bytes out through `takeOutput()`, application data through `write()` / `read()`, events
+ * through `poll()`. It owns the record layer (RFC 8446 §5), applies the handshake's actions in
+ * order, and is the one place alerts are emitted (RFC 8446 §6). After the first error every
+ * call rethrows it (sticky failure).
+ */
+import { aBytes, aString, aUint } from '../bytes/assert.ts';
+import { concat } from '../bytes/bytes.ts';
+import type { CommonConfig } from '../config.ts';
+import { TlsError, asTlsError, decodeError, unexpectedMessage } from '../errors.ts';
+import type { HandshakeInput } from '../handshake/common/input.ts';
+import { sendKeyUpdate, type TrafficState } from '../handshake/common/traffic.ts';
+import type { Negotiated } from '../handshake/negotiated.ts';
+import { HandshakeOutput, type HandshakeAction } from '../handshake/output.ts';
+import { exportKeyingMaterial } from '../keyschedule/exporter.ts';
+import { deriveTrafficKeys } from '../keyschedule/traffic.ts';
+import { decodeHandshakeBody } from '../messages/handshake.ts';
+import {
+  MAX_BUFFERED_PLAINTEXT,
+  MAX_CONSECUTIVE_EMPTY_RECORDS,
+  MAX_PLAINTEXT_LEN,
+  MAX_POST_HANDSHAKE_MESSAGES_WITHOUT_DATA,
+  MAX_SKIPPED_EARLY_DATA,
+  MAX_WARNING_ALERTS,
+} from '../protocol/limits.ts';
+import { AlertDescription, AlertLevel, ContentType, nameOf } from '../protocol/registry.ts';
+import { Deframer, checkPlaintextRecordLen, type RawRecord } from '../record/deframer.ts';
+import { fragment } from '../record/fragmenter.ts';
+import { HandshakeJoiner } from '../record/joiner.ts';
+import { RecordProtection, encodePlaintextRecord } from '../record/protection.ts';
+import type { ConnectionEvent } from './events.ts';
+
+/** The handshake state types both sides plug in. */
+export interface SideMachine<S extends { readonly kind: string }> {
+  handle(st: S, input: HandshakeInput, out: HandshakeOutput): S;
+}
+
+/** The engine. `ClientConnection` and `ServerConnection` choose the state machine. */
+export abstract class Connection<S extends { readonly kind: string } = { readonly kind: string }> {
+  protected state: S;
+  private readonly machine: SideMachine<S>;
+  private readonly config: CommonConfig;
+  private readonly deframer = new Deframer();
+  private readonly joiner = new HandshakeJoiner();
+  private readProtection: RecordProtection | undefined;
+  private writeProtection: RecordProtection | undefined;
+  /** Our inbound record_size_limit once the peer knows it (RFC 8449 §4). */
+  private readLimit: number | undefined;
+  /** Largest fragment we send: 2^14, or the peer's record_size_limit - 1 (RFC 8449 §4). */
+  private maxFragmentLen = MAX_PLAINTEXT_LEN;
+  private pendingHandshake: Uint8Array[] = [];
+  private output: Uint8Array[] = [];
+  private received: Uint8Array[] = [];
+  private receivedLen = 0;
+  private readonly events: ConnectionEvent[] = [];
+  private pendingWrites: Uint8Array[] = [];
+  private failure: TlsError | undefined;
+  private handshakeDone = false;
+  private negotiatedParams: Negotiated | undefined;
+  private closeRequested = false;
+  private closeSent = false;
+  private peerClosedFlag = false;
+  /** RFC 8446 §5: a change_cipher_spec is only legal once the first ClientHello went by. */
+  private helloSeen: boolean;
+  private skipEarlyDataBudget = 0;
+  private emptyRecords = 0;
+  private warningAlerts = 0;
+  private postHandshakeMessages = 0;
+  /** RFC 8446 §5.1: the initial ClientHello may use legacy_record_version 0x0301. */
+  private firstRecordVersion: number | undefined;
+
+  protected constructor(config: CommonConfig, machine: SideMachine<S>, initial: S, isClient: boolean) {
+    this.config = config;
+    this.machine = machine;
+    this.state = initial;
+    this.helloSeen = isClient;
+    this.firstRecordVersion = isClient ? 0x0301 : undefined;
+  }
+
+  /** Applies the actions a constructor's first step produced (the client's ClientHello). */
+  protected start(out: HandshakeOutput): void {
+    this.guard(() => this.apply(out.actions));
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  /**
+   * Consumes bytes from the peer and processes every complete record.
+   * @throws TlsError on any protocol failure; the fatal alert is already queued in the output
+   */
+  receive(bytes: Uint8Array): void {
+    aBytes(bytes, 'receive(bytes)');
+    this.throwIfFailed();
+    // The caller's side of the buffer bound (goal 3): read() before receiving more.
+    if (this.receivedLen > MAX_BUFFERED_PLAINTEXT) throw new Error('receive: too much unread application data; call read() first');
+    this.guard(() => {
+      this.deframer.push(bytes);
+      for (let rec = this.deframer.next(); rec !== undefined; rec = this.deframer.next()) {
+        if (this.peerClosedFlag) continue; // RFC 8446 §6.1: data after close_notify is ignored
+        this.processRecord(rec);
+      }
+    });
+  }
+
+  /** Bytes to send to the peer now (empty when there are none). */
+  takeOutput(): Uint8Array {
+    if (this.output.length === 0) return EMPTY;
+    const out = this.output.length === 1 ? (this.output[0] as Uint8Array) : concat(...this.output);
+    this.output = [];
+    return out;
+  }
+
+  /** True when `takeOutput()` would return bytes. */
+  get hasOutput(): boolean {
+    return this.output.length > 0;
+  }
+
+  /**
+   * Queues application data; before the handshake completes it is held and sent when it does.
+   * @throws Error after close() or failure
+   */
+  write(data: Uint8Array): void {
+    aBytes(data, 'write(data)');
+    this.throwIfFailed();
+    if (this.closeRequested) throw new Error('write: connection is closed for writing');
+    if (!this.handshakeDone) {
+      this.pendingWrites.push(data.slice());
+      return;
+    }
+    this.guard(() => this.sendApplicationData(data));
+  }
+
+  /** The next chunk of application data received, or undefined. */
+  read(): Uint8Array | undefined {
+    const chunk = this.received.shift();
+    if (chunk) this.receivedLen -= chunk.length;
+    return chunk;
+  }
+
+  /** The next event, or undefined. */
+  poll(): ConnectionEvent | undefined {
+    return this.events.shift();
+  }
+
+  /** Queues close_notify (RFC 8446 §6.1); we can still read until the peer closes. */
+  close(): void {
+    if (this.closeRequested || this.failure) return;
+    this.closeRequested = true;
+    if (this.handshakeDone) this.guard(() => this.sendCloseNotify());
+  }
+
+  /**
+   * Sends a KeyUpdate (RFC 8446 §4.6.3); with `requestPeerUpdate` the peer must update too.
+   * @throws Error before the handshake completes or after close()
+   */
+  updateKeys(requestPeerUpdate: boolean): void {
+    this.throwIfFailed();
+    if (!this.handshakeDone || this.closeRequested) throw new Error('updateKeys: not in the application data phase');
+    this.guard(() => {
+      const out = new HandshakeOutput();
+      this.enterTraffic(sendKeyUpdate(this.traffic(), requestPeerUpdate, out));
+      this.apply(out.actions);
+    });
+  }
+
+  /**
+   * RFC 8446 §7.5: keying material for `label` and `context` (RFC 5705 interface).
+   * @throws Error before the handshake completes
+   */
+  exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array {
+    aString(label, 'label');
+    if (context !== undefined) aBytes(context, 'context');
+    aUint(length, 'length', 255 * 48);
+    this.throwIfFailed();
+    if (!this.handshakeDone) throw new Error('exportKeyingMaterial: handshake not complete');
+    const t = this.traffic();
+    return exportKeyingMaterial(t.hash, t.exporterMasterSecret, label, context, length);
+  }
+
+  get isHandshakeDone(): boolean {
+    return this.handshakeDone;
+  }
+  get negotiated(): Negotiated | undefined {
+    return this.negotiatedParams;
+  }
+  /** True once the peer's close_notify arrived. */
+  get peerClosed(): boolean {
+    return this.peerClosedFlag;
+  }
+  get error(): TlsError | undefined {
+    return this.failure;
+  }
+  /** Received application data not yet taken with read(). */
+  get bufferedPlaintextLen(): number {
+    return this.receivedLen;
+  }
+
+  // ---------------------------------------------------------------- records in
+
+  /** RFC 8446 §5.1, §5.2: one record from the deframer. */
+  private processRecord(rec: RawRecord): void {
+    if (rec.contentType === ContentType.change_cipher_spec) return this.onChangeCipherSpec(rec);
+    if (this.readProtection === undefined) {
+      // Before the first key change everything is plaintext, bounded by 2^14 (RFC 8446 §5.1).
+      checkPlaintextRecordLen(rec);
+      if (rec.contentType === ContentType.application_data) throw unexpectedMessage('record: application data before keys');
+      return this.onContent(rec.contentType, rec.fragment);
+    }
+    if (rec.contentType === ContentType.alert && !this.handshakeDone && rec.fragment.length === 2) {
+      // A peer that could not use our keys may alert in the clear during the handshake.
+      return this.onAlert(rec.fragment);
+    }
+    if (rec.contentType !== ContentType.application_data) {
+      throw unexpectedMessage(`record: unprotected ${nameOf(ContentType, rec.contentType)} after the key change`);
+    }
+    if (this.readLimit !== undefined && rec.fragment.length > this.readLimit + 16) {
+      throw new TlsError(AlertDescription.record_overflow, 'record: larger than our record_size_limit');
+    }
+    let inner;
+    try {
+      inner = this.readProtection.open(rec);
+    } catch (e) {
+      // RFC 8446 §4.2.10: rejected 0-RTT records fail to decrypt and are skipped, up to a bound.
+      if (e instanceof TlsError && e.alert === AlertDescription.bad_record_mac && rec.fragment.length <= this.skipEarlyDataBudget) {
+        this.skipEarlyDataBudget -= rec.fragment.length;
+        return;
+      }
+      throw e;
+    }
+    this.skipEarlyDataBudget = 0;
+    this.onContent(inner.contentType, inner.plaintext);
+  }
+
+  /**
+   * RFC 8446 §5: "An implementation may receive an unencrypted record of type change_cipher_spec
+   * consisting of the single byte value 0x01 at any time after the first ClientHello message has
+   * been sent or received and before the peer's Finished message has been received and MUST
+   * simply drop it without further processing." Anything else is unexpected_message.
+   */
+  private onChangeCipherSpec(rec: RawRecord): void {
+    const f = rec.fragment;
+    if (!this.helloSeen || this.handshakeDone || f.length !== 1 || f[0] !== 1) {
+      throw unexpectedMessage('record: change_cipher_spec outside the handshake or malformed');
+    }
+    if (!this.joiner.isEmpty) throw unexpectedMessage('record: change_cipher_spec inside a handshake message');
+    this.countEmptyRecord();
+  }
+
+  private onContent(type: number, data: Uint8Array): void {
+    // RFC 8446 §5.1: "Handshake messages MUST NOT be interleaved with other record types."
+    if (type !== ContentType.handshake && !this.joiner.isEmpty) {
+      throw unexpectedMessage('record: other content inside a fragmented handshake message');
+    }
+    if (type === ContentType.handshake) return this.onHandshakeData(data);
+    if (type === ContentType.alert) return this.onAlert(data);
+    if (type === ContentType.application_data) return this.onApplicationData(data);
+    throw unexpectedMessage(`record: unexpected content type ${type}`);
+  }
+
+  private onHandshakeData(data: Uint8Array): void {
+    this.emptyRecords = 0;
+    this.joiner.push(data);
+    for (let m = this.joiner.next(); m !== undefined; m = this.joiner.next()) {
+      this.helloSeen = true;
+      if (this.handshakeDone && ++this.postHandshakeMessages > MAX_POST_HANDSHAKE_MESSAGES_WITHOUT_DATA) {
+        throw unexpectedMessage('handshake: too many post-handshake messages without application data');
+      }
+      const input: HandshakeInput = {
+        message: decodeHandshakeBody(m.type, m.body),
+        raw: m.raw,
+        endsRecord: this.joiner.isEmpty,
+      };
+      const out = new HandshakeOutput();
+      this.state = this.machine.handle(this.state, input, out);
+      this.apply(out.actions);
+    }
+  }
+
+  /** RFC 8446 §6: alerts. close_notify and user_canceled are closures; all others are fatal. */
+  private onAlert(data: Uint8Array): void {
+    // RFC 8446 §5.1: alerts are never fragmented or coalesced.
+    if (data.length !== 2) throw decodeError('alert: record is not exactly one alert');
+    const level = data[0] as number;
+    const description = data[1] as number;
+    if (description === AlertDescription.close_notify) {
+      this.peerClosedFlag = true;
+      this.events.push({ kind: 'peerClosed' });
+      return;
+    }
+    // RFC 8446 §6.1: user_canceled is a warning; §6.2: every other alert, and any alert of
+    // unknown type, is an error alert.
+    if (description === AlertDescription.user_canceled && level === AlertLevel.warning) {
+      if (++this.warningAlerts > MAX_WARNING_ALERTS) throw unexpectedMessage('alert: too many warning alerts');
+      this.events.push({ kind: 'warningAlert', description });
+      return;
+    }
+    throw new TlsError(description as AlertDescription, `alert: peer sent ${nameOf(AlertDescription, description)}`, {
+      origin: 'peer',
+    });
+  }
+
+  private onApplicationData(data: Uint8Array): void {
+    // RFC 8446 §2: application data flows only after the handshake (0-RTT is not accepted here).
+    if (!this.handshakeDone) throw unexpectedMessage('record: application data before the handshake completed');
+    if (data.length === 0) return this.countEmptyRecord();
+    this.emptyRecords = 0;
+    this.postHandshakeMessages = 0;
+    this.received.push(data);
+    this.receivedLen += data.length;
+  }
+
+  /** DoS bound: records that carry nothing (CCS, empty application data) in a row. */
+  private countEmptyRecord(): void {
+    if (++this.emptyRecords > MAX_CONSECUTIVE_EMPTY_RECORDS) throw unexpectedMessage('record: too many empty records');
+  }
+
+  // ---------------------------------------------------------------- actions out
+
+  private apply(actions: readonly HandshakeAction[]): void {
+    for (const a of actions) {
+      switch (a.kind) {
+        case 'send':
+          this.pendingHandshake.push(a.raw);
+          break;
+        case 'sendCompatCcs':
+          this.flushHandshake();
+          // RFC 8446 Appendix D.4: always an unprotected record holding the byte 0x01.
+          this.output.push(encodePlaintextRecord(ContentType.change_cipher_spec, CCS_BODY));
+          break;
+        case 'setWriteKeys': {
+          this.flushHandshake();
+          const hash = this.config.provider.hash(a.suite.hash);
+          this.writeProtection = new RecordProtection(this.config.provider, a.suite, deriveTrafficKeys(hash, a.suite, a.secret));
+          break;
+        }
+        case 'setReadKeys': {
+          const hash = this.config.provider.hash(a.suite.hash);
+          this.readProtection = new RecordProtection(this.config.provider, a.suite, deriveTrafficKeys(hash, a.suite, a.secret));
+          this.readLimit = this.config.recordSizeLimit;
+          break;
+        }
+        case 'keyLog':
+          this.config.keyLog?.(a.label, a.clientRandom, a.secret);
+          break;
+        case 'peerRecordSizeLimit':
+          // RFC 8449 §4: in TLS 1.3 the limit counts the content type byte (and padding).
+          this.maxFragmentLen = Math.min(MAX_PLAINTEXT_LEN, a.limit - 1);
+          break;
+        case 'skipEarlyData':
+          this.skipEarlyDataBudget = MAX_SKIPPED_EARLY_DATA;
+          break;
+        case 'keyUpdated':
+          this.events.push({ kind: 'keyUpdate', direction: a.direction });
+          break;
+        case 'handshakeDone':
+          this.flushHandshake();
+          this.handshakeDone = true;
+          this.negotiatedParams = a.negotiated;
+          this.events.push({ kind: 'handshakeDone', negotiated: a.negotiated });
+          for (const data of this.pendingWrites) this.sendApplicationData(data);
+          this.pendingWrites = [];
+          if (this.closeRequested) this.sendCloseNotify();
+          break;
+      }
+    }
+    this.flushHandshake();
+  }
+
+  /** Coalesces queued handshake messages into as few records as the size limit allows. */
+  private flushHandshake(): void {
+    if (this.pendingHandshake.length === 0) return;
+    const data = this.pendingHandshake.length === 1 ? (this.pendingHandshake[0] as Uint8Array) : concat(...this.pendingHandshake);
+    this.pendingHandshake = [];
+    for (const frag of fragment(data, this.maxFragmentLen)) this.writeRecord(ContentType.handshake, frag);
+  }
+
+  private sendApplicationData(data: Uint8Array): void {
+    this.postHandshakeMessages = 0;
+    for (const frag of fragment(data, this.maxFragmentLen)) {
+      // RFC 8446 §5.5: update the key before the AEAD usage limit is reached.
+      if (this.writeProtection?.needsKeyUpdate) {
+        const out = new HandshakeOutput();
+        this.enterTraffic(sendKeyUpdate(this.traffic(), false, out));
+        this.apply(out.actions);
+      }
+      this.writeRecord(ContentType.application_data, frag);
+    }
+  }
+
+  private sendCloseNotify(): void {
+    if (this.closeSent) return;
+    this.closeSent = true;
+    this.writeRecord(ContentType.alert, new Uint8Array([AlertLevel.warning, AlertDescription.close_notify]));
+  }
+
+  private writeRecord(type: number, data: Uint8Array): void {
+    if (this.writeProtection) {
+      this.output.push(this.writeProtection.seal(type, data, this.config.recordPadding));
+      return;
+    }
+    this.output.push(encodePlaintextRecord(type, data, this.firstRecordVersion));
+    this.firstRecordVersion = undefined;
+  }
+
+  // ---------------------------------------------------------------- failure
+
+  /** Runs `fn`; any failure becomes the sticky TlsError, with our fatal alert queued. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      const err = asTlsError(e);
+      this.failure = err;
+      this.pendingHandshake = [];
+      if (err.origin === 'local') {
+        // RFC 8446 §6.2: fatal alerts go under the current write keys.
+        try {
+          this.writeRecord(ContentType.alert, new Uint8Array([AlertLevel.fatal, err.alert]));
+        } catch {
+          // Nothing more can be said; the transport will be closed.
+        }
+      }
+      throw err;
+    }
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  /** Both sides' state unions include TrafficState; TypeScript cannot see that through S. */
+  private enterTraffic(st: TrafficState): void {
+    this.state = st as unknown as S;
+  }
+
+  private traffic(): TrafficState {
+    const st = this.state as unknown as TrafficState;
+    if (st.kind !== 'Traffic') throw new Error('connection: not in the application data phase');
+    return st;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+const CCS_BODY = new Uint8Array([1]);

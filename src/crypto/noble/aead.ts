@@ -1,0 +1,45 @@
+/**
+ * @module crypto/noble/aead
+ * The three TLS 1.3 AEADs (RFC 8446 §5.2, RFC 5116): AES-128-GCM and AES-256-GCM (NIST SP
+ * 800-38D) and ChaCha20-Poly1305 (RFC 8439 §2.8) on @noble/ciphers. `open` returns undefined on
+ * any failure (bad tag, short input, wrong nonce length) and never throws.
+ */
+import { gcm } from '@noble/ciphers/aes.js';
+import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import type { Aead, AeadName } from '../provider.ts';
+
+/**
+ * An AEAD bound to `key`.
+ * @throws RangeError when the key length does not fit the algorithm
+ */
+export function nobleAead(name: AeadName, key: Uint8Array): Aead {
+  const keyLen = AEAD_KEY_LEN[name];
+  if (key.length !== keyLen) throw new RangeError(`aead: ${name} key must be ${keyLen} bytes, got ${key.length}`);
+  const cipher = name === 'chacha20-poly1305' ? chacha20poly1305 : gcm;
+  const k = key.slice();
+  return {
+    seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+      if (nonce.length !== AEAD_NONCE_LEN) throw new RangeError(`aead: nonce must be ${AEAD_NONCE_LEN} bytes`);
+      return cipher(k, nonce, aad).encrypt(plaintext);
+    },
+    open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined {
+      if (nonce.length !== AEAD_NONCE_LEN || ciphertext.length < AEAD_TAG_LEN) return undefined;
+      try {
+        return cipher(k, nonce, aad).decrypt(ciphertext);
+      } catch {
+        return undefined; // authentication failure
+      }
+    },
+  };
+}
+
+/** RFC 8446 §5.3: every TLS 1.3 AEAD here uses a 12-byte nonce and a 16-byte tag. */
+export const AEAD_NONCE_LEN = 12;
+export const AEAD_TAG_LEN = 16;
+
+/** Key lengths per AEAD (RFC 5116 §5.1, §5.2; RFC 8439 §2.8). */
+export const AEAD_KEY_LEN: { readonly [K in AeadName]: number } = {
+  'aes-128-gcm': 16,
+  'aes-256-gcm': 32,
+  'chacha20-poly1305': 32,
+};

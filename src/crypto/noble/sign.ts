@@ -1,0 +1,156 @@
+/**
+ * @module crypto/noble/sign
+ * Signature schemes of RFC 8446 §4.2.3 on @noble/curves and our bigint RSA (`src/crypto/rsa/`):
+ * ECDSA P-256/SHA-256 and P-384/SHA-384 (DER ECDSA-Sig-Value), Ed25519 (RFC 8032),
+ * RSASSA-PSS with rsaEncryption keys, and RSASSA-PKCS1-v1_5 for certificate signatures only.
+ */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { p256, p384 } from '@noble/curves/nist.js';
+import { SignatureScheme } from '../../protocol/registry.ts';
+import type { HashName, PrivateKey, PublicKey, RandomSource, SigningKey } from '../provider.ts';
+import { rsaModulusBits, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from '../rsa/index.ts';
+import { nobleHash } from './hash.ts';
+
+/** Schemes the noble provider verifies, in preference order (RFC 8446 §4.2.3). */
+export const NOBLE_VERIFY_SCHEMES: readonly number[] = [
+  SignatureScheme.ecdsa_secp256r1_sha256,
+  SignatureScheme.ecdsa_secp384r1_sha384,
+  SignatureScheme.ed25519,
+  SignatureScheme.rsa_pss_rsae_sha256,
+  SignatureScheme.rsa_pss_rsae_sha384,
+  SignatureScheme.rsa_pss_rsae_sha512,
+  SignatureScheme.rsa_pkcs1_sha256,
+  SignatureScheme.rsa_pkcs1_sha384,
+  SignatureScheme.rsa_pkcs1_sha512,
+];
+
+/**
+ * Imports `key` for signing. The key is checked once here (scalar range, lengths).
+ * @throws Error when the key is malformed or of an unsupported type
+ */
+export function nobleSigningKey(key: PrivateKey): SigningKey {
+  switch (key.type) {
+    case 'ec': {
+      const { curve, scheme } = EC_CURVES[key.curve];
+      const d = key.d.slice();
+      if (!curve.utils.isValidSecretKey(d)) throw new Error(`signingKey: invalid ${key.curve} private scalar`);
+      return {
+        schemes: [scheme],
+        publicKey: { type: 'ec', curve: key.curve, point: curve.getPublicKey(d, false) },
+        sign(s: number, message: Uint8Array): Uint8Array {
+          checkScheme(this.schemes, s);
+          // RFC 8446 §4.2.3: ECDSA signatures are DER-encoded ECDSA-Sig-Value; RFC 6979
+          // deterministic nonces, low-S (accepted by every verifier).
+          return curve.sign(message, d, { prehash: true, format: 'der' });
+        },
+      };
+    }
+    case 'ed25519': {
+      if (key.seed.length !== ED25519_LEN) throw new Error('signingKey: Ed25519 seed must be 32 bytes');
+      const seed = key.seed.slice();
+      return {
+        schemes: [SignatureScheme.ed25519],
+        publicKey: { type: 'ed25519', key: ed25519.getPublicKey(seed) },
+        sign(s: number, message: Uint8Array): Uint8Array {
+          checkScheme(this.schemes, s);
+          return ed25519.sign(message, seed);
+        },
+      };
+    }
+    case 'rsa': {
+      const schemes = rsaPssSchemesFor(key.n);
+      if (schemes.length === 0) throw new Error('signingKey: RSA modulus too small for RSA-PSS');
+      return {
+        schemes,
+        publicKey: { type: 'rsa', n: key.n, e: key.e },
+        sign(s: number, message: Uint8Array, random: RandomSource): Uint8Array {
+          checkScheme(this.schemes, s);
+          // RFC 8446 §4.2.3: RSASSA-PSS, salt length = digest length, salt from `random`.
+          return rsaPssSign(nobleHash(RSA_PSS_HASH[s] as HashName), key, message, random);
+        },
+      };
+    }
+    default:
+      throw new Error('signingKey: unsupported key type');
+  }
+}
+
+/**
+ * Verifies `signature` under `scheme` and `key`. Never throws: a malformed signature or key, an
+ * unknown scheme, or a scheme that does not fit the key (RFC 8446 §4.2.3 binds ECDSA schemes to
+ * one curve) all yield false. ECDSA accepts high-S signatures, as OpenSSL does.
+ */
+export function nobleVerify(scheme: number, key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    switch (scheme) {
+      case SignatureScheme.ecdsa_secp256r1_sha256:
+      case SignatureScheme.ecdsa_secp384r1_sha384: {
+        if (key.type !== 'ec' || EC_CURVES[key.curve].scheme !== scheme) return false;
+        const { curve } = EC_CURVES[key.curve];
+        return curve.verify(signature, message, key.point, { prehash: true, format: 'der', lowS: false });
+      }
+      case SignatureScheme.ed25519:
+        if (key.type !== 'ed25519' || key.key.length !== ED25519_LEN || signature.length !== 2 * ED25519_LEN) return false;
+        // RFC 8032 §5.1.7 strict verification (zip215: false), matching OpenSSL.
+        return ed25519.verify(signature, message, key.key, { zip215: false });
+      case SignatureScheme.rsa_pss_rsae_sha256:
+      case SignatureScheme.rsa_pss_rsae_sha384:
+      case SignatureScheme.rsa_pss_rsae_sha512:
+        if (key.type !== 'rsa') return false;
+        return rsaPssVerify(nobleHash(RSA_PSS_HASH[scheme] as HashName), key, message, signature);
+      case SignatureScheme.rsa_pkcs1_sha256:
+      case SignatureScheme.rsa_pkcs1_sha384:
+      case SignatureScheme.rsa_pkcs1_sha512:
+        if (key.type !== 'rsa') return false;
+        return rsaPkcs1Verify(nobleHash(RSA_PKCS1_HASH[scheme] as HashName), key, message, signature);
+      default:
+        return false;
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The RSA-PSS schemes a modulus can produce: RFC 8017 §9.1.1 needs
+ * emLen >= hLen + sLen + 2 with sLen = hLen (RFC 8446 §4.2.3), emLen = ceil((modBits - 1) / 8).
+ * A 1024-bit key (as in RFC 8448) therefore cannot sign with SHA-512.
+ */
+export function rsaPssSchemesFor(n: Uint8Array): number[] {
+  const emLen = Math.ceil((rsaModulusBits(n) - 1) / 8);
+  const out: number[] = [];
+  for (const [scheme, hLen] of RSA_PSS_HASH_LEN) if (emLen >= 2 * hLen + 2) out.push(scheme);
+  return out;
+}
+
+/** @throws Error when `scheme` is not one this key produces (a caller bug, not a peer error) */
+function checkScheme(schemes: readonly number[], scheme: number): void {
+  if (!schemes.includes(scheme)) throw new Error(`sign: scheme 0x${scheme.toString(16)} does not fit this key`);
+}
+
+const ED25519_LEN = 32;
+
+const EC_CURVES: { readonly [K in 'P-256' | 'P-384']: { readonly curve: typeof p256; readonly scheme: number } } = {
+  'P-256': { curve: p256, scheme: SignatureScheme.ecdsa_secp256r1_sha256 },
+  'P-384': { curve: p384, scheme: SignatureScheme.ecdsa_secp384r1_sha384 },
+};
+
+/** RSA-PSS (rsaEncryption key) scheme → hash. */
+export const RSA_PSS_HASH: Readonly<Record<number, HashName>> = {
+  [SignatureScheme.rsa_pss_rsae_sha256]: 'sha256',
+  [SignatureScheme.rsa_pss_rsae_sha384]: 'sha384',
+  [SignatureScheme.rsa_pss_rsae_sha512]: 'sha512',
+};
+
+/** RSASSA-PKCS1-v1_5 scheme → hash (certificates only, RFC 8446 §4.2.3). */
+export const RSA_PKCS1_HASH: Readonly<Record<number, HashName>> = {
+  [SignatureScheme.rsa_pkcs1_sha256]: 'sha256',
+  [SignatureScheme.rsa_pkcs1_sha384]: 'sha384',
+  [SignatureScheme.rsa_pkcs1_sha512]: 'sha512',
+};
+
+const RSA_PSS_HASH_LEN: readonly (readonly [number, number])[] = [
+  [SignatureScheme.rsa_pss_rsae_sha256, 32],
+  [SignatureScheme.rsa_pss_rsae_sha384, 48],
+  [SignatureScheme.rsa_pss_rsae_sha512, 64],
+];

@@ -1,0 +1,131 @@
+/**
+ * @module client-hello
+ * Building and sending the client's ClientHello (RFC 8446 §4.1.2), and the second one after a
+ * HelloRetryRequest (same hello, with the key share replaced and the cookie echoed).
+ *
+ * Steps: generateKeyShares → buildClientHello → sendFirstClientHello.
+ */
+import type { ClientConfig } from '../../config.ts';
+import type { KeyShareKeyPair } from '../../crypto/provider.ts';
+import { internalError } from '../../errors.ts';
+import type { ClientHello } from '../../messages/client-hello.ts';
+import type { Extension } from '../../messages/extensions/extensions.ts';
+import { HandshakeType, ProtocolVersion } from '../../protocol/registry.ts';
+import { Transcript } from '../../transcript.ts';
+import type { HandshakeOutput } from '../output.ts';
+import { sendMessage } from '../common/send.ts';
+import type { ClientExpectServerHello } from './state.ts';
+
+/** Starts a handshake: builds and queues the first ClientHello. */
+export function startClient(
+  config: ClientConfig,
+  serverName: string | undefined,
+  out: HandshakeOutput,
+): ClientExpectServerHello {
+  const keyShares = config.keyShareGroups.map((g) => generateKeyShare(config, g));
+  const random = config.random(32);
+  // RFC 8446 Appendix D.4: in compatibility mode the client sends a non-empty
+  // legacy_session_id, so middleboxes see what looks like TLS 1.2 resumption.
+  const legacySessionId = config.middleboxCompat ? config.random(32) : new Uint8Array(0);
+  const hello = buildClientHello(config, serverName, random, legacySessionId, keyShares);
+  return sendFirstClientHello(config, serverName, hello, keyShares, out);
+}
+
+/**
+ * Sends `hello` as our first ClientHello. Exported so a test can drive the client from a
+ * ClientHello of its own (the RFC 8448 replays use the trace's exact hello).
+ */
+export function sendFirstClientHello(
+  config: ClientConfig,
+  serverName: string | undefined,
+  hello: ClientHello,
+  keyShares: readonly KeyShareKeyPair[],
+  out: HandshakeOutput,
+): ClientExpectServerHello {
+  const transcript = new Transcript();
+  sendMessage(out, transcript, hello);
+  return {
+    kind: 'ExpectServerHello',
+    config,
+    serverName,
+    clientRandom: hello.random,
+    transcript,
+    sentCompatCcs: false,
+    didRetry: false,
+    sentHello: hello,
+    keyShares,
+    retrySuite: undefined,
+  };
+}
+
+/** RFC 8446 §4.1.2: the ClientHello for `config`. */
+export function buildClientHello(
+  config: ClientConfig,
+  serverName: string | undefined,
+  random: Uint8Array,
+  legacySessionId: Uint8Array,
+  keyShares: readonly KeyShareKeyPair[],
+): ClientHello {
+  const extensions: Extension[] = [];
+  // RFC 6066 §3: "Literal IPv4 and IPv6 addresses are not permitted in HostName."
+  if (serverName !== undefined && !isIpLiteral(serverName)) extensions.push({ kind: 'server_name', hostName: serverName });
+  extensions.push({ kind: 'supported_groups', namedGroupList: config.groups });
+  extensions.push({ kind: 'signature_algorithms', supportedSignatureAlgorithms: config.signatureSchemes });
+  if (config.alpnProtocols.length > 0) extensions.push({ kind: 'alpn', protocolNameList: config.alpnProtocols });
+  if (config.recordSizeLimit !== undefined) {
+    extensions.push({ kind: 'record_size_limit', recordSizeLimit: config.recordSizeLimit });
+  }
+  // RFC 8446 §4.2.1: a TLS 1.3 ClientHello MUST carry supported_versions; we offer only 1.3.
+  extensions.push({ kind: 'supported_versions_client', versions: [ProtocolVersion.TLSv1_3] });
+  extensions.push({
+    kind: 'key_share_client',
+    clientShares: keyShares.map((k) => ({ group: k.group, keyExchange: k.publicKey })),
+  });
+  return {
+    type: HandshakeType.client_hello,
+    // RFC 8446 §4.1.2: legacy_version = 0x0303 (TLS 1.2), the real version is in supported_versions.
+    legacyVersion: ProtocolVersion.TLSv1_2,
+    random,
+    legacySessionId,
+    cipherSuites: config.cipherSuites.map((s) => s.id),
+    // RFC 8446 §4.1.2: exactly one byte, zero.
+    legacyCompressionMethods: new Uint8Array([0]),
+    extensions,
+  };
+}
+
+/**
+ * RFC 8446 §4.1.2: the second ClientHello repeats the first except that key_share holds one
+ * share for the group the HelloRetryRequest chose, the cookie is echoed, and early_data is
+ * removed.
+ */
+export function buildRetryClientHello(
+  first: ClientHello,
+  share: KeyShareKeyPair | undefined,
+  cookie: Uint8Array | undefined,
+): ClientHello {
+  const extensions: Extension[] = [];
+  for (const e of first.extensions) {
+    if (e.kind === 'early_data' || e.kind === 'cookie') continue;
+    if (e.kind === 'key_share_client' && share !== undefined) {
+      if (cookie !== undefined) extensions.push({ kind: 'cookie', cookie });
+      extensions.push({ kind: 'key_share_client', clientShares: [{ group: share.group, keyExchange: share.publicKey }] });
+      continue;
+    }
+    if (e.kind === 'key_share_client' && cookie !== undefined) extensions.push({ kind: 'cookie', cookie });
+    extensions.push(e);
+  }
+  return { ...first, extensions };
+}
+
+/** A fresh key pair for `group` from the config's provider and random source. */
+export function generateKeyShare(config: ClientConfig, group: number): KeyShareKeyPair {
+  const kx = config.provider.keyExchange(group);
+  if (!kx) throw internalError(`client_hello: provider lacks group 0x${group.toString(16)}`);
+  return kx.generate(config.random);
+}
+
+/** True for a dotted IPv4 literal or anything containing ':' (IPv6). */
+export function isIpLiteral(name: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(name) || name.includes(':');
+}

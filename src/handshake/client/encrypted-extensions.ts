@@ -1,0 +1,71 @@
+/**
+ * @module encrypted-extensions
+ * The client's handling of EncryptedExtensions (RFC 8446 §4.3.1): the server's answers to our
+ * extensions that do not affect the keys — ALPN (RFC 7301 §3.1), the SNI acknowledgement
+ * (RFC 6066 §3), record_size_limit (RFC 8449 §4).
+ */
+import { equalBytes, fromUtf8 } from '../../bytes/bytes.ts';
+import { illegalParameter, unsupportedExtension } from '../../errors.ts';
+import { HandshakeType } from '../../protocol/registry.ts';
+import type { HandshakeOutput } from '../output.ts';
+import { expectMessage, type HandshakeInput } from '../common/input.ts';
+import type { ClientExpectCertificateOrCertificateRequest, ClientExpectEncryptedExtensions } from './state.ts';
+
+export function onEncryptedExtensions(
+  st: ClientExpectEncryptedExtensions,
+  input: HandshakeInput,
+  out: HandshakeOutput,
+): ClientExpectCertificateOrCertificateRequest {
+  const ee = expectMessage(input, HandshakeType.encrypted_extensions, 'client');
+  let alpnProtocol: string | undefined;
+  for (const e of ee.extensions) {
+    switch (e.kind) {
+      case 'alpn': {
+        // RFC 7301 §3.1: the server answers with exactly one of the names we offered.
+        if (!st.offeredAlpn) throw unsupportedExtension('encrypted_extensions: ALPN was not offered');
+        const name = e.protocolNameList[0];
+        if (e.protocolNameList.length !== 1 || name === undefined) throw illegalParameter('encrypted_extensions: ALPN must select one protocol');
+        if (!st.config.alpnProtocols.some((p) => equalBytes(p, name))) {
+          throw illegalParameter('encrypted_extensions: ALPN protocol was not offered');
+        }
+        alpnProtocol = fromUtf8(name);
+        break;
+      }
+      case 'server_name_ack':
+        // RFC 6066 §3: only an answer to a server_name we sent.
+        if (st.serverName === undefined) throw unsupportedExtension('encrypted_extensions: server_name was not offered');
+        break;
+      case 'record_size_limit':
+        if (st.config.recordSizeLimit === undefined) {
+          // RFC 8449 §4: a server MUST NOT send it unless the client did; we only send when configured.
+          throw unsupportedExtension('encrypted_extensions: record_size_limit was not offered');
+        }
+        out.push({ kind: 'peerRecordSizeLimit', limit: e.recordSizeLimit });
+        break;
+      case 'supported_groups':
+        // RFC 8446 §4.2.7: the server's preferences, for future connections; we do not use them.
+        break;
+      default:
+        // RFC 8446 §4.2: any other response we did not ask for is unsupported_extension
+        // (early_data included: we never offer 0-RTT in this version).
+        throw unsupportedExtension(`encrypted_extensions: unsolicited extension ${e.kind}`);
+    }
+  }
+  st.transcript.update(input.raw);
+  return {
+    kind: 'ExpectCertificateOrCertificateRequest',
+    config: st.config,
+    serverName: st.serverName,
+    clientRandom: st.clientRandom,
+    transcript: st.transcript,
+    sentCompatCcs: st.sentCompatCcs,
+    didRetry: st.didRetry,
+    suite: st.suite,
+    hash: st.hash,
+    group: st.group,
+    handshakeSecret: st.handshakeSecret,
+    clientHandshakeTrafficSecret: st.clientHandshakeTrafficSecret,
+    serverHandshakeTrafficSecret: st.serverHandshakeTrafficSecret,
+    alpnProtocol,
+  };
+}

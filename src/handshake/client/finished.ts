@@ -1,0 +1,85 @@
+/**
+ * @module finished
+ * The client's handling of the server's Finished and its own second flight (RFC 8446 §4.4.4,
+ * §4.4.2, Appendix D.4), then the switch to application traffic keys (RFC 8446 §7.1, §7.3).
+ *
+ * Steps: verifyServerFinished → deriveApplicationSecrets → installReadKeys →
+ * (sendCompatCcs) → sendEmptyCertificate (if asked) → sendClientFinished → installWriteKeys.
+ */
+import { equalConstantTime } from '../../bytes/bytes.ts';
+import { decryptError } from '../../errors.ts';
+import { finishedVerifyData } from '../../keyschedule/finished.ts';
+import { HandshakeType, NamedGroup, SignatureScheme, nameOf } from '../../protocol/registry.ts';
+import type { HandshakeOutput } from '../output.ts';
+import { expectMessage, requireRecordBoundary, type HandshakeInput } from '../common/input.ts';
+import { KeyLogLabel } from '../common/key-log.ts';
+import { sendMessage } from '../common/send.ts';
+import type { TrafficState } from '../common/traffic.ts';
+import type { ClientExpectFinished } from './state.ts';
+
+export function onServerFinished(st: ClientExpectFinished, input: HandshakeInput, out: HandshakeOutput): TrafficState {
+  const fin = expectMessage(input, HandshakeType.finished, 'client');
+  const expected = finishedVerifyData(st.hash, st.serverHandshakeTrafficSecret, st.transcript.hashNow());
+  // RFC 8446 §4.4.4: "Recipients of Finished messages MUST verify that the contents are correct
+  // and if incorrect MUST terminate the connection with a "decrypt_error" alert."
+  if (!equalConstantTime(fin.verifyData, expected)) throw decryptError('finished: server verify_data is wrong');
+  // RFC 8446 §5.1: Finished precedes a key change.
+  requireRecordBoundary(input, 'finished');
+  const { transcript, hash, suite } = st;
+  transcript.update(input.raw);
+
+  // RFC 8446 §7.1: application secrets hash the transcript through the server Finished.
+  const handshakeHash = transcript.hashNow();
+  const master = st.handshakeSecret.masterSecret();
+  const clientSecret = master.clientApplicationTrafficSecret0(handshakeHash);
+  const serverSecret = master.serverApplicationTrafficSecret0(handshakeHash);
+  const exporterMasterSecret = master.exporterMasterSecret(handshakeHash);
+  const r = st.clientRandom;
+  out.push({ kind: 'keyLog', label: KeyLogLabel.clientApplicationTrafficSecret0, clientRandom: r, secret: clientSecret });
+  out.push({ kind: 'keyLog', label: KeyLogLabel.serverApplicationTrafficSecret0, clientRandom: r, secret: serverSecret });
+  out.push({ kind: 'keyLog', label: KeyLogLabel.exporterMasterSecret, clientRandom: r, secret: exporterMasterSecret });
+  out.push({ kind: 'setReadKeys', epoch: 'application', suite, secret: serverSecret });
+
+  // RFC 8446 Appendix D.4: our one change_cipher_spec goes before our second flight.
+  if (st.config.middleboxCompat && !st.sentCompatCcs) out.push({ kind: 'sendCompatCcs' });
+  if (st.certificateRequestContext !== undefined) {
+    // RFC 8446 §4.4.2: a client asked for a certificate MUST send a Certificate message, empty
+    // when it has none to offer (client certificates are a later layer).
+    sendMessage(out, transcript, {
+      type: HandshakeType.certificate,
+      certificateRequestContext: st.certificateRequestContext,
+      certificateList: [],
+    });
+  }
+  const verifyData = finishedVerifyData(hash, st.clientHandshakeTrafficSecret, transcript.hashNow());
+  sendMessage(out, transcript, { type: HandshakeType.finished, verifyData });
+  out.push({ kind: 'setWriteKeys', epoch: 'application', suite, secret: clientSecret });
+  const resumptionMasterSecret = master.resumptionMasterSecret(transcript.hashNow());
+
+  const negotiated = {
+    version: 'TLSv1.3' as const,
+    cipherSuite: suite.name,
+    cipherSuiteId: suite.id,
+    group: nameOf(NamedGroup, st.group),
+    groupId: st.group,
+    signatureScheme: nameOf(SignatureScheme, st.signatureScheme),
+    signatureSchemeId: st.signatureScheme,
+    alpnProtocol: st.alpnProtocol,
+    serverName: st.serverName,
+    didRetry: st.didRetry,
+    isResumed: false,
+    peerCertificates: st.peerCertificates,
+  };
+  out.push({ kind: 'handshakeDone', negotiated });
+  return {
+    kind: 'Traffic',
+    side: 'client',
+    suite,
+    hash,
+    readSecret: serverSecret,
+    writeSecret: clientSecret,
+    exporterMasterSecret,
+    resumptionMasterSecret,
+    negotiated,
+  };
+}

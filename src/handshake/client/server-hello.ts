@@ -1,0 +1,173 @@
+/**
+ * @module server-hello
+ * The client's handling of ServerHello and HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4, §4.2.1,
+ * §4.2.8).
+ *
+ * Steps: checkVersion → checkEcho → (HelloRetryRequest: checkRetry → sendRetryHello) |
+ * (ServerHello: checkSuite → computeSharedSecret → deriveHandshakeSecrets → installReadKeys).
+ */
+import { equalBytes } from '../../bytes/bytes.ts';
+import type { CipherSuiteInfo } from '../../crypto/suites.ts';
+import { TlsError, illegalParameter, missingExtension, unexpectedMessage, unsupportedExtension } from '../../errors.ts';
+import { EarlySecret } from '../../keyschedule/schedule.ts';
+import type { ServerHello } from '../../messages/server-hello.ts';
+import { findExtension } from '../../messages/extensions/extensions.ts';
+import { AlertDescription, HandshakeType, ProtocolVersion } from '../../protocol/registry.ts';
+import type { HandshakeOutput } from '../output.ts';
+import { expectMessage, requireRecordBoundary, type HandshakeInput } from '../common/input.ts';
+import { KeyLogLabel } from '../common/key-log.ts';
+import { sendMessage } from '../common/send.ts';
+import { buildRetryClientHello, generateKeyShare } from './client-hello.ts';
+import type { ClientExpectEncryptedExtensions, ClientExpectServerHello } from './state.ts';
+
+export function onServerHello(
+  st: ClientExpectServerHello,
+  input: HandshakeInput,
+  out: HandshakeOutput,
+): ClientExpectServerHello | ClientExpectEncryptedExtensions {
+  const sh = expectMessage(input, HandshakeType.server_hello, 'client');
+  checkVersion(sh);
+  // RFC 8446 §4.1.3: "A client which receives a legacy_session_id_echo field that does not match
+  // what it sent in the ClientHello MUST abort the handshake with an "illegal_parameter" alert."
+  if (!equalBytes(sh.legacySessionIdEcho, st.sentHello.legacySessionId)) {
+    throw illegalParameter('server_hello: legacy_session_id_echo does not match');
+  }
+  // RFC 8446 §4.1.3: legacy_compression_method "MUST have the value 0".
+  if (sh.legacyCompressionMethod !== 0) throw illegalParameter('server_hello: non-zero compression method');
+  // RFC 8446 §4.1.3: "A client which receives a cipher suite that was not offered MUST abort the
+  // handshake with an "illegal_parameter" alert."
+  const suite = st.config.cipherSuites.find((s) => s.id === sh.cipherSuite);
+  if (!suite) throw illegalParameter('server_hello: cipher suite was not offered');
+  checkOnlyKnownExtensions(sh);
+  return sh.isHelloRetryRequest ? onHelloRetryRequest(st, input, sh, suite, out) : onRealServerHello(st, input, sh, suite, out);
+}
+
+/**
+ * RFC 8446 §4.2.1: the ServerHello must select TLS 1.3 through supported_versions. A server that
+ * does not is negotiating TLS 1.2 or older, which we do not implement: protocol_version. Its
+ * random may carry the §4.1.3 downgrade sentinel; either way we stop here.
+ */
+function checkVersion(sh: ServerHello): void {
+  const sv = findExtension(sh.extensions, 'supported_versions_server');
+  if (!sv) {
+    throw new TlsError(AlertDescription.protocol_version, 'server_hello: server did not negotiate TLS 1.3');
+  }
+  // RFC 8446 §4.2.1: "If the "supported_versions" extension in the ServerHello contains a version
+  // not offered by the client or contains a version prior to TLS 1.3, the client MUST abort the
+  // handshake with an "illegal_parameter" alert."
+  if (sv.selectedVersion !== ProtocolVersion.TLSv1_3) throw illegalParameter('server_hello: selected version was not offered');
+  // RFC 8446 §4.1.3: legacy_version MUST be 0x0303 in TLS 1.3.
+  if (sh.legacyVersion !== ProtocolVersion.TLSv1_2) throw illegalParameter('server_hello: legacy_version is not 0x0303');
+}
+
+/**
+ * RFC 8446 §4.2: extensions in ServerHello/HRR must answer ones we sent; anything else is
+ * "unsupported_extension".
+ */
+function checkOnlyKnownExtensions(sh: ServerHello): void {
+  for (const e of sh.extensions) {
+    if (e.kind === 'unknown') throw unsupportedExtension(`server_hello: unsolicited extension ${e.type}`);
+    // We never offer PSKs in this version (resumption is a later layer).
+    if (e.kind === 'pre_shared_key_server') throw unsupportedExtension('server_hello: pre_shared_key was not offered');
+  }
+}
+
+/** RFC 8446 §4.1.4: the server asks for a different key share (and/or returns a cookie). */
+function onHelloRetryRequest(
+  st: ClientExpectServerHello,
+  input: HandshakeInput,
+  hrr: ServerHello,
+  suite: CipherSuiteInfo,
+  out: HandshakeOutput,
+): ClientExpectServerHello {
+  // RFC 8446 §4.1.4: "If a client receives a second HelloRetryRequest in the same connection
+  // ..., it MUST abort the handshake with an "unexpected_message" alert."
+  if (st.didRetry) throw unexpectedMessage('hello_retry_request: second HelloRetryRequest');
+  const ks = findExtension(hrr.extensions, 'key_share_hrr');
+  const cookie = findExtension(hrr.extensions, 'cookie');
+  let share;
+  if (ks) {
+    // RFC 8446 §4.2.8: the selected group must be in supported_groups and must not be one we
+    // already sent a share for; otherwise illegal_parameter.
+    if (!st.config.groups.includes(ks.selectedGroup)) throw illegalParameter('hello_retry_request: group was not offered');
+    if (st.keyShares.some((k) => k.group === ks.selectedGroup)) {
+      throw illegalParameter('hello_retry_request: a share for that group was already sent');
+    }
+    share = generateKeyShare(st.config, ks.selectedGroup);
+  }
+  // RFC 8446 §4.1.4: "Clients MUST abort the handshake with an "illegal_parameter" alert if the
+  // HelloRetryRequest would not result in any change in the ClientHello."
+  if (!ks && !cookie) throw illegalParameter('hello_retry_request: asks for no change');
+  // RFC 8446 §4.4.1: the transcript restarts with message_hash(ClientHello1), then the HRR.
+  const transcript = st.transcript;
+  transcript.setHash(st.config.provider.hash(suite.hash));
+  transcript.rewriteForHelloRetry();
+  transcript.update(input.raw);
+  // RFC 8446 Appendix D.4: the client sends its change_cipher_spec before its second flight.
+  if (st.config.middleboxCompat && !st.sentCompatCcs) out.push({ kind: 'sendCompatCcs' });
+  const hello = buildRetryClientHello(st.sentHello, share, cookie?.cookie);
+  sendMessage(out, transcript, hello);
+  return {
+    ...st,
+    transcript,
+    sentCompatCcs: st.sentCompatCcs || st.config.middleboxCompat,
+    didRetry: true,
+    sentHello: hello,
+    keyShares: share ? [share] : st.keyShares,
+    retrySuite: suite,
+  };
+}
+
+/** RFC 8446 §4.1.3: the real ServerHello. Derives the handshake secrets (RFC 8446 §7.1). */
+function onRealServerHello(
+  st: ClientExpectServerHello,
+  input: HandshakeInput,
+  sh: ServerHello,
+  suite: CipherSuiteInfo,
+  out: HandshakeOutput,
+): ClientExpectEncryptedExtensions {
+  // RFC 8446 §4.1.4: "the client MUST check that the cipher suite supplied in the ServerHello is
+  // the same as that in the HelloRetryRequest and otherwise abort the handshake with an
+  // "illegal_parameter" alert."
+  if (st.retrySuite && st.retrySuite.id !== suite.id) throw illegalParameter('server_hello: suite differs from the HelloRetryRequest');
+  const ks = findExtension(sh.extensions, 'key_share_server');
+  // Without PSK, key_share is the only way to agree keys (RFC 8446 §4.2.8, §9.2).
+  if (!ks) throw missingExtension('server_hello: no key_share');
+  // RFC 8446 §4.2.8: the server's share must be for a group we sent a share for.
+  const keyPair = st.keyShares.find((k) => k.group === ks.serverShare.group);
+  if (!keyPair) throw illegalParameter('server_hello: key share for a group we did not send');
+  const sharedSecret = keyPair.complete(ks.serverShare.keyExchange);
+  // RFC 8446 §5.1: ServerHello precedes a read-key change, so it must end its record.
+  requireRecordBoundary(input, 'server_hello');
+
+  const hash = st.config.provider.hash(suite.hash);
+  const transcript = st.transcript;
+  if (!transcript.hash) transcript.setHash(hash);
+  transcript.update(input.raw);
+  const helloHash = transcript.hashNow();
+  const handshakeSecret = EarlySecret.create(hash).handshakeSecret(sharedSecret);
+  const clientHandshakeTrafficSecret = handshakeSecret.clientHandshakeTrafficSecret(helloHash);
+  const serverHandshakeTrafficSecret = handshakeSecret.serverHandshakeTrafficSecret(helloHash);
+  out.push({ kind: 'keyLog', label: KeyLogLabel.clientHandshakeTrafficSecret, clientRandom: st.clientRandom, secret: clientHandshakeTrafficSecret });
+  out.push({ kind: 'keyLog', label: KeyLogLabel.serverHandshakeTrafficSecret, clientRandom: st.clientRandom, secret: serverHandshakeTrafficSecret });
+  out.push({ kind: 'setReadKeys', epoch: 'handshake', suite, secret: serverHandshakeTrafficSecret });
+  // Our write key changes now too, so that an alert we send about the server's flight is
+  // protected as the server expects; the compatibility change_cipher_spec is always plaintext.
+  out.push({ kind: 'setWriteKeys', epoch: 'handshake', suite, secret: clientHandshakeTrafficSecret });
+  return {
+    kind: 'ExpectEncryptedExtensions',
+    config: st.config,
+    serverName: st.serverName,
+    clientRandom: st.clientRandom,
+    transcript,
+    sentCompatCcs: st.sentCompatCcs,
+    didRetry: st.didRetry,
+    suite,
+    hash,
+    group: keyPair.group,
+    handshakeSecret,
+    clientHandshakeTrafficSecret,
+    serverHandshakeTrafficSecret,
+    offeredAlpn: st.config.alpnProtocols.length > 0,
+  };
+}

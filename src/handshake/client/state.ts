@@ -1,0 +1,90 @@
+/**
+ * @module state
+ * The client's states (RFC 8446 Appendix A.1), each carrying exactly what is known at that point
+ * (STYLE §4.1). Names say what we are waiting for.
+ */
+import type { HashAlgorithm, KeyShareKeyPair, PublicKey } from '../../crypto/provider.ts';
+import type { CipherSuiteInfo } from '../../crypto/suites.ts';
+import type { ClientConfig } from '../../config.ts';
+import type { HandshakeSecret } from '../../keyschedule/schedule.ts';
+import type { ClientHello } from '../../messages/client-hello.ts';
+import type { Transcript } from '../../transcript.ts';
+import type { TrafficState } from '../common/traffic.ts';
+
+export type ClientState =
+  | ClientExpectServerHello
+  | ClientExpectEncryptedExtensions
+  | ClientExpectCertificateOrCertificateRequest
+  | ClientExpectCertificate
+  | ClientExpectCertificateVerify
+  | ClientExpectFinished
+  | TrafficState;
+
+/** What every state after the first ClientHello knows. */
+interface ClientCommon {
+  readonly config: ClientConfig;
+  readonly serverName: string | undefined;
+  /** Our ClientHello.random: the NSS key log keys its lines by it. */
+  readonly clientRandom: Uint8Array;
+  readonly transcript: Transcript;
+  /** RFC 8446 Appendix D.4: whether we already sent our one change_cipher_spec. */
+  readonly sentCompatCcs: boolean;
+  readonly didRetry: boolean;
+}
+
+/** We sent a ClientHello; a ServerHello or HelloRetryRequest must follow (RFC 8446 §4.1.3). */
+export interface ClientExpectServerHello extends ClientCommon {
+  readonly kind: 'ExpectServerHello';
+  /** The hello we sent: a retry must repeat it (RFC 8446 §4.1.2). */
+  readonly sentHello: ClientHello;
+  readonly keyShares: readonly KeyShareKeyPair[];
+  /** After a HelloRetryRequest: the suite it chose, which the ServerHello must repeat (§4.1.4). */
+  readonly retrySuite: CipherSuiteInfo | undefined;
+}
+
+/** Keys agreed; parameters of the negotiation so far. */
+interface ClientKeyed extends ClientCommon {
+  readonly suite: CipherSuiteInfo;
+  readonly hash: HashAlgorithm;
+  readonly group: number;
+  readonly handshakeSecret: HandshakeSecret;
+  readonly clientHandshakeTrafficSecret: Uint8Array;
+  readonly serverHandshakeTrafficSecret: Uint8Array;
+}
+
+/** RFC 8446 §4.3.1: EncryptedExtensions is the first encrypted message. */
+export interface ClientExpectEncryptedExtensions extends ClientKeyed {
+  readonly kind: 'ExpectEncryptedExtensions';
+  readonly offeredAlpn: boolean;
+}
+
+interface ClientAfterExtensions extends ClientKeyed {
+  readonly alpnProtocol: string | undefined;
+}
+
+/** RFC 8446 §4.3.2 / §4.4.2: a CertificateRequest or the server's Certificate. */
+export interface ClientExpectCertificateOrCertificateRequest extends ClientAfterExtensions {
+  readonly kind: 'ExpectCertificateOrCertificateRequest';
+}
+
+/** A CertificateRequest came; now the server's Certificate. */
+export interface ClientExpectCertificate extends ClientAfterExtensions {
+  readonly kind: 'ExpectCertificate';
+  readonly certificateRequestContext: Uint8Array;
+}
+
+/** The chain was accepted by the verifier; its leaf key must sign the transcript (§4.4.3). */
+export interface ClientExpectCertificateVerify extends ClientAfterExtensions {
+  readonly kind: 'ExpectCertificateVerify';
+  readonly certificateRequestContext: Uint8Array | undefined;
+  readonly peerCertificates: readonly Uint8Array[];
+  readonly leafKey: PublicKey;
+}
+
+/** The server proved its key; its Finished must follow (§4.4.4). */
+export interface ClientExpectFinished extends ClientAfterExtensions {
+  readonly kind: 'ExpectFinished';
+  readonly certificateRequestContext: Uint8Array | undefined;
+  readonly peerCertificates: readonly Uint8Array[];
+  readonly signatureScheme: number;
+}

@@ -1,0 +1,78 @@
+/**
+ * @module traffic
+ * The state both sides share once the handshake is done, and the post-handshake messages it
+ * handles: KeyUpdate in both directions (RFC 8446 §4.6.3, §7.2) and, on the client,
+ * NewSessionTicket (RFC 8446 §4.6.1; stored by the resumption layer when it exists).
+ * Post-handshake messages are not part of the transcript.
+ */
+import { illegalParameter, unexpectedMessage } from '../../errors.ts';
+import type { HashAlgorithm } from '../../crypto/provider.ts';
+import type { CipherSuiteInfo } from '../../crypto/suites.ts';
+import { nextTrafficSecret } from '../../keyschedule/traffic.ts';
+import { encodeHandshake } from '../../messages/handshake.ts';
+import { HandshakeType, KeyUpdateRequest, nameOf } from '../../protocol/registry.ts';
+import { MAX_TICKET_LIFETIME_S } from '../../protocol/limits.ts';
+import type { Negotiated } from '../negotiated.ts';
+import type { HandshakeOutput } from '../output.ts';
+import { requireRecordBoundary, type HandshakeInput } from './input.ts';
+
+/** Connected: application data flows; only post-handshake messages arrive. */
+export interface TrafficState {
+  readonly kind: 'Traffic';
+  readonly side: 'client' | 'server';
+  readonly suite: CipherSuiteInfo;
+  readonly hash: HashAlgorithm;
+  /** The peer's current application traffic secret (RFC 8446 §7.2). */
+  readonly readSecret: Uint8Array;
+  /** Our current application traffic secret. */
+  readonly writeSecret: Uint8Array;
+  readonly exporterMasterSecret: Uint8Array;
+  readonly resumptionMasterSecret: Uint8Array;
+  readonly negotiated: Negotiated;
+}
+
+/**
+ * Handles a post-handshake message.
+ * @throws TlsError unexpected_message for anything but KeyUpdate (either side) and
+ *   NewSessionTicket (client); illegal_parameter for a bad ticket lifetime
+ */
+export function onTrafficMessage(st: TrafficState, input: HandshakeInput, out: HandshakeOutput): TrafficState {
+  const msg = input.message;
+  if (msg.type === HandshakeType.key_update) {
+    // RFC 8446 §4.6.3: the receiver updates its read key; KeyUpdate changes keys, so it must
+    // end its record (§5.1).
+    requireRecordBoundary(input, 'key_update');
+    const readSecret = nextTrafficSecret(st.hash, st.readSecret);
+    out.push({ kind: 'setReadKeys', epoch: 'application', suite: st.suite, secret: readSecret });
+    out.push({ kind: 'keyUpdated', direction: 'read' });
+    const next = { ...st, readSecret };
+    // RFC 8446 §4.6.3: "If the request_update field is set to "update_requested", then the
+    // receiver MUST send a KeyUpdate of its own with request_update set to
+    // "update_not_requested" prior to sending its next Application Data record."
+    return msg.requestUpdate === KeyUpdateRequest.update_requested ? sendKeyUpdate(next, false, out) : next;
+  }
+  if (msg.type === HandshakeType.new_session_ticket && st.side === 'client') {
+    // RFC 8446 §4.6.1: "Servers MUST NOT use any value greater than 604800 seconds."
+    if (msg.ticketLifetime > MAX_TICKET_LIFETIME_S) throw illegalParameter('new_session_ticket: lifetime over 7 days');
+    return st;
+  }
+  // RFC 8446 §4.6.2: a CertificateRequest without our post_handshake_auth is unexpected_message;
+  // so is any handshake message that only belongs to the handshake itself.
+  throw unexpectedMessage(`traffic: unexpected ${nameOf(HandshakeType, msg.type)} after the handshake`);
+}
+
+/**
+ * Sends a KeyUpdate under the current write key, then switches to the next write secret
+ * (RFC 8446 §4.6.3, §7.2).
+ */
+export function sendKeyUpdate(st: TrafficState, requestPeerUpdate: boolean, out: HandshakeOutput): TrafficState {
+  const raw = encodeHandshake({
+    type: HandshakeType.key_update,
+    requestUpdate: requestPeerUpdate ? KeyUpdateRequest.update_requested : KeyUpdateRequest.update_not_requested,
+  });
+  out.push({ kind: 'send', raw });
+  const writeSecret = nextTrafficSecret(st.hash, st.writeSecret);
+  out.push({ kind: 'setWriteKeys', epoch: 'application', suite: st.suite, secret: writeSecret });
+  out.push({ kind: 'keyUpdated', direction: 'write' });
+  return { ...st, writeSecret };
+}

@@ -1,0 +1,29 @@
+/**
+ * @module negotiated
+ * The record of what a completed handshake agreed (RFC 8446 §4.1-§4.4), in printable form. Made
+ * by the state machines, reported by the connection in its `handshakeDone` event.
+ */
+
+/** The parameters agreed by the handshake (RFC 8446 §4.1-§4.4), in printable form. */
+export interface Negotiated {
+  readonly version: 'TLSv1.3';
+  readonly cipherSuite: string;
+  readonly cipherSuiteId: number;
+  /** Key-exchange group name (e.g. `x25519`). */
+  readonly group: string;
+  readonly groupId: number;
+  /** Signature scheme of the server's CertificateVerify (e.g. `ecdsa_secp256r1_sha256`). */
+  readonly signatureScheme: string;
+  readonly signatureSchemeId: number;
+  /** The ALPN protocol selected, if any (RFC 7301). */
+  readonly alpnProtocol: string | undefined;
+  /** The SNI host name the client sent, if any (RFC 6066 §3). */
+  readonly serverName: string | undefined;
+  /** True if a HelloRetryRequest was part of the handshake (RFC 8446 §4.1.4). */
+  readonly didRetry: boolean;
+  /** True for a PSK (resumed) handshake. */
+  readonly isResumed: boolean;
+  /** The peer's certificate chain as DER, leaf first (empty when the peer sent none). */
+  readonly peerCertificates: readonly Uint8Array[];
+}
+

@@ -1,0 +1,41 @@
+/**
+ * @module output
+ * The action sink the handshake state machines write to (STYLE §4.3). Handlers never touch
+ * records, keys or sockets: they append actions, and the connection applies them in order. The
+ * order *is* the protocol: e.g. the server's Finished is sent under the handshake key, and only
+ * then is the application write key installed (RFC 8446 §4.4.4, §7.3).
+ */
+import type { CipherSuiteInfo } from '../crypto/suites.ts';
+import type { Negotiated } from './negotiated.ts';
+
+/** Which traffic secret a key change installs (for logs and tests). */
+export type Epoch = 'early' | 'handshake' | 'application';
+
+export type HandshakeAction =
+  /** Send this encoded handshake message (already added to the transcript). */
+  | { readonly kind: 'send'; readonly raw: Uint8Array }
+  /** RFC 8446 Appendix D.4: send a plaintext change_cipher_spec record. */
+  | { readonly kind: 'sendCompatCcs' }
+  | { readonly kind: 'setReadKeys'; readonly epoch: Epoch; readonly suite: CipherSuiteInfo; readonly secret: Uint8Array }
+  | { readonly kind: 'setWriteKeys'; readonly epoch: Epoch; readonly suite: CipherSuiteInfo; readonly secret: Uint8Array }
+  /** NSS key-log line: label, client random, secret. */
+  | { readonly kind: 'keyLog'; readonly label: string; readonly clientRandom: Uint8Array; readonly secret: Uint8Array }
+  /** RFC 8449: the peer's record_size_limit, bounding what we send. */
+  | { readonly kind: 'peerRecordSizeLimit'; readonly limit: number }
+  /** The handshake is complete. */
+  | { readonly kind: 'handshakeDone'; readonly negotiated: Negotiated }
+  /**
+   * RFC 8446 §4.2.10: the client offered 0-RTT and we reject it: records that fail to decrypt
+   * under the handshake key are early data to skip, up to a bound.
+   */
+  | { readonly kind: 'skipEarlyData' }
+  /** A KeyUpdate was processed or sent (RFC 8446 §4.6.3). */
+  | { readonly kind: 'keyUpdated'; readonly direction: 'read' | 'write' };
+
+/** An append-only list of actions. */
+export class HandshakeOutput {
+  readonly actions: HandshakeAction[] = [];
+  push(action: HandshakeAction): void {
+    this.actions.push(action);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * @module server
+ * The server state machine's single dispatch (STYLE §4.1): one handler per state.
+ */
+import type { ServerConfig } from '../../config.ts';
+import type { HandshakeOutput } from '../output.ts';
+import type { HandshakeInput } from '../common/input.ts';
+import { onTrafficMessage } from '../common/traffic.ts';
+import { onClientHello, onRetriedClientHello } from './client-hello.ts';
+import { onClientFinished } from './finished.ts';
+import type { ServerExpectClientHello, ServerState } from './state.ts';
+
+type Handler<S> = (st: S, input: HandshakeInput, out: HandshakeOutput) => ServerState;
+
+const handlers: { [K in ServerState['kind']]: Handler<Extract<ServerState, { kind: K }>> } = {
+  ExpectClientHello: onClientHello,
+  ExpectRetriedClientHello: onRetriedClientHello,
+  ExpectFinished: onClientFinished,
+  Traffic: onTrafficMessage,
+};
+
+/** The state a server starts in. */
+export function startServer(config: ServerConfig): ServerExpectClientHello {
+  return { kind: 'ExpectClientHello', config };
+}
+
+/** Runs the handler of `st` on one handshake message and returns the next state. */
+export function serverHandle(st: ServerState, input: HandshakeInput, out: HandshakeOutput): ServerState {
+  const handler = handlers[st.kind] as Handler<ServerState>;
+  return handler(st, input, out);
+}
+
+export type { ServerState } from './state.ts';

@@ -1,0 +1,166 @@
+/**
+ * @module negotiate
+ * What the server chooses from a ClientHello (RFC 8446 §4.1.1): version, cipher suite, group
+ * and key share, certificate and signature scheme, ALPN protocol. Server preference order wins
+ * everywhere; a key share the client already sent beats a HelloRetryRequest (Go does the same).
+ */
+import { equalBytes, fromUtf8 } from '../../bytes/bytes.ts';
+import type { ServerConfig } from '../../config.ts';
+import type { CipherSuiteInfo } from '../../crypto/suites.ts';
+import { TlsError, handshakeFailure, illegalParameter, missingExtension } from '../../errors.ts';
+import type { ClientHello } from '../../messages/client-hello.ts';
+import { findExtension, type KeyShareEntry } from '../../messages/extensions/extensions.ts';
+import { AlertDescription, ProtocolVersion } from '../../protocol/registry.ts';
+import type { CertifiedKey } from '../../x509/certified-key.ts';
+
+export interface Negotiation {
+  readonly suite: CipherSuiteInfo;
+  readonly group: number;
+  /** The client's share for `group`, or undefined: then a HelloRetryRequest is needed. */
+  readonly clientShare: KeyShareEntry | undefined;
+  readonly certified: CertifiedKey;
+  readonly signatureScheme: number;
+  readonly alpnProtocol: Uint8Array | undefined;
+  readonly serverName: string | undefined;
+}
+
+/**
+ * Chooses everything the ServerHello and our flight need.
+ * @throws TlsError protocol_version, illegal_parameter, missing_extension, handshake_failure,
+ *   no_application_protocol
+ */
+export function negotiate(config: ServerConfig, ch: ClientHello): Negotiation {
+  checkVersion(ch);
+  // RFC 8446 §4.1.2: "For every TLS 1.3 ClientHello, this vector MUST contain exactly one byte,
+  // set to zero ... the server MUST abort the handshake with an "illegal_parameter" alert."
+  if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) {
+    throw illegalParameter('client_hello: legacy_compression_methods must be [0]');
+  }
+  // RFC 8446 §4.2.9: "If clients offer "pre_shared_key" without a "psk_key_exchange_modes"
+  // extension, servers MUST abort the handshake." (We do not accept PSKs in this version, but
+  // the rule is about the hello's shape.)
+  if (findExtension(ch.extensions, 'pre_shared_key_client') && !findExtension(ch.extensions, 'psk_key_exchange_modes')) {
+    throw missingExtension('client_hello: pre_shared_key without psk_key_exchange_modes');
+  }
+  const suite = selectSuite(config, ch);
+  const { group, clientShare } = selectGroup(config, ch);
+  const serverName = findExtension(ch.extensions, 'server_name')?.hostName;
+  const { certified, signatureScheme } = selectCertificate(config, ch, serverName);
+  const alpnProtocol = selectAlpn(config, ch);
+  return { suite, group, clientShare, certified, signatureScheme, alpnProtocol, serverName };
+}
+
+/** The ALPN name as text for reports. */
+export function alpnText(name: Uint8Array | undefined): string | undefined {
+  return name === undefined ? undefined : fromUtf8(name);
+}
+
+/**
+ * RFC 8446 §4.2.1: a TLS 1.3 client sends supported_versions containing 0x0304. A hello
+ * without it, or without TLS 1.3 in it, is from a client we cannot serve: we implement only
+ * TLS 1.3, so the answer is protocol_version (RFC 8446 §4.1.1 / §6.2).
+ */
+function checkVersion(ch: ClientHello): void {
+  const sv = findExtension(ch.extensions, 'supported_versions_client');
+  if (!sv || !sv.versions.includes(ProtocolVersion.TLSv1_3)) {
+    throw new TlsError(AlertDescription.protocol_version, 'client_hello: client does not offer TLS 1.3');
+  }
+}
+
+/** RFC 8446 §4.1.1: the first of our suites the client offers; none → handshake_failure. */
+function selectSuite(config: ServerConfig, ch: ClientHello): CipherSuiteInfo {
+  const suite = config.cipherSuites.find((s) => ch.cipherSuites.includes(s.id));
+  if (!suite) throw handshakeFailure('client_hello: no cipher suite in common');
+  return suite;
+}
+
+/** RFC 8446 §4.2.7, §4.2.8: the group and, if sent, the client's share for it. */
+function selectGroup(config: ServerConfig, ch: ClientHello): { group: number; clientShare: KeyShareEntry | undefined } {
+  const groups = findExtension(ch.extensions, 'supported_groups');
+  const keyShare = findExtension(ch.extensions, 'key_share_client');
+  // RFC 8446 §9.2: without PSK, a ClientHello MUST contain supported_groups and key_share
+  // (and a key_share requires supported_groups); otherwise missing_extension.
+  if (!groups) throw missingExtension('client_hello: no supported_groups');
+  if (!keyShare) throw missingExtension('client_hello: no key_share');
+  const seen = new Set<number>();
+  let lastIndex = -1;
+  for (const share of keyShare.clientShares) {
+    // RFC 8446 §4.2.8: "Clients MUST NOT offer multiple KeyShareEntry values for the same group.
+    // Clients MUST NOT offer any KeyShareEntry values for groups not listed in the client's
+    // "supported_groups" extension. ... Servers MAY check for violations of these rules and abort
+    // the handshake with an "illegal_parameter" alert if one is violated."
+    if (seen.has(share.group)) throw illegalParameter('key_share: two shares for one group');
+    seen.add(share.group);
+    const index = groups.namedGroupList.indexOf(share.group);
+    if (index < 0) throw illegalParameter('key_share: share for a group not in supported_groups');
+    // "... in the same order" as supported_groups.
+    if (index < lastIndex) throw illegalParameter('key_share: shares not in supported_groups order');
+    lastIndex = index;
+  }
+  // A mutually supported group the client already sent a share for, in our preference order.
+  for (const group of config.groups) {
+    const clientShare = keyShare.clientShares.find((s) => s.group === group);
+    if (clientShare) return { group, clientShare };
+  }
+  // Else the first mutually supported group: a HelloRetryRequest asks for its share.
+  const group = config.groups.find((g) => groups.namedGroupList.includes(g));
+  if (group === undefined) throw handshakeFailure('client_hello: no key-exchange group in common');
+  return { group, clientShare: undefined };
+}
+
+/**
+ * RFC 6066 §3 and RFC 8446 §4.4.2.2: the certificate for the SNI name (the first whose leaf names
+ * it, else the default), and a signature scheme the client offered that its key can make.
+ */
+function selectCertificate(
+  config: ServerConfig,
+  ch: ClientHello,
+  serverName: string | undefined,
+): { certified: CertifiedKey; signatureScheme: number } {
+  const sigAlgs = findExtension(ch.extensions, 'signature_algorithms');
+  // RFC 8446 §4.2.3 / §9.2: certificate authentication requires signature_algorithms.
+  if (!sigAlgs) throw missingExtension('client_hello: no signature_algorithms');
+  const candidates = candidateCertificates(config, serverName);
+  for (const certified of candidates) {
+    // Client preference order among the schemes our key can make.
+    const scheme = sigAlgs.supportedSignatureAlgorithms.find((s) => certified.key.schemes.includes(s));
+    if (scheme !== undefined) return { certified, signatureScheme: scheme };
+  }
+  throw handshakeFailure('client_hello: no certificate with a signature scheme the client accepts');
+}
+
+function candidateCertificates(config: ServerConfig, serverName: string | undefined): CertifiedKey[] {
+  const chosen = config.selectCertificate?.(serverName);
+  if (chosen) return [chosen];
+  const all = config.certificates;
+  if (serverName !== undefined) {
+    const byName = all.filter((c) => c.leaf.dnsNames.some((n) => dnsNameMatches(n, serverName)));
+    if (byName.length > 0) return [...byName, ...all.filter((c) => !byName.includes(c))];
+  }
+  return [...all];
+}
+
+/** RFC 6125 §6.4: case-insensitive match; a wildcard only as the whole left-most label. */
+function dnsNameMatches(pattern: string, name: string): boolean {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase().replace(/\.$/, '');
+  if (p === n) return true;
+  if (!p.startsWith('*.')) return false;
+  const dot = n.indexOf('.');
+  return dot > 0 && n.slice(dot + 1) === p.slice(2);
+}
+
+/**
+ * RFC 7301 §3.2: the first of our protocols the client offers. When the client offers ALPN and
+ * none match, "the server SHALL respond with a fatal "no_application_protocol" alert" (unless
+ * configured to carry on without ALPN).
+ */
+function selectAlpn(config: ServerConfig, ch: ClientHello): Uint8Array | undefined {
+  const alpn = findExtension(ch.extensions, 'alpn');
+  if (!alpn || config.alpnProtocols.length === 0) return undefined;
+  const match = config.alpnProtocols.find((ours) => alpn.protocolNameList.some((theirs) => equalBytes(ours, theirs)));
+  if (!match && config.alpnStrict) {
+    throw new TlsError(AlertDescription.no_application_protocol, 'client_hello: no ALPN protocol in common');
+  }
+  return match;
+}

@@ -1,0 +1,10 @@
+/**
+ * @module node
+ * The Node.js adapter's public entry point (`puretls/node`): `createServer`, `connect`, `TLSSocket`
+ * — node:tls look-alikes over the sans-I/O engine — and `nodeCryptoProvider` (node:crypto primitives).
+ */
+export { connect, type ConnectOptions } from './connect.ts';
+export { nodeCryptoProvider } from './crypto-provider.ts';
+export type { KeyCertPair, PemInput, ProviderOption, ServerSecureOptions, ClientSecureOptions } from './options.ts';
+export { createServer, Server, type ServerOptions } from './server.ts';
+export { TLSSocket, type PeerCertificate, type TLSSocketOptions } from './tls-socket.ts';

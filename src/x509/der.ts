@@ -1,0 +1,121 @@
+/**
+ * @module der
+ * A minimal strict DER walker (ITU-T X.690 §8.1, §10.1: definite, minimal-length encodings) and
+ * TLV encoder. The ASN.1 schema library is lenient (BER, trailing bytes); this walker frames the
+ * outer structures of certificates and keys exactly and hands out the raw bytes that signatures
+ * and chaining need (tbsCertificate, issuer and subject Names, RFC 5280 §4.1).
+ */
+import { concat } from '../bytes/bytes.ts';
+import { TlsError } from '../errors.ts';
+import { AlertDescription } from '../protocol/registry.ts';
+
+/** One tag-length-value element; `raw` is the whole encoding, `value` its contents. */
+export interface Tlv {
+  /** The identifier octet (class, constructed bit and tag number < 31). */
+  readonly tag: number;
+  readonly value: Uint8Array;
+  readonly raw: Uint8Array;
+}
+
+/** Universal and context tags used by the certificate and key codecs (X.690 §8). */
+export const DerTag = {
+  BOOLEAN: 0x01,
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  NULL: 0x05,
+  OID: 0x06,
+  SEQUENCE: 0x30,
+  SET: 0x31,
+} as const;
+
+/**
+ * Reads one TLV at `offset` in `buf`, which must lie entirely inside `buf`.
+ * @throws TlsError bad_certificate on a truncated or non-DER header
+ */
+export function readTlv(buf: Uint8Array, offset: number, what: string): Tlv {
+  const tag = buf[offset];
+  if (tag === undefined) throw derError(`${what}: truncated (no tag)`);
+  // X.690 §8.1.2.4: high tag numbers are not used by any structure we read.
+  if ((tag & 0x1f) === 0x1f) throw derError(`${what}: high tag number form`);
+  const first = buf[offset + 1];
+  if (first === undefined) throw derError(`${what}: truncated (no length)`);
+  let len: number;
+  let pos = offset + 2;
+  if (first < 0x80) {
+    len = first;
+  } else {
+    const n = first & 0x7f;
+    // X.690 §10.1: DER forbids the indefinite form (0x80); we cap lengths at 4 octets.
+    if (n === 0 || n > 4) throw derError(`${what}: unsupported length form`);
+    len = 0;
+    for (let i = 0; i < n; i++) {
+      const b = buf[pos++];
+      if (b === undefined) throw derError(`${what}: truncated length`);
+      if (i === 0 && b === 0) throw derError(`${what}: non-minimal length`);
+      len = len * 256 + b;
+    }
+    if (len < 0x80) throw derError(`${what}: non-minimal length`);
+  }
+  if (pos + len > buf.length) throw derError(`${what}: truncated (need ${len} bytes)`);
+  return { tag, value: buf.subarray(pos, pos + len), raw: buf.subarray(offset, pos + len) };
+}
+
+/**
+ * Reads `buf` as exactly one TLV with tag `tag` (no trailing bytes).
+ * @throws TlsError bad_certificate otherwise
+ */
+export function readSingle(buf: Uint8Array, tag: number, what: string): Tlv {
+  const t = readTlv(buf, 0, what);
+  if (t.tag !== tag) throw derError(`${what}: expected tag 0x${hex2(tag)}, got 0x${hex2(t.tag)}`);
+  if (t.raw.length !== buf.length) throw derError(`${what}: ${buf.length - t.raw.length} trailing bytes`);
+  return t;
+}
+
+/**
+ * Splits the contents of a constructed element into its children, which must fill it exactly.
+ * @throws TlsError bad_certificate on malformed children
+ */
+export function readChildren(content: Uint8Array, what: string): Tlv[] {
+  const out: Tlv[] = [];
+  let off = 0;
+  while (off < content.length) {
+    const t = readTlv(content, off, what);
+    out.push(t);
+    off += t.raw.length;
+  }
+  return out;
+}
+
+/** Encodes one TLV with a minimal DER length. */
+export function encodeTlv(tag: number, value: Uint8Array): Uint8Array {
+  const n = value.length;
+  let header: number[];
+  if (n < 0x80) header = [tag, n];
+  else if (n < 0x100) header = [tag, 0x81, n];
+  else if (n < 0x10000) header = [tag, 0x82, n >>> 8, n & 0xff];
+  else header = [tag, 0x83, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+  return concat(new Uint8Array(header), value);
+}
+
+/** Encodes a non-negative big-endian magnitude as DER INTEGER contents (minimal, sign octet added). */
+export function integerContents(magnitude: Uint8Array): Uint8Array {
+  const m = stripLeadingZeros(magnitude);
+  return ((m[0] as number) & 0x80) !== 0 ? concat(new Uint8Array([0]), m) : m;
+}
+
+/** Removes leading zero octets, keeping at least one octet. */
+export function stripLeadingZeros(b: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < b.length - 1 && b[i] === 0) i++;
+  return b.length === 0 ? new Uint8Array([0]) : b.slice(i);
+}
+
+/** A bad_certificate TlsError for malformed DER. */
+export function derError(message: string): TlsError {
+  return new TlsError(AlertDescription.bad_certificate, `certificate: ${message}`);
+}
+
+function hex2(n: number): string {
+  return n.toString(16).padStart(2, '0');
+}

@@ -1,0 +1,96 @@
+/**
+ * @module names
+ * Server identity checks against a certificate's subjectAltName: DNS names by RFC 6125 §6.4
+ * (case-insensitive, a wildcard only as the whole left-most label, never the CN) and IP literals
+ * against iPAddress entries (RFC 5280 §4.2.1.6, RFC 6125 §6.2.1 does not apply to IPs).
+ */
+
+/**
+ * Parses an IPv4 dotted-quad or an IPv6 literal (RFC 4291 §2.2, with `::` and an embedded IPv4
+ * tail; brackets and zone ids are not accepted) into 4 or 16 bytes; undefined if `s` is not one.
+ */
+export function parseIpLiteral(s: string): Uint8Array | undefined {
+  if (IPV4.test(s)) return parseIpv4(s);
+  if (s.includes(':')) return parseIpv6(s);
+  return undefined;
+}
+
+/**
+ * True when `serverName` (a DNS name or IP literal) is one of the certificate's identities.
+ * RFC 6125 §6.4.1: ASCII case-insensitive comparison; §6.4.3: `*` only as the entire left-most
+ * label, matching exactly one non-empty label; a wildcard never matches an IP literal.
+ */
+export function matchesServerName(
+  serverName: string,
+  dnsNames: readonly string[],
+  ipAddresses: readonly Uint8Array[],
+): boolean {
+  const ip = parseIpLiteral(serverName);
+  if (ip !== undefined) {
+    return ipAddresses.some((a) => a.length === ip.length && a.every((b, i) => b === ip[i]));
+  }
+  const host = normalizeDnsName(serverName);
+  if (host === undefined) return false;
+  const hostLabels = host.split('.');
+  for (const pattern of dnsNames) {
+    const p = normalizeDnsName(pattern);
+    if (p === undefined) continue;
+    if (p === host) return true;
+    const labels = p.split('.');
+    // "*.example.com" only: a wildcard over a single-label suffix ("*.com") is never honoured.
+    if (labels[0] === '*' && labels.length >= 3 && !p.slice(1).includes('*')) {
+      if (hostLabels.length === labels.length && (hostLabels[0] as string).length > 0) {
+        if (hostLabels.slice(1).join('.') === labels.slice(1).join('.')) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Lower-cases `name` and drops one trailing dot; undefined for empty or empty-label names. */
+function normalizeDnsName(name: string): string | undefined {
+  const n = (name.endsWith('.') ? name.slice(0, -1) : name).toLowerCase();
+  if (n.length === 0 || n.split('.').some((l) => l.length === 0)) return undefined;
+  return n;
+}
+
+function parseIpv4(s: string): Uint8Array | undefined {
+  const parts = s.split('.').map((p) => (p.length > 1 && p.startsWith('0') ? NaN : Number(p)));
+  if (parts.some((p) => !Number.isInteger(p) || p > 255)) return undefined;
+  return new Uint8Array(parts);
+}
+
+function parseIpv6(s: string): Uint8Array | undefined {
+  const halves = s.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (h: string | undefined): number[] | undefined => {
+    if (h === undefined || h === '') return [];
+    const out: number[] = [];
+    const parts = h.split(':');
+    for (const [i, p] of parts.entries()) {
+      if (i === parts.length - 1 && IPV4.test(p)) {
+        const v4 = parseIpv4(p);
+        if (v4 === undefined) return undefined;
+        out.push(((v4[0] as number) << 8) | (v4[1] as number), ((v4[2] as number) << 8) | (v4[3] as number));
+      } else {
+        if (!/^[0-9a-fA-F]{1,4}$/.test(p)) return undefined;
+        out.push(Number.parseInt(p, 16));
+      }
+    }
+    return out;
+  };
+  const left = groups(halves[0]);
+  const right = groups(halves[1]);
+  if (left === undefined || right === undefined) return undefined;
+  const fill = 8 - left.length - right.length;
+  if (halves.length === 2 ? fill < 1 : fill !== 0) return undefined;
+  const all = [...left, ...new Array<number>(halves.length === 2 ? fill : 0).fill(0), ...right];
+  const out = new Uint8Array(16);
+  for (const [i, g] of all.entries()) {
+    out[2 * i] = g >>> 8;
+    out[2 * i + 1] = g & 0xff;
+  }
+  return out;
+}
+
+const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;

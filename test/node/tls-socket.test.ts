@@ -1,0 +1,146 @@
+import { createServer as createNetServer, connect as netConnect, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Connection } from '../../src/connection/connection.ts';
+import { TlsError } from '../../src/errors.ts';
+import { AlertDescription } from '../../src/protocol/registry.ts';
+import { TLSSocket } from '../../src/node/tls-socket.ts';
+import { FakeConnection } from './_fake-connection.ts';
+import { sha256, writeUntilStalled } from './_helpers.ts';
+
+// The adapter's stream mechanics against a plaintext stand-in for the engine (no crypto): what is
+// tested here is only TLSSocket's job — flow control, events, half-close, alert-then-destroy.
+
+const cleanup: Array<() => void> = [];
+afterEach(() => {
+  for (const f of cleanup.splice(0)) f();
+});
+
+async function tcpPair(): Promise<{ a: Socket; b: Socket }> {
+  const server: Server = createNetServer({ allowHalfOpen: true });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const accepted = new Promise<Socket>((r) => server.once('connection', r));
+  const a = netConnect({ port, host: '127.0.0.1', allowHalfOpen: true });
+  const b = await accepted;
+  cleanup.push(() => {
+    a.destroy();
+    b.destroy();
+    server.close();
+  });
+  return { a, b };
+}
+
+async function tlsPair(opts: { allowHalfOpen?: boolean } = {}) {
+  const { a, b } = await tcpPair();
+  const fc = new FakeConnection();
+  const fs = new FakeConnection();
+  const client = new TLSSocket(a, fc as unknown as Connection, { isServer: false, allowHalfOpen: opts.allowHalfOpen });
+  const server = new TLSSocket(b, fs as unknown as Connection, { isServer: true, allowHalfOpen: opts.allowHalfOpen });
+  cleanup.push(() => {
+    client.destroy();
+    server.destroy();
+  });
+  return { client, server, fc, fs, a, b };
+}
+
+
+describe('TLSSocket stream mechanics (with a fake engine)', () => {
+  it("emits 'secureConnect' on the client and 'secure' on the server, with the negotiated ALPN", async () => {
+    const { client, server } = await tlsPair();
+    await Promise.all([
+      new Promise((r) => client.once('secureConnect', r)),
+      new Promise((r) => server.once('secure', r)),
+    ]);
+    expect(client.alpnProtocol).toBe('h2');
+    expect(server.servername).toBe('example.com');
+    expect(client.getProtocol()).toBe('TLSv1.3');
+    expect(client.getCipher()?.standardName).toBe('TLS_AES_128_GCM_SHA256');
+  });
+
+  it('carries 4 MiB each way intact and holds write callbacks until the handshake is done', async () => {
+    const { client, server } = await tlsPair({ allowHalfOpen: true });
+    const payload = Buffer.alloc(4 * 1024 * 1024);
+    for (let i = 0; i < payload.length; i++) payload[i] = (i * 7 + (i >> 11)) & 0xff;
+    const collect = (s: TLSSocket): Promise<Buffer[]> =>
+      new Promise((resolve) => {
+        const got: Buffer[] = [];
+        s.on('data', (d: Buffer) => got.push(d));
+        s.on('end', () => resolve(got));
+      });
+    const atServer = collect(server);
+    const atClient = collect(client);
+    let cbBeforeHandshake = false;
+    client.write(payload.subarray(0, 1000), () => {
+      cbBeforeHandshake = !client.secureEstablished;
+    });
+    client.end(payload.subarray(1000));
+    server.end(payload);
+    const [s, c] = await Promise.all([atServer, atClient]);
+    expect(cbBeforeHandshake).toBe(false);
+    expect(sha256(s)).toBe(sha256([payload]));
+    expect(sha256(c)).toBe(sha256([payload]));
+  });
+
+  it('applies backpressure: with a paused reader the writer stalls on drain and buffering stays bounded', async () => {
+    const { client, server, fs } = await tlsPair();
+    await new Promise((r) => server.once('secure', r));
+    server.pause();
+    const chunk = Buffer.alloc(64 * 1024, 1);
+    const written = await writeUntilStalled(client, chunk, 500);
+    expect(written.stalled).toBe(true);
+    // What the receiving adapter holds (stream buffer + engine plaintext) is bounded.
+    expect(server.readableLength + fs.bufferedPlaintextLen).toBeLessThan(1024 * 1024);
+    // Resuming drains everything that was written.
+    let received = 0;
+    await new Promise<void>((resolve) => {
+      server.on('data', (d: Buffer) => {
+        received += d.length;
+        if (received === written.bytes) resolve();
+      });
+      server.resume();
+    });
+    expect(received).toBe(written.bytes);
+  });
+
+  it('end() sends close_notify and half-closes; the peer can still answer (RFC 8446 §6.1)', async () => {
+    const { client, server, fs } = await tlsPair({ allowHalfOpen: true });
+    server.on('data', () => {});
+    server.on('end', () => server.end('bye'));
+    client.end('hello');
+    const reply = await new Promise<string>((resolve) => {
+      let s = '';
+      client.on('data', (d: Buffer) => (s += d.toString()));
+      client.on('end', () => resolve(s));
+    });
+    expect(fs.peerClosed).toBe(true);
+    expect(reply).toBe('bye');
+  });
+
+  it('on an engine error sends the queued alert, then emits the TlsError and destroys (RFC 8446 §6.2)', async () => {
+    const { a, b } = await tcpPair();
+    const fs = new FakeConnection();
+    const server = new TLSSocket(b, fs as unknown as Connection, { isServer: true });
+    const gotAtPeer: Buffer[] = [];
+    a.on('data', (d: Buffer) => gotAtPeer.push(d));
+    const peerEnded = new Promise((r) => a.once('end', r));
+    a.write(Buffer.from([0x48, 0x58]));
+    const err = await new Promise<Error>((r) => server.once('error', r));
+    expect(err).toBeInstanceOf(TlsError);
+    expect((err as TlsError).alert).toBe(AlertDescription.decode_error);
+    await peerEnded;
+    expect(Buffer.concat(gotAtPeer).includes(0x41)).toBe(true);
+    expect(server.destroyed).toBe(true);
+  });
+
+  it('destroys the socket with ERR_TLS_HANDSHAKE_TIMEOUT when the handshake does not finish', async () => {
+    const { b } = await tcpPair();
+    const server = new TLSSocket(b, new FakeConnection() as unknown as Connection, {
+      isServer: true,
+      handshakeTimeout: 100,
+    });
+    const err = await new Promise<Error & { code?: string }>((r) => server.once('error', r));
+    expect(err.code).toBe('ERR_TLS_HANDSHAKE_TIMEOUT');
+    expect(b.destroyed).toBe(true);
+  });
+});
+
