@@ -9,7 +9,7 @@ import { utf8 } from './bytes/bytes.ts';
 import type { CryptoProvider, RandomSource } from './crypto/provider.ts';
 import { ALL_SUITES, suiteById, type CipherSuiteInfo } from './crypto/suites.ts';
 import { MAX_PLAINTEXT_LEN, MAX_RECORD_SIZE_LIMIT, MIN_RECORD_SIZE_LIMIT } from './protocol/limits.ts';
-import { NamedGroup, SignatureScheme } from './protocol/registry.ts';
+import { NamedGroup } from './protocol/registry.ts';
 import type { CertifiedKey } from './x509/certified-key.ts';
 import type { CertificateVerifier } from './x509/verifier.ts';
 
@@ -46,7 +46,7 @@ export interface ClientConfigInput extends CommonConfigInput {
   readonly verifier: CertificateVerifier;
   /** Groups for which a key share is sent in the first ClientHello; default [groups[0]]. */
   readonly keyShareGroups?: readonly number[];
-  /** Signature schemes offered (RFC 8446 §4.2.3); default: what the provider verifies, minus PKCS#1. */
+  /** Signature schemes offered (RFC 8446 §4.2.3); default: what the provider verifies. */
   readonly signatureSchemes?: readonly number[];
   /** RFC 8446 Appendix D.4 middlebox compatibility mode; default true (as OpenSSL and Go do). */
   readonly middleboxCompat?: boolean;
@@ -101,9 +101,10 @@ export function clientConfig(input: ClientConfigInput): ClientConfig {
   for (const g of keyShareGroups) {
     if (!common.groups.includes(g)) throw new RangeError(`clientConfig: key share group 0x${g.toString(16)} is not in groups`);
   }
-  const signatureSchemes =
-    input.signatureSchemes ??
-    common.provider.verifySchemes.filter((s) => !PKCS1_SCHEMES.includes(s));
+  // RFC 8446 §4.2.3: rsa_pkcs1_* "MAY appear in "signature_algorithms" ... for backward
+  // compatibility": we offer them (as OpenSSL and Go do) so RSA-signed certificates verify, and
+  // refuse them for CertificateVerify (handshake/common/certificate-verify.ts).
+  const signatureSchemes = input.signatureSchemes ?? common.provider.verifySchemes;
   return {
     ...common,
     side: 'client',
@@ -173,11 +174,4 @@ const DEFAULT_GROUPS: readonly number[] = [
   NamedGroup.secp256r1,
   NamedGroup.secp384r1,
   NamedGroup.X25519MLKEM768,
-];
-
-/** RFC 8446 §4.2.3: rsa_pkcs1_* are for certificates only, never offered for CertificateVerify. */
-const PKCS1_SCHEMES: readonly number[] = [
-  SignatureScheme.rsa_pkcs1_sha256,
-  SignatureScheme.rsa_pkcs1_sha384,
-  SignatureScheme.rsa_pkcs1_sha512,
 ];

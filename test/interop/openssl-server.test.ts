@@ -52,7 +52,9 @@ describe.each([NOBLE, NODE])('puretls client ($name provider) ↔ openssl s_serv
             provider: pc.provider, trusted: [caDer(type)], cipherSuites: [suite.id], groups: [group.id],
           });
           const pump = await connectPump(srv.port, newClient(config));
-          peers.onStop(() => pump.socket.destroy());
+          peers.onStop(() => {
+            pump.socket.destroy();
+          });
           const n = await pump.handshake();
           expect(n.version).toBe('TLSv1.3');
           expect(n.cipherSuiteId).toBe(suite.id);

@@ -215,8 +215,11 @@ function isAllZero(b: Uint8Array): boolean {
   return acc === 0;
 }
 
+/** Rejection-sampling budget: a sane RNG fails once in ~2^32 draws for P-256, never 64 times. */
 const MAX_SCALAR_DRAWS = 64;
+/** RFC 7748 §5: X25519 keys and shares are 32 bytes. */
 export const X25519_LEN = 32;
+/** FIPS 203 ML-KEM-768 sizes: keygen seed d ‖ z, encapsulation randomness m, ek, ciphertext. */
 export const MLKEM768_SEED_LEN = 64;
 export const MLKEM768_MSG_LEN = 32;
 export const MLKEM768_ENCAPSULATION_KEY_LEN = 1184;

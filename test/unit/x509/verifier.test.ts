@@ -103,7 +103,7 @@ describe('trustExactly: failures carry the right alert (RFC 8446 §6.2)', () => 
     for (const kt of KEY_TYPES) {
       it(`${provider.name}: tampered ${kt} leaf signature → bad_certificate`, () => {
         const bad = certDer(kt, 'end').slice();
-        bad[bad.length - 2] ^= 0x01;
+        bad[bad.length - 2] = (bad[bad.length - 2] as number) ^ 0x01;
         const v = trustExactly([certDer(kt, 'ca')]);
         expect(alertOf(() => v.verify(input([bad, certDer(kt, 'inter')], { provider })))).toBe(AlertDescription.bad_certificate);
       });
@@ -119,7 +119,7 @@ describe('trustExactly: failures carry the right alert (RFC 8446 §6.2)', () => 
 
   it('tampered intermediate signature (checked under the trusted root) → bad_certificate', () => {
     const bad = inter.slice();
-    bad[bad.length - 2] ^= 0x01;
+    bad[bad.length - 2] = (bad[bad.length - 2] as number) ^ 0x01;
     expect(alertOf(() => trustExactly([ca]).verify(input([end, bad])))).toBe(AlertDescription.bad_certificate);
   });
 

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { utf8 } from '../../src/bytes/bytes.ts';
+import { CipherSuite, NamedGroup } from '../../src/protocol/registry.ts';
+import { PROVIDERS } from '../helpers/providers.ts';
+import { drainEvents, handshake, makePair, readAll, transfer } from '../helpers/pair.ts';
+
+describe.each(PROVIDERS)('client ↔ server in memory ($name)', (provider) => {
+  it('completes a 1-RTT handshake and exchanges data (RFC 8446 §2)', () => {
+    const { client, server } = makePair(provider);
+    handshake(client, server);
+    expect(client.negotiated?.cipherSuite).toBe('TLS_AES_128_GCM_SHA256');
+    expect(client.negotiated?.group).toBe('x25519');
+    expect(server.negotiated?.serverName).toBe('localhost');
+    client.write(utf8('hello'));
+    transfer(client, server);
+    expect(readAll(server)).toEqual(utf8('hello'));
+    server.write(utf8('world'));
+    transfer(server, client);
+    expect(readAll(client)).toEqual(utf8('world'));
+    expect(drainEvents(client).map((e) => e.kind)).toContain('handshakeDone');
+  });
+
+  for (const suite of [CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_CHACHA20_POLY1305_SHA256]) {
+    for (const group of [NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1, NamedGroup.X25519MLKEM768]) {
+      for (const keyType of ['ecdsa-p256', 'ecdsa-p384', 'ed25519', 'rsa-2048'] as const) {
+        it(`suite 0x${suite.toString(16)} group 0x${group.toString(16)} ${keyType}`, () => {
+          const { client, server } = makePair(provider, {
+            keyType,
+            client: { cipherSuites: [suite], groups: [group] },
+          });
+          handshake(client, server);
+          expect(client.negotiated?.cipherSuiteId).toBe(suite);
+          expect(server.negotiated?.groupId).toBe(group);
+          client.write(new Uint8Array(70_000).fill(7));
+          transfer(client, server);
+          expect(readAll(server)).toEqual(new Uint8Array(70_000).fill(7));
+        });
+      }
+    }
+  }
+});
