@@ -62,6 +62,11 @@ export interface ServerConfigInput extends CommonConfigInput {
    * no_application_protocol (RFC 7301 §3.2); false continues without ALPN.
    */
   readonly alpnStrict?: boolean;
+  /**
+   * Groups announced to the client in EncryptedExtensions (RFC 8446 §4.2.7: "the server's
+   * preferences", which a client may use in later connections). Sent verbatim; default: not sent.
+   */
+  readonly advertisedGroups?: readonly number[];
 }
 
 export interface CommonConfig {
@@ -89,6 +94,7 @@ export interface ServerConfig extends CommonConfig {
   readonly certificates: readonly CertifiedKey[];
   readonly selectCertificate: ((serverName: string | undefined) => CertifiedKey | undefined) | undefined;
   readonly alpnStrict: boolean;
+  readonly advertisedGroups: readonly number[] | undefined;
 }
 
 /** Validates `input` and fills defaults. @throws TypeError / RangeError for a bad option */
@@ -127,6 +133,7 @@ export function serverConfig(input: ServerConfigInput): ServerConfig {
     certificates: input.certificates,
     selectCertificate: input.selectCertificate,
     alpnStrict: input.alpnStrict ?? true,
+    advertisedGroups: input.advertisedGroups,
   };
 }
 

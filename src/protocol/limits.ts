@@ -5,27 +5,27 @@
  */
 
 /** RFC 8446 §5.1: TLSPlaintext.length MUST NOT exceed 2^14. */
-export const MAX_PLAINTEXT_LEN = 2 ** 14;
+export const MAX_PLAINTEXT_LEN: number = 2 ** 14;
 /** RFC 8446 §5.2: TLSCiphertext.length MUST NOT exceed 2^14 + 256. */
-export const MAX_CIPHERTEXT_LEN = 2 ** 14 + 256;
+export const MAX_CIPHERTEXT_LEN: number = 2 ** 14 + 256;
 /** RFC 8446 §5.1: record header length. */
-export const RECORD_HEADER_LEN = 5;
+export const RECORD_HEADER_LEN: number = 5;
 /** Largest handshake message we accept (certificate chains are the largest; 64 KiB like Go). */
-export const MAX_HANDSHAKE_MESSAGE_LEN = 65_536;
+export const MAX_HANDSHAKE_MESSAGE_LEN: number = 65_536;
 /** Most consecutive empty / change_cipher_spec records before we call it a DoS. */
-export const MAX_CONSECUTIVE_EMPTY_RECORDS = 32;
+export const MAX_CONSECUTIVE_EMPTY_RECORDS: number = 32;
 /** Most post-handshake messages (KeyUpdate, NewSessionTicket) in a row without application data (DoS bound). */
-export const MAX_POST_HANDSHAKE_MESSAGES_WITHOUT_DATA = 64;
+export const MAX_POST_HANDSHAKE_MESSAGES_WITHOUT_DATA: number = 64;
 /** Most bytes of rejected 0-RTT data skipped by trial decryption (RFC 8446 §4.2.10). */
-export const MAX_SKIPPED_EARLY_DATA = 1 << 16;
+export const MAX_SKIPPED_EARLY_DATA: number = 1 << 16;
 /** Most NewSessionTicket messages a client keeps per connection. */
-export const MAX_TICKETS_PER_CONNECTION = 8;
+export const MAX_TICKETS_PER_CONNECTION: number = 8;
 /** Most warning alerts in a row (TLS 1.3 has none but user_canceled). */
-export const MAX_WARNING_ALERTS = 4;
+export const MAX_WARNING_ALERTS: number = 4;
 /** Bound on application data buffered for read() before receive() stops accepting. */
-export const MAX_BUFFERED_PLAINTEXT = 1 << 20;
+export const MAX_BUFFERED_PLAINTEXT: number = 1 << 20;
 /** RFC 8449 §4: record_size_limit below 64 is illegal; TLS 1.3 maximum is 2^14 + 1. */
-export const MIN_RECORD_SIZE_LIMIT = 64;
-export const MAX_RECORD_SIZE_LIMIT = 2 ** 14 + 1;
+export const MIN_RECORD_SIZE_LIMIT: number = 64;
+export const MAX_RECORD_SIZE_LIMIT: number = 2 ** 14 + 1;
 /** RFC 8446 §4.6.1: ticket lifetime MUST NOT exceed 7 days. */
-export const MAX_TICKET_LIFETIME_S = 604_800;
+export const MAX_TICKET_LIFETIME_S: number = 604_800;

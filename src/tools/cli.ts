@@ -26,7 +26,8 @@ const SERVE_USAGE = `usage: puretls serve [options]
   --key FILE           private key, PEM (PKCS#8, SEC1 or PKCS#1)
                        without --cert/--key a self-signed certificate for localhost,
                        127.0.0.1 and ::1 is generated and its fingerprint printed
-  --alpn LIST          ALPN protocols offered, comma-separated (default http/1.1)
+  --alpn LIST          ALPN protocols offered, comma-separated (default http/1.1);
+                       the page is served over HTTP/1.1 only
   --provider NAME      crypto provider: node (default) or pure
   --keylog FILE        append NSS key log lines (default: $SSLKEYLOGFILE)
   -h, --help           this help

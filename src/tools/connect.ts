@@ -35,6 +35,11 @@ export function runConnect(
     io.stderr.write(`${line}\n`);
   };
   return new Promise<number>((resolve) => {
+    if (options.caFile === undefined && !options.insecure) {
+      log('puretls connect: --ca FILE is required (there is no system root store yet), or --insecure');
+      resolve(2);
+      return;
+    }
     let sock: TLSSocket;
     try {
       sock = connect({

@@ -36,7 +36,7 @@ import { equalBytes, toHex } from '../bytes/bytes.ts';
 import type { PublicKey } from '../crypto/provider.ts';
 import { TlsError } from '../errors.ts';
 import { AlertDescription, SignatureScheme } from '../protocol/registry.ts';
-import { DerTag, derError, readChildren, readSingle, stripLeadingZeros, type Tlv } from './der.ts';
+import { checkDerTree, DerTag, derError, readChildren, readSingle, stripLeadingZeros, type Tlv } from './der.ts';
 import { CURVE_OID, OID } from './keys.ts';
 import { pemDecode } from './pem.ts';
 
@@ -118,6 +118,7 @@ function parseCertificateUnchecked(der: Uint8Array): ParsedCertificate {
   expectTag(tbs, DerTag.SEQUENCE, 'tbsCertificate');
   expectTag(sigAlg, DerTag.SEQUENCE, 'signatureAlgorithm');
   expectTag(sigValue, DerTag.BIT_STRING, 'signatureValue');
+  checkDerTree(outer.value, 'Certificate');
   const raw = frameTbs(tbs.value);
   // RFC 5280 §4.1.1.2: signatureAlgorithm MUST be the same as tbsCertificate.signature.
   if (!equalBytes(raw.signature.raw, sigAlg.raw)) {
@@ -130,6 +131,7 @@ function parseCertificateUnchecked(der: Uint8Array): ParsedCertificate {
   const t = cert.tbsCertificate;
   const ext = parseExtensions(t.extensions ?? []);
   if (t.version < 2 && t.extensions !== undefined) throw derError('extensions in a certificate older than v3');
+  const [notBefore, notAfter] = parseValidity(raw.validity);
   return {
     der,
     tbsDer: tbs.raw,
@@ -141,8 +143,8 @@ function parseCertificateUnchecked(der: Uint8Array): ParsedCertificate {
     subjectText: nameToText(t.subject),
     issuerText: nameToText(t.issuer),
     serialNumberHex: toHex(new Uint8Array(t.serialNumber)),
-    notBefore: t.validity.notBefore.getTime().getTime(),
-    notAfter: t.validity.notAfter.getTime().getTime(),
+    notBefore,
+    notAfter,
     dnsNames: ext.dnsNames,
     ipAddresses: ext.ipAddresses,
     isCa: ext.isCa,
@@ -150,7 +152,7 @@ function parseCertificateUnchecked(der: Uint8Array): ParsedCertificate {
 }
 
 /** Raw TLVs of the TBSCertificate fields needed byte-exact. */
-function frameTbs(content: Uint8Array): { signature: Tlv; issuer: Tlv; subject: Tlv } {
+function frameTbs(content: Uint8Array): { signature: Tlv; issuer: Tlv; validity: Tlv; subject: Tlv } {
   const kids = readChildren(content, 'tbsCertificate');
   let i = kids[0]?.tag === 0xa0 ? 1 : 0; // [0] EXPLICIT version
   const serial = kids[i++];
@@ -173,19 +175,63 @@ function frameTbs(content: Uint8Array): { signature: Tlv; issuer: Tlv; subject: 
     if (n <= last) throw derError(`tbsCertificate: unexpected field with tag 0x${k.tag.toString(16)}`);
     last = n;
   }
-  return { signature, issuer, subject };
+  return { signature, issuer, validity, subject };
+}
+
+/**
+ * RFC 5280 §4.1.2.5: Validity ::= SEQUENCE { notBefore Time, notAfter Time }, parsed strictly
+ * here (the schema library normalises impossible dates such as month 13 instead of rejecting them).
+ */
+function parseValidity(validity: Tlv): [number, number] {
+  const times = readChildren(validity.value, 'validity');
+  if (times.length !== 2) throw derError('validity: expected notBefore and notAfter');
+  return [parseTime(times[0] as Tlv), parseTime(times[1] as Tlv)];
+}
+
+/**
+ * RFC 5280 §4.1.2.5.1 UTCTime `YYMMDDHHMMSSZ` (YY >= 50 → 19YY, else 20YY) and §4.1.2.5.2
+ * GeneralizedTime `YYYYMMDDHHMMSSZ`: seconds present, Zulu, no fractions.
+ */
+function parseTime(t: Tlv): number {
+  let s = '';
+  for (const c of t.value) s += String.fromCharCode(c);
+  let m: RegExpExecArray | null;
+  let year: number;
+  if (t.tag === 0x17 && (m = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s))) {
+    const yy = Number(m[1]);
+    year = yy >= 50 ? 1900 + yy : 2000 + yy;
+  } else if (t.tag === 0x18 && (m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s))) {
+    year = Number(m[1]);
+  } else {
+    throw derError(`validity: malformed time ${JSON.stringify(s)}`);
+  }
+  const [mo, d, h, mi, se] = [2, 3, 4, 5, 6].map((i) => Number(m?.[i]));
+  const ms = Date.UTC(year, (mo as number) - 1, d, h, mi, se);
+  const back = new Date(ms);
+  // Reject impossible dates (Date.UTC would roll 2020-13-99 over into 2021).
+  if (
+    back.getUTCFullYear() !== year ||
+    back.getUTCMonth() !== (mo as number) - 1 ||
+    back.getUTCDate() !== d ||
+    back.getUTCHours() !== h ||
+    back.getUTCMinutes() !== mi ||
+    back.getUTCSeconds() !== se
+  ) {
+    throw derError(`validity: impossible time ${JSON.stringify(s)}`);
+  }
+  return ms;
 }
 
 interface ExtensionFacts {
-  readonly dnsNames: string[];
-  readonly ipAddresses: Uint8Array[];
-  readonly isCa: boolean;
+  dnsNames: string[];
+  ipAddresses: Uint8Array[];
+  isCa: boolean;
 }
 
 /** RFC 5280 §4.2: the extensions we interpret; each may appear at most once. */
 function parseExtensions(exts: Iterable<Extension>): ExtensionFacts {
   const seen = new Set<string>();
-  const facts: ExtensionFacts & { isCa: boolean } = { dnsNames: [], ipAddresses: [], isCa: false };
+  const facts: ExtensionFacts = { dnsNames: [], ipAddresses: [], isCa: false };
   for (const e of exts) {
     // RFC 5280 §4.2: "A certificate MUST NOT include more than one instance of a particular extension."
     if (seen.has(e.extnID)) throw derError(`duplicate extension ${e.extnID}`);

@@ -87,6 +87,18 @@ export function readChildren(content: Uint8Array, what: string): Tlv[] {
   return out;
 }
 
+/**
+ * Walks every constructed element under `content` (X.690 §8.1.1: bit 6 of the identifier), so
+ * that non-DER length encodings anywhere in the structure are rejected, not just at the top.
+ * @throws TlsError bad_certificate on malformed or too deeply nested content
+ */
+export function checkDerTree(content: Uint8Array, what: string, depth = 0): void {
+  if (depth > MAX_DEPTH) throw derError(`${what}: nested too deeply`);
+  for (const t of readChildren(content, what)) {
+    if ((t.tag & 0x20) !== 0) checkDerTree(t.value, what, depth + 1);
+  }
+}
+
 /** Encodes one TLV with a minimal DER length. */
 export function encodeTlv(tag: number, value: Uint8Array): Uint8Array {
   const n = value.length;
@@ -115,6 +127,8 @@ export function stripLeadingZeros(b: Uint8Array): Uint8Array {
 export function derError(message: string): TlsError {
   return new TlsError(AlertDescription.bad_certificate, `certificate: ${message}`);
 }
+
+const MAX_DEPTH = 32;
 
 function hex2(n: number): string {
   return n.toString(16).padStart(2, '0');

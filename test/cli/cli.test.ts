@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 // and `connect` against a real `openssl s_server`.
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX = `${ROOT}node_modules/.bin/tsx`;
+// One process per CLI run (`node --import tsx`), so that killing it leaves no grandchild behind.
+const NODE = process.execPath;
 const CERTS = `${ROOT}vectors/certs/ecdsa-p256/`;
 
 const children: ChildProcess[] = [];
@@ -77,7 +78,7 @@ async function freePort(): Promise<number> {
 }
 
 async function startServe(extra: string[] = []): Promise<{ url: string; port: number; fingerprint: string }> {
-  const child = start(TSX, ['src/tools/cli.ts', 'serve', '--port', '0', ...extra]);
+  const child = start(NODE, ['--import', 'tsx', 'src/tools/cli.ts', 'serve', '--port', '0', ...extra]);
   const m = await waitFor(child, 'stdout', /listening on (https:\/\/127\.0\.0\.1:(\d+)\/) \(fingerprint SHA256:([0-9A-F:]+)\)/);
   return { url: m[1]!, port: Number(m[2]), fingerprint: m[3]! };
 }
@@ -102,18 +103,18 @@ async function startOpensslServer(): Promise<number> {
 
 describe('puretls CLI', () => {
   it('prints help for each command', async () => {
-    const top = await run(TSX, ['src/tools/cli.ts', '--help'], undefined);
+    const top = await run(NODE, ['--import', 'tsx', 'src/tools/cli.ts', '--help'], undefined);
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('serve');
-    const s = await run(TSX, ['src/tools/cli.ts', 'serve', '--help'], undefined);
+    const s = await run(NODE, ['--import', 'tsx', 'src/tools/cli.ts', 'serve', '--help'], undefined);
     expect(s.code).toBe(0);
     expect(s.stdout).toContain('--port');
-    const c = await run(TSX, ['src/tools/cli.ts', 'connect', '--help'], undefined);
+    const c = await run(NODE, ['--import', 'tsx', 'src/tools/cli.ts', 'connect', '--help'], undefined);
     expect(c.code).toBe(0);
     expect(c.stdout).toContain('--insecure');
   });
 
-  it('serve --port 0 answers curl -k and node https with a page of the negotiated parameters', async () => {
+  it('serve --port 0 answers curl -k and 20 concurrent node https requests with a page of the negotiated parameters', async () => {
     const { url, fingerprint } = await startServe();
     const curl = await run('curl', ['-sk', '--max-time', '10', url], undefined);
     expect(curl.code).toBe(0);
@@ -133,6 +134,21 @@ describe('puretls CLI', () => {
       req.on('error', reject);
     });
     expect(seen).toBe(fingerprint);
+    // Many connections at once.
+    const versions = await Promise.all(
+      Array.from(
+        { length: 20 },
+        () =>
+          new Promise<string>((resolve, reject) => {
+            httpsGet(`${url}json`, { rejectUnauthorized: false, agent: false }, (res) => {
+              let body = '';
+              res.on('data', (d: Buffer) => (body += d.toString()));
+              res.on('end', () => resolve(String((JSON.parse(body) as { version: unknown }).version)));
+            }).on('error', reject);
+          }),
+      ),
+    );
+    expect(versions).toEqual(Array(20).fill('TLSv1.3'));
   });
 
   it('serve --cert/--key serves a chain that curl verifies with --cacert', async () => {
@@ -145,8 +161,8 @@ describe('puretls CLI', () => {
   it('connect against openssl s_server prints the parameters and the chain, relays data, exits 0', async () => {
     const port = await startOpensslServer();
     const r = await run(
-      TSX,
-      ['src/tools/cli.ts', 'connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--ca', `${CERTS}ca.pem`, '--alpn', 'echo'],
+      NODE,
+      ['--import', 'tsx', 'src/tools/cli.ts', 'connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--ca', `${CERTS}ca.pem`, '--alpn', 'echo'],
       'hello\n',
     );
     expect(r.stderr).toContain('TLSv1.3');
@@ -161,8 +177,8 @@ describe('puretls CLI', () => {
   it('connect exits non-zero with one line naming the alert when the chain is not trusted', async () => {
     const port = await startOpensslServer();
     const r = await run(
-      TSX,
-      ['src/tools/cli.ts', 'connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--ca', `${ROOT}vectors/certs/rsa-2048/ca.pem`],
+      NODE,
+      ['--import', 'tsx', 'src/tools/cli.ts', 'connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--ca', `${ROOT}vectors/certs/rsa-2048/ca.pem`],
       '',
     );
     expect(r.code).not.toBe(0);

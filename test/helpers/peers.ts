@@ -198,8 +198,6 @@ export interface OpensslServerOptions {
    * s_server then prints no "ACCEPT": readiness is read from /proc/net/tcp.
    */
   readonly quiet?: boolean;
-  /** File fed to s_server's stdin (sent to the client as application data). */
-  readonly stdinFile?: string;
   readonly cwd?: string;
 }
 
@@ -221,7 +219,7 @@ export async function startOpensslServer(options: OpensslServerOptions): Promise
       ...(options.quiet === true ? ['-quiet'] : []),
       ...(options.args ?? []),
     ];
-    const peer = new PeerProcess(`s_server:${port}`, 'openssl', args, { cwd: options.cwd, stdinFile: options.stdinFile });
+    const peer = new PeerProcess(`s_server:${port}`, 'openssl', args, { cwd: options.cwd });
     try {
       if (options.quiet === true) await waitForListening(peer, port);
       else await peer.waitForOutput('ACCEPT', 10_000);
@@ -235,14 +233,12 @@ export async function startOpensslServer(options: OpensslServerOptions): Promise
   throw lastError instanceof Error ? lastError : new Error(String(lastError));
 }
 
-/** `openssl s_client -tls1_3 -connect 127.0.0.1:port` plus `args`. */
-export function startOpensslClient(port: number, args: readonly string[], options: { stdinFile?: string } = {}): PeerProcess {
-  return new PeerProcess(
-    `s_client:${port}`,
-    'openssl',
-    ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_3', ...args],
-    { stdinFile: options.stdinFile },
-  );
+/**
+ * `openssl s_client -tls1_3 -connect 127.0.0.1:port` plus `args`. Feed data with `send()` and keep
+ * stdin open: at stdin EOF s_client/s_server shut down and may drop their last unsent buffer.
+ */
+export function startOpensslClient(port: number, args: readonly string[]): PeerProcess {
+  return new PeerProcess(`s_client:${port}`, 'openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_3', ...args]);
 }
 
 /**

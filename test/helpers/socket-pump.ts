@@ -18,6 +18,7 @@ export interface SansIoConnection {
   poll(): ConnectionEvent | undefined;
   close(): void;
   updateKeys(requestPeerUpdate: boolean): void;
+  exportKeyingMaterial(label: string, context: Uint8Array | undefined, length: number): Uint8Array;
   readonly isHandshakeDone: boolean;
   readonly negotiated: Negotiated | undefined;
   readonly peerClosed: boolean;

@@ -22,10 +22,16 @@ function identity(type: KeyType): OpensslIdentity {
   return { cert: p.end, key: p.endKey, chain: p.inter };
 }
 
-/** GET / against `s_server -www`; returns the status page after the server's close_notify. */
+/**
+ * GET / against `s_server -www`; returns the status page. s_server answers, sends close_notify
+ * (RFC 8446 §6.1), and serves its next connection only once we closed too.
+ */
 async function fetchStatusPage(pump: SocketPump): Promise<string> {
   pump.write('GET / HTTP/1.0\r\n\r\n');
-  await pump.waitForPeerClose(); // -www answers, then sends close_notify (RFC 8446 §6.1)
+  await pump.waitForPeerClose();
+  pump.close();
+  pump.end();
+  await pump.waitForSocketClose();
   return pump.receivedText();
 }
 
@@ -65,8 +71,6 @@ describe.each([NOBLE, NODE])('puretls client ($name provider) ↔ openssl s_serv
           const page = await fetchStatusPage(pump);
           expect(page).toContain('HTTP/1.0 200 ok');
           expect(page).toContain(`New, TLSv1.3, Cipher is ${suite.name}`);
-          pump.close();
-          await pump.waitForSocketClose();
         });
       }
     }

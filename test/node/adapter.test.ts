@@ -204,6 +204,53 @@ describe('node adapter behaviour', () => {
     expect((err as TlsError).alert).toBe(AlertDescription.unknown_ca);
   });
 
+  it("reports a failed handshake as 'tlsClientError' and sends the alert: no_application_protocol (RFC 7301 §3.2)", async () => {
+    const server = ourServer({ ALPNProtocols: ['http/1.1'] });
+    const port = await listen(server);
+    const failed = new Promise<Error>((r) => server.once('tlsClientError', r));
+    const client = track(tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: CA, ALPNProtocols: ['x-other'] }));
+    const clientErr = new Promise<Error>((r) => client.once('error', r));
+    const err = await failed;
+    expect(err).toBeInstanceOf(TlsError);
+    expect((err as TlsError).origin).toBe('local');
+    expect((err as TlsError).alert).toBe(AlertDescription.no_application_protocol);
+    // OpenSSL on the other side names the alert it received.
+    expect((await clientErr).message).toMatch(/no application protocol/i);
+  });
+
+  it("reports a client that hangs up mid-handshake as 'tlsClientError' (ECONNRESET)", async () => {
+    const server = ourServer();
+    const port = await listen(server);
+    const failed = new Promise<Error & { code?: string }>((r) => server.once('tlsClientError', r));
+    // node's client verifies after OpenSSL's handshake and just closes on an untrusted chain.
+    const client = track(tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: pki('rsa-2048', 'ca.pem') }));
+    client.on('error', () => {});
+    expect((await failed).code).toBe('ECONNRESET');
+  });
+
+  it('checks an IP host against the certificate IP addresses and sends no SNI (RFC 6066 §3)', async () => {
+    let sni: string | false | null | undefined;
+    const server = tls.createServer({ key: KEY, cert: CHAIN }, (s) => {
+      sni = s.servername;
+      s.end('ok');
+    });
+    const port = await listen(server);
+    const client = track(connect({ host: '127.0.0.1', port, ca: CA }));
+    const body = collect(client);
+    await new Promise((r) => client.once('secureConnect', r));
+    expect(client.authorized).toBe(true);
+    expect(Buffer.concat(await body).toString()).toBe('ok');
+    expect(sni).toBeFalsy();
+  });
+
+  it('runs over an existing Duplex given as `socket`', async () => {
+    const server = tls.createServer({ key: KEY, cert: CHAIN }, (s) => s.end('over a given socket'));
+    const port = await listen(server);
+    const raw = track(netConnect({ port, host: '127.0.0.1', allowHalfOpen: true }));
+    const client = track(connect({ socket: raw, servername: 'localhost', ca: CA }));
+    expect(Buffer.concat(await collect(client)).toString()).toBe('over a given socket');
+  });
+
   it('refuses to connect without `ca` while rejectUnauthorized is true', () => {
     expect(() => connect({ host: '127.0.0.1', port: 1 })).toThrow(TypeError);
   });

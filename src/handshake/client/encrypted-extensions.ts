@@ -6,6 +6,7 @@
  */
 import { equalBytes, fromUtf8 } from '../../bytes/bytes.ts';
 import { illegalParameter, unsupportedExtension } from '../../errors.ts';
+import { findExtension } from '../../messages/extensions/extensions.ts';
 import { HandshakeType } from '../../protocol/registry.ts';
 import type { HandshakeOutput } from '../output.ts';
 import { expectMessage, type HandshakeInput } from '../common/input.ts';
@@ -17,15 +18,17 @@ export function onEncryptedExtensions(
   out: HandshakeOutput,
 ): ClientExpectCertificateOrCertificateRequest {
   const ee = expectMessage(input, HandshakeType.encrypted_extensions, 'client');
+  const offered = st.sentHello.extensions;
   let alpnProtocol: string | undefined;
   for (const e of ee.extensions) {
     switch (e.kind) {
       case 'alpn': {
         // RFC 7301 §3.1: the server answers with exactly one of the names we offered.
-        if (!st.offeredAlpn) throw unsupportedExtension('encrypted_extensions: ALPN was not offered');
+        const ours = findExtension(offered, 'alpn');
+        if (!ours) throw unsupportedExtension('encrypted_extensions: ALPN was not offered');
         const name = e.protocolNameList[0];
         if (e.protocolNameList.length !== 1 || name === undefined) throw illegalParameter('encrypted_extensions: ALPN must select one protocol');
-        if (!st.config.alpnProtocols.some((p) => equalBytes(p, name))) {
+        if (!ours.protocolNameList.some((p) => equalBytes(p, name))) {
           throw illegalParameter('encrypted_extensions: ALPN protocol was not offered');
         }
         alpnProtocol = fromUtf8(name);
@@ -33,11 +36,11 @@ export function onEncryptedExtensions(
       }
       case 'server_name_ack':
         // RFC 6066 §3: only an answer to a server_name we sent.
-        if (st.serverName === undefined) throw unsupportedExtension('encrypted_extensions: server_name was not offered');
+        if (!findExtension(offered, 'server_name')) throw unsupportedExtension('encrypted_extensions: server_name was not offered');
         break;
       case 'record_size_limit':
-        if (st.config.recordSizeLimit === undefined) {
-          // RFC 8449 §4: a server MUST NOT send it unless the client did; we only send when configured.
+        if (!findExtension(offered, 'record_size_limit')) {
+          // RFC 8449 §4: a server MUST NOT send it unless the client did.
           throw unsupportedExtension('encrypted_extensions: record_size_limit was not offered');
         }
         out.push({ kind: 'peerRecordSizeLimit', limit: e.recordSizeLimit });

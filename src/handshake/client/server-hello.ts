@@ -168,6 +168,6 @@ function onRealServerHello(
     handshakeSecret,
     clientHandshakeTrafficSecret,
     serverHandshakeTrafficSecret,
-    offeredAlpn: st.config.alpnProtocols.length > 0,
+    sentHello: st.sentHello,
   };
 }

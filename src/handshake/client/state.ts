@@ -55,7 +55,8 @@ interface ClientKeyed extends ClientCommon {
 /** RFC 8446 §4.3.1: EncryptedExtensions is the first encrypted message. */
 export interface ClientExpectEncryptedExtensions extends ClientKeyed {
   readonly kind: 'ExpectEncryptedExtensions';
-  readonly offeredAlpn: boolean;
+  /** The hello the server answered: EncryptedExtensions may only answer what it offered. */
+  readonly sentHello: ClientHello;
 }
 
 interface ClientAfterExtensions extends ClientKeyed {

@@ -41,6 +41,9 @@ export function onRetriedClientHello(
 ): ServerExpectFinished {
   const ch = expectMessage(input, HandshakeType.client_hello, 'server');
   checkRetriedHello(st.firstHello, ch);
+  // RFC 8446 §4.2.2: the client must return the cookie from our HelloRetryRequest unchanged.
+  const cookie = findExtension(ch.extensions, 'cookie');
+  if (!cookie || !equalBytes(cookie.cookie, st.cookie)) throw illegalParameter('client_hello: cookie not echoed');
   const n = negotiate(st.config, ch);
   // RFC 8446 §4.1.4: the server's choices stand: the same suite, and a share for the group the
   // HelloRetryRequest named ("... MUST verify that the selected NamedGroup ... is the same").

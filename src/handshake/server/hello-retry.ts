@@ -23,6 +23,9 @@ export function sendHelloRetryRequest(
   out: HandshakeOutput,
 ): ServerExpectRetriedClientHello {
   transcript.rewriteForHelloRetry();
+  // RFC 8446 §4.2.2: a cookie the client must echo in its second ClientHello. We keep the state
+  // ourselves, so the cookie is a random value: it proves the client received our HRR.
+  const cookie = config.random(COOKIE_LEN);
   sendMessage(out, transcript, {
     type: HandshakeType.server_hello,
     isHelloRetryRequest: true,
@@ -33,6 +36,7 @@ export function sendHelloRetryRequest(
     legacyCompressionMethod: 0,
     extensions: [
       { kind: 'key_share_hrr', selectedGroup: group },
+      { kind: 'cookie', cookie },
       { kind: 'supported_versions_server', selectedVersion: ProtocolVersion.TLSv1_3 },
     ],
   });
@@ -40,5 +44,7 @@ export function sendHelloRetryRequest(
   // handshake message when the client asked for compatibility mode (non-empty session id).
   const sentCompatCcs = ch.legacySessionId.length > 0;
   if (sentCompatCcs) out.push({ kind: 'sendCompatCcs' });
-  return { kind: 'ExpectRetriedClientHello', config, firstHello: ch, suite, group, transcript, sentCompatCcs };
+  return { kind: 'ExpectRetriedClientHello', config, firstHello: ch, suite, group, cookie, transcript, sentCompatCcs };
 }
+
+const COOKIE_LEN = 32;

@@ -134,18 +134,22 @@ export function sendServerFlight(
   };
 }
 
-/** RFC 8446 §4.3.1: our answers to the client's non-key extensions. */
+/**
+ * RFC 8446 §4.3.1: our answers to the client's non-key extensions. (The order is ours to choose;
+ * this is the order of the RFC 8448 traces.)
+ */
 function encryptedExtensions(config: ServerConfig, ch: ClientHello, n: Negotiation, out: HandshakeOutput): Extension[] {
   const exts: Extension[] = [];
-  // RFC 6066 §3: a server that used the name SHALL answer with an empty server_name.
-  if (n.serverName !== undefined) exts.push({ kind: 'server_name_ack' });
-  if (n.alpnProtocol !== undefined) exts.push({ kind: 'alpn', protocolNameList: [n.alpnProtocol] });
+  if (config.advertisedGroups) exts.push({ kind: 'supported_groups', namedGroupList: config.advertisedGroups });
   const rsl = findExtension(ch.extensions, 'record_size_limit');
   if (rsl) {
-    // RFC 8449 §4: the client's limit bounds what we send; we answer with ours (the default
-    // maximum for TLS 1.3, 2^14 + 1, unless configured lower).
+    // RFC 8449 §4: the client's limit bounds what we send; we answer with ours (the TLS 1.3
+    // maximum, 2^14 + 1, unless configured lower).
     out.push({ kind: 'peerRecordSizeLimit', limit: rsl.recordSizeLimit });
     exts.push({ kind: 'record_size_limit', recordSizeLimit: config.recordSizeLimit ?? 2 ** 14 + 1 });
   }
+  // RFC 6066 §3: a server that used the name SHALL answer with an empty server_name.
+  if (n.serverName !== undefined) exts.push({ kind: 'server_name_ack' });
+  if (n.alpnProtocol !== undefined) exts.push({ kind: 'alpn', protocolNameList: [n.alpnProtocol] });
   return exts;
 }

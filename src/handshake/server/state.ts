@@ -27,6 +27,8 @@ export interface ServerExpectRetriedClientHello {
   readonly firstHello: ClientHello;
   readonly suite: CipherSuiteInfo;
   readonly group: number;
+  /** The cookie our HelloRetryRequest carried; the second ClientHello must echo it (§4.2.2). */
+  readonly cookie: Uint8Array;
   readonly transcript: Transcript;
   readonly sentCompatCcs: boolean;
 }

@@ -113,6 +113,16 @@ describe('parseCertificate on malformed input raises only TlsError(bad_certifica
     expect(catchTls(() => parseCertificate(ber)).alert).toBe(AlertDescription.bad_certificate);
   });
 
+  it.each([
+    ['an impossible date (month 13)', '201399000000Z'],
+    ['a non-Zulu time', '200101000000+'],
+    ['non-digits', '2001010000a0Z'],
+  ])('rejects a validity time with %s (RFC 5280 §4.1.2.5.1)', (_what, replacement) => {
+    const der = certDer('ecdsa-p256', 'expired');
+    const hex = Buffer.from(der).toString('hex').replace(Buffer.from('200101000000Z').toString('hex'), Buffer.from(replacement).toString('hex'));
+    expect(catchTls(() => parseCertificate(new Uint8Array(Buffer.from(hex, 'hex')))).alert).toBe(AlertDescription.bad_certificate);
+  });
+
   it('random bytes → TlsError(bad_certificate) only', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 400 }), (b) => {

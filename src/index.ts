@@ -1,0 +1,27 @@
+/**
+ * @module puretls
+ * The paved path: configs, the sans-I/O connections, the error type, the provider interface and
+ * the default (pure) provider, and the certificate helpers a config needs. The Node adapter
+ * (createServer / connect) is in `puretls/node`.
+ */
+export { clientConfig, serverConfig } from './config.ts';
+export type { ClientConfig, ClientConfigInput, ServerConfig, ServerConfigInput, KeyLogger } from './config.ts';
+export { ClientConnection, type ClientConnectionOptions } from './connection/client.ts';
+export { ServerConnection } from './connection/server.ts';
+export type { Connection } from './connection/connection.ts';
+export type { ConnectionEvent, Negotiated } from './connection/events.ts';
+export { TlsError } from './errors.ts';
+export type { CryptoProvider, PrivateKey, PublicKey, RandomSource } from './crypto/provider.ts';
+export { nobleProvider } from './crypto/noble/index.ts';
+export { AlertDescription, CipherSuite, NamedGroup, SignatureScheme } from './protocol/registry.ts';
+export { certifiedKey, type CertifiedKey } from './x509/certified-key.ts';
+export { parseCertificateChain, parseCertificate, type ParsedCertificate } from './x509/certificate.ts';
+export { parsePrivateKey } from './x509/keys.ts';
+export { generateSelfSigned } from './x509/self-signed.ts';
+export {
+  trustExactly,
+  dangerouslyAcceptAnyCertificate,
+  type CertificateVerifier,
+  type VerifiedChain,
+  type VerifyInput,
+} from './x509/verifier.ts';
