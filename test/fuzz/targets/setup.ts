@@ -1,0 +1,56 @@
+/**
+ * @module test/fuzz/targets/setup
+ * What the fuzz targets share (STYLE §8.1): configs under the insecure fuzz provider, fixed
+ * randomness and clock, a verifier that accepts any chain (its leaf key comes from the test PKI;
+ * every signature verifies under the fuzz provider), and the oracle: only a TlsError that is not
+ * internal_error may escape the engine.
+ */
+import { readFileSync } from 'node:fs';
+import { clientConfig, serverConfig, type ClientConfig, type ServerConfig } from '../../../src/config.ts';
+import { TlsError } from '../../../src/errors.ts';
+import { AlertDescription } from '../../../src/protocol/registry.ts';
+import { certifiedKey } from '../../../src/x509/certified-key.ts';
+import { parseCertificate, parseCertificateChain } from '../../../src/x509/certificate.ts';
+import type { CertificateVerifier } from '../../../src/x509/verifier.ts';
+import { fuzzProvider } from '../../helpers/fuzz-provider.ts';
+import { certPaths } from '../../helpers/pki.ts';
+
+const paths = certPaths('ed25519');
+const chainPem = readFileSync(paths.endChain, 'utf8');
+const leaf = parseCertificate(parseCertificateChain(chainPem)[0] as Uint8Array);
+
+/** Accepts any chain; the handshake then checks CertificateVerify against the test leaf's key. */
+const acceptAll: CertificateVerifier = { verify: () => ({ leaf, chain: [leaf] }) };
+
+const zeroRandom = (n: number): Uint8Array => new Uint8Array(n);
+const fixedNow = (): number => Date.UTC(2026, 0, 1);
+
+export const FUZZ_CLIENT_CONFIG: ClientConfig = clientConfig({
+  provider: fuzzProvider,
+  verifier: acceptAll,
+  random: zeroRandom,
+  now: fixedNow,
+  alpnProtocols: ['h2', 'http/1.1'],
+});
+
+export const FUZZ_SERVER_CONFIG: ServerConfig = serverConfig({
+  provider: fuzzProvider,
+  certificates: [certifiedKey(fuzzProvider, chainPem, readFileSync(paths.endKey, 'utf8'))],
+  random: zeroRandom,
+  now: fixedNow,
+  alpnProtocols: ['h2'],
+  alpnStrict: false,
+});
+
+/**
+ * The oracle (STYLE §6.1, §8.1): runs `fn`; a TlsError other than internal_error is an expected
+ * rejection and is swallowed; anything else is rethrown as a finding.
+ */
+export function expectOnlyTlsErrors(fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof TlsError && e.alert !== AlertDescription.internal_error) return;
+    throw e;
+  }
+}

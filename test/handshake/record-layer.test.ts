@@ -1,0 +1,192 @@
+/**
+ * The record layer seen through the connection (RFC 8446 §5): any split of the byte stream gives
+ * the same result, handshake messages may be coalesced into or split across records, padding
+ * (RFC 8446 §5.4) and record_size_limit (RFC 8449 §4) shape the records on the wire.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { concat, utf8 } from '../../src/bytes/bytes.ts';
+import { nobleProvider } from '../../src/crypto/noble/index.ts';
+import type { Connection } from '../../src/connection/connection.ts';
+import { KeyLogLabel } from '../../src/handshake/common/key-log.ts';
+import { AlertDescription, ContentType } from '../../src/protocol/registry.ts';
+import { expectTlsError, handshake, makePair, readAll, transfer, type PairOptions } from '../helpers/pair.ts';
+import { seededRandom } from '../helpers/providers.ts';
+import { KeyCapture, encodeRecords, parseRecords, record, sealRecords, type WireRecord } from '../helpers/tamper.ts';
+
+const provider = nobleProvider;
+
+/** A pair whose every random draw is fixed, so two runs write identical bytes. */
+function deterministicPair(opts: PairOptions = {}): ReturnType<typeof makePair> {
+  return makePair(provider, {
+    keyType: 'ed25519',
+    ...opts,
+    client: { random: seededRandom(1), now: () => Date.UTC(2026, 0, 1), ...opts.client },
+    server: { random: seededRandom(2), ...opts.server },
+  });
+}
+
+/** `bytes` cut at the given offsets. */
+function cut(bytes: Uint8Array, points: readonly number[]): Uint8Array[] {
+  const sorted = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
+  const out: Uint8Array[] = [];
+  let prev = 0;
+  for (const p of [...sorted, bytes.length]) {
+    out.push(bytes.subarray(prev, p));
+    prev = p;
+  }
+  return out;
+}
+
+function feed(to: Connection, chunks: readonly Uint8Array[]): void {
+  for (const c of chunks) to.receive(c);
+}
+
+/** Re-frames plaintext handshake records so that each carries at most `size` bytes. */
+function reframe(bytes: Uint8Array, size: number): Uint8Array {
+  const out: WireRecord[] = [];
+  for (const r of parseRecords(bytes)) {
+    if (r.type !== ContentType.handshake) {
+      out.push(r);
+      continue;
+    }
+    for (let i = 0; i < r.fragment.length; i += size) out.push({ ...r, fragment: r.fragment.subarray(i, i + size) });
+  }
+  return encodeRecords(out);
+}
+
+describe('record layer through the connection (RFC 8446 §5.1)', () => {
+  it('gives the same result for any split of the handshake byte stream', () => {
+    // Reference run, unsplit.
+    const ref = deterministicPair();
+    const hello = ref.client.takeOutput();
+    ref.server.receive(hello);
+    const serverFlight = ref.server.takeOutput();
+    ref.client.receive(serverFlight);
+    const clientFinished = ref.client.takeOutput();
+    ref.server.receive(clientFinished);
+    expect(ref.server.isHandshakeDone).toBe(true);
+
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (cutsHello, cutsFlight, cutsFinished) => {
+          const { client, server } = deterministicPair();
+          expect(client.takeOutput()).toEqual(hello);
+          feed(server, cut(hello, cutsHello));
+          expect(server.takeOutput()).toEqual(serverFlight);
+          feed(client, cut(serverFlight, cutsFlight));
+          expect(client.takeOutput()).toEqual(clientFinished);
+          feed(server, cut(clientFinished, cutsFinished));
+          expect(client.isHandshakeDone && server.isHandshakeDone).toBe(true);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('accepts every handshake message split across records, down to one byte per record', () => {
+    for (const size of [1, 3, 50]) {
+      const { client, server } = makePair(provider);
+      server.receive(reframe(client.takeOutput(), size));
+      client.receive(reframe(server.takeOutput(), size));
+      transfer(client, server);
+      expect(client.isHandshakeDone && server.isHandshakeDone).toBe(true);
+    }
+  });
+
+  it('coalesces the server flight: EncryptedExtensions..Finished share one protected record', () => {
+    const { client, server } = makePair(provider, { client: { middleboxCompat: false } });
+    transfer(client, server);
+    const flight = server.takeOutput();
+    expect(parseRecords(flight).map((r) => r.type)).toEqual([ContentType.handshake, ContentType.application_data]);
+    client.receive(flight);
+    transfer(client, server);
+    expect(server.isHandshakeDone).toBe(true);
+  });
+
+  it('accepts ServerHello and the change_cipher_spec in one receive and separately (RFC 8446 Appendix D.4)', () => {
+    const { client, server } = makePair(provider);
+    transfer(client, server);
+    const recs = parseRecords(server.takeOutput());
+    expect(recs[1]?.type).toBe(ContentType.change_cipher_spec);
+    for (const r of recs) client.receive(record(r.type, r.fragment, r.version));
+    transfer(client, server);
+    expect(server.isHandshakeDone).toBe(true);
+  });
+});
+
+describe('padding (RFC 8446 §5.4)', () => {
+  it('pads every protected record by recordPadding and the peer strips it, both ways', () => {
+    const { client, server } = makePair(provider, { client: { recordPadding: 100 }, server: { recordPadding: 37 } });
+    handshake(client, server);
+    client.write(utf8('hi'));
+    const fromClient = parseRecords(client.takeOutput());
+    expect(fromClient.map((r) => r.fragment.length)).toEqual([2 + 1 + 100 + 16]);
+    server.receive(encodeRecords(fromClient));
+    expect(readAll(server)).toEqual(utf8('hi'));
+    server.write(utf8('hello'));
+    const fromServer = parseRecords(server.takeOutput());
+    expect(fromServer.map((r) => r.fragment.length)).toEqual([5 + 1 + 37 + 16]);
+    client.receive(encodeRecords(fromServer));
+    expect(readAll(client)).toEqual(utf8('hello'));
+  });
+});
+
+describe('record_size_limit (RFC 8449 §4)', () => {
+  it('makes the server send protected records of at most the client limit (64), handshake and data', () => {
+    const { client, server } = makePair(provider, { client: { recordSizeLimit: 64 } });
+    transfer(client, server);
+    const flight = parseRecords(server.takeOutput());
+    const protectedRecs = flight.filter((r) => r.type === ContentType.application_data);
+    expect(protectedRecs.length).toBeGreaterThan(3);
+    // TLSInnerPlaintext (content + type) ≤ 64, plus the 16-byte tag.
+    for (const r of protectedRecs) expect(r.fragment.length).toBeLessThanOrEqual(64 + 16);
+    client.receive(encodeRecords(flight));
+    transfer(client, server);
+    expect(server.isHandshakeDone).toBe(true);
+    const data = new Uint8Array(1000).map((_, i) => i);
+    server.write(data);
+    const recs = parseRecords(server.takeOutput());
+    for (const r of recs) expect(r.fragment.length).toBeLessThanOrEqual(64 + 16);
+    client.receive(encodeRecords(recs));
+    expect(readAll(client)).toEqual(data);
+  });
+
+  it("makes the client honour the server's limit from EncryptedExtensions", () => {
+    const { client, server } = makePair(provider, { client: { recordSizeLimit: 64 }, server: { recordSizeLimit: 100 } });
+    handshake(client, server);
+    client.write(new Uint8Array(1000).fill(3));
+    const recs = parseRecords(client.takeOutput());
+    expect(recs.length).toBeGreaterThanOrEqual(10);
+    for (const r of recs) expect(r.fragment.length).toBeLessThanOrEqual(100 + 16);
+    server.receive(encodeRecords(recs));
+    expect(readAll(server)).toEqual(new Uint8Array(1000).fill(3));
+  });
+
+  it('rejects a protected record over our advertised limit: record_overflow (RFC 8449 §4)', () => {
+    const keys = new KeyCapture();
+    const { client, server } = makePair(provider, { client: { recordSizeLimit: 64, keyLog: keys.keyLog } });
+    handshake(client, server);
+    const big = sealRecords(provider, keys.get(KeyLogLabel.serverApplicationTrafficSecret0), [
+      { type: ContentType.application_data, content: new Uint8Array(200) },
+    ]);
+    const err = expectTlsError(() => client.receive(big));
+    expect([err.alert, err.origin]).toEqual([AlertDescription.record_overflow, 'local']);
+  });
+});
+
+describe('large application data', () => {
+  it('fragments writes larger than 2^14 and reassembles them in order', () => {
+    const { client, server } = makePair(provider);
+    handshake(client, server);
+    const data = new Uint8Array(3 * 2 ** 14 + 5).map((_, i) => i * 7);
+    client.write(data);
+    const recs = parseRecords(client.takeOutput());
+    expect(recs.length).toBe(4);
+    server.receive(concat(...recs.map((r) => record(r.type, r.fragment, r.version))));
+    expect(readAll(server)).toEqual(data);
+  });
+});
