@@ -39,6 +39,11 @@ export interface CommonConfigInput {
   readonly recordSizeLimit?: number;
   /** Bytes of zero padding added to each protected record (RFC 8446 §5.4); default 0. */
   readonly recordPadding?: number;
+  /**
+   * Send a KeyUpdate after this many application data records under one key (RFC 8446 §4.6.3),
+   * for periodic rekeying. Default: only when the RFC 8446 §5.5 AEAD usage limit nears.
+   */
+  readonly rekeyAfterRecords?: number;
 }
 
 export interface ClientConfigInput extends CommonConfigInput {
@@ -79,6 +84,7 @@ export interface CommonConfig {
   readonly keyLog: KeyLogger | undefined;
   readonly recordSizeLimit: number | undefined;
   readonly recordPadding: number;
+  readonly rekeyAfterRecords: number | undefined;
 }
 
 export interface ClientConfig extends CommonConfig {
@@ -163,6 +169,8 @@ function commonConfig(input: CommonConfigInput): CommonConfig {
   }
   const pad = input.recordPadding ?? 0;
   if (!Number.isInteger(pad) || pad < 0 || pad > MAX_PLAINTEXT_LEN) throw new RangeError('config: recordPadding out of range');
+  const rekey = input.rekeyAfterRecords;
+  if (rekey !== undefined && (!Number.isSafeInteger(rekey) || rekey < 1)) throw new RangeError('config: rekeyAfterRecords must be >= 1');
   return {
     provider,
     random: input.random ?? ((n: number) => provider.randomBytes(n)),
@@ -173,6 +181,7 @@ function commonConfig(input: CommonConfigInput): CommonConfig {
     keyLog: input.keyLog,
     recordSizeLimit: rsl,
     recordPadding: pad,
+    rekeyAfterRecords: rekey,
   };
 }
 

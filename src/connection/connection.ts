@@ -379,8 +379,11 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
   private sendApplicationData(data: Uint8Array): void {
     this.postHandshakeMessages = 0;
     for (const frag of fragment(data, this.maxFragmentLen)) {
-      // RFC 8446 §5.5: update the key before the AEAD usage limit is reached.
-      if (this.writeProtection?.needsKeyUpdate) {
+      // RFC 8446 §5.5: update the key before the AEAD usage limit is reached (or at the
+      // configured rekeying interval).
+      const w = this.writeProtection;
+      const rekeyAt = this.config.rekeyAfterRecords;
+      if (w && (w.needsKeyUpdate || (rekeyAt !== undefined && w.sequenceNumber >= rekeyAt))) {
         const out = new HandshakeOutput();
         this.enterTraffic(sendKeyUpdate(this.traffic(), false, out));
         this.apply(out.actions);
