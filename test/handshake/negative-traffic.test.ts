@@ -173,6 +173,17 @@ describe('closure (RFC 8446 §6.1)', () => {
     expect(server.error).toBeUndefined();
   });
 
+  it('ignores even a malformed record after close_notify (RFC 8446 §6.1 "MUST be ignored")', () => {
+    const { client, server } = connected();
+    client.close();
+    transfer(client, server);
+    expect(server.peerClosed).toBe(true);
+    // Content type 0 would be unexpected_message before the closure; after it, nothing happens.
+    server.receive(new Uint8Array([0, 3, 3, 0, 0]));
+    expect(server.error).toBeUndefined();
+    expect(server.hasOutput).toBe(false);
+  });
+
   it('lets the other side keep writing after a half-close', () => {
     const { client, server } = connected();
     client.close();
