@@ -95,10 +95,11 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
     this.throwIfFailed();
     // The caller's side of the buffer bound (goal 3): read() before receiving more.
     if (this.receivedLen > MAX_BUFFERED_PLAINTEXT) throw new Error('receive: too much unread application data; call read() first');
+    // RFC 8446 §6.1: "Any data received after a closure alert has been received MUST be ignored."
+    if (this.peerClosedFlag) return;
     this.guard(() => {
       this.deframer.push(bytes);
-      for (let rec = this.deframer.next(); rec !== undefined; rec = this.deframer.next()) {
-        if (this.peerClosedFlag) continue; // RFC 8446 §6.1: data after close_notify is ignored
+      for (let rec = this.deframer.next(); rec !== undefined && !this.peerClosedFlag; rec = this.deframer.next()) {
         this.processRecord(rec);
       }
     });

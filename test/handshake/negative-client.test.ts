@@ -87,6 +87,10 @@ describe('client rejects a bad ServerHello', () => {
     expect(alert).toBe(AlertDescription.illegal_parameter);
   });
 
+  it('with legacy_version 0x0300 (SSL 3.0): protocol_version (RFC 8446 Appendix D.5)', () => {
+    expect(rejectServerHello((sh) => ({ ...sh, legacyVersion: 0x0300 }))).toBe(AlertDescription.protocol_version);
+  });
+
   it('with legacy_version other than 0x0303: illegal_parameter (RFC 8446 §4.1.3)', () => {
     expect(rejectServerHello((sh) => ({ ...sh, legacyVersion: 0x0304 }))).toBe(AlertDescription.illegal_parameter);
   });

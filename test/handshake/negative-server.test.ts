@@ -72,6 +72,10 @@ describe('server rejects a bad ClientHello', () => {
     expect(alert).toBe(AlertDescription.protocol_version);
   });
 
+  it('with legacy_version 0x0300 (SSL 3.0), even offering TLS 1.3: protocol_version (RFC 8446 Appendix D.5)', () => {
+    expect(rejectHello((ch) => ({ ...ch, legacyVersion: 0x0300 })).alert).toBe(AlertDescription.protocol_version);
+  });
+
   it('with legacy_compression_methods other than [0]: illegal_parameter (RFC 8446 §4.1.2)', () => {
     expect(rejectHello((ch) => ({ ...ch, legacyCompressionMethods: new Uint8Array([1]) })).alert).toBe(
       AlertDescription.illegal_parameter,

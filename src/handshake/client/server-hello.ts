@@ -48,6 +48,10 @@ export function onServerHello(
  * random may carry the §4.1.3 downgrade sentinel; either way we stop here.
  */
 function checkVersion(sh: ServerHello): void {
+  // RFC 8446 Appendix D.5: a ServerHello.legacy_version of 0x0300 (or less) → protocol_version.
+  if (sh.legacyVersion <= 0x0300) {
+    throw new TlsError(AlertDescription.protocol_version, 'server_hello: legacy_version is SSL 3.0 or older');
+  }
   const sv = findExtension(sh.extensions, 'supported_versions_server');
   if (!sv) {
     throw new TlsError(AlertDescription.protocol_version, 'server_hello: server did not negotiate TLS 1.3');

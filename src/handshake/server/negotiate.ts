@@ -61,6 +61,12 @@ export function alpnText(name: Uint8Array | undefined): string | undefined {
  * TLS 1.3, so the answer is protocol_version (RFC 8446 §4.1.1 / §6.2).
  */
 function checkVersion(ch: ClientHello): void {
+  // RFC 8446 Appendix D.5: "Any endpoint receiving a Hello message with
+  // ClientHello.legacy_version ... set to 0x0300 MUST abort the handshake with a
+  // "protocol_version" alert." (SSL 3.0 and older: refused before anything else.)
+  if (ch.legacyVersion <= 0x0300) {
+    throw new TlsError(AlertDescription.protocol_version, 'client_hello: legacy_version is SSL 3.0 or older');
+  }
   const sv = findExtension(ch.extensions, 'supported_versions_client');
   if (!sv || !sv.versions.includes(ProtocolVersion.TLSv1_3)) {
     throw new TlsError(AlertDescription.protocol_version, 'client_hello: client does not offer TLS 1.3');
