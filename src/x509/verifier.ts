@@ -10,6 +10,7 @@ import type { CryptoProvider, PublicKey } from '../crypto/provider.ts';
 import { TlsError } from '../errors.ts';
 import { AlertDescription, nameOf, SignatureScheme } from '../protocol/registry.ts';
 import { type ParsedCertificate, parseCertificate } from './certificate.ts';
+import { DerTag, readChildren, readSingle } from './der.ts';
 import { matchesServerName } from './names.ts';
 
 /** What the handshake hands a verifier. */
@@ -41,9 +42,9 @@ export interface CertificateVerifier {
  * A verifier that trusts exactly the given certificates (DER): the leaf itself, or a signature
  * path leaf → (0..N certificates from the peer's list, matched by issuer/subject DER) → a trusted
  * certificate. Full RFC 5280 path validation (name constraints, policies, key usage) is not done.
- * Alerts: unknown issuer → unknown_ca; bad signature or malformed → bad_certificate;
- * expired or not yet valid → certificate_expired; unsupported key or algorithm →
- * unsupported_certificate; name mismatch → certificate_unknown.
+ * Alerts: unknown issuer → unknown_ca; bad signature, MD5-based signature (RFC 8446 §4.4.2.4)
+ * or malformed → bad_certificate; expired or not yet valid → certificate_expired; unsupported
+ * key or algorithm → unsupported_certificate; name mismatch → certificate_unknown.
  * @throws TlsError bad_certificate (at construction) when a trusted certificate is malformed
  * @example const verifier = trustExactly(parseCertificateChain(readFileSync('ca.pem', 'utf8')));
  */
@@ -146,6 +147,10 @@ function buildPath(peer: readonly ParsedCertificate[], anchors: readonly ParsedC
 function checkSignature(cert: ParsedCertificate, issuer: ParsedCertificate, input: VerifyInput): TlsError | undefined {
   const scheme = cert.signatureAlgorithm;
   const key: PublicKey | undefined = issuer.publicKey;
+  // RFC 8446 §4.4.2.4: "Any endpoint receiving any certificate which it would need to validate
+  // using any signature algorithm using an MD5 hash MUST abort the handshake with a
+  // "bad_certificate" alert." (Checked before the generic unsupported-algorithm answer.)
+  if (usesMd5(cert)) return bad(AlertDescription.bad_certificate, `${cert.subjectText} is signed with an MD5-based algorithm`);
   if (scheme === undefined) {
     return bad(AlertDescription.unsupported_certificate, `unsupported signature algorithm in ${cert.subjectText}`);
   }
@@ -164,6 +169,26 @@ function checkSignature(cert: ParsedCertificate, issuer: ParsedCertificate, inpu
     return bad(AlertDescription.bad_certificate, `bad signature on ${cert.subjectText} by ${issuer.subjectText}`);
   }
   return undefined;
+}
+
+/**
+ * Whether `cert`'s signatureAlgorithm is MD5-based: md5WithRSAEncryption, or an
+ * AlgorithmIdentifier whose parameters name id-md5 (e.g. RSASSA-PSS with MD5). Read from the DER
+ * because ParsedCertificate maps unsupported algorithms to undefined.
+ */
+function usesMd5(cert: ParsedCertificate): boolean {
+  const sigAlg = readChildren(readSingle(cert.der, DerTag.SEQUENCE, 'Certificate').value, 'Certificate')[1];
+  if (sigAlg?.tag !== DerTag.SEQUENCE) return false;
+  const [oid, ...params] = readChildren(sigAlg.value, 'signatureAlgorithm');
+  if (oid?.tag === DerTag.OID && equalBytes(oid.value, OID_MD5_WITH_RSA)) return true;
+  return params.some((p) => containsBytes(p.raw, DER_ID_MD5));
+}
+
+function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
+  for (let i = 0; i + needle.length <= haystack.length; i++) {
+    if (equalBytes(haystack.subarray(i, i + needle.length), needle)) return true;
+  }
+  return false;
 }
 
 function checkValidity(c: ParsedCertificate, now: number): void {
@@ -190,6 +215,10 @@ function bad(alert: AlertDescription, message: string): TlsError {
   return new TlsError(alert, `certificate: ${message}`);
 }
 
+/** md5WithRSAEncryption, 1.2.840.113549.1.1.4 (RFC 8017 Appendix C), OID contents octets. */
+const OID_MD5_WITH_RSA: Uint8Array = new Uint8Array([0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x04]);
+/** id-md5, 1.2.840.113549.2.5 (RFC 8017 Appendix C), as a whole DER OBJECT IDENTIFIER. */
+const DER_ID_MD5: Uint8Array = new Uint8Array([0x06, 0x08, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x05]);
 /** Longest path (leaf + intermediates) we search; bounds the work a hostile peer can cause. */
 const MAX_CHAIN_DEPTH = 8;
 /** Most signature verifications one path search may do. */

@@ -158,3 +158,38 @@ describe('dangerouslyAcceptAnyCertificate', () => {
     );
   });
 });
+
+describe('trustExactly: MD5-signed certificates (RFC 8446 §4.4.2.4)', () => {
+  /** `der` with every sha256WithRSAEncryption OID (tbs.signature and signatureAlgorithm) made `last`. */
+  function withRsaSignatureOid(der: Uint8Array, last: number): Uint8Array {
+    const sha256WithRsa = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b];
+    const out = der.slice();
+    let found = 0;
+    for (let i = 0; i + sha256WithRsa.length <= out.length; i++) {
+      if (sha256WithRsa.every((b, j) => out[i + j] === b)) {
+        out[i + sha256WithRsa.length - 1] = last;
+        found++;
+      }
+    }
+    expect(found).toBe(2);
+    return out;
+  }
+
+  it('a leaf signed with md5WithRSAEncryption → bad_certificate', () => {
+    const md5Leaf = withRsaSignatureOid(certDer('rsa-2048', 'end'), 0x04);
+    const v = trustExactly([certDer('rsa-2048', 'ca')]);
+    expect(alertOf(() => v.verify(input([md5Leaf, certDer('rsa-2048', 'inter')])))).toBe(AlertDescription.bad_certificate);
+  });
+
+  it('an intermediate signed with md5WithRSAEncryption → bad_certificate', () => {
+    const md5Inter = withRsaSignatureOid(certDer('rsa-2048', 'inter'), 0x04);
+    const v = trustExactly([certDer('rsa-2048', 'ca')]);
+    expect(alertOf(() => v.verify(input([certDer('rsa-2048', 'end'), md5Inter])))).toBe(AlertDescription.bad_certificate);
+  });
+
+  it('another algorithm with no TLS SignatureScheme (sha224WithRSAEncryption) stays unsupported_certificate', () => {
+    const sha224Leaf = withRsaSignatureOid(certDer('rsa-2048', 'end'), 0x0e);
+    const v = trustExactly([certDer('rsa-2048', 'ca')]);
+    expect(alertOf(() => v.verify(input([sha224Leaf, certDer('rsa-2048', 'inter')])))).toBe(AlertDescription.unsupported_certificate);
+  });
+});
