@@ -3,7 +3,10 @@
  * X.509 certificate parsing (RFC 5280 §4.1) into the facts the TLS engine needs: the signed
  * bytes, the signature algorithm as a TLS SignatureScheme (RFC 8446 §4.2.3), the public key, the
  * raw issuer/subject Names for chaining, validity, subjectAltName (RFC 5280 §4.2.1.6) and
- * basicConstraints (RFC 5280 §4.2.1.9). Malformed input only ever raises TlsError(bad_certificate).
+ * basicConstraints (RFC 5280 §4.2.1.9). A strict DER reader over der.ts (as Go's crypto/x509 and
+ * rustls-webpki do: BER, trailing bytes, non-minimal INTEGERs/OIDs rejected) that reads exactly
+ * these fields; the @peculiar ASN.1 schemas are only its test oracle. Malformed input only ever
+ * raises TlsError(bad_certificate).
  *
  *   Certificate  ::=  SEQUENCE  {
  *        tbsCertificate       TBSCertificate,
@@ -21,22 +24,11 @@
  *        subjectUniqueID [2]  IMPLICIT UniqueIdentifier OPTIONAL,
  *        extensions      [3]  EXPLICIT Extensions OPTIONAL  }
  */
-import { AsnConvert } from '@peculiar/asn1-schema';
-import {
-  AlgorithmIdentifier,
-  BasicConstraints,
-  Certificate,
-  type Extension,
-  type Name,
-  type SubjectPublicKeyInfo,
-} from '@peculiar/asn1-x509';
-import { ECParameters } from '@peculiar/asn1-ecc';
-import { RSAPublicKey, RsaSaPssParams } from '@peculiar/asn1-rsa';
 import { equalBytes, toHex } from '../bytes/bytes.ts';
 import type { PublicKey } from '../crypto/provider.ts';
 import { TlsError } from '../errors.ts';
 import { AlertDescription, SignatureScheme } from '../protocol/registry.ts';
-import { checkDerTree, DerTag, derError, readChildren, readSingle, stripLeadingZeros, type Tlv } from './der.ts';
+import { DerTag, derError, readChildren, readSingle, stripLeadingZeros, type Tlv } from './der.ts';
 import { CURVE_OID, OID } from './keys.ts';
 import { pemDecode } from './pem.ts';
 
@@ -78,7 +70,7 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     return parseCertificateUnchecked(der);
   } catch (e) {
     if (e instanceof TlsError) throw e;
-    // The ASN.1 library throws its own errors for malformed structures.
+    // Defensive: the reader throws only TlsError; anything else is a bug, still reported as bad_certificate.
     const msg = e instanceof Error ? e.message : String(e);
     throw new TlsError(AlertDescription.bad_certificate, `certificate: malformed: ${msg}`, { cause: e });
   }
@@ -109,7 +101,7 @@ export function parseCertificateChain(input: string | Uint8Array | readonly Uint
 }
 
 function parseCertificateUnchecked(der: Uint8Array): ParsedCertificate {
-  // Frame the structure with the strict DER walker first: exact lengths, no trailing bytes.
+  // Frame the structure: exact lengths, no trailing bytes, definite minimal lengths throughout.
   const outer = readSingle(der, DerTag.SEQUENCE, 'Certificate');
   const [tbs, sigAlg, sigValue, ...extra] = readChildren(outer.value, 'Certificate');
   if (tbs === undefined || sigAlg === undefined || sigValue === undefined || extra.length > 0) {
@@ -118,31 +110,27 @@ function parseCertificateUnchecked(der: Uint8Array): ParsedCertificate {
   expectTag(tbs, DerTag.SEQUENCE, 'tbsCertificate');
   expectTag(sigAlg, DerTag.SEQUENCE, 'signatureAlgorithm');
   expectTag(sigValue, DerTag.BIT_STRING, 'signatureValue');
-  checkDerTree(outer.value, 'Certificate');
-  const raw = frameTbs(tbs.value);
+  checkDerForms(outer.value, 0);
+  const t = parseTbs(tbs.value);
   // RFC 5280 §4.1.1.2: signatureAlgorithm MUST be the same as tbsCertificate.signature.
-  if (!equalBytes(raw.signature.raw, sigAlg.raw)) {
+  if (!equalBytes(t.signature.raw, sigAlg.raw)) {
     throw derError('signatureAlgorithm differs from tbsCertificate.signature');
   }
   // X.690 §8.6.2: the first octet counts unused bits; a signature has none.
   if (sigValue.value[0] !== 0) throw derError('signatureValue has unused bits');
-
-  const cert = AsnConvert.parse(der, Certificate);
-  const t = cert.tbsCertificate;
-  const ext = parseExtensions(t.extensions ?? []);
-  if (t.version < 2 && t.extensions !== undefined) throw derError('extensions in a certificate older than v3');
-  const [notBefore, notAfter] = parseValidity(raw.validity);
+  const ext = t.extensions === undefined ? NO_EXTENSIONS : parseExtensions(t.extensions);
+  const [notBefore, notAfter] = parseValidity(t.validity);
   return {
     der,
     tbsDer: tbs.raw,
-    signatureAlgorithm: signatureSchemeOf(cert.signatureAlgorithm),
+    signatureAlgorithm: signatureSchemeOf(parseAlgorithmIdentifier(t.signature, 'signature')),
     signature: sigValue.value.subarray(1),
-    publicKey: publicKeyOf(t.subjectPublicKeyInfo),
-    subjectDer: raw.subject.raw,
-    issuerDer: raw.issuer.raw,
+    publicKey: parseSubjectPublicKeyInfo(t.spki),
+    subjectDer: t.subject.raw,
+    issuerDer: t.issuer.raw,
     subjectText: nameToText(t.subject),
     issuerText: nameToText(t.issuer),
-    serialNumberHex: toHex(new Uint8Array(t.serialNumber)),
+    serialNumberHex: toHex(t.serial.value),
     notBefore,
     notAfter,
     dnsNames: ext.dnsNames,
@@ -151,10 +139,82 @@ function parseCertificateUnchecked(der: Uint8Array): ParsedCertificate {
   };
 }
 
-/** Raw TLVs of the TBSCertificate fields needed byte-exact. */
-function frameTbs(content: Uint8Array): { signature: Tlv; issuer: Tlv; validity: Tlv; subject: Tlv } {
+/**
+ * Walks every element (X.690 §10: DER) so that malformed encodings anywhere are rejected, also
+ * inside fields we do not interpret (ANY parameters, attribute values): definite minimal lengths
+ * (der.ts), no end-of-contents tag (§8.1.5) or reserved universal tag 15 (X.680 §8.4), SEQUENCE/SET constructed and the other universal
+ * types primitive (§10.2), and well-formed BOOLEAN, INTEGER, BIT STRING, NULL, OID contents.
+ */
+function checkDerForms(content: Uint8Array, depth: number): void {
+  if (depth > MAX_DEPTH) throw derError('nested too deeply');
+  for (const t of readChildren(content, 'Certificate')) {
+    const constructed = (t.tag & 0x20) !== 0;
+    if ((t.tag & 0xc0) === 0) {
+      const num = t.tag & 0x1f;
+      if (num === 0 || num === 15 || constructed !== UNIVERSAL_CONSTRUCTED.has(num)) {
+        throw derError(`universal tag 0x${t.tag.toString(16)} in a form DER does not allow`);
+      }
+      checkPrimitive(t);
+    }
+    if (constructed) checkDerForms(t.value, depth + 1);
+  }
+}
+
+/**
+ * X.690 §8.2, §8.3, §8.6, §8.8, §8.19 contents rules for the universal primitives that have them,
+ * the fixed-width string lengths and the RFC 5280 §4.1.2.5 time formats.
+ */
+function checkPrimitive(t: Tlv): void {
+  switch (t.tag) {
+    case DerTag.BOOLEAN:
+      readBoolean(t, 'BOOLEAN');
+      return;
+    case DerTag.INTEGER:
+      checkInteger(t.value, 'INTEGER');
+      return;
+    case DerTag.BIT_STRING:
+      checkBitString(t.value, 'BIT STRING');
+      return;
+    case DerTag.NULL:
+      if (t.value.length !== 0) throw derError('NULL with contents');
+      return;
+    case DerTag.OID:
+      oidText(t, 'OBJECT IDENTIFIER');
+      return;
+    case 0x1c: // UniversalString, UCS-4
+    case 0x1e: // BMPString, UCS-2
+      attributeValueText(t);
+      return;
+    case 0x17: // UTCTime
+    case 0x18: // GeneralizedTime
+      parseTime(t);
+      return;
+    default:
+      return;
+  }
+}
+
+interface TbsFields {
+  readonly serial: Tlv;
+  readonly signature: Tlv;
+  readonly issuer: Tlv;
+  readonly validity: Tlv;
+  readonly subject: Tlv;
+  readonly spki: Tlv;
+  /** The `[3]` Extensions SEQUENCE, when present. */
+  readonly extensions: Tlv | undefined;
+}
+
+/** RFC 5280 §4.1.2: the TBSCertificate fields in order, with the optional ones in tag order. */
+function parseTbs(content: Uint8Array): TbsFields {
   const kids = readChildren(content, 'tbsCertificate');
-  let i = kids[0]?.tag === 0xa0 ? 1 : 0; // [0] EXPLICIT version
+  let i = 0;
+  let version = 0; // v1 (DEFAULT)
+  const first = kids[0];
+  if (first?.tag === 0xa0) {
+    version = parseVersion(first);
+    i = 1;
+  }
   const serial = kids[i++];
   const signature = kids[i++];
   const issuer = kids[i++];
@@ -163,24 +223,40 @@ function frameTbs(content: Uint8Array): { signature: Tlv; issuer: Tlv; validity:
   const spki = kids[i++];
   if (!serial || !signature || !issuer || !validity || !subject || !spki) throw derError('tbsCertificate: too few fields');
   expectTag(serial, DerTag.INTEGER, 'serialNumber');
+  checkInteger(serial.value, 'serialNumber');
   expectTag(signature, DerTag.SEQUENCE, 'signature');
   expectTag(issuer, DerTag.SEQUENCE, 'issuer');
   expectTag(validity, DerTag.SEQUENCE, 'validity');
   expectTag(subject, DerTag.SEQUENCE, 'subject');
   expectTag(spki, DerTag.SEQUENCE, 'subjectPublicKeyInfo');
-  // Optional [1], [2], [3] in increasing order, nothing else.
+  // Optional issuerUniqueID [1], subjectUniqueID [2] (primitive BIT STRINGs) and extensions [3],
+  // in increasing tag order, nothing else.
   let last = 0;
+  let extensions: Tlv | undefined;
   for (const k of kids.slice(i)) {
-    const n = k.tag === 0x81 || k.tag === 0x82 || k.tag === 0xa1 || k.tag === 0xa2 ? k.tag & 0x0f : k.tag === 0xa3 ? 3 : -1;
+    const n = k.tag === 0x81 ? 1 : k.tag === 0x82 ? 2 : k.tag === 0xa3 ? 3 : -1;
     if (n <= last) throw derError(`tbsCertificate: unexpected field with tag 0x${k.tag.toString(16)}`);
     last = n;
+    if (n === 3) extensions = readSingle(k.value, DerTag.SEQUENCE, 'extensions');
+    else checkBitString(k.value, 'uniqueIdentifier');
   }
-  return { signature, issuer, validity, subject };
+  // RFC 5280 §4.1.2.9: extensions only in v3 certificates.
+  if (extensions !== undefined && version < 2) throw derError('extensions in a certificate older than v3');
+  return { serial, signature, issuer, validity, subject, spki, extensions };
+}
+
+/** RFC 5280 §4.1.2.1: Version ::= INTEGER { v1(0), v2(1), v3(2) }, inside `[0] EXPLICIT`. */
+function parseVersion(tagged: Tlv): number {
+  const v = readSingle(tagged.value, DerTag.INTEGER, 'version');
+  checkInteger(v.value, 'version');
+  const n = smallUint(v.value);
+  if (n < 0 || n > 2) throw derError('version: not v1, v2 or v3');
+  return n;
 }
 
 /**
  * RFC 5280 §4.1.2.5: Validity ::= SEQUENCE { notBefore Time, notAfter Time }, parsed strictly
- * here (the schema library normalises impossible dates such as month 13 instead of rejecting them).
+ * (impossible dates such as month 13 are rejected, not normalised).
  */
 function parseValidity(validity: Tlv): [number, number] {
   const times = readChildren(validity.value, 'validity');
@@ -228,23 +304,49 @@ interface ExtensionFacts {
   isCa: boolean;
 }
 
-/** RFC 5280 §4.2: the extensions we interpret; each may appear at most once. */
-function parseExtensions(exts: Iterable<Extension>): ExtensionFacts {
+/**
+ * RFC 5280 §4.1: Extension ::= SEQUENCE { extnID OBJECT IDENTIFIER, critical BOOLEAN DEFAULT
+ * FALSE, extnValue OCTET STRING }; §4.2: the extensions we interpret, each at most once.
+ */
+function parseExtensions(exts: Tlv): ExtensionFacts {
   const seen = new Set<string>();
   const facts: ExtensionFacts = { dnsNames: [], ipAddresses: [], isCa: false };
-  for (const e of exts) {
-    // RFC 5280 §4.2: "A certificate MUST NOT include more than one instance of a particular extension."
-    if (seen.has(e.extnID)) throw derError(`duplicate extension ${e.extnID}`);
-    seen.add(e.extnID);
-    const value = new Uint8Array(e.extnValue.buffer, e.extnValue.byteOffset, e.extnValue.byteLength);
-    if (e.extnID === EXT.basicConstraints) {
-      readSingle(value, DerTag.SEQUENCE, 'basicConstraints');
-      facts.isCa = AsnConvert.parse(value, BasicConstraints).cA;
-    } else if (e.extnID === EXT.subjectAltName) {
-      readSubjectAltName(value, facts);
+  for (const e of readChildren(exts.value, 'extensions')) {
+    expectTag(e, DerTag.SEQUENCE, 'extension');
+    const kids = readChildren(e.value, 'extension');
+    const [idTlv, second, third, ...extra] = kids;
+    if (idTlv === undefined || second === undefined || extra.length > 0) throw derError('extension: bad field count');
+    const id = oidText(idTlv, 'extnID');
+    let valueTlv = second;
+    if (third !== undefined) {
+      readBoolean(second, 'critical');
+      valueTlv = third;
     }
+    expectTag(valueTlv, DerTag.OCTET_STRING, 'extnValue');
+    // RFC 5280 §4.2: "A certificate MUST NOT include more than one instance of a particular extension."
+    if (seen.has(id)) throw derError(`duplicate extension ${id}`);
+    seen.add(id);
+    if (id === EXT.basicConstraints) facts.isCa = readBasicConstraints(valueTlv.value);
+    else if (id === EXT.subjectAltName) readSubjectAltName(valueTlv.value, facts);
   }
   return facts;
+}
+
+/** RFC 5280 §4.2.1.9: BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX) OPTIONAL }. */
+function readBasicConstraints(value: Uint8Array): boolean {
+  const seq = readSingle(value, DerTag.SEQUENCE, 'basicConstraints');
+  const kids = readChildren(seq.value, 'basicConstraints');
+  let i = 0;
+  let cA = false;
+  if (kids[0]?.tag === DerTag.BOOLEAN) cA = readBoolean(kids[i++] as Tlv, 'basicConstraints.cA');
+  const pathLen = kids[i];
+  if (pathLen !== undefined) {
+    expectTag(pathLen, DerTag.INTEGER, 'basicConstraints.pathLenConstraint');
+    checkInteger(pathLen.value, 'basicConstraints.pathLenConstraint');
+    i++;
+  }
+  if (i !== kids.length) throw derError('basicConstraints: unexpected field');
+  return cA;
 }
 
 /**
@@ -270,12 +372,27 @@ function readSubjectAltName(value: Uint8Array, facts: ExtensionFacts): void {
   }
 }
 
+/** RFC 5280 §4.1.1.2: AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }. */
+interface AlgorithmId {
+  readonly oid: string;
+  /** The parameters element, undefined when absent. */
+  readonly params: Tlv | undefined;
+}
+
+function parseAlgorithmIdentifier(t: Tlv, what: string): AlgorithmId {
+  expectTag(t, DerTag.SEQUENCE, what);
+  const [oid, params, ...extra] = readChildren(t.value, what);
+  if (oid === undefined || extra.length > 0) throw derError(`${what}: bad AlgorithmIdentifier`);
+  // X.690 §8.8.2: NULL has no contents octets.
+  if (params?.tag === DerTag.NULL && params.value.length !== 0) throw derError(`${what}: NULL with contents`);
+  return { oid: oidText(oid, what), params };
+}
+
 /** Maps the certificate signature AlgorithmIdentifier to a TLS SignatureScheme (RFC 8446 §4.2.3). */
-function signatureSchemeOf(alg: AlgorithmIdentifier): number | undefined {
-  const params = alg.parameters;
-  const absent = params === undefined;
-  const absentOrNull = absent || params === null || isDerNull(params);
-  switch (alg.algorithm) {
+function signatureSchemeOf(alg: AlgorithmId): number | undefined {
+  const absent = alg.params === undefined;
+  const absentOrNull = nullOrAbsent(alg);
+  switch (alg.oid) {
     // RFC 5758 §3.2: ECDSA signature AlgorithmIdentifiers MUST omit the parameters.
     case SIG_OID.ecdsaWithSha256:
       return absent ? SignatureScheme.ecdsa_secp256r1_sha256 : undefined;
@@ -292,7 +409,7 @@ function signatureSchemeOf(alg: AlgorithmIdentifier): number | undefined {
     case SIG_OID.sha512WithRsa:
       return absentOrNull ? SignatureScheme.rsa_pkcs1_sha512 : undefined;
     case OID.rsassaPss:
-      return params instanceof ArrayBuffer ? pssSchemeOf(params) : undefined;
+      return alg.params === undefined || alg.params.tag === DerTag.NULL ? undefined : pssSchemeOf(alg.params);
     default:
       return undefined;
   }
@@ -301,75 +418,239 @@ function signatureSchemeOf(alg: AlgorithmIdentifier): number | undefined {
 /**
  * RFC 4055 §3.1 RSASSA-PSS-params, accepted only in the shapes TLS 1.3 can express
  * (RFC 8446 §4.2.3 rsa_pss_*): hash SHA-256/384/512, MGF1 with the same hash, salt length equal
- * to the hash length, trailerField 1.
+ * to the hash length, trailerField 1. The DEFAULTs (SHA-1, MGF1-SHA-1, salt 20) never qualify.
+ *
+ *   RSASSA-PSS-params  ::=  SEQUENCE  {
+ *       hashAlgorithm      [0] HashAlgorithm DEFAULT sha1Identifier,
+ *       maskGenAlgorithm   [1] MaskGenAlgorithm DEFAULT mgf1SHA1Identifier,
+ *       saltLength         [2] INTEGER DEFAULT 20,
+ *       trailerField       [3] INTEGER DEFAULT 1  }
  */
-function pssSchemeOf(params: ArrayBuffer): number | undefined {
-  const p = AsnConvert.parse(params, RsaSaPssParams);
-  const hash = HASH_BY_OID[p.hashAlgorithm.algorithm];
-  if (hash === undefined || !nullOrAbsent(p.hashAlgorithm)) return undefined;
-  if (p.maskGenAlgorithm.algorithm !== MGF1_OID || !(p.maskGenAlgorithm.parameters instanceof ArrayBuffer)) return undefined;
-  const mgfHash = AsnConvert.parse(p.maskGenAlgorithm.parameters, AlgorithmIdentifier);
-  if (mgfHash.algorithm !== p.hashAlgorithm.algorithm || !nullOrAbsent(mgfHash)) return undefined;
-  if (p.saltLength !== hash.len || p.trailerField !== 1) return undefined;
+function pssSchemeOf(params: Tlv): number | undefined {
+  expectTag(params, DerTag.SEQUENCE, 'RSASSA-PSS-params');
+  const fields: (Tlv | undefined)[] = [undefined, undefined, undefined, undefined];
+  let last = -1;
+  for (const k of readChildren(params.value, 'RSASSA-PSS-params')) {
+    const n = k.tag - 0xa0;
+    if (n < 0 || n > 3 || n <= last) throw derError('RSASSA-PSS-params: unexpected field');
+    last = n;
+    fields[n] = readTlvSingle(k.value, 'RSASSA-PSS-params');
+  }
+  const [hashF, mgfF, saltF, trailerF] = fields;
+  const hashAlg = hashF === undefined ? undefined : parseAlgorithmIdentifier(hashF, 'hashAlgorithm');
+  const mgfAlg = mgfF === undefined ? undefined : parseAlgorithmIdentifier(mgfF, 'maskGenAlgorithm');
+  const salt = saltF === undefined ? 20 : readSmallInteger(saltF, 'saltLength');
+  const trailer = trailerF === undefined ? 1 : readSmallInteger(trailerF, 'trailerField');
+  const hash = hashAlg === undefined ? undefined : HASH_BY_OID[hashAlg.oid];
+  if (hashAlg === undefined || hash === undefined || !nullOrAbsent(hashAlg)) return undefined;
+  if (mgfAlg === undefined || mgfAlg.oid !== MGF1_OID || mgfAlg.params === undefined || mgfAlg.params.tag === DerTag.NULL) {
+    return undefined;
+  }
+  const mgfHash = parseAlgorithmIdentifier(mgfAlg.params, 'MGF1 hash');
+  if (mgfHash.oid !== hashAlg.oid || !nullOrAbsent(mgfHash)) return undefined;
+  if (salt !== hash.len || trailer !== 1) return undefined;
   return hash.scheme;
 }
 
-/** SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) → PublicKey, or undefined when unsupported. */
-function publicKeyOf(spki: SubjectPublicKeyInfo): PublicKey | undefined {
-  const alg = spki.algorithm;
-  const key = new Uint8Array(spki.subjectPublicKey);
-  switch (alg.algorithm) {
+/**
+ * RFC 5280 §4.1.2.7: SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier,
+ * subjectPublicKey BIT STRING } → PublicKey, or undefined when the key type is unsupported.
+ */
+function parseSubjectPublicKeyInfo(spki: Tlv): PublicKey | undefined {
+  const [algTlv, keyTlv, ...extra] = readChildren(spki.value, 'subjectPublicKeyInfo');
+  if (algTlv === undefined || keyTlv === undefined || extra.length > 0) throw derError('subjectPublicKeyInfo: bad field count');
+  const alg = parseAlgorithmIdentifier(algTlv, 'subjectPublicKeyInfo.algorithm');
+  expectTag(keyTlv, DerTag.BIT_STRING, 'subjectPublicKey');
+  // Every key format we read is a whole number of octets (rustls-webpki requires the same).
+  if (keyTlv.value[0] !== 0) throw derError('subjectPublicKey: unused bits');
+  const key = keyTlv.value.subarray(1);
+  switch (alg.oid) {
     case OID.ecPublicKey: {
-      // RFC 5480 §2.1.1: namedCurve; §2.2: uncompressed points (0x04 ‖ X ‖ Y) only.
-      if (!(alg.parameters instanceof ArrayBuffer)) return undefined;
-      const curve = AsnConvert.parse(alg.parameters, ECParameters).namedCurve;
+      // RFC 5480 §2.1.1: ECParameters ::= CHOICE { namedCurve OID, implicitCurve NULL,
+      // specifiedCurve ... }; "specifiedCurve ... MUST NOT be used", implicitCurve is unsupported.
+      const p = alg.params;
+      if (p === undefined || p.tag === DerTag.NULL) return undefined;
+      if (p.tag !== DerTag.OID) throw derError('subjectPublicKeyInfo: EC parameters are not a named curve');
+      const curve = oidText(p, 'namedCurve');
+      // RFC 5480 §2.2: uncompressed points (0x04 ‖ X ‖ Y) only.
       const size = curve === CURVE_OID['P-256'] ? 32 : curve === CURVE_OID['P-384'] ? 48 : 0;
       if (size === 0 || key.length !== 1 + 2 * size || key[0] !== 0x04) return undefined;
-      return { type: 'ec', curve: size === 32 ? 'P-256' : 'P-384', point: key };
+      return { type: 'ec', curve: size === 32 ? 'P-256' : 'P-384', point: key.slice() };
     }
     case OID.ed25519:
       // RFC 8410 §4: 32-octet public key, parameters absent.
-      if (alg.parameters !== undefined || key.length !== 32) return undefined;
-      return { type: 'ed25519', key };
+      if (alg.params !== undefined || key.length !== 32) return undefined;
+      return { type: 'ed25519', key: key.slice() };
     case OID.rsaEncryption: {
-      // RFC 8017 §A.1.1 RSAPublicKey inside the BIT STRING.
-      readSingle(key, DerTag.SEQUENCE, 'RSAPublicKey');
-      const k = AsnConvert.parse(key, RSAPublicKey);
-      return { type: 'rsa', n: stripLeadingZeros(new Uint8Array(k.modulus)), e: stripLeadingZeros(new Uint8Array(k.publicExponent)) };
+      // RFC 8017 §A.1.1: RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }.
+      const seq = readSingle(key, DerTag.SEQUENCE, 'RSAPublicKey');
+      const [n, e, ...more] = readChildren(seq.value, 'RSAPublicKey');
+      if (n === undefined || e === undefined || more.length > 0) throw derError('RSAPublicKey: bad field count');
+      expectTag(n, DerTag.INTEGER, 'RSAPublicKey.modulus');
+      expectTag(e, DerTag.INTEGER, 'RSAPublicKey.publicExponent');
+      checkInteger(n.value, 'RSAPublicKey.modulus');
+      checkInteger(e.value, 'RSAPublicKey.publicExponent');
+      return { type: 'rsa', n: stripLeadingZeros(n.value), e: stripLeadingZeros(e.value) };
     }
     default:
       return undefined;
   }
 }
 
-/** RFC 4514-style text, in encoding order (as OpenSSL prints it): `CN=x, O=y`. */
-function nameToText(name: Name): string {
+/**
+ * RFC 5280 §4.1.2.4: Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF AttributeTypeAndValue)
+ * as RFC 4514-style text, in encoding order (as OpenSSL prints it): `CN=x, O=y`. Unknown
+ * attribute types print as dotted OIDs, values of non-string types as `#` + hex of their DER.
+ */
+function nameToText(name: Tlv): string {
   const rdns: string[] = [];
-  for (const rdn of name) {
+  for (const rdn of readChildren(name.value, 'Name')) {
+    expectTag(rdn, DerTag.SET, 'RelativeDistinguishedName');
     const parts: string[] = [];
-    for (const atv of rdn) {
-      const key = ATTR_NAMES[atv.type] ?? atv.type;
-      const v = atv.value.anyValue !== undefined ? `#${toHex(new Uint8Array(atv.value.anyValue))}` : atv.value.toString();
-      parts.push(`${key}=${v}`);
+    for (const atv of readChildren(rdn.value, 'RelativeDistinguishedName')) {
+      expectTag(atv, DerTag.SEQUENCE, 'AttributeTypeAndValue');
+      const [type, value, ...extra] = readChildren(atv.value, 'AttributeTypeAndValue');
+      if (type === undefined || value === undefined || extra.length > 0) throw derError('AttributeTypeAndValue: bad field count');
+      const oid = oidText(type, 'AttributeType');
+      parts.push(`${ATTR_NAMES[oid] ?? oid}=${attributeValueText(value)}`);
     }
     rdns.push(parts.join('+'));
   }
   return rdns.join(', ');
 }
 
+/**
+ * RFC 5280 §4.1.2.4 DirectoryString (TeletexString, PrintableString, UniversalString, UTF8String,
+ * BMPString) and IA5String as text (der.ts has already rejected constructed, i.e. BER, strings).
+ */
+function attributeValueText(v: Tlv): string {
+  const b = v.value;
+  switch (v.tag) {
+    case 0x13: // PrintableString
+    case 0x14: // TeletexString (read as Latin-1)
+    case 0x16: // IA5String
+      return latin1(b);
+    case 0x0c: {
+      // UTF8String
+      try {
+        return UTF8.decode(b);
+      } catch {
+        throw derError('Name: UTF8String is not UTF-8');
+      }
+    }
+    case 0x1e: {
+      // BMPString: UCS-2 big-endian.
+      if (b.length % 2 !== 0) throw derError('BMPString of odd length');
+      let s = '';
+      for (let i = 0; i < b.length; i += 2) s += String.fromCharCode(((b[i] as number) << 8) | (b[i + 1] as number));
+      return s;
+    }
+    case 0x1c: {
+      // UniversalString: UCS-4 big-endian.
+      if (b.length % 4 !== 0) throw derError('UniversalString length not a multiple of 4');
+      let s = '';
+      for (let i = 0; i < b.length; i += 4) {
+        const cp = ((b[i] as number) * 0x1000000) + (((b[i + 1] as number) << 16) | ((b[i + 2] as number) << 8) | (b[i + 3] as number));
+        if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw derError('UniversalString has an invalid code point');
+        s += String.fromCodePoint(cp);
+      }
+      return s;
+    }
+    default:
+      return `#${toHex(v.raw)}`;
+  }
+}
+
+/**
+ * X.690 §8.19: OBJECT IDENTIFIER contents as dotted text; each subidentifier minimal (no leading
+ * 0x80 octet) and complete, arcs below 2^53.
+ */
+function oidText(t: Tlv, what: string): string {
+  expectTag(t, DerTag.OID, what);
+  const b = t.value;
+  if (b.length === 0) throw derError(`${what}: empty OBJECT IDENTIFIER`);
+  let s = '';
+  let v = 0;
+  let start = true;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i] as number;
+    if (start && c === 0x80) throw derError(`${what}: non-minimal OBJECT IDENTIFIER`);
+    if (v > MAX_ARC_BEFORE_SHIFT) throw derError(`${what}: OBJECT IDENTIFIER arc too large`);
+    v = v * 128 + (c & 0x7f);
+    start = (c & 0x80) === 0;
+    if (!start) continue;
+    if (s === '') s = v < 40 ? `0.${v}` : v < 80 ? `1.${v - 40}` : `2.${v - 80}`;
+    else s += `.${v}`;
+    v = 0;
+  }
+  if (!start) throw derError(`${what}: truncated OBJECT IDENTIFIER`);
+  return s;
+}
+
+/** X.690 §8.3.2: INTEGER contents are non-empty and minimal (no redundant leading 0x00/0xff). */
+function checkInteger(b: Uint8Array, what: string): void {
+  const b0 = b[0];
+  if (b0 === undefined) throw derError(`${what}: empty INTEGER`);
+  const b1 = b[1];
+  if (b1 !== undefined && ((b0 === 0 && b1 < 0x80) || (b0 === 0xff && b1 >= 0x80))) {
+    throw derError(`${what}: non-minimal INTEGER`);
+  }
+}
+
+/** A minimal INTEGER element's value when it is in 0..2^31-1, else -1. */
+function readSmallInteger(t: Tlv, what: string): number {
+  expectTag(t, DerTag.INTEGER, what);
+  checkInteger(t.value, what);
+  return smallUint(t.value);
+}
+
+function smallUint(b: Uint8Array): number {
+  if (b.length > 4 || ((b[0] as number) & 0x80) !== 0) return -1;
+  let n = 0;
+  for (const x of b) n = n * 256 + x;
+  return n;
+}
+
+/** X.690 §11.1: a DER BOOLEAN is one octet, 0x00 or 0xFF. */
+function readBoolean(t: Tlv, what: string): boolean {
+  expectTag(t, DerTag.BOOLEAN, what);
+  if (t.value.length !== 1 || (t.value[0] !== 0 && t.value[0] !== 0xff)) throw derError(`${what}: not a DER BOOLEAN`);
+  return t.value[0] === 0xff;
+}
+
+/** X.690 §8.6.2: unused-bits octet 0..7, and 0 for an empty bit string. */
+function checkBitString(b: Uint8Array, what: string): void {
+  const unused = b[0];
+  if (unused === undefined || unused > 7 || (b.length === 1 && unused !== 0)) throw derError(`${what}: malformed BIT STRING`);
+}
+
+/** The single element filling `content` (an EXPLICIT tag's contents). */
+function readTlvSingle(content: Uint8Array, what: string): Tlv {
+  const [t, ...extra] = readChildren(content, what);
+  if (t === undefined || extra.length > 0) throw derError(`${what}: expected one element`);
+  return t;
+}
+
 function expectTag(t: Tlv, tag: number, what: string): void {
   if (t.tag !== tag) throw derError(`${what}: expected tag 0x${tag.toString(16)}, got 0x${t.tag.toString(16)}`);
 }
 
-function isDerNull(p: ArrayBuffer): boolean {
-  const b = new Uint8Array(p);
-  return b.length === 2 && b[0] === DerTag.NULL && b[1] === 0;
+function nullOrAbsent(a: AlgorithmId): boolean {
+  return a.params === undefined || a.params.tag === DerTag.NULL;
 }
 
-function nullOrAbsent(a: AlgorithmIdentifier): boolean {
-  return a.parameters === undefined || a.parameters === null || isDerNull(a.parameters);
+function latin1(b: Uint8Array): string {
+  let s = '';
+  for (const c of b) s += String.fromCharCode(c);
+  return s;
 }
 
+const MAX_DEPTH = 32;
+const UNIVERSAL_CONSTRUCTED: ReadonlySet<number> = new Set([8, 11, 16, 17, 29]);
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const NO_EXTENSIONS: ExtensionFacts = { dnsNames: [], ipAddresses: [], isCa: false };
+/** Largest value that can take one more base-128 digit and stay below 2^53. */
+const MAX_ARC_BEFORE_SHIFT = Math.floor((Number.MAX_SAFE_INTEGER - 127) / 128);
 const SIG_OID = {
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
   ecdsaWithSha384: '1.2.840.10045.4.3.3',
