@@ -29,7 +29,7 @@ import { AlertDescription, AlertLevel, ContentType, nameOf } from '../protocol/r
 import { Deframer, checkPlaintextRecordLen, type RawRecord } from '../record/deframer.ts';
 import { fragment } from '../record/fragmenter.ts';
 import { HandshakeJoiner } from '../record/joiner.ts';
-import { RecordProtection, encodePlaintextRecord } from '../record/protection.ts';
+import { RecordProtection, encodePlaintextRecord, sealedRecordLen } from '../record/protection.ts';
 import type { ConnectionEvent } from './events.ts';
 
 /** The handshake state types both sides plug in. */
@@ -377,20 +377,40 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
     for (const frag of fragment(data, this.maxFragmentLen)) this.writeRecord(ContentType.handshake, frag);
   }
 
+  /**
+   * Seals `data` as application data records (RFC 8446 §5.2), all into one output buffer, with
+   * a KeyUpdate first whenever the write key is due for one (RFC 8446 §5.5).
+   */
   private sendApplicationData(data: Uint8Array): void {
     this.postHandshakeMessages = 0;
-    for (const frag of fragment(data, this.maxFragmentLen)) {
-      // RFC 8446 §5.5: update the key before the AEAD usage limit is reached (or at the
-      // configured rekeying interval).
-      const w = this.writeProtection;
-      const rekeyAt = this.config.rekeyAfterRecords;
-      if (w && (w.needsKeyUpdate || (rekeyAt !== undefined && w.sequenceNumber >= rekeyAt))) {
-        const out = new HandshakeOutput();
-        this.enterTraffic(sendKeyUpdate(this.traffic(), false, out));
-        this.apply(out.actions);
+    if (data.length === 0) return;
+    const max = this.maxFragmentLen;
+    const pad = this.config.recordPadding;
+    const records = Math.ceil(data.length / max);
+    const tagLen = this.traffic().suite.tagLen;
+    let out = new Uint8Array(records * sealedRecordLen(0, pad, tagLen) + data.length);
+    let pos = 0;
+    for (let off = 0; off < data.length; off += max) {
+      if (this.isWriteKeyDue()) {
+        // The KeyUpdate record must go out between the records sealed so far and the rest.
+        if (pos > 0) this.output.push(out.subarray(0, pos));
+        out = out.subarray(pos);
+        pos = 0;
+        const update = new HandshakeOutput();
+        this.enterTraffic(sendKeyUpdate(this.traffic(), false, update));
+        this.apply(update.actions);
       }
-      this.writeRecord(ContentType.application_data, frag);
+      const w = this.writeProtection as RecordProtection;
+      pos += w.sealInto(ContentType.application_data, data.subarray(off, off + max), pad, out, pos);
     }
+    this.output.push(out.subarray(0, pos));
+  }
+
+  /** RFC 8446 §5.5: near the AEAD usage limit (or at the configured rekeying interval). */
+  private isWriteKeyDue(): boolean {
+    const w = this.writeProtection;
+    const rekeyAt = this.config.rekeyAfterRecords;
+    return w !== undefined && (w.needsKeyUpdate || (rekeyAt !== undefined && w.sequenceNumber >= rekeyAt));
   }
 
   private sendCloseNotify(): void {

@@ -38,6 +38,13 @@ export interface HashAlgorithm {
 export interface Aead {
   /** Returns ciphertext ‖ tag. */
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /**
+   * Seals `plaintext ‖ trailer` into `out` at `offset` (ciphertext, then the 16-byte tag): the
+   * record layer's copy-saving path, where the trailer is TLSInnerPlaintext's content type and
+   * padding (RFC 8446 §5.2) and `out` already holds the record header.
+   * @returns the bytes written: plaintext.length + trailer.length + 16
+   */
+  sealInto(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, trailer: Uint8Array, out: Uint8Array, offset: number): number;
   /** Returns the plaintext, or undefined when authentication fails. Never throws on bad input. */
   open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined;
 }

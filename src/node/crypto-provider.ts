@@ -146,6 +146,24 @@ function nodeAead(name: AeadName, key: Uint8Array): Aead {
       out.set(c.getAuthTag(), plaintext.length);
       return out;
     },
+    sealInto(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, trailer: Uint8Array, out: Uint8Array, offset: number): number {
+      if (nonce.length !== AEAD_NONCE_LEN) throw new RangeError(`aead: nonce must be ${AEAD_NONCE_LEN} bytes`);
+      const c = createCipheriv(cipherName, keyObject, nonce, { authTagLength: AEAD_TAG_LEN });
+      c.setAAD(aad, { plaintextLength: plaintext.length + trailer.length });
+      // Two updates instead of concatenating plaintext ‖ trailer: GCM and ChaCha20 are stream
+      // modes, so each update returns exactly its input's length of ciphertext.
+      let pos = offset;
+      for (const part of trailer.length === 0 ? [plaintext] : [plaintext, trailer]) {
+        const ct = c.update(part);
+        out.set(ct, pos);
+        pos += ct.length;
+      }
+      const rest = c.final();
+      out.set(rest, pos);
+      pos += rest.length;
+      out.set(c.getAuthTag(), pos);
+      return pos + AEAD_TAG_LEN - offset;
+    },
     open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined {
       if (nonce.length !== AEAD_NONCE_LEN || ciphertext.length < AEAD_TAG_LEN) return undefined;
       const bodyLen = ciphertext.length - AEAD_TAG_LEN;
@@ -153,11 +171,10 @@ function nodeAead(name: AeadName, key: Uint8Array): Aead {
         const d = createDecipheriv(cipherName, keyObject, nonce, { authTagLength: AEAD_TAG_LEN });
         d.setAuthTag(ciphertext.subarray(bodyLen));
         d.setAAD(aad, { plaintextLength: bodyLen });
-        const out = new Uint8Array(bodyLen);
         const body = d.update(ciphertext.subarray(0, bodyLen));
-        out.set(body, 0);
-        out.set(d.final(), body.length); // throws on a bad tag
-        return out;
+        const rest = d.final(); // throws on a bad tag
+        // Stream modes: `final` returns nothing, so the update's buffer is the plaintext.
+        return rest.length === 0 ? u8(body) : u8(Buffer.concat([body, rest]));
       } catch {
         return undefined;
       }

@@ -78,6 +78,16 @@ export class RecordProtection {
    *   fragmenter keeps records within the limit); TlsError internal_error past the §5.5 limit
    */
   seal(contentType: number, plaintext: Uint8Array, paddingLen = 0): Uint8Array {
+    const out = new Uint8Array(sealedRecordLen(plaintext.length, paddingLen, this.suite.tagLen));
+    this.sealInto(contentType, plaintext, paddingLen, out, 0);
+    return out;
+  }
+
+  /**
+   * `seal`, writing the record into `out` at `offset` (the connection seals a whole write's
+   * records into one buffer). Returns the bytes written.
+   */
+  sealInto(contentType: number, plaintext: Uint8Array, paddingLen: number, out: Uint8Array, offset: number): number {
     // RFC 8446 §5.4: "the full encoded TLSInnerPlaintext MUST NOT exceed 2^14 + 1 octets".
     const innerLen = plaintext.length + 1 + paddingLen;
     if (!Number.isSafeInteger(paddingLen) || paddingLen < 0 || innerLen > MAX_INNER_PLAINTEXT_LEN) {
@@ -87,23 +97,21 @@ export class RecordProtection {
     if (this.seq >= this.suite.maxRecordsPerKey) {
       throw internalError('seal: record limit for this key reached without KeyUpdate (RFC 8446 §5.5)');
     }
-    // RFC 8446 §5.2: TLSInnerPlaintext = content ‖ type ‖ zeros (the array starts zeroed, §5.4).
-    const inner = new Uint8Array(innerLen);
-    inner.set(plaintext);
-    inner[plaintext.length] = contentType;
     const ctLen = innerLen + this.suite.tagLen;
-    const out = new Uint8Array(RECORD_HEADER_LEN + ctLen);
     // RFC 8446 §5.2: opaque_type is always application_data, legacy_record_version 0x0303.
-    out[0] = ContentType.application_data;
-    writeU16(out, 1, LEGACY_RECORD_VERSION);
-    writeU16(out, 3, ctLen);
+    out[offset] = ContentType.application_data;
+    writeU16(out, offset + 1, LEGACY_RECORD_VERSION);
+    writeU16(out, offset + 3, ctLen);
     // RFC 8446 §5.2: "the additional data input is the record header".
-    const aad = out.subarray(0, RECORD_HEADER_LEN);
-    const ct = this.aead.seal(this.nextNonce(), aad, inner);
-    if (ct.length !== ctLen) throw internalError(`seal: AEAD produced ${ct.length} bytes, expected ${ctLen}`);
-    out.set(ct, RECORD_HEADER_LEN);
+    const aad = out.subarray(offset, offset + RECORD_HEADER_LEN);
+    // RFC 8446 §5.2, §5.4: TLSInnerPlaintext = content ‖ type ‖ zeros; the AEAD takes the
+    // content and this trailer without our copying them together.
+    const trailer = new Uint8Array(1 + paddingLen);
+    trailer[0] = contentType;
+    const n = this.aead.sealInto(this.nextNonce(), aad, plaintext, trailer, out, offset + RECORD_HEADER_LEN);
+    if (n !== ctLen) throw internalError(`seal: AEAD produced ${n} bytes, expected ${ctLen}`);
     this.seq++;
-    return out;
+    return RECORD_HEADER_LEN + ctLen;
   }
 
   /**
@@ -237,3 +245,8 @@ const LEGACY_RECORD_VERSION = 0x0303;
 const MAX_INNER_PLAINTEXT_LEN = MAX_PLAINTEXT_LEN + 1;
 /** Records before the §5.5 limit at which `needsKeyUpdate` turns true. */
 const KEY_UPDATE_MARGIN = 1024;
+
+/** Bytes of a protected record carrying `plaintextLen` bytes and `paddingLen` padding (§5.2). */
+export function sealedRecordLen(plaintextLen: number, paddingLen: number, tagLen: number): number {
+  return RECORD_HEADER_LEN + plaintextLen + 1 + paddingLen + tagLen;
+}

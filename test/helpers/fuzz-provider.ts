@@ -21,6 +21,12 @@ const NULL_AEAD: Aead = {
     out.set(plaintext);
     return out;
   },
+  sealInto(_nonce: Uint8Array, _aad: Uint8Array, plaintext: Uint8Array, trailer: Uint8Array, out: Uint8Array, offset: number): number {
+    out.set(plaintext, offset);
+    out.set(trailer, offset + plaintext.length);
+    out.fill(0, offset + plaintext.length + trailer.length, offset + plaintext.length + trailer.length + TAG_LEN);
+    return plaintext.length + trailer.length + TAG_LEN;
+  },
   open(_nonce: Uint8Array, _aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined {
     if (ciphertext.length < TAG_LEN) return undefined;
     for (let i = ciphertext.length - TAG_LEN; i < ciphertext.length; i++) if (ciphertext[i] !== 0) return undefined;

@@ -6,6 +6,7 @@
  */
 import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { concat } from '../../bytes/bytes.ts';
 import type { Aead, AeadName } from '../provider.ts';
 
 /**
@@ -21,6 +22,18 @@ export function nobleAead(name: AeadName, key: Uint8Array): Aead {
     seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
       if (nonce.length !== AEAD_NONCE_LEN) throw new RangeError(`aead: nonce must be ${AEAD_NONCE_LEN} bytes`);
       return cipher(k, nonce, aad).encrypt(plaintext);
+    },
+    sealInto(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, trailer: Uint8Array, out: Uint8Array, offset: number): number {
+      if (nonce.length !== AEAD_NONCE_LEN) throw new RangeError(`aead: nonce must be ${AEAD_NONCE_LEN} bytes`);
+      // noble's AEADs take one contiguous input; only ChaCha20-Poly1305 can write into `out`.
+      const inner = trailer.length === 0 ? plaintext : concat(plaintext, trailer);
+      const len = inner.length + AEAD_TAG_LEN;
+      if (cipher === chacha20poly1305) {
+        chacha20poly1305(k, nonce, aad).encrypt(inner, out.subarray(offset, offset + len));
+      } else {
+        out.set(gcm(k, nonce, aad).encrypt(inner), offset);
+      }
+      return len;
     },
     open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined {
       if (nonce.length !== AEAD_NONCE_LEN || ciphertext.length < AEAD_TAG_LEN) return undefined;
