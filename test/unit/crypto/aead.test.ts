@@ -123,6 +123,20 @@ describe.each(PROVIDERS)('AEAD ($name provider)', (provider) => {
     expect(aead.open(new Uint8Array(12), utf8('aad'), sealed)?.length).toBe(0);
   });
 
+  it.each(ALL_AEADS)('%s sealInto(plaintext, trailer) writes exactly seal(plaintext ‖ trailer) at the offset', (name) => {
+    const aead = provider.aead(name, new Uint8Array(KEY_LEN[name]).fill(3));
+    const nonce = new Uint8Array(12).fill(9);
+    const plaintext = Uint8Array.from({ length: 1000 }, (_, i) => i & 0xff);
+    for (const trailer of [new Uint8Array(0), Uint8Array.of(0x17), Uint8Array.of(0x16, 0, 0, 0)]) {
+      const expected = aead.seal(nonce, utf8('hdr'), concat(plaintext, trailer));
+      const out = new Uint8Array(7 + expected.length + 5).fill(0xee);
+      expect(aead.sealInto(nonce, utf8('hdr'), plaintext, trailer, out, 7)).toBe(expected.length);
+      expect(toHex(out.subarray(7, 7 + expected.length))).toBe(toHex(expected));
+      // Nothing outside the slot is touched.
+      expect(out.subarray(0, 7).every((b) => b === 0xee) && out.subarray(7 + expected.length).every((b) => b === 0xee)).toBe(true);
+    }
+  });
+
   it.each(ALL_AEADS)('%s refuses a key of the wrong length', (name) => {
     expect(() => provider.aead(name, new Uint8Array(KEY_LEN[name] + 1))).toThrow(RangeError);
   });
