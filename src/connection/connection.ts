@@ -20,6 +20,7 @@ import { decodeHandshakeBody } from '../messages/handshake.ts';
 import {
   MAX_BUFFERED_PLAINTEXT,
   MAX_CONSECUTIVE_EMPTY_RECORDS,
+  MAX_EARLY_WRITE_BUFFER,
   MAX_PLAINTEXT_LEN,
   MAX_POST_HANDSHAKE_MESSAGES_WITHOUT_DATA,
   MAX_SKIPPED_EARLY_DATA,
@@ -119,14 +120,19 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
   }
 
   /**
-   * Queues application data; before the handshake completes it is held and sent when it does.
-   * @throws Error after close() or failure
+   * Queues application data; before the handshake completes it is held (up to 1 MiB) and sent
+   * when it does.
+   * @throws Error after close() or failure; RangeError past the pre-handshake bound
    */
   write(data: Uint8Array): void {
     aBytes(data, 'write(data)');
     this.throwIfFailed();
     if (this.closeRequested) throw new Error('write: connection is closed for writing');
     if (!this.handshakeDone) {
+      const held = this.pendingWrites.reduce((n, d) => n + d.length, 0);
+      if (held + data.length > MAX_EARLY_WRITE_BUFFER) {
+        throw new RangeError('write: more than 1 MiB written before the handshake completed');
+      }
       this.pendingWrites.push(data.slice());
       return;
     }

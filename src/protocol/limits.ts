@@ -22,6 +22,8 @@ export const MAX_SKIPPED_EARLY_DATA: number = 1 << 16;
 export const MAX_TICKETS_PER_CONNECTION: number = 8;
 /** Most warning alerts in a row (TLS 1.3 has none but user_canceled). */
 export const MAX_WARNING_ALERTS: number = 4;
+/** Bound on application data written before the handshake completes (held until it does). */
+export const MAX_EARLY_WRITE_BUFFER: number = 1 << 20;
 /** Bound on application data buffered for read() before receive() stops accepting. */
 export const MAX_BUFFERED_PLAINTEXT: number = 1 << 20;
 /** RFC 8449 §4: record_size_limit below 64 is illegal; TLS 1.3 maximum is 2^14 + 1. */

@@ -39,3 +39,18 @@ describe.each(PROVIDERS)('client ↔ server in memory ($name)', (provider) => {
     }
   }
 });
+
+describe('buffer bounds (goal 3)', () => {
+  it('holds data written before the handshake, sends it after, and refuses more than 1 MiB of it', () => {
+    const { client, server } = makePair(PROVIDERS[0]!);
+    client.write(new Uint8Array(1 << 19).fill(1));
+    client.write(new Uint8Array(1 << 19).fill(2));
+    expect(() => client.write(new Uint8Array(1))).toThrow(RangeError);
+    handshake(client, server);
+    transfer(client, server);
+    const got = readAll(server);
+    expect(got.length).toBe(1 << 20);
+    expect(got[0]).toBe(1);
+    expect(got[(1 << 20) - 1]).toBe(2);
+  });
+});
