@@ -109,10 +109,13 @@ export function clientConfig(input: ClientConfigInput): ClientConfig {
   if (!input.verifier || typeof input.verifier.verify !== 'function') {
     throw new TypeError('clientConfig: verifier is required (use trustExactly(...) or dangerouslyAcceptAnyCertificate())');
   }
-  const keyShareGroups = input.keyShareGroups ?? common.groups.slice(0, 1);
-  for (const g of keyShareGroups) {
+  const requested = input.keyShareGroups ?? common.groups.slice(0, 1);
+  for (const g of requested) {
     if (!common.groups.includes(g)) throw new RangeError(`clientConfig: key share group 0x${g.toString(16)} is not in groups`);
   }
+  if (new Set(requested).size !== requested.length) throw new RangeError('clientConfig: keyShareGroups has a duplicate');
+  // RFC 8446 §4.2.8: each KeyShareEntry "MUST appear in the same order" as supported_groups.
+  const keyShareGroups = common.groups.filter((g) => requested.includes(g));
   // RFC 8446 §4.2.3: rsa_pkcs1_* "MAY appear in "signature_algorithms" ... for backward
   // compatibility": we offer them (as OpenSSL and Go do) so RSA-signed certificates verify, and
   // refuse them for CertificateVerify (handshake/common/certificate-verify.ts).
