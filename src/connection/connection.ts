@@ -452,8 +452,23 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
           // Nothing more can be said; the transport will be closed.
         }
       }
+      this.forgetSecrets();
       throw err;
     }
+  }
+
+  /**
+   * RFC 8446 §6.2: "Servers and clients MUST forget the secret values and keys established in
+   * failed connections". We drop every reference to them (keys, state, buffered data); JavaScript
+   * cannot promise the memory is overwritten (docs/07-security-notes.md).
+   */
+  private forgetSecrets(): void {
+    this.readProtection = undefined;
+    this.writeProtection = undefined;
+    this.state = FAILED as unknown as S;
+    this.pendingWrites = [];
+    this.received = [];
+    this.receivedLen = 0;
   }
 
   private throwIfFailed(): void {
@@ -473,4 +488,6 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
 }
 
 const EMPTY = new Uint8Array(0);
+/** What a failed connection keeps of its handshake state: nothing (every call rethrows first). */
+const FAILED = Object.freeze({ kind: 'Failed' });
 const CCS_BODY = new Uint8Array([1]);

@@ -222,3 +222,28 @@ describe('closure (RFC 8446 §6.1)', () => {
     expect([err.alert, err.origin]).toEqual([AlertDescription.unexpected_message, 'local']);
   });
 });
+
+describe('after a fatal error (RFC 8446 §6.2)', () => {
+  it('forgets keys and state: every call rethrows the same error, and nothing more is sent', () => {
+    const { client, server } = makePair(nobleProvider);
+    handshake(client, server);
+    client.write(new Uint8Array([1, 2, 3]));
+    const rec = client.takeOutput();
+    rec[rec.length - 1] = (rec[rec.length - 1] as number) ^ 1;
+    let first: unknown;
+    try {
+      server.receive(rec);
+    } catch (e) {
+      first = e;
+    }
+    expect(first).toMatchObject({ alert: AlertDescription.bad_record_mac, origin: 'local' });
+    expect(server.takeOutput().length).toBe(5 + 2 + 1 + 16); // the protected fatal alert
+    expect(() => server.write(new Uint8Array(1))).toThrow(first as Error);
+    expect(() => server.exportKeyingMaterial('x', undefined, 16)).toThrow(first as Error);
+    expect(() => server.receive(new Uint8Array(1))).toThrow(first as Error);
+    expect(() => server.updateKeys(false)).toThrow(first as Error);
+    server.close();
+    expect(server.takeOutput().length).toBe(0);
+    expect(server.read()).toBeUndefined();
+  });
+});
