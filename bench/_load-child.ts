@@ -2,7 +2,9 @@
  * @module bench/_load-child
  * The load generator, in its own process: node:tls clients (OpenSSL, ~1 ms CPU per handshake)
  * against a bench server. Modes: `handshakes` (connect, complete the TLS 1.3 handshake with X25519,
- * close; `concurrency` loops for `durationMs`; records each latency), `download`/`upload` (one
+ * close; `concurrency` loops for `durationMs`; records each latency), `resumed` (the same, each
+ * connection resuming with node:tls `session` from a ticket taken by a first full handshake;
+ * `count` counts only connections that did resume, `errors` the rest), `download`/`upload` (one
  * connection moving `bulkLen` bytes). Prints one JSON line with counts, latencies and its own CPU.
  */
 import tls from 'node:tls';
@@ -10,7 +12,7 @@ import tls from 'node:tls';
 interface Args {
   readonly port: number;
   readonly ca: string;
-  readonly mode: 'handshakes' | 'download' | 'upload';
+  readonly mode: 'handshakes' | 'resumed' | 'download' | 'upload';
   readonly concurrency: number;
   readonly durationMs: number;
   readonly bulkLen: number;
@@ -18,26 +20,40 @@ interface Args {
 
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
 
-function connect(): Promise<{ sock: tls.TLSSocket; ms: number }> {
+function connect(session?: Buffer): Promise<{ sock: tls.TLSSocket; ms: number }> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const sock = tls.connect(
-      { host: '127.0.0.1', port: args.port, ca: args.ca, servername: 'localhost', minVersion: 'TLSv1.3', ecdhCurve: 'X25519' },
+      { host: '127.0.0.1', port: args.port, ca: args.ca, servername: 'localhost', minVersion: 'TLSv1.3', ecdhCurve: 'X25519', session },
       () => resolve({ sock, ms: performance.now() - t0 }),
     );
     sock.once('error', reject);
   });
 }
 
+/** A TLS 1.3 session (ticket) from one full handshake: node:tls emits it when the ticket arrives. */
+async function firstSession(): Promise<Buffer> {
+  const { sock } = await connect();
+  const session = await new Promise<Buffer>((resolve, reject) => {
+    sock.once('session', resolve);
+    sock.once('error', reject);
+    setTimeout(() => reject(new Error('no session ticket')), 10_000).unref();
+  });
+  sock.destroy();
+  return session;
+}
+
 async function handshakes(): Promise<{ count: number; errors: number; latencies: number[] }> {
+  const session = args.mode === 'resumed' ? await firstSession() : undefined;
   const end = performance.now() + args.durationMs;
   const latencies: number[] = [];
   let errors = 0;
   const loop = async (): Promise<void> => {
     while (performance.now() < end) {
       try {
-        const { sock, ms } = await connect();
-        latencies.push(ms);
+        const { sock, ms } = await connect(session);
+        if (session !== undefined && !sock.isSessionReused()) errors++;
+        else latencies.push(ms);
         sock.on('error', () => {});
         sock.end();
         sock.destroy();
@@ -87,7 +103,7 @@ async function bulk(): Promise<{ ms: number; bytes: number }> {
 
 const cpu0 = process.cpuUsage();
 const w0 = performance.now();
-const result = args.mode === 'handshakes' ? await handshakes() : await bulk();
+const result = args.mode === 'handshakes' || args.mode === 'resumed' ? await handshakes() : await bulk();
 const cpu = process.cpuUsage(cpu0);
 console.log(JSON.stringify({ ...result, wallMs: performance.now() - w0, cpuMs: (cpu.user + cpu.system) / 1000 }));
 process.exit(0);

@@ -5,7 +5,9 @@
  * measured there with process.cpuUsage), driven by the same node:tls load generator in separate
  * processes. Prints full handshakes/s, server CPU per handshake (ECDSA P-256, Ed25519, RSA-2048
  * certificates; X25519), handshake latency p50/p90/p99 at concurrency 1 and 16, and bulk MiB/s one
- * connection each way, with ratios to node:tls.
+ * connection each way, resumed handshakes/s and server CPU per resumed handshake (RFC 8446 §2.2:
+ * stateless tickets on every server; node:tls clients reuse one ticket with `session`), with
+ * ratios to node:tls.
  * Run: `npx tsx bench/server.ts` (a few minutes) or `--quick` (about 20 s); `--load-workers N`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -61,6 +63,15 @@ async function main(): Promise<void> {
         const r1 = await runLoad(server.port, cert, 'handshakes', 1, DURATION_MS / 2);
         setPct(lat1, kind, r1.latencies);
         if (cert === 'ecdsa-p256') {
+          await server.command('reset');
+          const rr = await runLoad(server.port, cert, 'resumed', 16, DURATION_MS);
+          const resumedCpuMs = ((await server.command('cpu')) as { cpuMs: number }).cpuMs;
+          const rRate = namedRow(rows, 'resumed handshakes/s (X25519, c=16)', 'hs/s', true);
+          const rCpu = namedRow(rows, 'server CPU per resumed handshake', 'ms', false);
+          rRate.values[kind] = (rr.count * 1000) / rr.wallMs;
+          rCpu.values[kind] = resumedCpuMs / Math.max(1, rr.count + rr.errors);
+          if (rr.errors > 0) rRate.notes.push(`${kind}: ${rr.errors} connections not resumed (full handshakes)`);
+          rCpu.notes.push(`${kind}: server busy ${((resumedCpuMs / rr.wallMs) * 100).toFixed(0)}% of a core`);
           const down = await runLoad(server.port, cert, 'download', 1, 0);
           const up = await runLoad(server.port, cert, 'upload', 1, 0);
           bulkRow(rows, 'bulk server→client (1 connection)').values[kind] = down.bytes / 1048576 / (down.ms / 1000);
@@ -89,9 +100,13 @@ function setPct(rows: readonly Row[], kind: Kind, latencies: readonly number[]):
 }
 
 function bulkRow(rows: Row[], metric: string): Row {
+  return namedRow(rows, metric, 'MiB/s', true);
+}
+
+function namedRow(rows: Row[], metric: string, unit: string, higherIsBetter: boolean): Row {
   let row = rows.find((r) => r.metric === metric);
   if (!row) {
-    row = { metric, unit: 'MiB/s', higherIsBetter: true, values: {}, notes: [] };
+    row = { metric, unit, higherIsBetter, values: {}, notes: [] };
     rows.push(row);
   }
   return row;
@@ -166,9 +181,9 @@ interface LoadResult {
 }
 
 /** Runs the load generator (split over LOAD_WORKERS processes for handshakes) and merges results. */
-async function runLoad(port: number, cert: KeyType, mode: 'handshakes' | 'download' | 'upload', concurrency: number, durationMs: number): Promise<LoadResult> {
+async function runLoad(port: number, cert: KeyType, mode: 'handshakes' | 'resumed' | 'download' | 'upload', concurrency: number, durationMs: number): Promise<LoadResult> {
   const ca = certPems(cert).ca;
-  const workers = mode === 'handshakes' ? Math.max(1, Math.min(LOAD_WORKERS, concurrency)) : 1;
+  const workers = mode === 'handshakes' || mode === 'resumed' ? Math.max(1, Math.min(LOAD_WORKERS, concurrency)) : 1;
   const parts = await Promise.all(
     Array.from({ length: workers }, (_, i) => {
       const conc = Math.floor(concurrency / workers) + (i < concurrency % workers ? 1 : 0);

@@ -12,6 +12,10 @@ import { MAX_PLAINTEXT_LEN, MAX_RECORD_SIZE_LIMIT, MIN_RECORD_SIZE_LIMIT } from 
 import { NamedGroup } from './protocol/registry.ts';
 import type { CertifiedKey } from './x509/certified-key.ts';
 import type { CertificateVerifier } from './x509/verifier.ts';
+import { ClientSessionCache } from './session/client-cache.ts';
+import type { SessionStore } from './session/store.ts';
+import { DEFAULT_EPOCH_S, TicketKeys } from './session/ticket-keys.ts';
+import { MAX_TICKETS_PER_CONNECTION, MAX_TICKET_LIFETIME_S } from './protocol/limits.ts';
 
 /** One line of the NSS key log format: label, client random, secret. */
 export type KeyLogger = (label: string, clientRandom: Uint8Array, secret: Uint8Array) => void;
@@ -55,6 +59,17 @@ export interface ClientConfigInput extends CommonConfigInput {
   readonly signatureSchemes?: readonly number[];
   /** RFC 8446 Appendix D.4 middlebox compatibility mode; default true (as OpenSSL and Go do). */
   readonly middleboxCompat?: boolean;
+  /**
+   * Where received tickets are kept for resumption (RFC 8446 §4.6.1), keyed by server name.
+   * Default: a cache of this config (256 names, 8 tickets each); `false` turns resumption off.
+   */
+  readonly sessionCache?: ClientSessionCache | false;
+  /**
+   * Send 0-RTT early data when resuming with a ticket that allows it (RFC 8446 §4.2.10), through
+   * `ClientConnection.writeEarlyData`. Early data can be replayed by an attacker (RFC 8446 §8):
+   * only for idempotent requests. Default false.
+   */
+  readonly earlyData?: boolean;
 }
 
 export interface ServerConfigInput extends CommonConfigInput {
@@ -72,6 +87,25 @@ export interface ServerConfigInput extends CommonConfigInput {
    * preferences", which a client may use in later connections). Sent verbatim; default: not sent.
    */
   readonly advertisedGroups?: readonly number[];
+  /** NewSessionTicket messages sent after each handshake (RFC 8446 §4.6.1): 0..8, default 2. */
+  readonly tickets?: number;
+  /** ticket_lifetime in seconds (RFC 8446 §4.6.1): 1..604800, default 7200 (2 hours). */
+  readonly ticketLifetime?: number;
+  /**
+   * Master secret (>= 32 bytes) from which the ticket sealing keys derive; servers sharing it
+   * accept each other's tickets. Default: a random secret per config (per process).
+   */
+  readonly ticketSecret?: Uint8Array;
+  /** Seconds one ticket key seals new tickets; the previous epoch's tickets still open. Default 6 h. */
+  readonly ticketEpoch?: number;
+  /** Stateful resumption: sessions kept here, tickets are random ids used once. Default: stateless. */
+  readonly sessionStore?: SessionStore;
+  /**
+   * Accept up to this many bytes of 0-RTT early data (RFC 8446 §4.2.10), announced in each
+   * ticket. Requires `sessionStore`: only single-use tickets stop a replayed ClientHello from
+   * replaying its data (RFC 8446 §8.1). Default 0 (no early data).
+   */
+  readonly maxEarlyDataSize?: number;
 }
 
 export interface CommonConfig {
@@ -93,6 +127,8 @@ export interface ClientConfig extends CommonConfig {
   readonly keyShareGroups: readonly number[];
   readonly signatureSchemes: readonly number[];
   readonly middleboxCompat: boolean;
+  readonly sessionCache: ClientSessionCache | undefined;
+  readonly earlyData: boolean;
 }
 
 export interface ServerConfig extends CommonConfig {
@@ -101,6 +137,11 @@ export interface ServerConfig extends CommonConfig {
   readonly selectCertificate: ((serverName: string | undefined) => CertifiedKey | undefined) | undefined;
   readonly alpnStrict: boolean;
   readonly advertisedGroups: readonly number[] | undefined;
+  readonly tickets: number;
+  readonly ticketLifetime: number;
+  readonly ticketKeys: TicketKeys;
+  readonly sessionStore: SessionStore | undefined;
+  readonly maxEarlyDataSize: number;
 }
 
 /** Validates `input` and fills defaults. @throws TypeError / RangeError for a bad option */
@@ -127,6 +168,8 @@ export function clientConfig(input: ClientConfigInput): ClientConfig {
     keyShareGroups,
     signatureSchemes,
     middleboxCompat: input.middleboxCompat ?? true,
+    sessionCache: input.sessionCache === false ? undefined : (input.sessionCache ?? new ClientSessionCache()),
+    earlyData: input.earlyData ?? false,
   };
 }
 
@@ -143,7 +186,37 @@ export function serverConfig(input: ServerConfigInput): ServerConfig {
     selectCertificate: input.selectCertificate,
     alpnStrict: input.alpnStrict ?? true,
     advertisedGroups: input.advertisedGroups,
+    ...ticketOptions(input, common),
   };
+}
+
+/** RFC 8446 §4.6.1 ticket issuance options, validated. */
+function ticketOptions(
+  input: ServerConfigInput,
+  common: CommonConfig,
+): Pick<ServerConfig, 'tickets' | 'ticketLifetime' | 'ticketKeys' | 'sessionStore' | 'maxEarlyDataSize'> {
+  const tickets = input.tickets ?? 2;
+  if (!Number.isInteger(tickets) || tickets < 0 || tickets > MAX_TICKETS_PER_CONNECTION) {
+    throw new RangeError(`serverConfig: tickets must be 0..${MAX_TICKETS_PER_CONNECTION}`);
+  }
+  const ticketLifetime = input.ticketLifetime ?? 7200;
+  // RFC 8446 §4.6.1: "Servers MUST NOT use any value greater than 604800 seconds (7 days)."
+  if (!Number.isInteger(ticketLifetime) || ticketLifetime < 1 || ticketLifetime > MAX_TICKET_LIFETIME_S) {
+    throw new RangeError(`serverConfig: ticketLifetime must be 1..${MAX_TICKET_LIFETIME_S} seconds`);
+  }
+  const store = input.sessionStore;
+  if (store !== undefined && (typeof store.put !== 'function' || typeof store.take !== 'function')) {
+    throw new TypeError('serverConfig: sessionStore must implement put/get/take');
+  }
+  const maxEarlyDataSize = input.maxEarlyDataSize ?? 0;
+  if (!Number.isSafeInteger(maxEarlyDataSize) || maxEarlyDataSize < 0 || maxEarlyDataSize > 0xffffffff) {
+    throw new RangeError('serverConfig: maxEarlyDataSize must be 0..2^32-1');
+  }
+  // RFC 8446 §8.1: 0-RTT is accepted only with single-use tickets (a stateful store).
+  if (maxEarlyDataSize > 0 && store === undefined) throw new RangeError('serverConfig: maxEarlyDataSize needs a sessionStore');
+  const secret = input.ticketSecret ?? common.provider.randomBytes(32);
+  const ticketKeys = new TicketKeys(common.provider, secret, input.ticketEpoch ?? DEFAULT_EPOCH_S);
+  return { tickets, ticketLifetime, ticketKeys, sessionStore: store, maxEarlyDataSize };
 }
 
 function commonConfig(input: CommonConfigInput): CommonConfig {

@@ -11,6 +11,13 @@ export { ServerConnection } from './connection/server.ts';
 export type { Connection } from './connection/connection.ts';
 export type { ConnectionEvent, Negotiated } from './connection/events.ts';
 export { TlsError } from './errors.ts';
+export {
+  ClientSessionCache,
+  encodeClientSession,
+  decodeClientSession,
+  type ClientSession,
+} from './session/client-cache.ts';
+export { MemorySessionStore, type SessionStore } from './session/store.ts';
 export type { CryptoProvider, PrivateKey, PublicKey, RandomSource } from './crypto/provider.ts';
 export { nobleProvider } from './crypto/noble/index.ts';
 export { AlertDescription, CipherSuite, NamedGroup, SignatureScheme } from './protocol/registry.ts';
@@ -20,7 +27,11 @@ export { parsePrivateKey } from './x509/keys.ts';
 export { generateSelfSigned } from './x509/self-signed.ts';
 export {
   trustExactly,
+  webPkiVerifier,
   dangerouslyAcceptAnyCertificate,
+  CertificateError,
+  type CertificateFailure,
+  type WebPkiVerifierOptions,
   type CertificateVerifier,
   type VerifiedChain,
   type VerifyInput,

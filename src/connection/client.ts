@@ -6,16 +6,22 @@
 import { aString } from '../bytes/assert.ts';
 import type { ClientConfig } from '../config.ts';
 import type { KeyShareKeyPair } from '../crypto/provider.ts';
-import { sendFirstClientHello } from '../handshake/client/client-hello.ts';
+import { offerPsk, sendFirstClientHello } from '../handshake/client/client-hello.ts';
 import { clientHandle, startClient, type ClientState } from '../handshake/client/index.ts';
 import type { ClientExpectServerHello } from '../handshake/client/state.ts';
 import { HandshakeOutput } from '../handshake/output.ts';
 import type { ClientHello } from '../messages/client-hello.ts';
+import type { ClientSession, ClientSessionCache } from '../session/client-cache.ts';
 import { Connection } from './connection.ts';
 
 export interface ClientConnectionOptions {
   /** The server's name: sent as SNI (RFC 6066 §3) unless an IP literal, and checked against its certificate. */
   readonly serverName?: string;
+  /**
+   * A session to resume (RFC 8446 §4.6.1), e.g. one imported with decodeClientSession. Default:
+   * the newest unexpired ticket for serverName from config.sessionCache, used once.
+   */
+  readonly session?: ClientSession;
 }
 
 /**
@@ -25,15 +31,36 @@ export interface ClientConnectionOptions {
  * socket.write(conn.takeOutput());
  */
 export class ClientConnection extends Connection<ClientState> {
+  private cache: ClientSessionCache | undefined;
+
   constructor(config: ClientConfig, options: ClientConnectionOptions = {}, first?: FirstHello) {
     if (config?.side !== 'client') throw new TypeError('ClientConnection: expected a config from clientConfig()');
     if (options.serverName !== undefined) aString(options.serverName, 'serverName');
     const out = new HandshakeOutput();
+    const session =
+      options.session ?? (options.serverName === undefined || first ? undefined : config.sessionCache?.take(options.serverName, config.now()));
     const initial: ClientExpectServerHello = first
-      ? sendFirstClientHello(config, options.serverName, first.hello, first.keyShares, out)
-      : startClient(config, options.serverName, out);
+      ? sendFirstClientHello(config, options.serverName, first.hello, first.keyShares, out, session && offerPsk(config, session))
+      : startClient(config, options.serverName, session, out);
     super(config, { handle: clientHandle }, initial, true);
+    this.cache = config.sessionCache;
     this.start(out);
+  }
+
+  /**
+   * Sends 0-RTT early data (RFC 8446 §4.2.10) right after the ClientHello, when resuming with a
+   * ticket that allows it and `config.earlyData` is on. Returns the bytes taken (0 when early data
+   * is not possible; at most the ticket's max_early_data_size). Early data is REPLAYABLE by an
+   * attacker (RFC 8446 §8); the `earlyData` event says whether the server accepted it, and data
+   * it rejected must be sent again with write() if still wanted.
+   */
+  writeEarlyData(data: Uint8Array): number {
+    return this.writeEarly(data);
+  }
+
+  /** Tickets from this server go to the config's cache (RFC 8446 §4.6.1). */
+  protected override onSessionTicket(session: ClientSession): void {
+    this.cache?.put(session);
   }
 
   /**

@@ -23,7 +23,6 @@ import {
   MAX_EARLY_WRITE_BUFFER,
   MAX_PLAINTEXT_LEN,
   MAX_POST_HANDSHAKE_MESSAGES_WITHOUT_DATA,
-  MAX_SKIPPED_EARLY_DATA,
   MAX_WARNING_ALERTS,
 } from '../protocol/limits.ts';
 import { AlertDescription, AlertLevel, ContentType, nameOf } from '../protocol/registry.ts';
@@ -31,6 +30,7 @@ import { Deframer, checkPlaintextRecordLen, type RawRecord } from '../record/def
 import { fragment } from '../record/fragmenter.ts';
 import { HandshakeJoiner } from '../record/joiner.ts';
 import { RecordProtection, encodePlaintextRecord, sealedRecordLen } from '../record/protection.ts';
+import type { ClientSession } from '../session/client-cache.ts';
 import type { ConnectionEvent } from './events.ts';
 
 /** The handshake state types both sides plug in. */
@@ -66,6 +66,13 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
   /** RFC 8446 §5: a change_cipher_spec is only legal once the first ClientHello went by. */
   private helloSeen: boolean;
   private skipEarlyDataBudget = 0;
+  /** Server: bytes of accepted 0-RTT data still allowed (RFC 8446 §4.2.10); undefined: none. */
+  private earlyReadBudget: number | undefined;
+  private earlyReceived: Uint8Array[] = [];
+  /** Client: bytes of 0-RTT data we may still write; undefined: not in the early data phase. */
+  private earlyWriteBudget: number | undefined;
+  private earlyOutcome: boolean | undefined;
+  private readonly isClient: boolean;
   private emptyRecords = 0;
   private warningAlerts = 0;
   private postHandshakeMessages = 0;
@@ -77,6 +84,7 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
     this.machine = machine;
     this.state = initial;
     this.helloSeen = isClient;
+    this.isClient = isClient;
     this.firstRecordVersion = isClient ? 0x0301 : undefined;
   }
 
@@ -204,6 +212,42 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
     return this.receivedLen;
   }
 
+  /**
+   * True when the server accepted our 0-RTT data / we accepted the client's, false when it was
+   * rejected, undefined while unknown or when none was offered (RFC 8446 §4.2.10).
+   */
+  get earlyDataAccepted(): boolean | undefined {
+    return this.earlyOutcome;
+  }
+
+  /**
+   * Client side of 0-RTT (RFC 8446 §4.2.10): seals `data` under the early traffic key and returns
+   * how many bytes were taken (bounded by the ticket's max_early_data_size; 0 outside the early
+   * data phase). REPLAYABLE: an attacker can deliver it to the server more than once (RFC 8446 §8).
+   */
+  protected writeEarly(data: Uint8Array): number {
+    aBytes(data, 'writeEarlyData(data)');
+    this.throwIfFailed();
+    const budget = this.earlyWriteBudget;
+    if (budget === undefined || this.writeProtection === undefined) return 0;
+    const n = Math.min(budget, data.length);
+    this.guard(() => {
+      for (let off = 0; off < n; off += this.maxFragmentLen) {
+        this.writeRecord(ContentType.application_data, data.subarray(off, Math.min(n, off + this.maxFragmentLen)));
+      }
+    });
+    this.earlyWriteBudget = budget - n;
+    return n;
+  }
+
+  /** Server side of 0-RTT: the next chunk of accepted early data (REPLAYABLE, RFC 8446 §8). */
+  protected readEarly(): Uint8Array | undefined {
+    return this.earlyReceived.shift();
+  }
+
+  /** Called for each ticket the peer sends (client side; RFC 8446 §4.6.1). */
+  protected onSessionTicket(_session: ClientSession): void {}
+
   // ---------------------------------------------------------------- records in
 
   /** RFC 8446 §5.1, §5.2: one record from the deframer. */
@@ -309,7 +353,15 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
   }
 
   private onApplicationData(data: Uint8Array): void {
-    // RFC 8446 §2: application data flows only after the handshake (0-RTT is not accepted here).
+    if (!this.handshakeDone && this.earlyReadBudget !== undefined) {
+      // RFC 8446 §4.2.10: "If the server ... receives more than max_early_data_size ... it SHOULD
+      // abort the handshake with an "unexpected_message" alert."
+      if (data.length > this.earlyReadBudget) throw unexpectedMessage('record: more early data than max_early_data_size');
+      this.earlyReadBudget -= data.length;
+      if (data.length > 0) this.earlyReceived.push(data);
+      return;
+    }
+    // RFC 8446 §2: application data flows only after the handshake (and accepted 0-RTT data).
     if (!this.handshakeDone) throw unexpectedMessage('record: application data before the handshake completed');
     if (data.length === 0) return this.countEmptyRecord();
     this.emptyRecords = 0;
@@ -340,6 +392,7 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
           this.flushHandshake();
           const hash = this.config.provider.hash(a.suite.hash);
           this.writeProtection = new RecordProtection(this.config.provider, a.suite, deriveTrafficKeys(hash, a.suite, a.secret));
+          if (a.epoch !== 'early') this.earlyWriteBudget = undefined;
           break;
         }
         case 'setReadKeys': {
@@ -355,9 +408,30 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
           // RFC 8449 §4: in TLS 1.3 the limit counts the content type byte (and padding).
           this.maxFragmentLen = Math.min(MAX_PLAINTEXT_LEN, a.limit - 1);
           break;
-        case 'skipEarlyData':
-          this.skipEarlyDataBudget = MAX_SKIPPED_EARLY_DATA;
+        case 'earlyDataOpen':
+          if (this.isClient) this.earlyWriteBudget = a.maxLen;
+          else this.earlyReadBudget = a.maxLen;
           break;
+        case 'earlyDataDone':
+          this.earlyReadBudget = undefined;
+          if (!a.accepted) this.earlyWriteBudget = undefined;
+          this.earlyOutcome = a.accepted;
+          this.events.push({ kind: 'earlyData', accepted: a.accepted });
+          break;
+        case 'dropWriteKeys':
+          this.flushHandshake();
+          this.writeProtection = undefined;
+          this.earlyWriteBudget = undefined;
+          break;
+        case 'skipEarlyData':
+          this.skipEarlyDataBudget = a.maxLen;
+          break;
+        case 'newSessionTicket': {
+          const session = { ...a.session, receivedAtMs: this.config.now() };
+          this.onSessionTicket(session);
+          this.events.push({ kind: 'sessionTicket', session });
+          break;
+        }
         case 'keyUpdated':
           this.events.push({ kind: 'keyUpdate', direction: a.direction });
           break;
@@ -469,6 +543,7 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
     this.pendingWrites = [];
     this.received = [];
     this.receivedLen = 0;
+    this.earlyReceived = [];
   }
 
   private throwIfFailed(): void {

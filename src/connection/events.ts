@@ -5,6 +5,7 @@
  * tickets. Application data is not an event: it is read with `read()`.
  */
 import type { Negotiated } from '../handshake/negotiated.ts';
+import type { ClientSession } from '../session/client-cache.ts';
 
 export type { Negotiated };
 
@@ -15,4 +16,11 @@ export type ConnectionEvent =
   /** A warning alert other than close_notify (e.g. user_canceled). */
   | { readonly kind: 'warningAlert'; readonly description: number }
   /** Our sending or receiving key was updated (RFC 8446 §4.6.3). */
-  | { readonly kind: 'keyUpdate'; readonly direction: 'read' | 'write' };
+  | { readonly kind: 'keyUpdate'; readonly direction: 'read' | 'write' }
+  /**
+   * Client: a NewSessionTicket arrived (RFC 8446 §4.6.1). The session is already in the
+   * config's cache; it can also be saved with encodeClientSession and resumed later.
+   */
+  | { readonly kind: 'sessionTicket'; readonly session: ClientSession }
+  /** RFC 8446 §4.2.10: whether the 0-RTT data was accepted (both sides; only when offered). */
+  | { readonly kind: 'earlyData'; readonly accepted: boolean };

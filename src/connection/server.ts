@@ -18,4 +18,13 @@ export class ServerConnection extends Connection<ServerState> {
     if (config?.side !== 'server') throw new TypeError('ServerConnection: expected a config from serverConfig()');
     super(config, { handle: serverHandle }, startServer(config), false);
   }
+
+  /**
+   * The next chunk of accepted 0-RTT early data (RFC 8446 §4.2.10), or undefined. Early data is
+   * REPLAYABLE by an attacker (RFC 8446 §8): act on it only if that is harmless. Enabled by
+   * `maxEarlyDataSize` with a `sessionStore`; the `earlyData` event reports the outcome.
+   */
+  readEarlyData(): Uint8Array | undefined {
+    return this.readEarly();
+  }
 }

@@ -129,6 +129,19 @@ export interface CryptoProvider {
   verify(scheme: number, key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean;
   /** Cryptographically secure random bytes. */
   randomBytes(length: number): Uint8Array;
+  /** Password-based primitives for encrypted PKCS#8 private keys (RFC 8018 PBES2); optional. */
+  readonly passwordBased?: PasswordBasedCrypto;
+}
+
+/**
+ * What decrypting an RFC 8018 / RFC 5958 EncryptedPrivateKeyInfo needs: PBKDF2 (RFC 8018 §5.2),
+ * scrypt (RFC 7914) and AES-CBC decryption (with PKCS#7 padding removal, RFC 8018 §6.2.2).
+ */
+export interface PasswordBasedCrypto {
+  pbkdf2(hash: 'sha1' | HashName, password: Uint8Array, salt: Uint8Array, iterations: number, dkLen: number): Uint8Array;
+  scrypt(password: Uint8Array, salt: Uint8Array, n: number, r: number, p: number, dkLen: number): Uint8Array;
+  /** @throws Error when the padding is wrong (wrong passphrase or corrupt data) */
+  aesCbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array;
 }
 
 /** RFC 8446 §7.3: the write key and IV derived from one traffic secret. */

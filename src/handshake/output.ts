@@ -6,6 +6,7 @@
  * then is the application write key installed (RFC 8446 §4.4.4, §7.3).
  */
 import type { CipherSuiteInfo } from '../crypto/suites.ts';
+import type { ClientSession } from '../session/client-cache.ts';
 import type { Negotiated } from './negotiated.ts';
 
 /** Which traffic secret a key change installs (for logs and tests). */
@@ -28,7 +29,21 @@ export type HandshakeAction =
    * RFC 8446 §4.2.10: the client offered 0-RTT and we reject it: records that fail to decrypt
    * under the handshake key are early data to skip, up to a bound.
    */
-  | { readonly kind: 'skipEarlyData' }
+  | { readonly kind: 'skipEarlyData'; readonly maxLen: number }
+  /**
+   * RFC 8446 §4.2.10: server: 0-RTT accepted, application data under the early key is early data,
+   * at most `maxLen` bytes; client: early data may be written, at most `maxLen` bytes.
+   */
+  | { readonly kind: 'earlyDataOpen'; readonly maxLen: number }
+  /** The early data phase is over (EndOfEarlyData, or the server's answer), with its outcome. */
+  | { readonly kind: 'earlyDataDone'; readonly accepted: boolean }
+  /** Client after a HelloRetryRequest: back to plaintext (the retried ClientHello is unprotected). */
+  | { readonly kind: 'dropWriteKeys' }
+  /**
+   * RFC 8446 §4.6.1: the client received a NewSessionTicket; the connection stamps the time of
+   * receipt and stores it.
+   */
+  | { readonly kind: 'newSessionTicket'; readonly session: Omit<ClientSession, 'receivedAtMs'> }
   /** A KeyUpdate was processed or sent (RFC 8446 §4.6.3). */
   | { readonly kind: 'keyUpdated'; readonly direction: 'read' | 'write' };
 

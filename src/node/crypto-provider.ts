@@ -17,7 +17,9 @@ import {
   createPublicKey,
   createSecretKey,
   diffieHellman,
+  pbkdf2Sync,
   randomFillSync,
+  scryptSync,
   sign as nodeSign,
   verify as nodeVerify,
   type CipherGCMTypes,
@@ -60,6 +62,14 @@ export const nodeCryptoProvider: CryptoProvider = {
   signingKey: nodeSigningKey,
   verify: nodeVerifySignature,
   randomBytes: (length: number): Uint8Array => randomFillSync(new Uint8Array(length)),
+  passwordBased: {
+    pbkdf2: (hash, password, salt, iterations, dkLen) => u8(pbkdf2Sync(password, salt, iterations, dkLen, hash)),
+    scrypt: (password, salt, n, r, p, dkLen) => u8(scryptSync(password, salt, dkLen, { N: n, r, p, maxmem: 2 ** 31 })),
+    aesCbcDecrypt: (key, iv, ciphertext) => {
+      const d = createDecipheriv(`aes-${key.length * 8}-cbc`, key, iv);
+      return u8(Buffer.concat([d.update(ciphertext), d.final()]));
+    },
+  },
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -47,6 +47,14 @@ export interface ServerSecureOptions {
   /** Override the cipher suites / groups (wire ids). */
   readonly cipherSuites?: readonly number[];
   readonly groups?: readonly number[];
+  /**
+   * Master secret (>= 32 bytes) the session-ticket keys derive from (node:tls `ticketKeys`);
+   * servers given the same one resume each other's tickets (RFC 8446 §4.6.1). Default: random
+   * per server.
+   */
+  readonly ticketKeys?: Uint8Array;
+  /** Ticket lifetime in seconds (node:tls `sessionTimeout`; RFC 8446 §4.6.1 caps it at 7 days). */
+  readonly sessionTimeout?: number;
 }
 
 /** Client options, modelled on `tls.connect`. */
@@ -109,6 +117,8 @@ export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: K
     alpnStrict: options.alpnStrict,
     cipherSuites: options.cipherSuites,
     groups: options.groups,
+    ticketSecret: options.ticketKeys,
+    ticketLifetime: options.sessionTimeout,
     keyLog,
   });
 }

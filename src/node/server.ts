@@ -24,8 +24,8 @@ export interface ServerOptions extends ServerSecureOptions {
  * 'keylog' (line: Buffer, socket) — the NSS key-log format, emitted only while listened to.
  */
 export class Server extends NetServer {
-  /** The validated engine configuration shared by every connection. */
-  readonly config: ServerConfig;
+  /** The validated engine configuration for new connections (replaced by setSecureContext). */
+  config: ServerConfig;
   private readonly handshakeTimeout: number;
   private readonly socketHalfOpen: boolean;
 
@@ -37,6 +37,15 @@ export class Server extends NetServer {
     this.socketHalfOpen = options.allowHalfOpen ?? false;
     if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);
     this.on('connection', (raw: Socket) => this.accept(raw));
+  }
+
+  /**
+   * Replaces the keys, certificates and other TLS options for connections accepted from now on
+   * (node:tls `server.setSecureContext`); open connections keep the configuration they started with.
+   * @throws TypeError / Error for bad options, leaving the current configuration in place
+   */
+  setSecureContext(options: ServerSecureOptions): void {
+    this.config = serverConfigFromOptions(options);
   }
 
   private accept(raw: Socket): void {

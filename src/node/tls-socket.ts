@@ -117,6 +117,11 @@ export class TLSSocket extends Duplex {
     return n ? { name: n.cipherSuite, standardName: n.cipherSuite, version: 'TLSv1.3' } : undefined;
   }
 
+  /** True when the handshake resumed a session with a PSK (RFC 8446 §2.2), as in node:tls. */
+  isSessionReused(): boolean {
+    return this.connection.negotiated?.isResumed ?? false;
+  }
+
   /** The peer's leaf certificate (a minimal `tls.PeerCertificate`), or `{}` when there is none. */
   getPeerCertificate(): PeerCertificate | Record<string, never> {
     const der = this.connection.negotiated?.peerCertificates[0];

@@ -8,12 +8,15 @@ import type { ProviderOption } from '../node/options.ts';
 import { runConnect } from './connect.ts';
 import { describeError } from './describe.ts';
 import { serve } from './serve.ts';
+import { runTerminate } from './terminate.ts';
+import { ConfigError, TERMINATE_USAGE, terminateOptionsFromArgs } from './terminate-config.ts';
 
 const USAGE = `usage: puretls <command> [options]
 
 commands:
   serve      run a TLS 1.3 HTTPS server showing the negotiated parameters
   connect    connect to HOST:PORT like openssl s_client
+  terminate  a TLS 1.3 termination proxy in front of a TCP service (what npm start runs)
 
 Run 'puretls <command> --help' for the options of a command.
 `;
@@ -55,6 +58,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return runServe(rest);
     case 'connect':
       return runConnectCommand(rest);
+    case 'terminate':
+      return runTerminateCommand(rest);
     case undefined:
     case '-h':
     case '--help':
@@ -141,6 +146,15 @@ async function runConnectCommand(args: string[]): Promise<number> {
   );
 }
 
+async function runTerminateCommand(args: string[]): Promise<number> {
+  const options = terminateOptionsFromArgs(args);
+  if (options === 'help') {
+    process.stdout.write(TERMINATE_USAGE);
+    return 0;
+  }
+  return runTerminate(options);
+}
+
 class UsageError extends Error {}
 
 function parsePort(s: string): number {
@@ -177,7 +191,7 @@ if (/(^|[\\/])(cli\.(ts|js)|puretls(\.js)?)$/.test(invokedName)) {
       setImmediate(() => process.exit(code));
     },
     (e: unknown) => {
-      const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+      const usage = e instanceof UsageError || e instanceof ConfigError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
       process.stderr.write(`puretls: ${describeError(e)}\n`);
       process.exit(usage ? 2 : 1);
     },

@@ -94,7 +94,8 @@ export async function serve(options: ServeOptions): Promise<RunningServe> {
   };
 }
 
-function respond(req: IncomingMessage, res: ServerResponse): void {
+/** The page: what the request's TLS connection negotiated (HTML, or JSON at /json). */
+export function respond(req: IncomingMessage, res: ServerResponse): void {
   const sock = req.socket as unknown as TLSSocket;
   const n = sock.negotiated;
   const info = {

@@ -58,7 +58,48 @@ export interface ParsedCertificate {
   readonly ipAddresses: readonly Uint8Array[];
   /** basicConstraints cA (RFC 5280 §4.2.1.9); false when absent. */
   readonly isCa: boolean;
+  /** basicConstraints pathLenConstraint (RFC 5280 §4.2.1.9); undefined when absent. */
+  readonly pathLenConstraint: number | undefined;
+  /**
+   * keyUsage (RFC 5280 §4.2.1.3) as a mask: bit n set when KeyUsage bit n is asserted
+   * (`KeyUsageBit`); undefined when the extension is absent.
+   */
+  readonly keyUsage: number | undefined;
+  /** extKeyUsage KeyPurposeIds as dotted OIDs (RFC 5280 §4.2.1.12); undefined when absent. */
+  readonly extKeyUsage: readonly string[] | undefined;
+  /** nameConstraints (RFC 5280 §4.2.1.10); undefined when absent. */
+  readonly nameConstraints: NameConstraints | undefined;
+  /** extnIDs of the extensions marked critical that this parser does not interpret (RFC 5280 §4.2). */
+  readonly unknownCriticalExtensions: readonly string[];
+  /** The signature AlgorithmIdentifier's OID, dotted (to name refused algorithms such as SHA-1). */
+  readonly signatureAlgorithmOid: string;
 }
+
+/**
+ * RFC 5280 §4.2.1.10 name constraints for the two name forms TLS identities use. Per form,
+ * `undefined` means "no subtree of this form" (the form is unconstrained in that direction).
+ */
+export interface NameConstraints {
+  readonly permittedDns: readonly string[] | undefined;
+  readonly excludedDns: readonly string[] | undefined;
+  /** iPAddress subtrees: address and mask of equal length (4 or 16 octets). */
+  readonly permittedIp: readonly IpSubtree[] | undefined;
+  readonly excludedIp: readonly IpSubtree[] | undefined;
+  /**
+   * True when a subtree uses a form we do not evaluate (rfc822Name, directoryName, URI, ...) or a
+   * minimum/maximum (RFC 5280 §4.2.1.10: minimum MUST be zero, maximum MUST be absent).
+   */
+  readonly hasUnsupportedForms: boolean;
+}
+
+/** An iPAddress name-constraint subtree (RFC 5280 §4.2.1.10: address ‖ mask). */
+export interface IpSubtree {
+  readonly address: Uint8Array;
+  readonly mask: Uint8Array;
+}
+
+/** KeyUsage bit numbers (RFC 5280 §4.2.1.3). */
+export const KeyUsageBit = { digitalSignature: 0, keyEncipherment: 2, keyAgreement: 4, keyCertSign: 5, cRLSign: 6 } as const;
 
 /**
  * Parses one DER certificate.
@@ -118,7 +159,7 @@ function parseCertificateUnchecked(der: Uint8Array): ParsedCertificate {
   }
   // X.690 §8.6.2: the first octet counts unused bits; a signature has none.
   if (sigValue.value[0] !== 0) throw derError('signatureValue has unused bits');
-  const ext = t.extensions === undefined ? NO_EXTENSIONS : parseExtensions(t.extensions);
+  const ext = t.extensions === undefined ? emptyFacts() : parseExtensions(t.extensions);
   const [notBefore, notAfter] = parseValidity(t.validity);
   return {
     der,
@@ -136,6 +177,12 @@ function parseCertificateUnchecked(der: Uint8Array): ParsedCertificate {
     dnsNames: ext.dnsNames,
     ipAddresses: ext.ipAddresses,
     isCa: ext.isCa,
+    pathLenConstraint: ext.pathLenConstraint,
+    keyUsage: ext.keyUsage,
+    extKeyUsage: ext.extKeyUsage,
+    nameConstraints: ext.nameConstraints,
+    unknownCriticalExtensions: ext.unknownCriticalExtensions,
+    signatureAlgorithmOid: parseAlgorithmIdentifier(t.signature, 'signature').oid,
   };
 }
 
@@ -302,6 +349,11 @@ interface ExtensionFacts {
   dnsNames: string[];
   ipAddresses: Uint8Array[];
   isCa: boolean;
+  pathLenConstraint: number | undefined;
+  keyUsage: number | undefined;
+  extKeyUsage: string[] | undefined;
+  nameConstraints: NameConstraints | undefined;
+  unknownCriticalExtensions: string[];
 }
 
 /**
@@ -310,7 +362,7 @@ interface ExtensionFacts {
  */
 function parseExtensions(exts: Tlv): ExtensionFacts {
   const seen = new Set<string>();
-  const facts: ExtensionFacts = { dnsNames: [], ipAddresses: [], isCa: false };
+  const facts: ExtensionFacts = emptyFacts();
   for (const e of readChildren(exts.value, 'extensions')) {
     expectTag(e, DerTag.SEQUENCE, 'extension');
     const kids = readChildren(e.value, 'extension');
@@ -318,22 +370,27 @@ function parseExtensions(exts: Tlv): ExtensionFacts {
     if (idTlv === undefined || second === undefined || extra.length > 0) throw derError('extension: bad field count');
     const id = oidText(idTlv, 'extnID');
     let valueTlv = second;
+    let critical = false;
     if (third !== undefined) {
-      readBoolean(second, 'critical');
+      critical = readBoolean(second, 'critical');
       valueTlv = third;
     }
     expectTag(valueTlv, DerTag.OCTET_STRING, 'extnValue');
     // RFC 5280 §4.2: "A certificate MUST NOT include more than one instance of a particular extension."
     if (seen.has(id)) throw derError(`duplicate extension ${id}`);
     seen.add(id);
-    if (id === EXT.basicConstraints) facts.isCa = readBasicConstraints(valueTlv.value);
+    if (id === EXT.basicConstraints) readBasicConstraints(valueTlv.value, facts);
     else if (id === EXT.subjectAltName) readSubjectAltName(valueTlv.value, facts);
+    else if (id === EXT.keyUsage) facts.keyUsage = readKeyUsage(valueTlv.value);
+    else if (id === EXT.extKeyUsage) facts.extKeyUsage = readExtKeyUsage(valueTlv.value);
+    else if (id === EXT.nameConstraints) facts.nameConstraints = readNameConstraints(valueTlv.value);
+    else if (critical) facts.unknownCriticalExtensions.push(id);
   }
   return facts;
 }
 
 /** RFC 5280 §4.2.1.9: BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX) OPTIONAL }. */
-function readBasicConstraints(value: Uint8Array): boolean {
+function readBasicConstraints(value: Uint8Array, facts: ExtensionFacts): void {
   const seq = readSingle(value, DerTag.SEQUENCE, 'basicConstraints');
   const kids = readChildren(seq.value, 'basicConstraints');
   let i = 0;
@@ -341,12 +398,93 @@ function readBasicConstraints(value: Uint8Array): boolean {
   if (kids[0]?.tag === DerTag.BOOLEAN) cA = readBoolean(kids[i++] as Tlv, 'basicConstraints.cA');
   const pathLen = kids[i];
   if (pathLen !== undefined) {
-    expectTag(pathLen, DerTag.INTEGER, 'basicConstraints.pathLenConstraint');
-    checkInteger(pathLen.value, 'basicConstraints.pathLenConstraint');
+    const n = readSmallInteger(pathLen, 'basicConstraints.pathLenConstraint');
+    if (n < 0) throw derError('basicConstraints: pathLenConstraint out of range');
+    facts.pathLenConstraint = n;
     i++;
   }
   if (i !== kids.length) throw derError('basicConstraints: unexpected field');
-  return cA;
+  facts.isCa = cA;
+}
+
+/** RFC 5280 §4.2.1.3: KeyUsage ::= BIT STRING { digitalSignature (0), ..., decipherOnly (8) }. */
+function readKeyUsage(value: Uint8Array): number {
+  const bits = readSingle(value, DerTag.BIT_STRING, 'keyUsage').value;
+  checkBitString(bits, 'keyUsage');
+  // X.690 §11.2.1: the unused bits of a DER BIT STRING are zero.
+  const lastByte = bits[bits.length - 1] as number;
+  if (bits.length > 1 && (lastByte & ((1 << (bits[0] as number)) - 1)) !== 0) throw derError('keyUsage: unused bits set');
+  let mask = 0;
+  for (let n = 0; n < 9; n++) {
+    const byte = bits[1 + (n >> 3)];
+    if (byte !== undefined && (byte & (0x80 >> (n & 7))) !== 0) mask |= 1 << n;
+  }
+  return mask;
+}
+
+/** RFC 5280 §4.2.1.12: ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId (an OID). */
+function readExtKeyUsage(value: Uint8Array): string[] {
+  const seq = readSingle(value, DerTag.SEQUENCE, 'extKeyUsage');
+  const ids = readChildren(seq.value, 'extKeyUsage').map((k) => oidText(k, 'KeyPurposeId'));
+  if (ids.length === 0) throw derError('extKeyUsage is empty');
+  return ids;
+}
+
+/**
+ * RFC 5280 §4.2.1.10:
+ *   NameConstraints ::= SEQUENCE { permittedSubtrees [0] GeneralSubtrees OPTIONAL,
+ *                                  excludedSubtrees  [1] GeneralSubtrees OPTIONAL }
+ *   GeneralSubtrees ::= SEQUENCE SIZE (1..MAX) OF GeneralSubtree
+ *   GeneralSubtree ::= SEQUENCE { base GeneralName, minimum [0] BaseDistance DEFAULT 0,
+ *                                 maximum [1] BaseDistance OPTIONAL }
+ * dNSName [2] and iPAddress [7] (address ‖ mask, 8 or 32 octets) bases are read; any other form
+ * sets hasUnsupportedForms.
+ */
+function readNameConstraints(value: Uint8Array): NameConstraints {
+  const seq = readSingle(value, DerTag.SEQUENCE, 'nameConstraints');
+  const kids = readChildren(seq.value, 'nameConstraints');
+  let unsupported = false;
+  const out: { dns: string[] | undefined; ip: IpSubtree[] | undefined }[] = [
+    { dns: undefined, ip: undefined },
+    { dns: undefined, ip: undefined },
+  ];
+  let last = -1;
+  for (const k of kids) {
+    const n = k.tag === 0xa0 ? 0 : k.tag === 0xa1 ? 1 : -1;
+    if (n <= last) throw derError('nameConstraints: unexpected field');
+    last = n;
+    const subtrees = readChildren(k.value, 'GeneralSubtrees');
+    // RFC 5280 §4.2.1.10: "Conforming CAs MUST NOT issue certificates where name constraints is an empty sequence."
+    if (subtrees.length === 0) throw derError('nameConstraints: empty GeneralSubtrees');
+    const slot = out[n] as { dns: string[] | undefined; ip: IpSubtree[] | undefined };
+    for (const st of subtrees) {
+      expectTag(st, DerTag.SEQUENCE, 'GeneralSubtree');
+      const [base, ...rest] = readChildren(st.value, 'GeneralSubtree');
+      if (base === undefined) throw derError('GeneralSubtree: no base');
+      if (rest.length > 0) unsupported = true;
+      if (base.tag === 0x82) {
+        (slot.dns ??= []).push(ia5(base.value, 'nameConstraints: dNSName'));
+      } else if (base.tag === 0x87) {
+        if (base.value.length !== 8 && base.value.length !== 32) throw derError('nameConstraints: iPAddress of bad length');
+        const half = base.value.length / 2;
+        (slot.ip ??= []).push({ address: base.value.slice(0, half), mask: base.value.slice(half) });
+      } else {
+        unsupported = true;
+      }
+    }
+  }
+  if (kids.length === 0) throw derError('nameConstraints: empty');
+  const [p, x] = out as [{ dns: string[] | undefined; ip: IpSubtree[] | undefined }, { dns: string[] | undefined; ip: IpSubtree[] | undefined }];
+  return { permittedDns: p.dns, excludedDns: x.dns, permittedIp: p.ip, excludedIp: x.ip, hasUnsupportedForms: unsupported };
+}
+
+function ia5(b: Uint8Array, what: string): string {
+  let s = '';
+  for (const c of b) {
+    if (c > 0x7e || c < 0x20) throw derError(`${what} is not printable IA5String`);
+    s += String.fromCharCode(c);
+  }
+  return s;
 }
 
 /**
@@ -359,12 +497,7 @@ function readSubjectAltName(value: Uint8Array, facts: ExtensionFacts): void {
   if (names.length === 0) throw derError('subjectAltName is empty');
   for (const n of names) {
     if (n.tag === 0x82) {
-      let s = '';
-      for (const c of n.value) {
-        if (c > 0x7e || c < 0x20) throw derError('subjectAltName: dNSName is not printable IA5String');
-        s += String.fromCharCode(c);
-      }
-      facts.dnsNames.push(s);
+      facts.dnsNames.push(ia5(n.value, 'subjectAltName: dNSName'));
     } else if (n.tag === 0x87) {
       if (n.value.length !== 4 && n.value.length !== 16) throw derError('subjectAltName: iPAddress of bad length');
       facts.ipAddresses.push(n.value.slice());
@@ -648,7 +781,18 @@ function latin1(b: Uint8Array): string {
 const MAX_DEPTH = 32;
 const UNIVERSAL_CONSTRUCTED: ReadonlySet<number> = new Set([8, 11, 16, 17, 29]);
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const NO_EXTENSIONS: ExtensionFacts = { dnsNames: [], ipAddresses: [], isCa: false };
+function emptyFacts(): ExtensionFacts {
+  return {
+    dnsNames: [],
+    ipAddresses: [],
+    isCa: false,
+    pathLenConstraint: undefined,
+    keyUsage: undefined,
+    extKeyUsage: undefined,
+    nameConstraints: undefined,
+    unknownCriticalExtensions: [],
+  };
+}
 /** Largest value that can take one more base-128 digit and stay below 2^53. */
 const MAX_ARC_BEFORE_SHIFT = Math.floor((Number.MAX_SAFE_INTEGER - 127) / 128);
 const SIG_OID = {
@@ -664,7 +808,13 @@ const HASH_BY_OID: Readonly<Record<string, { len: number; scheme: number }>> = {
   '2.16.840.1.101.3.4.2.2': { len: 48, scheme: SignatureScheme.rsa_pss_rsae_sha384 },
   '2.16.840.1.101.3.4.2.3': { len: 64, scheme: SignatureScheme.rsa_pss_rsae_sha512 },
 };
-const EXT = { basicConstraints: '2.5.29.19', subjectAltName: '2.5.29.17' } as const;
+const EXT = {
+  basicConstraints: '2.5.29.19',
+  subjectAltName: '2.5.29.17',
+  keyUsage: '2.5.29.15',
+  extKeyUsage: '2.5.29.37',
+  nameConstraints: '2.5.29.30',
+} as const;
 const ATTR_NAMES: Readonly<Record<string, string>> = {
   '2.5.4.3': 'CN',
   '2.5.4.6': 'C',

@@ -19,7 +19,7 @@ export interface CertifiedKey {
 
 /**
  * Loads a chain (PEM bundle, DER, or DER list; leaf first) and its private key (PEM, PKCS#8 DER,
- * or a parsed key) into `provider`.
+ * or a parsed key; an encrypted PKCS#8 key needs `options.passphrase`) into `provider`.
  * @throws Error when the chain is empty or malformed, the key unsupported, or the key does not
  *   belong to the leaf certificate
  * @example certifiedKey(nobleProvider, readFileSync('chain.pem', 'utf8'), readFileSync('key.pem', 'utf8'))
@@ -28,6 +28,7 @@ export function certifiedKey(
   provider: CryptoProvider,
   chain: string | Uint8Array | readonly Uint8Array[],
   key: string | Uint8Array | PrivateKey,
+  options: { readonly passphrase?: string | Uint8Array } = {},
 ): CertifiedKey {
   const ders = parseCertificateChain(chain);
   const leafDer = ders[0];
@@ -41,7 +42,7 @@ export function certifiedKey(
   if (leaf.publicKey === undefined) {
     throw new Error(`certified key: the leaf certificate ${leaf.subjectText} has an unsupported key type`);
   }
-  const privateKey = typeof key === 'string' || key instanceof Uint8Array ? parsePrivateKey(key) : key;
+  const privateKey = typeof key === 'string' || key instanceof Uint8Array ? parsePrivateKey(key, { ...options, provider }) : key;
   const signing = provider.signingKey(privateKey);
   if (!publicKeysEqual(signing.publicKey, leaf.publicKey)) {
     throw new Error(`certified key: the private key does not match the certificate ${leaf.subjectText}`);

@@ -1,8 +1,9 @@
 /**
  * @module names
- * Server identity checks against a certificate's subjectAltName: DNS names by RFC 6125 §6.4
- * (case-insensitive, a wildcard only as the whole left-most label, never the CN) and IP literals
- * against iPAddress entries (RFC 5280 §4.2.1.6, RFC 6125 §6.2.1 does not apply to IPs).
+ * Server identity checks against a certificate's subjectAltName: DNS names by RFC 9525 §6.3
+ * (RFC 6125 §6.4 as tightened: case-insensitive over A-labels, a wildcard only as the whole
+ * left-most label, never the CN) and IP literals against iPAddress entries only (RFC 9525 §6.4,
+ * RFC 5280 §4.2.1.6); and the dNSName / iPAddress name-constraint matches of RFC 5280 §4.2.1.10.
  */
 
 /**
@@ -29,6 +30,9 @@ export function matchesServerName(
   if (ip !== undefined) {
     return ipAddresses.some((a) => a.length === ip.length && a.every((b, i) => b === ip[i]));
   }
+  // RFC 9525 §6.3: internationalized names are compared as A-labels; a U-label reference
+  // identity (non-ASCII) must be converted by the caller, it never matches here.
+  if (!ASCII_HOST.test(serverName)) return false;
   const host = normalizeDnsName(serverName);
   if (host === undefined) return false;
   const hostLabels = host.split('.');
@@ -45,6 +49,45 @@ export function matchesServerName(
     }
   }
   return false;
+}
+
+/**
+ * RFC 5280 §4.2.1.10: a dNSName is within the constraint `base` when it equals `base` or is
+ * `base` with labels added on the left (case-insensitive; "example.com" covers
+ * "www.example.com", never "badexample.com"; a leading-dot base ".example.com" covers only names
+ * below it, as Go and OpenSSL read it; an empty base covers every name). For a wildcard name
+ * "*.x" used against an excluded subtree, callers also check `wildcardReachesConstraint`.
+ */
+export function dnsNameWithinConstraint(name: string, base: string): boolean {
+  const n = name.toLowerCase().replace(/\.$/, '');
+  const b = base.toLowerCase().replace(/\.$/, '');
+  if (b === '') return true;
+  if (b.startsWith('.')) return n.endsWith(b);
+  return n === b || n.endsWith(`.${b}`);
+}
+
+/**
+ * True when the wildcard name "*.x" can stand for a name within `base`: `base` is exactly one
+ * label below x (then "*" can be that label). Used for excluded subtrees, so that "*.example.com"
+ * is refused under an exclusion of "bad.example.com".
+ */
+export function wildcardReachesConstraint(name: string, base: string): boolean {
+  const n = name.toLowerCase().replace(/\.$/, '');
+  if (!n.startsWith('*.')) return false;
+  const b = base.toLowerCase().replace(/\.$/, '').replace(/^\./, '');
+  const suffix = n.slice(2);
+  const dot = b.indexOf('.');
+  return dot > 0 && b.slice(dot + 1) === suffix;
+}
+
+/** RFC 5280 §4.2.1.10: `ip` lies in the iPAddress subtree address/mask (same address family only). */
+export function ipInSubtree(ip: Uint8Array, address: Uint8Array, mask: Uint8Array): boolean {
+  if (ip.length !== address.length || mask.length !== address.length) return false;
+  for (let i = 0; i < ip.length; i++) {
+    const m = mask[i] as number;
+    if (((ip[i] as number) & m) !== ((address[i] as number) & m)) return false;
+  }
+  return true;
 }
 
 /** Lower-cases `name` and drops one trailing dot; undefined for empty or empty-label names. */
@@ -93,4 +136,5 @@ function parseIpv6(s: string): Uint8Array | undefined {
   return out;
 }
 
+const ASCII_HOST = /^[\x21-\x7e]+$/;
 const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;

@@ -1,29 +1,37 @@
 /**
  * @module verifier
- * The `CertificateVerifier` interface and the default verifier: a signature path from the peer's
- * leaf to an explicitly trusted certificate, validity at `now`, and the server name against
- * subjectAltName (RFC 8446 §4.4.2.4, RFC 5280 §6 in reduced form, RFC 6125 §6.4). Every signature
- * is checked through the CryptoProvider. Failures are TlsErrors carrying the RFC 8446 §6.2 alert.
+ * The `CertificateVerifier` interface and the Web PKI verifier: RFC 5280 §6.1 path validation
+ * from the peer's leaf through its intermediates to a configured trust anchor (path building in
+ * the style of rustls-webpki and Go crypto/x509: any order, duplicates and extras tolerated,
+ * alternatives tried, bounded by a depth limit and a work budget), then the server identity
+ * check of RFC 9525 / RFC 6125 (names.ts). Every signature is checked through the CryptoProvider.
+ * Every failure is a `CertificateError` (a TlsError) carrying the RFC 8446 §6.2 alert, a
+ * machine-readable `reason` and the position in the chain it is about.
  */
-import { equalBytes } from '../bytes/bytes.ts';
+import { equalBytes, toHex } from '../bytes/bytes.ts';
 import type { CryptoProvider, PublicKey } from '../crypto/provider.ts';
 import { TlsError } from '../errors.ts';
 import { AlertDescription, nameOf, SignatureScheme } from '../protocol/registry.ts';
-import { type ParsedCertificate, parseCertificate } from './certificate.ts';
+import { KeyUsageBit, type NameConstraints, type ParsedCertificate, parseCertificate } from './certificate.ts';
 import { DerTag, readChildren, readSingle } from './der.ts';
-import { matchesServerName } from './names.ts';
+import { dnsNameWithinConstraint, ipInSubtree, matchesServerName, wildcardReachesConstraint } from './names.ts';
 
 /** What the handshake hands a verifier. */
 export interface VerifyInput {
   /** The peer's certificate_list, leaf first (RFC 8446 §4.4.2). */
   readonly chain: readonly Uint8Array[];
-  /** The name we connected to (DNS name or IP literal); undefined skips the name check. */
+  /** The name we connected to (DNS name as A-labels, or IP literal); undefined skips the name check. */
   readonly serverName: string | undefined;
   /** ms since the epoch. */
   readonly now: number;
   readonly provider: CryptoProvider;
   /** signature_algorithms_cert (or signature_algorithms) we offered (RFC 8446 §4.2.3). */
   readonly signatureSchemes?: readonly number[];
+  /**
+   * Which role the peer's certificate must be fit for (RFC 5280 §4.2.1.12): 'server' (id-kp-
+   * serverAuth, the default: we are a client) or 'client' (id-kp-clientAuth: we are a server).
+   */
+  readonly usage?: 'server' | 'client';
 }
 
 /** A verified path: the leaf and the certificates from it up to (and including) the anchor. */
@@ -34,42 +42,105 @@ export interface VerifiedChain {
 
 /** Decides whether a peer's certificate chain is acceptable. */
 export interface CertificateVerifier {
-  /** @throws TlsError with the alert to send when the chain is not acceptable */
+  /** @throws TlsError (a CertificateError from the verifiers here) with the alert to send when the chain is not acceptable */
   verify(input: VerifyInput): VerifiedChain;
 }
 
+/** Why a chain was refused; stable codes for programs (messages are for people). */
+export type CertificateFailure =
+  | 'empty_chain'
+  | 'malformed'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'unknown_issuer'
+  | 'bad_signature'
+  | 'name_mismatch'
+  | 'not_a_ca'
+  | 'path_length_exceeded'
+  | 'name_constraint_violated'
+  | 'unsupported_name_constraint'
+  | 'key_usage'
+  | 'extended_key_usage'
+  | 'unknown_critical_extension'
+  | 'weak_signature_algorithm'
+  | 'weak_key'
+  | 'unsupported_algorithm'
+  | 'algorithm_not_offered'
+  | 'chain_too_long'
+  | 'budget_exceeded';
+
 /**
- * A verifier that trusts exactly the given certificates (DER): the leaf itself, or a signature
- * path leaf → (0..N certificates from the peer's list, matched by issuer/subject DER) → a trusted
- * certificate. Full RFC 5280 path validation (name constraints, policies, key usage) is not done.
- * Alerts: unknown issuer → unknown_ca; bad signature, MD5-based signature (RFC 8446 §4.4.2.4)
- * or malformed → bad_certificate; expired or not yet valid → certificate_expired; unsupported
- * key or algorithm → unsupported_certificate; name mismatch → certificate_unknown.
+ * A certificate validation failure: `reason` says what failed, `depth` where (0 = the leaf, 1 its
+ * issuer, ... along the path being built; for a malformed certificate, its index in the peer's
+ * list), `subject` which certificate. The message says all three for people.
+ */
+export class CertificateError extends TlsError {
+  readonly reason: CertificateFailure;
+  readonly depth: number;
+  readonly subject: string;
+  constructor(alert: AlertDescription, reason: CertificateFailure, depth: number, subject: string, message: string, cause?: unknown) {
+    super(alert, `certificate: ${message} [${reason} at depth ${depth}${subject === '' ? '' : `: ${subject}`}]`, { cause });
+    this.name = 'CertificateError';
+    this.reason = reason;
+    this.depth = depth;
+    this.subject = subject;
+  }
+}
+
+/** Options of `webPkiVerifier`. */
+export interface WebPkiVerifierOptions {
+  /** Trust anchors, DER (e.g. from `parseCertificateChain(pem)`, or node's `tls.rootCertificates`). */
+  readonly roots: readonly Uint8Array[];
+  /**
+   * Skip anchors our strict DER reader refuses instead of throwing (for large system bundles
+   * such as node's `tls.rootCertificates`). Default false: a bad configured root is an error.
+   */
+  readonly skipUnparsableRoots?: boolean;
+}
+
+/**
+ * The Web PKI verifier: RFC 5280 §6.1 path validation to one of `roots`, then the name check.
+ * Per certificate on the path: validity at `now` (§6.1.3 (a)(2)), signature by the next one
+ * through the provider (§6.1.3 (a)(1)) with an algorithm we offered (RFC 8446 §4.2.3), never
+ * MD5/SHA-1 (RFC 8446 §4.4.2.4), RSA keys of 2048..8192 bits; unknown critical extensions
+ * refused (§4.2); issuers must be CAs (§6.1.4 (k)) with keyCertSign when keyUsage is present
+ * (§6.1.4 (n)), within their pathLenConstraint (§6.1.4 (l), (m)), with extKeyUsage (when present)
+ * allowing the purpose, and their DNS/IP name constraints hold for every name below them
+ * (§6.1.3 (b), (c)); the leaf needs digitalSignature when keyUsage is present and the purpose in
+ * extKeyUsage when present. A leaf byte-identical to a root is accepted without a path (pinning).
+ * @throws TlsError bad_certificate (at construction) when a root is malformed
+ * @example const verifier = webPkiVerifier({ roots: parseCertificateChain(readFileSync('ca.pem', 'utf8')) });
+ */
+export function webPkiVerifier(options: WebPkiVerifierOptions): CertificateVerifier {
+  const anchors: ParsedCertificate[] = [];
+  for (const der of options.roots) {
+    try {
+      anchors.push(parseCertificate(der));
+    } catch (e) {
+      if (!options.skipUnparsableRoots) throw e;
+    }
+  }
+  const bySubject = new Map<string, ParsedCertificate[]>();
+  for (const a of anchors) {
+    const k = toHex(a.subjectDer);
+    bySubject.set(k, [...(bySubject.get(k) ?? []), a]);
+  }
+  return {
+    verify(input: VerifyInput): VerifiedChain {
+      return verifyChain(input, anchors, bySubject);
+    },
+  };
+}
+
+/**
+ * A verifier whose trust anchors are exactly the given certificates (DER): `webPkiVerifier`
+ * with `roots = trusted`. The leaf itself may be trusted (byte-identical, pinning), or a path
+ * leaf → (peer's intermediates) → a trusted certificate must validate as described there.
  * @throws TlsError bad_certificate (at construction) when a trusted certificate is malformed
  * @example const verifier = trustExactly(parseCertificateChain(readFileSync('ca.pem', 'utf8')));
  */
 export function trustExactly(trusted: readonly Uint8Array[]): CertificateVerifier {
-  const anchors = trusted.map((der) => parseCertificate(der));
-  return {
-    verify(input: VerifyInput): VerifiedChain {
-      const leafDer = input.chain[0];
-      // RFC 8446 §4.4.2.4: an empty Certificate message is handled by the handshake; here it is a bug.
-      if (leafDer === undefined) throw bad(AlertDescription.bad_certificate, 'empty certificate chain');
-      const peer = input.chain.map((der) => parseCertificate(der));
-      const path = buildPath(peer, anchors, input);
-      // RFC 5280 §6.1.3 (a)(2): every certificate on the path must be valid at the current time.
-      for (const c of path) checkValidity(c, input.now);
-      const leaf = path[0] as ParsedCertificate;
-      if (input.serverName !== undefined && !matchesServerName(input.serverName, leaf.dnsNames, leaf.ipAddresses)) {
-        const names = [...leaf.dnsNames, ...leaf.ipAddresses.map(ipText)];
-        throw bad(
-          AlertDescription.certificate_unknown,
-          `name mismatch: ${JSON.stringify(input.serverName)} not in [${names.join(', ')}]`,
-        );
-      }
-      return { leaf, chain: path };
-    },
-  };
+  return webPkiVerifier({ roots: trusted });
 }
 
 /**
@@ -82,106 +153,296 @@ export function dangerouslyAcceptAnyCertificate(): CertificateVerifier {
   return {
     verify(input: VerifyInput): VerifiedChain {
       const der = input.chain[0];
-      if (der === undefined) throw bad(AlertDescription.bad_certificate, 'empty certificate chain');
-      const leaf = parseCertificate(der);
+      if (der === undefined) throw fail(AlertDescription.bad_certificate, 'empty_chain', 0, '', 'empty certificate chain');
+      const leaf = parseAt(der, 0);
       if (leaf.publicKey === undefined) {
-        throw bad(AlertDescription.unsupported_certificate, `unsupported public key in ${leaf.subjectText}`);
+        throw fail(AlertDescription.unsupported_certificate, 'unsupported_algorithm', 0, leaf.subjectText, 'unsupported public key');
       }
       return { leaf, chain: [leaf] };
     },
   };
 }
 
+/** RFC 5280 §6.1 over the peer's list; see webPkiVerifier. */
+function verifyChain(input: VerifyInput, anchors: readonly ParsedCertificate[], bySubject: ReadonlyMap<string, ParsedCertificate[]>): VerifiedChain {
+  const leafDer = input.chain[0];
+  // RFC 8446 §4.4.2.4: an empty Certificate message is handled by the handshake; here it is a bug.
+  if (leafDer === undefined) throw fail(AlertDescription.bad_certificate, 'empty_chain', 0, '', 'empty certificate chain');
+  if (input.chain.length > MAX_PEER_CERTIFICATES) {
+    throw fail(AlertDescription.bad_certificate, 'chain_too_long', 0, '', `the peer sent ${input.chain.length} certificates (at most ${MAX_PEER_CERTIFICATES})`);
+  }
+  const leaf = parseAt(leafDer, 0);
+  // Duplicates are tolerated: each distinct certificate is a candidate once.
+  const intermediates: ParsedCertificate[] = [];
+  for (const [i, der] of input.chain.entries()) {
+    if (i === 0 || intermediates.some((c) => equalBytes(c.der, der)) || equalBytes(der, leafDer)) continue;
+    intermediates.push(parseAt(der, i));
+  }
+  const purpose = input.usage === 'client' ? EKU.clientAuth : EKU.serverAuth;
+  checkLeaf(leaf, input, purpose);
+  const path = anchors.some((a) => equalBytes(a.der, leaf.der)) ? [leaf] : buildPath(leaf, intermediates, bySubject, input, purpose);
+  // RFC 9525 §6.3 / RFC 6125 §6.4: the reference identity against subjectAltName only.
+  if (input.serverName !== undefined && !matchesServerName(input.serverName, leaf.dnsNames, leaf.ipAddresses)) {
+    const names = [...leaf.dnsNames, ...leaf.ipAddresses.map(ipText)];
+    throw fail(
+      AlertDescription.certificate_unknown,
+      'name_mismatch',
+      0,
+      leaf.subjectText,
+      `name mismatch: ${JSON.stringify(input.serverName)} is not among the certificate's names [${names.join(', ')}]`,
+    );
+  }
+  return { leaf, chain: path };
+}
+
+/** The end-entity rules: validity, critical extensions, keyUsage, extKeyUsage, key strength. */
+function checkLeaf(leaf: ParsedCertificate, input: VerifyInput, purpose: string): void {
+  const err =
+    checkValidity(leaf, 0, input.now) ??
+    checkCriticalExtensions(leaf, 0) ??
+    // RFC 5280 §4.2.1.3 / RFC 8446 §4.4.2.2: the leaf key signs CertificateVerify.
+    (leaf.keyUsage !== undefined && !hasBit(leaf.keyUsage, KeyUsageBit.digitalSignature)
+      ? fail(AlertDescription.bad_certificate, 'key_usage', 0, leaf.subjectText, 'keyUsage lacks digitalSignature')
+      : undefined) ??
+    checkExtKeyUsage(leaf, 0, purpose) ??
+    checkKeyStrength(leaf.publicKey, 0, leaf.subjectText);
+  if (err !== undefined) throw err;
+  if (leaf.publicKey === undefined) {
+    throw fail(AlertDescription.unsupported_certificate, 'unsupported_algorithm', 0, leaf.subjectText, 'unsupported public key type');
+  }
+}
+
 /**
- * Depth-first search for a path from the leaf to an anchor. The first failure met while trying
- * candidates is reported when no path exists, so a wrong signature is a bad_certificate rather
- * than a generic unknown_ca.
+ * Depth-first search for a path leaf → intermediates → anchor, trying every candidate issuer
+ * (anchors first) and backtracking on failure. When no path exists the first failure met is
+ * reported (so an expired intermediate or a bad signature is named rather than a generic
+ * unknown_ca). Bounded by MAX_PATH_DEPTH and by a budget of signature checks and visited
+ * candidates, like rustls-webpki's budget, so a hostile set of mutually-signed CAs cannot make
+ * us do exponential work.
  */
-function buildPath(peer: readonly ParsedCertificate[], anchors: readonly ParsedCertificate[], input: VerifyInput): ParsedCertificate[] {
-  const leaf = peer[0] as ParsedCertificate;
-  let firstFailure: TlsError | undefined;
-  const fail = (e: TlsError): void => {
-    firstFailure ??= e;
-  };
-  // Like webpki's signature budget: a hostile list of mutually-signed CAs cannot make us do
-  // exponential work.
-  let budget = MAX_SIGNATURE_CHECKS;
-  const checkBudgeted = (cert: ParsedCertificate, issuer: ParsedCertificate): TlsError | undefined => {
-    if (budget-- <= 0) throw bad(AlertDescription.bad_certificate, 'path building gave up (too many signatures to check)');
-    return checkSignature(cert, issuer, input);
-  };
-  const search = (current: ParsedCertificate, path: ParsedCertificate[], used: Set<number>): ParsedCertificate[] | undefined => {
-    // The current certificate is itself trusted (byte-identical): done. RFC 8446 §4.2.3: the
-    // anchor's own signature is not checked.
-    if (anchors.some((a) => equalBytes(a.der, current.der))) return path;
-    for (const anchor of anchors) {
-      if (!equalBytes(current.issuerDer, anchor.subjectDer)) continue;
-      const err = checkBudgeted(current, anchor);
-      if (err === undefined) return [...path, anchor];
-      fail(err);
-    }
-    if (path.length >= MAX_CHAIN_DEPTH) return undefined;
-    for (const [i, cand] of peer.entries()) {
-      if (i === 0 || used.has(i) || !equalBytes(current.issuerDer, cand.subjectDer)) continue;
-      // RFC 5280 §4.2.1.9: only a CA certificate may issue certificates.
-      if (!cand.isCa) {
-        fail(bad(AlertDescription.bad_certificate, `issuer ${cand.subjectText} is not a CA`));
-        continue;
+function buildPath(
+  leaf: ParsedCertificate,
+  intermediates: readonly ParsedCertificate[],
+  bySubject: ReadonlyMap<string, ParsedCertificate[]>,
+  input: VerifyInput,
+  purpose: string,
+): ParsedCertificate[] {
+  let firstFailure: CertificateError | undefined;
+  let signatures = MAX_SIGNATURE_CHECKS;
+  let visits = MAX_CANDIDATE_VISITS;
+  const search = (path: ParsedCertificate[]): ParsedCertificate[] | undefined => {
+    const current = path[path.length - 1] as ParsedCertificate;
+    const depth = path.length; // depth of the candidate issuer
+    const anchorsHere = bySubject.get(toHex(current.issuerDer)) ?? [];
+    const candidates: [ParsedCertificate, boolean][] = [
+      ...anchorsHere.map((a): [ParsedCertificate, boolean] => [a, true]),
+      ...intermediates
+        .filter((c) => equalBytes(c.subjectDer, current.issuerDer) && !anchorsHere.some((a) => equalBytes(a.der, c.der)))
+        .map((c): [ParsedCertificate, boolean] => [c, false]),
+    ];
+    for (const [cand, isAnchor] of candidates) {
+      if (path.some((p) => equalBytes(p.der, cand.der))) continue; // no loops
+      if (visits-- <= 0) {
+        throw fail(AlertDescription.bad_certificate, 'budget_exceeded', depth, cand.subjectText, 'path building gave up (too many candidate issuers)');
       }
-      const err = checkBudgeted(current, cand);
+      const err = checkIssuer(cand, depth, path, input, purpose) ?? checkSignatureBudgeted(path[path.length - 1] as ParsedCertificate, cand, depth);
       if (err !== undefined) {
-        fail(err);
+        firstFailure ??= err;
         continue;
       }
-      const found = search(cand, [...path, cand], new Set([...used, i]));
+      if (isAnchor) return [...path, cand];
+      if (path.length >= MAX_PATH_DEPTH) {
+        firstFailure ??= fail(AlertDescription.bad_certificate, 'chain_too_long', depth, cand.subjectText, `no trust anchor within ${MAX_PATH_DEPTH} certificates`);
+        continue;
+      }
+      const found = search([...path, cand]);
       if (found) return found;
     }
     return undefined;
   };
-  const path = search(leaf, [leaf], new Set([0]));
+  const checkSignatureBudgeted = (cert: ParsedCertificate, issuer: ParsedCertificate, depth: number): CertificateError | undefined => {
+    if (signatures-- <= 0) {
+      throw fail(AlertDescription.bad_certificate, 'budget_exceeded', depth, issuer.subjectText, 'path building gave up (too many signatures to check)');
+    }
+    return checkSignature(cert, issuer, depth, input);
+  };
+  const path = search([leaf]);
   if (path) return path;
-  throw firstFailure ?? bad(AlertDescription.unknown_ca, `unknown issuer ${JSON.stringify(lastIssuer(peer))} for ${leaf.subjectText}`);
+  const top = intermediates.find((c) => equalBytes(c.subjectDer, leaf.issuerDer));
+  throw (
+    firstFailure ??
+    fail(
+      AlertDescription.unknown_ca,
+      'unknown_issuer',
+      top === undefined ? 1 : 2,
+      top?.subjectText ?? leaf.subjectText,
+      `no trusted issuer for ${JSON.stringify((top ?? leaf).issuerText)}`,
+    )
+  );
 }
 
-/** Verifies `cert`'s signature under `issuer`'s key; returns the error instead of throwing. */
-function checkSignature(cert: ParsedCertificate, issuer: ParsedCertificate, input: VerifyInput): TlsError | undefined {
-  const scheme = cert.signatureAlgorithm;
-  const key: PublicKey | undefined = issuer.publicKey;
-  // RFC 8446 §4.4.2.4: "Any endpoint receiving any certificate which it would need to validate
-  // using any signature algorithm using an MD5 hash MUST abort the handshake with a
-  // "bad_certificate" alert." (Checked before the generic unsupported-algorithm answer.)
-  if (usesMd5(cert)) return bad(AlertDescription.bad_certificate, `${cert.subjectText} is signed with an MD5-based algorithm`);
-  if (scheme === undefined) {
-    return bad(AlertDescription.unsupported_certificate, `unsupported signature algorithm in ${cert.subjectText}`);
+/**
+ * The rules for `cand` as the issuer at `depth` of the certificates in `path` (RFC 5280 §6.1.3,
+ * §6.1.4), everything except its signature on path's last certificate. Applied to trust anchors
+ * too (as Go's crypto/x509 does): a root's own constraints are honoured.
+ */
+function checkIssuer(cand: ParsedCertificate, depth: number, path: readonly ParsedCertificate[], input: VerifyInput, purpose: string): CertificateError | undefined {
+  const s = cand.subjectText;
+  const validity = checkValidity(cand, depth, input.now);
+  if (validity) return validity;
+  const critical = checkCriticalExtensions(cand, depth);
+  if (critical) return critical;
+  // RFC 5280 §6.1.4 (k): "verify that the certificate is a CA certificate (as specified in a
+  // basicConstraints extension with the cA field set to TRUE)".
+  if (!cand.isCa) return fail(AlertDescription.bad_certificate, 'not_a_ca', depth, s, 'issuer is not a CA (basicConstraints cA is not TRUE)');
+  // RFC 5280 §6.1.4 (n): "If a key usage extension is present, verify that the keyCertSign bit is set."
+  if (cand.keyUsage !== undefined && !hasBit(cand.keyUsage, KeyUsageBit.keyCertSign)) {
+    return fail(AlertDescription.bad_certificate, 'key_usage', depth, s, 'issuer keyUsage lacks keyCertSign');
   }
-  if (key === undefined) {
-    return bad(AlertDescription.unsupported_certificate, `unsupported public key in ${issuer.subjectText}`);
+  // RFC 5280 §6.1.4 (l), (m): pathLenConstraint counts the non-self-issued intermediates below.
+  if (cand.pathLenConstraint !== undefined) {
+    const below = path.slice(1).filter((c) => !equalBytes(c.subjectDer, c.issuerDer)).length;
+    if (below > cand.pathLenConstraint) {
+      return fail(AlertDescription.bad_certificate, 'path_length_exceeded', depth, s, `pathLenConstraint ${cand.pathLenConstraint} allows fewer than the ${below} intermediates below it`);
+    }
   }
-  // RFC 8446 §4.2.3: signatures in certificates must use an algorithm we offered; the default
-  // alert for a chain we cannot accept is unsupported_certificate.
-  if (input.signatureSchemes !== undefined && !input.signatureSchemes.includes(scheme)) {
-    return bad(
-      AlertDescription.unsupported_certificate,
-      `${cert.subjectText} is signed with ${nameOf(SignatureScheme, scheme)}, which we did not offer`,
-    );
-  }
-  if (!input.provider.verify(scheme, key, cert.tbsDer, cert.signature)) {
-    return bad(AlertDescription.bad_certificate, `bad signature on ${cert.subjectText} by ${issuer.subjectText}`);
+  // extKeyUsage on a CA restricts the purposes of what it issues (Go crypto/x509, rustls-webpki).
+  const eku = checkExtKeyUsage(cand, depth, purpose);
+  if (eku) return eku;
+  if (cand.nameConstraints !== undefined) {
+    const nc = checkNameConstraints(cand.nameConstraints, path, depth, s);
+    if (nc) return nc;
   }
   return undefined;
 }
 
 /**
- * Whether `cert`'s signatureAlgorithm is MD5-based: md5WithRSAEncryption, or an
- * AlgorithmIdentifier whose parameters name id-md5 (e.g. RSASSA-PSS with MD5). Read from the DER
- * because ParsedCertificate maps unsupported algorithms to undefined.
+ * RFC 5280 §6.1.3 (b), (c) for the dNSName and iPAddress forms: every such subjectAltName of the
+ * certificates below the constraining CA (self-issued intermediates excepted, §6.1.3 (b)) lies
+ * within some permitted subtree of its form (when there are any) and within no excluded one.
  */
-function usesMd5(cert: ParsedCertificate): boolean {
+function checkNameConstraints(nc: NameConstraints, path: readonly ParsedCertificate[], depth: number, s: string): CertificateError | undefined {
+  if (nc.hasUnsupportedForms) {
+    return fail(AlertDescription.unsupported_certificate, 'unsupported_name_constraint', depth, s, 'nameConstraints use a name form or distance we do not evaluate');
+  }
+  for (const [i, c] of path.entries()) {
+    if (i > 0 && equalBytes(c.subjectDer, c.issuerDer)) continue;
+    for (const name of c.dnsNames) {
+      if (nc.permittedDns !== undefined && !nc.permittedDns.some((p) => dnsNameWithinConstraint(name, p))) {
+        return fail(AlertDescription.bad_certificate, 'name_constraint_violated', depth, s, `${JSON.stringify(name)} (depth ${i}) is outside the permitted DNS subtrees`);
+      }
+      if (nc.excludedDns?.some((p) => dnsNameWithinConstraint(name, p) || wildcardReachesConstraint(name, p))) {
+        return fail(AlertDescription.bad_certificate, 'name_constraint_violated', depth, s, `${JSON.stringify(name)} (depth ${i}) is in an excluded DNS subtree`);
+      }
+    }
+    for (const ip of c.ipAddresses) {
+      if (nc.permittedIp !== undefined && !nc.permittedIp.some((t) => ipInSubtree(ip, t.address, t.mask))) {
+        return fail(AlertDescription.bad_certificate, 'name_constraint_violated', depth, s, `${ipText(ip)} (depth ${i}) is outside the permitted IP subtrees`);
+      }
+      if (nc.excludedIp?.some((t) => ipInSubtree(ip, t.address, t.mask))) {
+        return fail(AlertDescription.bad_certificate, 'name_constraint_violated', depth, s, `${ipText(ip)} (depth ${i}) is in an excluded IP subtree`);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Verifies `cert`'s signature under `issuer`'s key; returns the error instead of throwing. */
+function checkSignature(cert: ParsedCertificate, issuer: ParsedCertificate, depth: number, input: VerifyInput): CertificateError | undefined {
+  const scheme = cert.signatureAlgorithm;
+  const key: PublicKey | undefined = issuer.publicKey;
+  const d = depth - 1; // the signed certificate's depth
+  // RFC 8446 §4.4.2.4: "Any endpoint receiving any certificate which it would need to validate
+  // using any signature algorithm using an MD5 hash MUST abort the handshake with a
+  // "bad_certificate" alert. SHA-1 is deprecated, and it is RECOMMENDED that any endpoint
+  // receiving any certificate which it would need to validate using any signature algorithm
+  // using a SHA-1 hash abort the handshake with a "bad_certificate" alert."
+  const weak = weakHashOf(cert);
+  if (weak !== undefined) {
+    return fail(AlertDescription.bad_certificate, 'weak_signature_algorithm', d, cert.subjectText, `signed with an ${weak}-based algorithm`);
+  }
+  if (scheme === undefined) {
+    return fail(AlertDescription.unsupported_certificate, 'unsupported_algorithm', d, cert.subjectText, `unsupported signature algorithm ${cert.signatureAlgorithmOid}`);
+  }
+  if (key === undefined) {
+    return fail(AlertDescription.unsupported_certificate, 'unsupported_algorithm', depth, issuer.subjectText, 'unsupported public key type');
+  }
+  const strength = checkKeyStrength(key, depth, issuer.subjectText);
+  if (strength) return strength;
+  // RFC 8446 §4.2.3: signatures in certificates must use an algorithm we offered; the default
+  // alert for a chain we cannot accept is unsupported_certificate.
+  if (input.signatureSchemes !== undefined && !input.signatureSchemes.includes(scheme)) {
+    return fail(
+      AlertDescription.unsupported_certificate,
+      'algorithm_not_offered',
+      d,
+      cert.subjectText,
+      `signed with ${nameOf(SignatureScheme, scheme)}, which we did not offer`,
+    );
+  }
+  if (!input.provider.verify(scheme, key, cert.tbsDer, cert.signature)) {
+    return fail(AlertDescription.bad_certificate, 'bad_signature', d, cert.subjectText, `bad signature by ${issuer.subjectText}`);
+  }
+  return undefined;
+}
+
+/** RSA moduli of MIN_RSA_BITS..MAX_RSA_BITS only: weaker keys are breakable, larger ones make verification cost unbounded. */
+function checkKeyStrength(key: PublicKey | undefined, depth: number, s: string): CertificateError | undefined {
+  if (key?.type !== 'rsa') return undefined;
+  const bits = bitLength(key.n);
+  if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
+    return fail(AlertDescription.unsupported_certificate, 'weak_key', depth, s, `RSA key of ${bits} bits (accepted: ${MIN_RSA_BITS}..${MAX_RSA_BITS})`);
+  }
+  return undefined;
+}
+
+/** RFC 5280 §4.2: "A certificate-using system MUST reject the certificate if it encounters a critical extension it does not recognize". */
+function checkCriticalExtensions(c: ParsedCertificate, depth: number): CertificateError | undefined {
+  if (c.unknownCriticalExtensions.length === 0) return undefined;
+  return fail(AlertDescription.unsupported_certificate, 'unknown_critical_extension', depth, c.subjectText, `unknown critical extension ${c.unknownCriticalExtensions.join(', ')}`);
+}
+
+/** RFC 5280 §4.2.1.12: when extKeyUsage is present, the purpose (or anyExtendedKeyUsage) must be in it. */
+function checkExtKeyUsage(c: ParsedCertificate, depth: number, purpose: string): CertificateError | undefined {
+  if (c.extKeyUsage === undefined || c.extKeyUsage.includes(purpose) || c.extKeyUsage.includes(EKU.any)) return undefined;
+  const want = purpose === EKU.serverAuth ? 'serverAuth' : 'clientAuth';
+  return fail(AlertDescription.unsupported_certificate, 'extended_key_usage', depth, c.subjectText, `extKeyUsage does not allow ${want}`);
+}
+
+/** RFC 5280 §6.1.3 (a)(2): the certificate validity period includes the current time. */
+function checkValidity(c: ParsedCertificate, depth: number, now: number): CertificateError | undefined {
+  if (now < c.notBefore) {
+    return fail(AlertDescription.certificate_expired, 'not_yet_valid', depth, c.subjectText, `not valid before ${new Date(c.notBefore).toISOString()}`);
+  }
+  if (now > c.notAfter) {
+    return fail(AlertDescription.certificate_expired, 'expired', depth, c.subjectText, `expired at ${new Date(c.notAfter).toISOString()}`);
+  }
+  return undefined;
+}
+
+/**
+ * 'MD5' or 'SHA-1' when `cert`'s signatureAlgorithm uses that hash: md5/sha1WithRSAEncryption,
+ * ecdsa-with-SHA1, dsa-with-sha1, or an AlgorithmIdentifier whose parameters name id-md5/id-sha1
+ * (e.g. RSASSA-PSS). Read from the DER because ParsedCertificate maps unsupported algorithms to undefined.
+ */
+function weakHashOf(cert: ParsedCertificate): 'MD5' | 'SHA-1' | undefined {
+  if (cert.signatureAlgorithmOid === OID_MD5_WITH_RSA) return 'MD5';
+  if (SHA1_SIGNATURE_OIDS.includes(cert.signatureAlgorithmOid)) return 'SHA-1';
   const sigAlg = readChildren(readSingle(cert.der, DerTag.SEQUENCE, 'Certificate').value, 'Certificate')[1];
-  if (sigAlg?.tag !== DerTag.SEQUENCE) return false;
-  const [oid, ...params] = readChildren(sigAlg.value, 'signatureAlgorithm');
-  if (oid?.tag === DerTag.OID && equalBytes(oid.value, OID_MD5_WITH_RSA)) return true;
-  return params.some((p) => containsBytes(p.raw, DER_ID_MD5));
+  if (sigAlg?.tag !== DerTag.SEQUENCE) return undefined;
+  const params = readChildren(sigAlg.value, 'signatureAlgorithm').slice(1);
+  if (params.some((p) => containsBytes(p.raw, DER_ID_MD5))) return 'MD5';
+  if (params.some((p) => containsBytes(p.raw, DER_ID_SHA1))) return 'SHA-1';
+  return undefined;
+}
+
+function parseAt(der: Uint8Array, index: number): ParsedCertificate {
+  try {
+    return parseCertificate(der);
+  } catch (e) {
+    if (!(e instanceof TlsError)) throw e;
+    throw new CertificateError(e.alert, 'malformed', index, '', `certificate ${index} of the peer's list is malformed: ${e.message}`, e);
+  }
 }
 
 function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
@@ -191,17 +452,16 @@ function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
   return false;
 }
 
-function checkValidity(c: ParsedCertificate, now: number): void {
-  if (now < c.notBefore) {
-    throw bad(AlertDescription.certificate_expired, `${c.subjectText} is not valid before ${new Date(c.notBefore).toISOString()}`);
-  }
-  if (now > c.notAfter) {
-    throw bad(AlertDescription.certificate_expired, `${c.subjectText} expired at ${new Date(c.notAfter).toISOString()}`);
-  }
+function hasBit(mask: number, bit: number): boolean {
+  return (mask & (1 << bit)) !== 0;
 }
 
-function lastIssuer(peer: readonly ParsedCertificate[]): string {
-  return (peer[peer.length - 1] as ParsedCertificate).issuerText;
+function bitLength(n: Uint8Array): number {
+  let i = 0;
+  while (i < n.length && n[i] === 0) i++;
+  const top = n[i];
+  if (top === undefined) return 0;
+  return (n.length - i - 1) * 8 + (32 - Math.clz32(top));
 }
 
 function ipText(ip: Uint8Array): string {
@@ -211,15 +471,27 @@ function ipText(ip: Uint8Array): string {
   return groups.join(':');
 }
 
-function bad(alert: AlertDescription, message: string): TlsError {
-  return new TlsError(alert, `certificate: ${message}`);
+function fail(alert: AlertDescription, reason: CertificateFailure, depth: number, subject: string, message: string): CertificateError {
+  return new CertificateError(alert, reason, depth, subject, message);
 }
 
-/** md5WithRSAEncryption, 1.2.840.113549.1.1.4 (RFC 8017 Appendix C), OID contents octets. */
-const OID_MD5_WITH_RSA: Uint8Array = new Uint8Array([0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x04]);
+/** md5WithRSAEncryption, 1.2.840.113549.1.1.4 (RFC 8017 Appendix C). */
+const OID_MD5_WITH_RSA = '1.2.840.113549.1.1.4';
+/** sha1WithRSAEncryption (RFC 8017 App. C), ecdsa-with-SHA1 (RFC 3279 §2.2.3), dsa-with-sha1 (RFC 3279 §2.2.2). */
+const SHA1_SIGNATURE_OIDS: readonly string[] = ['1.2.840.113549.1.1.5', '1.2.840.10045.4.1', '1.2.840.10040.4.3'];
 /** id-md5, 1.2.840.113549.2.5 (RFC 8017 Appendix C), as a whole DER OBJECT IDENTIFIER. */
 const DER_ID_MD5: Uint8Array = new Uint8Array([0x06, 0x08, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x05]);
-/** Longest path (leaf + intermediates) we search; bounds the work a hostile peer can cause. */
-const MAX_CHAIN_DEPTH = 8;
+/** id-sha1, 1.3.14.3.2.26 (RFC 3279 §2.1), as a whole DER OBJECT IDENTIFIER. */
+const DER_ID_SHA1: Uint8Array = new Uint8Array([0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a]);
+/** RFC 5280 §4.2.1.12 KeyPurposeIds. */
+const EKU = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2', any: '2.5.29.37.0' } as const;
+/** Most certificates accepted in one peer list (a real chain has 2–4). */
+const MAX_PEER_CERTIFICATES = 16;
+/** Longest path searched (leaf + intermediates, the anchor not counted). */
+const MAX_PATH_DEPTH = 8;
 /** Most signature verifications one path search may do. */
 const MAX_SIGNATURE_CHECKS = 64;
+/** Most candidate issuers one path search may consider. */
+const MAX_CANDIDATE_VISITS = 256;
+const MIN_RSA_BITS = 2048;
+const MAX_RSA_BITS = 8192;

@@ -8,6 +8,7 @@ import type { CryptoProvider } from '../provider.ts';
 import { nobleAead } from './aead.ts';
 import { nobleHash } from './hash.ts';
 import { NOBLE_GROUPS, nobleKeyExchange } from './kx.ts';
+import { noblePasswordBased } from './password-based.ts';
 import { randomBytes } from './random.ts';
 import { NOBLE_VERIFY_SCHEMES, nobleSigningKey, nobleVerify } from './sign.ts';
 
@@ -27,4 +28,5 @@ export const nobleProvider: CryptoProvider = {
   signingKey: nobleSigningKey,
   verify: nobleVerify,
   randomBytes,
+  passwordBased: noblePasswordBased,
 };

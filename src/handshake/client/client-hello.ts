@@ -3,23 +3,31 @@
  * Building and sending the client's ClientHello (RFC 8446 §4.1.2), and the second one after a
  * HelloRetryRequest (same hello, with the key share replaced and the cookie echoed).
  *
- * Steps: generateKeyShares → buildClientHello → sendFirstClientHello.
+ * Steps: generateKeyShares → buildClientHello → (resuming: attachPsk) → sendFirstClientHello.
  */
 import type { ClientConfig } from '../../config.ts';
 import type { KeyShareKeyPair } from '../../crypto/provider.ts';
 import { internalError } from '../../errors.ts';
+import { suiteById } from '../../crypto/suites.ts';
+import { pskBinder } from '../../keyschedule/binder.ts';
+import { EarlySecret } from '../../keyschedule/schedule.ts';
+import { encodeHandshake } from '../../messages/handshake.ts';
+import { pskBindersLen } from '../../messages/extensions/pre-shared-key.ts';
+import { obfuscatedTicketAge, type ClientSession } from '../../session/client-cache.ts';
 import type { ClientHello } from '../../messages/client-hello.ts';
 import type { Extension } from '../../messages/extensions/extensions.ts';
-import { HandshakeType, ProtocolVersion } from '../../protocol/registry.ts';
+import { HandshakeType, ProtocolVersion, PskKeyExchangeMode } from '../../protocol/registry.ts';
 import { Transcript } from '../../transcript.ts';
 import type { HandshakeOutput } from '../output.ts';
 import { sendMessage } from '../common/send.ts';
-import type { ClientExpectServerHello } from './state.ts';
+import { KeyLogLabel } from '../common/key-log.ts';
+import type { ClientExpectServerHello, OfferedPsk } from './state.ts';
 
 /** Starts a handshake: builds and queues the first ClientHello. */
 export function startClient(
   config: ClientConfig,
   serverName: string | undefined,
+  session: ClientSession | undefined,
   out: HandshakeOutput,
 ): ClientExpectServerHello {
   const keyShares = config.keyShareGroups.map((g) => generateKeyShare(config, g));
@@ -27,8 +35,13 @@ export function startClient(
   // RFC 8446 Appendix D.4: in compatibility mode the client sends a non-empty
   // legacy_session_id, so middleboxes see what looks like TLS 1.2 resumption.
   const legacySessionId = config.middleboxCompat ? config.random(32) : new Uint8Array(0);
-  const hello = buildClientHello(config, serverName, random, legacySessionId, keyShares);
-  return sendFirstClientHello(config, serverName, hello, keyShares, out);
+  const built = buildClientHello(config, serverName, random, legacySessionId, keyShares);
+  const offeredPsk = session ? offerPsk(config, session) : undefined;
+  // RFC 8446 §4.2.10: 0-RTT only with a ticket that allows it, and only when asked for.
+  const early = offeredPsk !== undefined && config.earlyData && offeredPsk.session.maxEarlyDataSize > 0;
+  const plain: ClientHello = early ? { ...built, extensions: [...built.extensions, { kind: 'early_data' }] } : built;
+  const hello = offeredPsk ? attachPsk(config, plain, offeredPsk, undefined) : plain;
+  return sendFirstClientHello(config, serverName, hello, keyShares, out, offeredPsk);
 }
 
 /**
@@ -41,21 +54,73 @@ export function sendFirstClientHello(
   hello: ClientHello,
   keyShares: readonly KeyShareKeyPair[],
   out: HandshakeOutput,
+  offeredPsk?: OfferedPsk,
 ): ClientExpectServerHello {
   const transcript = new Transcript();
-  sendMessage(out, transcript, hello);
+  const raw = sendMessage(out, transcript, hello);
+  const sentEarlyData = offeredPsk !== undefined && hello.extensions.some((e) => e.kind === 'early_data');
+  let sentCompatCcs = false;
+  if (sentEarlyData) {
+    // RFC 8446 Appendix D.4: with early data, the compatibility change_cipher_spec goes right
+    // after the ClientHello, before the 0-RTT records.
+    if (config.middleboxCompat) out.push({ kind: 'sendCompatCcs' });
+    sentCompatCcs = config.middleboxCompat;
+    // RFC 8446 §7.1: client_early_traffic_secret = Derive-Secret(Early Secret, "c e traffic", ClientHello).
+    const hash = config.provider.hash(offeredPsk.suite.hash);
+    const secret = offeredPsk.earlySecret.clientEarlyTrafficSecret(hash.digest(raw));
+    out.push({ kind: 'keyLog', label: KeyLogLabel.clientEarlyTrafficSecret, clientRandom: hello.random, secret });
+    out.push({ kind: 'setWriteKeys', epoch: 'early', suite: offeredPsk.suite, secret });
+    out.push({ kind: 'earlyDataOpen', maxLen: offeredPsk.session.maxEarlyDataSize });
+  }
   return {
     kind: 'ExpectServerHello',
     config,
     serverName,
     clientRandom: hello.random,
     transcript,
-    sentCompatCcs: false,
+    sentCompatCcs,
     didRetry: false,
+    sentEarlyData,
     sentHello: hello,
     keyShares,
     retrySuite: undefined,
+    offeredPsk,
   };
+}
+
+/** The PSK of `session`, if its suite is one we still offer (RFC 8446 §4.2.11). */
+export function offerPsk(config: ClientConfig, session: ClientSession): OfferedPsk | undefined {
+  const suite = suiteById(session.cipherSuite);
+  if (!suite || !config.cipherSuites.some((s) => s.id === suite.id)) return undefined;
+  return { session, suite, earlySecret: EarlySecret.create(config.provider.hash(suite.hash), session.psk) };
+}
+
+/**
+ * Adds psk_key_exchange_modes (psk_dhe_ke only, RFC 8446 §4.2.9) and pre_shared_key (last,
+ * RFC 8446 §4.2.11) to `hello`, with the binder computed over the hello truncated before the
+ * binders list, preceded by `prefix` (the transcript through a HelloRetryRequest) if given
+ * (RFC 8446 §4.2.11.2).
+ */
+export function attachPsk(config: ClientConfig, hello: ClientHello, offered: OfferedPsk, prefix: Transcript | undefined): ClientHello {
+  const hash = config.provider.hash(offered.suite.hash);
+  const identity = {
+    identity: offered.session.ticket,
+    obfuscatedTicketAge: obfuscatedTicketAge(offered.session, config.now()),
+  };
+  // An existing psk_key_exchange_modes keeps its place (the RFC 8448 §4 hello has it mid-list).
+  const base = hello.extensions.filter((e) => e.kind !== 'pre_shared_key_client');
+  const modes: Extension[] = base.some((e) => e.kind === 'psk_key_exchange_modes')
+    ? []
+    : [{ kind: 'psk_key_exchange_modes', keModes: [PskKeyExchangeMode.psk_dhe_ke] }];
+  const withBinders = (binder: Uint8Array): ClientHello => ({
+    ...hello,
+    extensions: [...base, ...modes, { kind: 'pre_shared_key_client', identities: [identity], binders: [binder] }],
+  });
+  const placeholder = new Uint8Array(hash.outputLen);
+  const raw = encodeHandshake(withBinders(placeholder));
+  const truncated = raw.subarray(0, raw.length - pskBindersLen([placeholder]));
+  const partialHash = prefix ? prefix.hashWith(truncated) : hash.digest(truncated);
+  return withBinders(pskBinder(hash, offered.earlySecret.resumptionBinderKey(), partialHash));
 }
 
 /** RFC 8446 §4.1.2: the ClientHello for `config`. */

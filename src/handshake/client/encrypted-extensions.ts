@@ -10,16 +10,17 @@ import { findExtension } from '../../messages/extensions/extensions.ts';
 import { HandshakeType } from '../../protocol/registry.ts';
 import type { HandshakeOutput } from '../output.ts';
 import { expectMessage, type HandshakeInput } from '../common/input.ts';
-import type { ClientExpectCertificateOrCertificateRequest, ClientExpectEncryptedExtensions } from './state.ts';
+import type { ClientExpectCertificateOrCertificateRequest, ClientExpectEncryptedExtensions, ClientExpectFinished } from './state.ts';
 
 export function onEncryptedExtensions(
   st: ClientExpectEncryptedExtensions,
   input: HandshakeInput,
   out: HandshakeOutput,
-): ClientExpectCertificateOrCertificateRequest {
+): ClientExpectCertificateOrCertificateRequest | ClientExpectFinished {
   const ee = expectMessage(input, HandshakeType.encrypted_extensions, 'client');
   const offered = st.sentHello.extensions;
   let alpnProtocol: string | undefined;
+  let earlyDataAccepted = false;
   for (const e of ee.extensions) {
     switch (e.kind) {
       case 'alpn': {
@@ -45,18 +46,26 @@ export function onEncryptedExtensions(
         }
         out.push({ kind: 'peerRecordSizeLimit', limit: e.recordSizeLimit });
         break;
+      case 'early_data':
+        // RFC 8446 §4.2: only an answer to early_data we sent.
+        if (!st.sentEarlyData) throw unsupportedExtension('encrypted_extensions: early_data was not offered');
+        // RFC 8446 §4.2.10: "If ... the server ... did not select the first PSK identity, the
+        // client MUST abort the handshake with an "illegal_parameter" alert" (we offer one).
+        if (!st.isResumed) throw illegalParameter('encrypted_extensions: early_data accepted without our PSK');
+        earlyDataAccepted = true;
+        break;
       case 'supported_groups':
         // RFC 8446 §4.2.7: the server's preferences, for future connections; we do not use them.
         break;
       default:
         // RFC 8446 §4.2: any other response we did not ask for is unsupported_extension
-        // (early_data included: we never offer 0-RTT in this version).
+        // (early_data is handled above: it must answer ours).
         throw unsupportedExtension(`encrypted_extensions: unsolicited extension ${e.kind}`);
     }
   }
   st.transcript.update(input.raw);
-  return {
-    kind: 'ExpectCertificateOrCertificateRequest',
+  if (st.sentEarlyData) out.push({ kind: 'earlyDataDone', accepted: earlyDataAccepted });
+  const common = {
     config: st.config,
     serverName: st.serverName,
     clientRandom: st.clientRandom,
@@ -69,6 +78,15 @@ export function onEncryptedExtensions(
     handshakeSecret: st.handshakeSecret,
     clientHandshakeTrafficSecret: st.clientHandshakeTrafficSecret,
     serverHandshakeTrafficSecret: st.serverHandshakeTrafficSecret,
+    isResumed: st.isResumed,
+    sentEarlyData: st.sentEarlyData,
+    earlyDataAccepted,
     alpnProtocol,
   };
+  // RFC 8446 §2.2, §4.3.2: with a PSK the server sends neither Certificate nor
+  // CertificateRequest; its Finished comes next (anything else is unexpected_message there).
+  if (st.isResumed) {
+    return { ...common, kind: 'ExpectFinished', certificateRequestContext: undefined, peerCertificates: [], signatureScheme: 0 };
+  }
+  return { ...common, kind: 'ExpectCertificateOrCertificateRequest' };
 }

@@ -42,6 +42,10 @@ export function onServerFinished(st: ClientExpectFinished, input: HandshakeInput
 
   // RFC 8446 Appendix D.4: our one change_cipher_spec goes before our second flight.
   if (st.config.middleboxCompat && !st.sentCompatCcs) out.push({ kind: 'sendCompatCcs' });
+  // RFC 8446 §4.5: after accepted 0-RTT, EndOfEarlyData under the early key; then (after any
+  // 0-RTT attempt) our handshake key for the rest of the flight.
+  if (st.earlyDataAccepted) sendMessage(out, transcript, { type: HandshakeType.end_of_early_data });
+  if (st.sentEarlyData) out.push({ kind: 'setWriteKeys', epoch: 'handshake', suite, secret: st.clientHandshakeTrafficSecret });
   if (st.certificateRequestContext !== undefined) {
     // RFC 8446 §4.4.2: a client asked for a certificate MUST send a Certificate message, empty
     // when it has none to offer (client certificates are a later layer).
@@ -62,12 +66,12 @@ export function onServerFinished(st: ClientExpectFinished, input: HandshakeInput
     cipherSuiteId: suite.id,
     group: nameOf(NamedGroup, st.group),
     groupId: st.group,
-    signatureScheme: nameOf(SignatureScheme, st.signatureScheme),
+    signatureScheme: st.isResumed ? 'none' : nameOf(SignatureScheme, st.signatureScheme),
     signatureSchemeId: st.signatureScheme,
     alpnProtocol: st.alpnProtocol,
     serverName: st.serverName,
     didRetry: st.didRetry,
-    isResumed: false,
+    isResumed: st.isResumed,
     peerCertificates: st.peerCertificates,
   };
   out.push({ kind: 'handshakeDone', negotiated });

@@ -17,7 +17,7 @@ import type { HandshakeOutput } from '../output.ts';
 import { expectMessage, requireRecordBoundary, type HandshakeInput } from '../common/input.ts';
 import { KeyLogLabel } from '../common/key-log.ts';
 import { sendMessage } from '../common/send.ts';
-import { buildRetryClientHello, generateKeyShare } from './client-hello.ts';
+import { attachPsk, buildRetryClientHello, generateKeyShare } from './client-hello.ts';
 import type { ClientExpectEncryptedExtensions, ClientExpectServerHello } from './state.ts';
 
 export function onServerHello(
@@ -38,7 +38,7 @@ export function onServerHello(
   // handshake with an "illegal_parameter" alert."
   const suite = st.config.cipherSuites.find((s) => s.id === sh.cipherSuite);
   if (!suite) throw illegalParameter('server_hello: cipher suite was not offered');
-  checkOnlyKnownExtensions(sh);
+  checkOnlyKnownExtensions(sh, st.offeredPsk !== undefined);
   return sh.isHelloRetryRequest ? onHelloRetryRequest(st, input, sh, suite, out) : onRealServerHello(st, input, sh, suite, out);
 }
 
@@ -68,11 +68,11 @@ function checkVersion(sh: ServerHello): void {
  * RFC 8446 §4.2: extensions in ServerHello/HRR must answer ones we sent; anything else is
  * "unsupported_extension".
  */
-function checkOnlyKnownExtensions(sh: ServerHello): void {
+function checkOnlyKnownExtensions(sh: ServerHello, offeredPsk: boolean): void {
   for (const e of sh.extensions) {
     if (e.kind === 'unknown') throw unsupportedExtension(`server_hello: unsolicited extension ${e.type}`);
-    // We never offer PSKs in this version (resumption is a later layer).
-    if (e.kind === 'pre_shared_key_server') throw unsupportedExtension('server_hello: pre_shared_key was not offered');
+    // RFC 8446 §4.2: pre_shared_key only answers a PSK we offered.
+    if (e.kind === 'pre_shared_key_server' && !offeredPsk) throw unsupportedExtension('server_hello: pre_shared_key was not offered');
   }
 }
 
@@ -107,18 +107,31 @@ function onHelloRetryRequest(
   transcript.setHash(st.config.provider.hash(suite.hash));
   transcript.rewriteForHelloRetry();
   transcript.update(input.raw);
+  if (st.sentEarlyData) {
+    // RFC 8446 §4.2.10: a HelloRetryRequest rejects 0-RTT; the retried ClientHello is plaintext.
+    out.push({ kind: 'dropWriteKeys' });
+    out.push({ kind: 'earlyDataDone', accepted: false });
+  }
   // RFC 8446 Appendix D.4: the client sends its change_cipher_spec before its second flight.
   if (st.config.middleboxCompat && !st.sentCompatCcs) out.push({ kind: 'sendCompatCcs' });
-  const hello = buildRetryClientHello(st.sentHello, share, cookie?.cookie);
+  const retried = buildRetryClientHello(st.sentHello, share, cookie?.cookie);
+  // RFC 8446 §4.1.4: the PSK stays only if its hash is the HRR suite's; its binder is recomputed
+  // over the new transcript (RFC 8446 §4.2.11.2). Otherwise it is removed.
+  const offeredPsk = st.offeredPsk?.suite.hash === suite.hash ? st.offeredPsk : undefined;
+  const hello = offeredPsk
+    ? attachPsk(st.config, retried, offeredPsk, transcript)
+    : { ...retried, extensions: retried.extensions.filter((e) => e.kind !== 'pre_shared_key_client') };
   sendMessage(out, transcript, hello);
   return {
     ...st,
     transcript,
     sentCompatCcs: st.sentCompatCcs || st.config.middleboxCompat,
     didRetry: true,
+    sentEarlyData: false,
     sentHello: hello,
     keyShares: share ? [share] : st.keyShares,
     retrySuite: suite,
+    offeredPsk,
   };
 }
 
@@ -141,6 +154,7 @@ function onRealServerHello(
   const keyPair = st.keyShares.find((k) => k.group === ks.serverShare.group);
   if (!keyPair) throw illegalParameter('server_hello: key share for a group we did not send');
   const sharedSecret = keyPair.complete(ks.serverShare.keyExchange);
+  const earlySecret = acceptedEarlySecret(st, sh, suite);
   // RFC 8446 §5.1: ServerHello precedes a read-key change, so it must end its record.
   requireRecordBoundary(input, 'server_hello');
 
@@ -149,7 +163,7 @@ function onRealServerHello(
   if (!transcript.hash) transcript.setHash(hash);
   transcript.update(input.raw);
   const helloHash = transcript.hashNow();
-  const handshakeSecret = EarlySecret.create(hash).handshakeSecret(sharedSecret);
+  const handshakeSecret = (earlySecret ?? EarlySecret.create(hash)).handshakeSecret(sharedSecret);
   const clientHandshakeTrafficSecret = handshakeSecret.clientHandshakeTrafficSecret(helloHash);
   const serverHandshakeTrafficSecret = handshakeSecret.serverHandshakeTrafficSecret(helloHash);
   out.push({ kind: 'keyLog', label: KeyLogLabel.clientHandshakeTrafficSecret, clientRandom: st.clientRandom, secret: clientHandshakeTrafficSecret });
@@ -157,7 +171,8 @@ function onRealServerHello(
   out.push({ kind: 'setReadKeys', epoch: 'handshake', suite, secret: serverHandshakeTrafficSecret });
   // Our write key changes now too, so that an alert we send about the server's flight is
   // protected as the server expects; the compatibility change_cipher_spec is always plaintext.
-  out.push({ kind: 'setWriteKeys', epoch: 'handshake', suite, secret: clientHandshakeTrafficSecret });
+  // After 0-RTT it stays the early key until our EndOfEarlyData (RFC 8446 §4.5).
+  if (!st.sentEarlyData) out.push({ kind: 'setWriteKeys', epoch: 'handshake', suite, secret: clientHandshakeTrafficSecret });
   return {
     kind: 'ExpectEncryptedExtensions',
     config: st.config,
@@ -166,12 +181,30 @@ function onRealServerHello(
     transcript,
     sentCompatCcs: st.sentCompatCcs,
     didRetry: st.didRetry,
+    sentEarlyData: st.sentEarlyData,
     suite,
     hash,
     group: keyPair.group,
     handshakeSecret,
     clientHandshakeTrafficSecret,
     serverHandshakeTrafficSecret,
+    isResumed: earlySecret !== undefined,
     sentHello: st.sentHello,
   };
+}
+
+/**
+ * RFC 8446 §4.2.11: "Clients MUST verify that the server's selected_identity is within the range
+ * supplied by the client, that the server selected a cipher suite indicating a Hash associated
+ * with the PSK ... If these values are not consistent, the client MUST abort the handshake with
+ * an "illegal_parameter" alert." Returns the PSK's Early Secret, or undefined (full handshake).
+ */
+function acceptedEarlySecret(st: ClientExpectServerHello, sh: ServerHello, suite: CipherSuiteInfo): EarlySecret | undefined {
+  const selected = findExtension(sh.extensions, 'pre_shared_key_server');
+  if (!selected) return undefined;
+  const offered = st.offeredPsk;
+  // We offer one identity: index 0 is the only one in range.
+  if (!offered || selected.selectedIdentity !== 0) throw illegalParameter('server_hello: selected_identity out of range');
+  if (offered.suite.hash !== suite.hash) throw illegalParameter('server_hello: suite hash differs from the PSK hash');
+  return offered.earlySecret;
 }

@@ -6,7 +6,8 @@
 import type { HashAlgorithm, KeyShareKeyPair, PublicKey } from '../../crypto/provider.ts';
 import type { CipherSuiteInfo } from '../../crypto/suites.ts';
 import type { ClientConfig } from '../../config.ts';
-import type { HandshakeSecret } from '../../keyschedule/schedule.ts';
+import type { EarlySecret, HandshakeSecret } from '../../keyschedule/schedule.ts';
+import type { ClientSession } from '../../session/client-cache.ts';
 import type { ClientHello } from '../../messages/client-hello.ts';
 import type { Transcript } from '../../transcript.ts';
 import type { TrafficState } from '../common/traffic.ts';
@@ -30,6 +31,15 @@ interface ClientCommon {
   /** RFC 8446 Appendix D.4: whether we already sent our one change_cipher_spec. */
   readonly sentCompatCcs: boolean;
   readonly didRetry: boolean;
+  /** RFC 8446 §4.2.10: we offered 0-RTT (early_data in the ClientHello), write key still early. */
+  readonly sentEarlyData: boolean;
+}
+
+/** The resumption PSK our ClientHello offers (RFC 8446 §4.2.11), as its only identity. */
+export interface OfferedPsk {
+  readonly session: ClientSession;
+  readonly suite: CipherSuiteInfo;
+  readonly earlySecret: EarlySecret;
 }
 
 /** We sent a ClientHello; a ServerHello or HelloRetryRequest must follow (RFC 8446 §4.1.3). */
@@ -40,6 +50,7 @@ export interface ClientExpectServerHello extends ClientCommon {
   readonly keyShares: readonly KeyShareKeyPair[];
   /** After a HelloRetryRequest: the suite it chose, which the ServerHello must repeat (§4.1.4). */
   readonly retrySuite: CipherSuiteInfo | undefined;
+  readonly offeredPsk: OfferedPsk | undefined;
 }
 
 /** Keys agreed; parameters of the negotiation so far. */
@@ -50,6 +61,8 @@ interface ClientKeyed extends ClientCommon {
   readonly handshakeSecret: HandshakeSecret;
   readonly clientHandshakeTrafficSecret: Uint8Array;
   readonly serverHandshakeTrafficSecret: Uint8Array;
+  /** The server accepted our PSK: no Certificate/CertificateVerify follow (RFC 8446 §2.2). */
+  readonly isResumed: boolean;
 }
 
 /** RFC 8446 §4.3.1: EncryptedExtensions is the first encrypted message. */
@@ -61,6 +74,8 @@ export interface ClientExpectEncryptedExtensions extends ClientKeyed {
 
 interface ClientAfterExtensions extends ClientKeyed {
   readonly alpnProtocol: string | undefined;
+  /** The server accepted our 0-RTT data: EndOfEarlyData goes before our Finished (RFC 8446 §4.5). */
+  readonly earlyDataAccepted: boolean;
 }
 
 /** RFC 8446 §4.3.2 / §4.4.2: a CertificateRequest or the server's Certificate. */

@@ -2,13 +2,17 @@
  * @module traffic
  * The state both sides share once the handshake is done, and the post-handshake messages it
  * handles: KeyUpdate in both directions (RFC 8446 §4.6.3, §7.2) and, on the client,
- * NewSessionTicket (RFC 8446 §4.6.1; stored by the resumption layer when it exists).
+ * NewSessionTicket (RFC 8446 §4.6.1: the client derives the ticket's PSK and hands it to the
+ * connection, which caches it).
  * Post-handshake messages are not part of the transcript.
  */
 import { illegalParameter, unexpectedMessage } from '../../errors.ts';
 import type { HashAlgorithm } from '../../crypto/provider.ts';
 import type { CipherSuiteInfo } from '../../crypto/suites.ts';
 import { nextTrafficSecret } from '../../keyschedule/traffic.ts';
+import { resumptionPsk } from '../../keyschedule/resumption.ts';
+import { findExtension } from '../../messages/extensions/extensions.ts';
+import { utf8 } from '../../bytes/bytes.ts';
 import { encodeHandshake } from '../../messages/handshake.ts';
 import { HandshakeType, KeyUpdateRequest, nameOf } from '../../protocol/registry.ts';
 import { MAX_TICKET_LIFETIME_S } from '../../protocol/limits.ts';
@@ -54,6 +58,25 @@ export function onTrafficMessage(st: TrafficState, input: HandshakeInput, out: H
   if (msg.type === HandshakeType.new_session_ticket && st.side === 'client') {
     // RFC 8446 §4.6.1: "Servers MUST NOT use any value greater than 604800 seconds."
     if (msg.ticketLifetime > MAX_TICKET_LIFETIME_S) throw illegalParameter('new_session_ticket: lifetime over 7 days');
+    // RFC 8446 §4.6.1: a lifetime of zero means the ticket must not be cached; a client without
+    // a server name has nothing to key it by.
+    const serverName = st.negotiated.serverName;
+    if (msg.ticketLifetime === 0 || serverName === undefined) return st;
+    const early = findExtension(msg.extensions, 'early_data_ticket');
+    out.push({
+      kind: 'newSessionTicket',
+      session: {
+        cipherSuite: st.suite.id,
+        ticket: msg.ticket,
+        // RFC 8446 §4.6.1: PSK = HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length)
+        psk: resumptionPsk(st.hash, st.resumptionMasterSecret, msg.ticketNonce),
+        ticketAgeAdd: msg.ticketAgeAdd,
+        ticketLifetime: msg.ticketLifetime,
+        maxEarlyDataSize: early?.maxEarlyDataSize ?? 0,
+        alpnProtocol: utf8(st.negotiated.alpnProtocol ?? ''),
+        serverName,
+      },
+    });
     return st;
   }
   // RFC 8446 §4.6.2: a CertificateRequest without our post_handshake_auth is unexpected_message;

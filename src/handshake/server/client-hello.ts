@@ -3,7 +3,7 @@
  * The server's handling of ClientHello, first or retried (RFC 8446 §4.1.2, §4.1.4).
  *
  * Steps: negotiate → (no usable key share: sendHelloRetryRequest) |
- * (checkRetriedHello) → sendServerFlight.
+ * (checkRetriedHello) → selectPsk (resumption, RFC 8446 §4.2.11) → sendServerFlight.
  */
 import { equalBytes } from '../../bytes/bytes.ts';
 import { illegalParameter } from '../../errors.ts';
@@ -15,14 +15,15 @@ import type { HandshakeOutput } from '../output.ts';
 import { expectMessage, requireRecordBoundary, type HandshakeInput } from '../common/input.ts';
 import { sendHelloRetryRequest } from './hello-retry.ts';
 import { negotiate } from './negotiate.ts';
+import { selectPsk } from './resume.ts';
 import { sendServerFlight } from './server-flight.ts';
-import type { ServerExpectClientHello, ServerExpectFinished, ServerExpectRetriedClientHello } from './state.ts';
+import type { ServerExpectClientHello, ServerExpectEndOfEarlyData, ServerExpectFinished, ServerExpectRetriedClientHello } from './state.ts';
 
 export function onClientHello(
   st: ServerExpectClientHello,
   input: HandshakeInput,
   out: HandshakeOutput,
-): ServerExpectRetriedClientHello | ServerExpectFinished {
+): ServerExpectRetriedClientHello | ServerExpectFinished | ServerExpectEndOfEarlyData {
   const ch = expectMessage(input, HandshakeType.client_hello, 'server');
   const n = negotiate(st.config, ch);
   const transcript = new Transcript();
@@ -31,14 +32,16 @@ export function onClientHello(
   if (n.clientShare === undefined) return sendHelloRetryRequest(st.config, ch, n.suite, n.group, transcript, out);
   // RFC 8446 §5.1: our handshake read key changes after the ClientHello.
   requireRecordBoundary(input, 'client_hello');
-  return sendServerFlight(st.config, ch, n, n.clientShare, transcript, false, false, out);
+  // Only now (no HelloRetryRequest): a single-use ticket is taken from the store once.
+  const psk = selectPsk(st.config, ch, input.raw, n.suite, n.serverName, undefined);
+  return sendServerFlight(st.config, ch, n, n.clientShare, transcript, false, false, psk, out);
 }
 
 export function onRetriedClientHello(
   st: ServerExpectRetriedClientHello,
   input: HandshakeInput,
   out: HandshakeOutput,
-): ServerExpectFinished {
+): ServerExpectFinished | ServerExpectEndOfEarlyData {
   const ch = expectMessage(input, HandshakeType.client_hello, 'server');
   checkRetriedHello(st.firstHello, ch);
   // RFC 8446 §4.2.2: the client must return the cookie from our HelloRetryRequest unchanged.
@@ -52,8 +55,11 @@ export function onRetriedClientHello(
   // RFC 8446 §4.2.8: after a HelloRetryRequest the client's share must be for the selected group.
   if (!share) throw illegalParameter('client_hello: retried hello lacks a share for the requested group');
   requireRecordBoundary(input, 'client_hello');
+  // RFC 8446 §4.2.11.2: after a HelloRetryRequest the binder covers ClientHello1's hash, the HRR
+  // and the truncated ClientHello2.
+  const psk = selectPsk(st.config, ch, input.raw, n.suite, n.serverName, st.transcript);
   st.transcript.update(input.raw);
-  return sendServerFlight(st.config, ch, { ...n, group: st.group }, share, st.transcript, true, st.sentCompatCcs, out);
+  return sendServerFlight(st.config, ch, { ...n, group: st.group }, share, st.transcript, true, st.sentCompatCcs, psk, out);
 }
 
 /**

@@ -10,7 +10,22 @@ import { HandshakeType } from '../../protocol/registry.ts';
 import type { HandshakeOutput } from '../output.ts';
 import { expectMessage, requireRecordBoundary, type HandshakeInput } from '../common/input.ts';
 import type { TrafficState } from '../common/traffic.ts';
-import type { ServerExpectFinished } from './state.ts';
+import type { ServerExpectEndOfEarlyData, ServerExpectFinished } from './state.ts';
+import { sendTickets } from './tickets.ts';
+
+/**
+ * RFC 8446 §4.5: EndOfEarlyData ends the 0-RTT data; it is in the transcript, and the client's
+ * next messages are under its handshake key.
+ */
+export function onEndOfEarlyData(st: ServerExpectEndOfEarlyData, input: HandshakeInput, out: HandshakeOutput): ServerExpectFinished {
+  expectMessage(input, HandshakeType.end_of_early_data, 'server');
+  // RFC 8446 §5.1: EndOfEarlyData precedes a key change.
+  requireRecordBoundary(input, 'end_of_early_data');
+  st.transcript.update(input.raw);
+  out.push({ kind: 'setReadKeys', epoch: 'handshake', suite: st.suite, secret: st.clientHandshakeTrafficSecret });
+  out.push({ kind: 'earlyDataDone', accepted: true });
+  return { ...st, kind: 'ExpectFinished' };
+}
 
 export function onClientFinished(st: ServerExpectFinished, input: HandshakeInput, out: HandshakeOutput): TrafficState {
   const fin = expectMessage(input, HandshakeType.finished, 'server');
@@ -24,7 +39,7 @@ export function onClientFinished(st: ServerExpectFinished, input: HandshakeInput
   const resumptionMasterSecret = st.masterSecret.resumptionMasterSecret(st.transcript.hashNow());
   out.push({ kind: 'setReadKeys', epoch: 'application', suite: st.suite, secret: st.clientApplicationTrafficSecret });
   out.push({ kind: 'handshakeDone', negotiated: st.negotiated });
-  return {
+  const traffic: TrafficState = {
     kind: 'Traffic',
     side: 'server',
     suite: st.suite,
@@ -35,4 +50,7 @@ export function onClientFinished(st: ServerExpectFinished, input: HandshakeInput
     resumptionMasterSecret,
     negotiated: st.negotiated,
   };
+  // RFC 8446 §4.6.1: tickets go after the client's Finished, under the application key.
+  sendTickets(st.config, traffic, out);
+  return traffic;
 }

@@ -7,7 +7,7 @@ import type { HandshakeOutput } from '../output.ts';
 import type { HandshakeInput } from '../common/input.ts';
 import { onTrafficMessage } from '../common/traffic.ts';
 import { onClientHello, onRetriedClientHello } from './client-hello.ts';
-import { onClientFinished } from './finished.ts';
+import { onClientFinished, onEndOfEarlyData } from './finished.ts';
 import type { ServerExpectClientHello, ServerState } from './state.ts';
 
 type Handler<S> = (st: S, input: HandshakeInput, out: HandshakeOutput) => ServerState;
@@ -15,6 +15,7 @@ type Handler<S> = (st: S, input: HandshakeInput, out: HandshakeOutput) => Server
 const handlers: { [K in ServerState['kind']]: Handler<Extract<ServerState, { kind: K }>> } = {
   ExpectClientHello: onClientHello,
   ExpectRetriedClientHello: onRetriedClientHello,
+  ExpectEndOfEarlyData: onEndOfEarlyData,
   ExpectFinished: onClientFinished,
   Traffic: onTrafficMessage,
 };

@@ -37,8 +37,8 @@ export function negotiate(config: ServerConfig, ch: ClientHello): Negotiation {
     throw illegalParameter('client_hello: legacy_compression_methods must be [0]');
   }
   // RFC 8446 §4.2.9: "If clients offer "pre_shared_key" without a "psk_key_exchange_modes"
-  // extension, servers MUST abort the handshake." (We do not accept PSKs in this version, but
-  // the rule is about the hello's shape.)
+  // extension, servers MUST abort the handshake." (Checked before any PSK is looked at:
+  // handshake/server/resume.ts.)
   if (findExtension(ch.extensions, 'pre_shared_key_client') && !findExtension(ch.extensions, 'psk_key_exchange_modes')) {
     throw missingExtension('client_hello: pre_shared_key without psk_key_exchange_modes');
   }

@@ -5,7 +5,7 @@
  * then the application write key (RFC 8446 §7.1).
  *
  * Steps: answerKeyShare → sendServerHello → (sendCompatCcs) → deriveHandshakeSecrets →
- * sendEncryptedExtensions → sendCertificate → sendCertificateVerify → sendFinished →
+ * sendEncryptedExtensions → (full handshake: sendCertificate → sendCertificateVerify) → sendFinished →
  * deriveApplicationSecrets.
  */
 import type { ServerConfig } from '../../config.ts';
@@ -23,7 +23,11 @@ import { sendMessage } from '../common/send.ts';
 import { certificateVerifyContent } from '../common/signature-content.ts';
 import type { Negotiated } from '../negotiated.ts';
 import { alpnText, type Negotiation } from './negotiate.ts';
-import type { ServerExpectFinished } from './state.ts';
+import type { AcceptedPsk } from './resume.ts';
+import type { ServerExpectEndOfEarlyData, ServerExpectFinished } from './state.ts';
+import { equalBytes } from '../../bytes/bytes.ts';
+import { isTicketAgeFresh } from '../../session/ticket.ts';
+import { MAX_PLAINTEXT_LEN, MAX_SKIPPED_EARLY_DATA } from '../../protocol/limits.ts';
 
 export function sendServerFlight(
   config: ServerConfig,
@@ -33,9 +37,14 @@ export function sendServerFlight(
   transcript: Transcript,
   didRetry: boolean,
   sentCompatCcs: boolean,
+  psk: AcceptedPsk | undefined,
   out: HandshakeOutput,
-): ServerExpectFinished {
+): ServerExpectFinished | ServerExpectEndOfEarlyData {
   const { suite } = n;
+  // RFC 8446 §7.1: client_early_traffic_secret hashes the ClientHello alone.
+  const clientHelloHash = transcript.hashNow();
+  const offersEarlyData = findExtension(ch.extensions, 'early_data') !== undefined;
+  const acceptEarly = offersEarlyData && psk !== undefined && acceptsEarlyData(config, n, psk, didRetry);
   const hash = config.provider.hash(suite.hash);
   const kx = config.provider.keyExchange(n.group);
   if (!kx) throw internalError('server: negotiated a group the provider lacks');
@@ -52,6 +61,8 @@ export function sendServerFlight(
     cipherSuite: suite.id,
     legacyCompressionMethod: 0,
     extensions: [
+      // RFC 8446 §4.2.11: selected_identity, the index of the PSK we resume with.
+      ...(psk ? [{ kind: 'pre_shared_key_server' as const, selectedIdentity: psk.selectedIdentity }] : []),
       { kind: 'key_share_server', serverShare: { group: n.group, keyExchange: share } },
       { kind: 'supported_versions_server', selectedVersion: ProtocolVersion.TLSv1_3 },
     ],
@@ -62,31 +73,38 @@ export function sendServerFlight(
 
   // RFC 8446 §7.1: handshake secrets over ClientHello..ServerHello.
   const helloHash = transcript.hashNow();
-  const handshakeSecret = EarlySecret.create(hash).handshakeSecret(sharedSecret);
+  const handshakeSecret = (psk?.earlySecret ?? EarlySecret.create(hash)).handshakeSecret(sharedSecret);
   const clientHandshakeTrafficSecret = handshakeSecret.clientHandshakeTrafficSecret(helloHash);
   const serverHandshakeTrafficSecret = handshakeSecret.serverHandshakeTrafficSecret(helloHash);
   const clientRandom = ch.random;
   out.push({ kind: 'keyLog', label: KeyLogLabel.clientHandshakeTrafficSecret, clientRandom, secret: clientHandshakeTrafficSecret });
   out.push({ kind: 'keyLog', label: KeyLogLabel.serverHandshakeTrafficSecret, clientRandom, secret: serverHandshakeTrafficSecret });
   out.push({ kind: 'setWriteKeys', epoch: 'handshake', suite, secret: serverHandshakeTrafficSecret });
-  out.push({ kind: 'setReadKeys', epoch: 'handshake', suite, secret: clientHandshakeTrafficSecret });
-  // RFC 8446 §4.2.10: early data we do not accept is skipped (the connection trial-decrypts).
-  if (findExtension(ch.extensions, 'early_data')) out.push({ kind: 'skipEarlyData' });
+  if (acceptEarly) {
+    // RFC 8446 §4.2.10: accepted 0-RTT data arrives under client_early_traffic_secret until
+    // EndOfEarlyData; then the client's handshake key applies.
+    const clientEarlyTrafficSecret = psk.earlySecret.clientEarlyTrafficSecret(clientHelloHash);
+    out.push({ kind: 'keyLog', label: KeyLogLabel.clientEarlyTrafficSecret, clientRandom, secret: clientEarlyTrafficSecret });
+    out.push({ kind: 'setReadKeys', epoch: 'early', suite, secret: clientEarlyTrafficSecret });
+    out.push({ kind: 'earlyDataOpen', maxLen: psk.state.maxEarlyDataSize });
+  } else {
+    out.push({ kind: 'setReadKeys', epoch: 'handshake', suite, secret: clientHandshakeTrafficSecret });
+  }
+  if (offersEarlyData && !acceptEarly) {
+    // RFC 8446 §4.2.10: early data we do not accept is skipped (the connection trial-decrypts).
+    // Bounded by what our tickets allow (max_early_data_size plus record overhead), and never
+    // less than MAX_SKIPPED_EARLY_DATA for clients using another server's tickets.
+    const allowed = config.maxEarlyDataSize + Math.ceil(config.maxEarlyDataSize / MAX_PLAINTEXT_LEN) * RECORD_OVERHEAD;
+    out.push({ kind: 'skipEarlyData', maxLen: Math.max(MAX_SKIPPED_EARLY_DATA, allowed) });
+    out.push({ kind: 'earlyDataDone', accepted: false });
+  }
 
-  sendMessage(out, transcript, { type: HandshakeType.encrypted_extensions, extensions: encryptedExtensions(config, ch, n, out) });
-  sendMessage(out, transcript, {
-    type: HandshakeType.certificate,
-    // RFC 8446 §4.4.2: "in the case of server authentication, this field SHALL be zero length".
-    certificateRequestContext: new Uint8Array(0),
-    certificateList: n.certified.chain.map((certData) => ({ certData, extensions: [] })),
-  });
-  // RFC 8446 §4.4.3: sign the transcript through Certificate with the server context string.
-  const signed = certificateVerifyContent('server', transcript.hashNow());
-  sendMessage(out, transcript, {
-    type: HandshakeType.certificate_verify,
-    algorithm: n.signatureScheme,
-    signature: n.certified.key.sign(n.signatureScheme, signed, config.random),
-  });
+  const extensions = encryptedExtensions(config, ch, n, out);
+  // RFC 8446 §4.2.10: an empty early_data in EncryptedExtensions says we accept the 0-RTT data.
+  if (acceptEarly) extensions.push({ kind: 'early_data' });
+  sendMessage(out, transcript, { type: HandshakeType.encrypted_extensions, extensions });
+  // RFC 8446 §2.2: a PSK handshake authenticates through the PSK: no Certificate/CertificateVerify.
+  if (!psk) sendCertificateAndVerify(config, n, transcript, out);
   // RFC 8446 §4.4.4: Finished with the server's handshake traffic secret.
   const verifyData = finishedVerifyData(hash, serverHandshakeTrafficSecret, transcript.hashNow());
   sendMessage(out, transcript, { type: HandshakeType.finished, verifyData });
@@ -110,16 +128,16 @@ export function sendServerFlight(
     cipherSuiteId: suite.id,
     group: nameOf(NamedGroup, n.group),
     groupId: n.group,
-    signatureScheme: nameOf(SignatureScheme, n.signatureScheme),
-    signatureSchemeId: n.signatureScheme,
+    signatureScheme: psk ? 'none' : nameOf(SignatureScheme, n.signatureScheme),
+    signatureSchemeId: psk ? 0 : n.signatureScheme,
     alpnProtocol: alpnText(n.alpnProtocol),
     serverName: n.serverName,
     didRetry,
-    isResumed: false,
+    isResumed: psk !== undefined,
     peerCertificates: [],
   };
   return {
-    kind: 'ExpectFinished',
+    kind: acceptEarly ? 'ExpectEndOfEarlyData' : 'ExpectFinished',
     config,
     suite,
     hash,
@@ -132,6 +150,49 @@ export function sendServerFlight(
     exporterMasterSecret,
     negotiated,
   };
+}
+
+/**
+ * RFC 8446 §4.2.10: 0-RTT is accepted only with the first PSK identity, the ticket's cipher suite
+ * and ALPN protocol, never after a HelloRetryRequest, when the ticket allows it and its age is
+ * within the window (RFC 8446 §8.3). The ticket came from the single-use store (config.ts
+ * requires one for early data), so a replayed ClientHello finds it gone (RFC 8446 §8.1).
+ */
+function acceptsEarlyData(config: ServerConfig, n: Negotiation, psk: AcceptedPsk, didRetry: boolean): boolean {
+  const s = psk.state;
+  return (
+    !didRetry &&
+    config.maxEarlyDataSize > 0 &&
+    config.sessionStore !== undefined &&
+    s.maxEarlyDataSize > 0 &&
+    psk.selectedIdentity === 0 &&
+    s.cipherSuite === n.suite.id &&
+    equalBytes(s.alpnProtocol, n.alpnProtocol ?? new Uint8Array(0)) &&
+    isTicketAgeFresh(s, psk.obfuscatedTicketAge, config.now(), EARLY_DATA_AGE_WINDOW_MS)
+  );
+}
+
+/** RFC 8446 §5.2: the most a protected record adds to its plaintext (type, padding, tag). */
+const RECORD_OVERHEAD = 256;
+
+/** RFC 8446 §8.3: how far the client's ticket age may be from ours for 0-RTT (10 s). */
+const EARLY_DATA_AGE_WINDOW_MS = 10_000;
+
+/** RFC 8446 §4.4.2, §4.4.3: our chain, then a signature over the transcript through it. */
+function sendCertificateAndVerify(config: ServerConfig, n: Negotiation, transcript: Transcript, out: HandshakeOutput): void {
+  sendMessage(out, transcript, {
+    type: HandshakeType.certificate,
+    // RFC 8446 §4.4.2: "in the case of server authentication, this field SHALL be zero length".
+    certificateRequestContext: new Uint8Array(0),
+    certificateList: n.certified.chain.map((certData) => ({ certData, extensions: [] })),
+  });
+  // RFC 8446 §4.4.3: sign the transcript through Certificate with the server context string.
+  const signed = certificateVerifyContent('server', transcript.hashNow());
+  sendMessage(out, transcript, {
+    type: HandshakeType.certificate_verify,
+    algorithm: n.signatureScheme,
+    signature: n.certified.key.sign(n.signatureScheme, signed, config.random),
+  });
 }
 
 /**

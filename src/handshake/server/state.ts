@@ -12,7 +12,12 @@ import type { Transcript } from '../../transcript.ts';
 import type { TrafficState } from '../common/traffic.ts';
 import type { Negotiated } from '../negotiated.ts';
 
-export type ServerState = ServerExpectClientHello | ServerExpectRetriedClientHello | ServerExpectFinished | TrafficState;
+export type ServerState =
+  | ServerExpectClientHello
+  | ServerExpectRetriedClientHello
+  | ServerExpectEndOfEarlyData
+  | ServerExpectFinished
+  | TrafficState;
 
 /** Nothing received yet (RFC 8446 §4.1.2). */
 export interface ServerExpectClientHello {
@@ -31,6 +36,14 @@ export interface ServerExpectRetriedClientHello {
   readonly cookie: Uint8Array;
   readonly transcript: Transcript;
   readonly sentCompatCcs: boolean;
+}
+
+/**
+ * We accepted 0-RTT: early data, then EndOfEarlyData under the early key (RFC 8446 §4.5), then
+ * the client's Finished.
+ */
+export interface ServerExpectEndOfEarlyData extends Omit<ServerExpectFinished, 'kind'> {
+  readonly kind: 'ExpectEndOfEarlyData';
 }
 
 /** Our flight is out; the client's Finished must follow (RFC 8446 §4.4.4). */

@@ -31,6 +31,8 @@ export const FUZZ_CLIENT_CONFIG: ClientConfig = clientConfig({
   random: zeroRandom,
   now: fixedNow,
   alpnProtocols: ['h2', 'http/1.1'],
+  // Every input starts from the same ClientHello: no tickets carried from one run to the next.
+  sessionCache: false,
 });
 
 export const FUZZ_SERVER_CONFIG: ServerConfig = serverConfig({

@@ -20,3 +20,18 @@ export function certDer(keyType: KeyType, name: string): Uint8Array {
 
 /** 2025-06-01T00:00:00Z: inside every test certificate's validity (2024-01-01 .. 2124-01-01). */
 export const NOW: number = Date.UTC(2025, 5, 1);
+
+/** The DER certificates of vectors/certs/rules/<name>.pem (the RFC 5280 §6.1 rule PKI). */
+export function rulesChain(name: string): Uint8Array[] {
+  const text = readFileSync(fileURLToPath(new URL(`../../../vectors/certs/rules/${name}.pem`, import.meta.url)), 'utf8');
+  return pemDecode(text)
+    .filter((b) => b.label === 'CERTIFICATE')
+    .map((b) => b.der);
+}
+
+/** The DER of the single certificate in vectors/certs/rules/<name>.pem. */
+export function rulesDer(name: string): Uint8Array {
+  const [der, ...rest] = rulesChain(name);
+  if (der === undefined || rest.length > 0) throw new Error(`rules/${name}.pem: not one certificate`);
+  return der;
+}

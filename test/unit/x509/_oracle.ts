@@ -9,6 +9,10 @@ import {
   AlgorithmIdentifier,
   BasicConstraints,
   Certificate,
+  ExtendedKeyUsage,
+  type GeneralSubtrees,
+  KeyUsage,
+  NameConstraints,
   type Extension,
   type Name,
   type SubjectPublicKeyInfo,
@@ -19,7 +23,7 @@ import { equalBytes, toHex } from '../../../src/bytes/bytes.ts';
 import type { PublicKey } from '../../../src/crypto/provider.ts';
 import { TlsError } from '../../../src/errors.ts';
 import { AlertDescription, SignatureScheme } from '../../../src/protocol/registry.ts';
-import type { ParsedCertificate } from '../../../src/x509/certificate.ts';
+import type { IpSubtree, NameConstraints as NameConstraintFacts, ParsedCertificate } from '../../../src/x509/certificate.ts';
 import { checkDerTree, DerTag, derError, readChildren, readSingle, stripLeadingZeros, type Tlv } from '../../../src/x509/der.ts';
 import { CURVE_OID, OID } from '../../../src/x509/keys.ts';
 
@@ -74,6 +78,12 @@ function oracleUnchecked(der: Uint8Array): ParsedCertificate {
     dnsNames: ext.dnsNames,
     ipAddresses: ext.ipAddresses,
     isCa: ext.isCa,
+    pathLenConstraint: ext.pathLenConstraint,
+    keyUsage: ext.keyUsage,
+    extKeyUsage: ext.extKeyUsage,
+    nameConstraints: ext.nameConstraints,
+    unknownCriticalExtensions: ext.unknownCriticalExtensions,
+    signatureAlgorithmOid: cert.signatureAlgorithm.algorithm,
   };
 }
 
@@ -152,12 +162,26 @@ interface ExtensionFacts {
   dnsNames: string[];
   ipAddresses: Uint8Array[];
   isCa: boolean;
+  pathLenConstraint: number | undefined;
+  keyUsage: number | undefined;
+  extKeyUsage: string[] | undefined;
+  nameConstraints: NameConstraintFacts | undefined;
+  unknownCriticalExtensions: string[];
 }
 
 /** RFC 5280 §4.2: the extensions we interpret; each may appear at most once. */
 function parseExtensions(exts: Iterable<Extension>): ExtensionFacts {
   const seen = new Set<string>();
-  const facts: ExtensionFacts = { dnsNames: [], ipAddresses: [], isCa: false };
+  const facts: ExtensionFacts = {
+    dnsNames: [],
+    ipAddresses: [],
+    isCa: false,
+    pathLenConstraint: undefined,
+    keyUsage: undefined,
+    extKeyUsage: undefined,
+    nameConstraints: undefined,
+    unknownCriticalExtensions: [],
+  };
   for (const e of exts) {
     // RFC 5280 §4.2: "A certificate MUST NOT include more than one instance of a particular extension."
     if (seen.has(e.extnID)) throw derError(`duplicate extension ${e.extnID}`);
@@ -165,12 +189,53 @@ function parseExtensions(exts: Iterable<Extension>): ExtensionFacts {
     const value = new Uint8Array(e.extnValue.buffer, e.extnValue.byteOffset, e.extnValue.byteLength);
     if (e.extnID === EXT.basicConstraints) {
       readSingle(value, DerTag.SEQUENCE, 'basicConstraints');
-      facts.isCa = AsnConvert.parse(value, BasicConstraints).cA;
+      const bc = AsnConvert.parse(value, BasicConstraints);
+      facts.isCa = bc.cA;
+      if (bc.pathLenConstraint !== undefined) {
+        if (bc.pathLenConstraint < 0 || bc.pathLenConstraint > 0x7fffffff) throw derError('pathLenConstraint out of range');
+        facts.pathLenConstraint = bc.pathLenConstraint;
+      }
     } else if (e.extnID === EXT.subjectAltName) {
       readSubjectAltName(value, facts);
+    } else if (e.extnID === EXT.keyUsage) {
+      readSingle(value, DerTag.BIT_STRING, 'keyUsage');
+      facts.keyUsage = AsnConvert.parse(value, KeyUsage).toNumber() & 0x1ff;
+    } else if (e.extnID === EXT.extKeyUsage) {
+      readSingle(value, DerTag.SEQUENCE, 'extKeyUsage');
+      const eku = AsnConvert.parse(value, ExtendedKeyUsage);
+      if (eku.length === 0) throw derError('extKeyUsage is empty');
+      facts.extKeyUsage = [...eku];
+    } else if (e.extnID === EXT.nameConstraints) {
+      readSingle(value, DerTag.SEQUENCE, 'nameConstraints');
+      facts.nameConstraints = nameConstraintsOf(AsnConvert.parse(value, NameConstraints));
+    } else if (e.critical) {
+      facts.unknownCriticalExtensions.push(e.extnID);
     }
   }
   return facts;
+}
+
+function nameConstraintsOf(nc: NameConstraints): NameConstraintFacts {
+  let unsupported = false;
+  const side = (trees: GeneralSubtrees | undefined): { dns: string[] | undefined; ip: IpSubtree[] | undefined } => {
+    let dns: string[] | undefined;
+    let ip: IpSubtree[] | undefined;
+    if (trees !== undefined && trees.length === 0) throw derError('nameConstraints: empty GeneralSubtrees');
+    for (const t of trees ?? []) {
+      if ((t.minimum ?? 0) !== 0 || t.maximum !== undefined) unsupported = true;
+      if (t.base.dNSName !== undefined) (dns ??= []).push(t.base.dNSName);
+      else if (t.base.iPAddress !== undefined) {
+        const b = new Uint8Array(AsnConvert.serialize(t.base)).subarray(2);
+        const half = b.length / 2;
+        (ip ??= []).push({ address: b.slice(0, half), mask: b.slice(half) });
+      } else unsupported = true;
+    }
+    return { dns, ip };
+  };
+  if (nc.permittedSubtrees === undefined && nc.excludedSubtrees === undefined) throw derError('nameConstraints: empty');
+  const p = side(nc.permittedSubtrees);
+  const x = side(nc.excludedSubtrees);
+  return { permittedDns: p.dns, excludedDns: x.dns, permittedIp: p.ip, excludedIp: x.ip, hasUnsupportedForms: unsupported };
 }
 
 /**
@@ -309,7 +374,13 @@ const HASH_BY_OID: Readonly<Record<string, { len: number; scheme: number }>> = {
   '2.16.840.1.101.3.4.2.2': { len: 48, scheme: SignatureScheme.rsa_pss_rsae_sha384 },
   '2.16.840.1.101.3.4.2.3': { len: 64, scheme: SignatureScheme.rsa_pss_rsae_sha512 },
 };
-const EXT = { basicConstraints: '2.5.29.19', subjectAltName: '2.5.29.17' } as const;
+const EXT = {
+  basicConstraints: '2.5.29.19',
+  subjectAltName: '2.5.29.17',
+  keyUsage: '2.5.29.15',
+  extKeyUsage: '2.5.29.37',
+  nameConstraints: '2.5.29.30',
+} as const;
 const ATTR_NAMES: Readonly<Record<string, string>> = {
   '2.5.4.3': 'CN',
   '2.5.4.6': 'C',

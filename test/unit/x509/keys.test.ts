@@ -59,7 +59,7 @@ describe('parsePrivateKey (RFC 5208, RFC 5915, RFC 8410, RFC 8017)', () => {
     throw new Error('no key with a leading zero found');
   });
 
-  it('rejects an encrypted PKCS#8 key with a clear Error', () => {
+  it('rejects an encrypted PKCS#8 key given without a passphrase with a clear Error', () => {
     const k = generated[0]![1];
     const pem = k.export({ format: 'pem', type: 'pkcs8', cipher: 'aes-128-cbc', passphrase: 'x' }) as string;
     expect(() => parsePrivateKey(pem)).toThrow(/encrypted/);

@@ -32,6 +32,7 @@ const STRICTER: readonly { readonly rule: string; readonly message: RegExp }[] =
   { rule: 'X.690 §8.19.2: OID subidentifiers minimal, complete, arcs < 2^53', message: /OBJECT IDENTIFIER/ },
   { rule: 'X.690 §11.1: BOOLEAN is 0x00 or 0xFF', message: /not a DER BOOLEAN/ },
   { rule: 'X.690 §8.8.2: NULL has no contents', message: /NULL with contents/ },
+  { rule: 'X.690 §11.2.1: unused bits of a DER BIT STRING are zero', message: /unused bits set/ },
   { rule: 'X.690 §8.6.2: BIT STRING unused-bits octet', message: /malformed BIT STRING|subjectPublicKey: unused bits/ },
   { rule: 'X.690 §8.1.5, §10.2: no end-of-contents tag; strings, INTEGER etc. primitive', message: /form DER does not allow/ },
   { rule: 'RFC 5280 §4.1.2.1: version is v1, v2 or v3', message: /version/ },

@@ -60,9 +60,12 @@ describe('trustExactly: good chains (RFC 8446 §4.4.2.4)', () => {
     expect(v.verify(input([certDer('ecdsa-p256', 'end'), certDer('ecdsa-p256', 'inter')], { serverName: name })).leaf).toBeDefined();
   });
 
+  // The client certificate's extKeyUsage is clientAuth only, so it is checked for that purpose
+  // (RFC 5280 §4.2.1.12, enforced since path validation became full RFC 5280 §6.1).
   it('skips the name check when no server name is given', () => {
     const v = trustExactly([certDer('ecdsa-p256', 'ca')]);
-    expect(v.verify(input([certDer('ecdsa-p256', 'client'), certDer('ecdsa-p256', 'inter')], { serverName: undefined })).chain).toHaveLength(3);
+    const chain = [certDer('ecdsa-p256', 'client'), certDer('ecdsa-p256', 'inter')];
+    expect(v.verify(input(chain, { serverName: undefined, usage: 'client' })).chain).toHaveLength(3);
   });
 });
 

@@ -1,0 +1,102 @@
+/**
+ * @module resume
+ * The server's choice of a PSK to resume with (RFC 8446 §4.2.9, §4.2.11, §4.6.1): the first
+ * offered identity that is one of our tickets, still valid, for a suite with the negotiated hash
+ * and the same server name wins; its binder must then verify (in constant time) over the
+ * ClientHello truncated before the binders (RFC 8446 §4.2.11.2). A ticket we cannot open, an
+ * expired or foreign one, is not an error: the handshake falls back to a full one (issue 4).
+ *
+ * Steps: checkModes → findTicket (open/take, validate) → verifyBinder.
+ */
+import { equalConstantTime, utf8, equalBytes } from '../../bytes/bytes.ts';
+import type { ServerConfig } from '../../config.ts';
+import type { CipherSuiteInfo } from '../../crypto/suites.ts';
+import { suiteById } from '../../crypto/suites.ts';
+import { decryptError } from '../../errors.ts';
+import { pskBinder } from '../../keyschedule/binder.ts';
+import { EarlySecret } from '../../keyschedule/schedule.ts';
+import type { ClientHello } from '../../messages/client-hello.ts';
+import { findExtension } from '../../messages/extensions/extensions.ts';
+import { pskBindersLen } from '../../messages/extensions/pre-shared-key.ts';
+import { PskKeyExchangeMode } from '../../protocol/registry.ts';
+import { decodeTicketState, isTicketValid, type TicketState } from '../../session/ticket.ts';
+import type { Transcript } from '../../transcript.ts';
+
+/** The PSK the server resumes with. */
+export interface AcceptedPsk {
+  readonly selectedIdentity: number;
+  readonly earlySecret: EarlySecret;
+  readonly state: TicketState;
+  readonly obfuscatedTicketAge: number;
+}
+
+/**
+ * @param raw the ClientHello as received, header included
+ * @param prefix the transcript before this ClientHello (after a HelloRetryRequest), or undefined
+ * @returns the accepted PSK, or undefined for a full handshake
+ * @throws TlsError decrypt_error when the chosen identity's binder does not verify
+ */
+export function selectPsk(
+  config: ServerConfig,
+  ch: ClientHello,
+  raw: Uint8Array,
+  suite: CipherSuiteInfo,
+  serverName: string | undefined,
+  prefix: Transcript | undefined,
+): AcceptedPsk | undefined {
+  const offered = findExtension(ch.extensions, 'pre_shared_key_client');
+  if (!offered) return undefined;
+  // RFC 8446 §4.2.9: we only resume with (EC)DHE (psk_dhe_ke), which keeps forward secrecy; a
+  // client that supports only psk_ke gets a full handshake.
+  const modes = findExtension(ch.extensions, 'psk_key_exchange_modes');
+  if (!modes || !modes.keModes.includes(PskKeyExchangeMode.psk_dhe_ke)) return undefined;
+  const now = config.now();
+  const sni = utf8(serverName ?? '');
+  const tried = Math.min(offered.identities.length, MAX_IDENTITIES_TRIED);
+  for (let i = 0; i < tried; i++) {
+    const id = offered.identities[i] as (typeof offered.identities)[number];
+    const state = openTicket(config, id.identity, now);
+    if (!state || !isTicketValid(state, now)) continue;
+    // RFC 8446 §4.2.11: the PSK's hash must be the selected suite's hash.
+    if (suiteById(state.cipherSuite)?.hash !== suite.hash) continue;
+    // A ticket is only good for the server name it was issued under (RFC 8446 §4.2.11 leaves
+    // this to the server; resuming across names would bypass certificate selection).
+    if (!equalBytes(state.serverName, sni)) continue;
+    verifyBinder(config, suite, state.psk, offered.binders, i, raw, prefix);
+    const earlySecret = EarlySecret.create(config.provider.hash(suite.hash), state.psk);
+    return { selectedIdentity: i, earlySecret, state, obfuscatedTicketAge: id.obfuscatedTicketAge };
+  }
+  return undefined;
+}
+
+/** A stateless ticket is opened with the epoch keys; a stateful one is taken from the store. */
+function openTicket(config: ServerConfig, identity: Uint8Array, now: number): TicketState | undefined {
+  const plain = config.sessionStore ? config.sessionStore.take(identity) : config.ticketKeys.open(identity, now);
+  return plain === undefined ? undefined : decodeTicketState(plain);
+}
+
+/**
+ * RFC 8446 §4.2.11: "Prior to accepting PSK key establishment, the server MUST validate the
+ * corresponding binder value ... If this value is not present or does not validate, the server
+ * MUST abort the handshake." §4.2.11.2: the binder covers the transcript up to and including
+ * the identities (the ClientHello without its binders list).
+ */
+function verifyBinder(
+  config: ServerConfig,
+  suite: CipherSuiteInfo,
+  psk: Uint8Array,
+  binders: readonly Uint8Array[],
+  index: number,
+  raw: Uint8Array,
+  prefix: Transcript | undefined,
+): void {
+  const hash = config.provider.hash(suite.hash);
+  const truncated = raw.subarray(0, raw.length - pskBindersLen(binders));
+  const partialHash = prefix ? prefix.hashWith(truncated) : hash.digest(truncated);
+  const expected = pskBinder(hash, EarlySecret.create(hash, psk).resumptionBinderKey(), partialHash);
+  const binder = binders[index];
+  if (binder === undefined || !equalConstantTime(binder, expected)) throw decryptError('client_hello: PSK binder does not verify');
+}
+
+/** DoS bound: identities tried per ClientHello (each costs an AEAD open or a store lookup). */
+const MAX_IDENTITIES_TRIED = 8;

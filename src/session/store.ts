@@ -1,0 +1,70 @@
+/**
+ * @module store
+ * Stateful resumption (issue 4): a `SessionStore` keeps each session's state on the server and
+ * the ticket is only an opaque random identifier. `take` removes the entry as it returns it, so a
+ * ticket can be used once: that is what makes 0-RTT safe against replay (RFC 8446 §8.1
+ * "single-use tickets"). The default store is an in-memory LRU bounded by entry count.
+ */
+
+/** Server-side session storage. Implementations must bound their size. */
+export interface SessionStore {
+  /** Stores `state` under `id`, replacing any entry with that id. */
+  put(id: Uint8Array, state: Uint8Array): void;
+  /** The state stored under `id`, left in place. */
+  get(id: Uint8Array): Uint8Array | undefined;
+  /** The state stored under `id`, removed (single use). */
+  take(id: Uint8Array): Uint8Array | undefined;
+}
+
+/**
+ * An in-memory LRU `SessionStore` holding at most `maxEntries` sessions; the least recently used
+ * entry is dropped when a new one would exceed the bound.
+ */
+export class MemorySessionStore implements SessionStore {
+  readonly #max: number;
+  readonly #map = new Map<string, Uint8Array>();
+
+  /** @throws RangeError unless 1 <= maxEntries */
+  constructor(maxEntries: number = DEFAULT_MAX_ENTRIES) {
+    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) throw new RangeError('MemorySessionStore: maxEntries must be >= 1');
+    this.#max = maxEntries;
+  }
+
+  get size(): number {
+    return this.#map.size;
+  }
+
+  put(id: Uint8Array, state: Uint8Array): void {
+    const k = key(id);
+    this.#map.delete(k);
+    this.#map.set(k, state.slice());
+    while (this.#map.size > this.#max) {
+      const oldest = this.#map.keys().next().value as string;
+      this.#map.delete(oldest);
+    }
+  }
+
+  get(id: Uint8Array): Uint8Array | undefined {
+    const k = key(id);
+    const v = this.#map.get(k);
+    if (v === undefined) return undefined;
+    this.#map.delete(k);
+    this.#map.set(k, v);
+    return v.slice();
+  }
+
+  take(id: Uint8Array): Uint8Array | undefined {
+    const k = key(id);
+    const v = this.#map.get(k);
+    this.#map.delete(k);
+    return v;
+  }
+}
+
+function key(id: Uint8Array): string {
+  let s = '';
+  for (const b of id) s += String.fromCharCode(b);
+  return s;
+}
+
+const DEFAULT_MAX_ENTRIES = 10_000;

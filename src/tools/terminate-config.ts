@@ -1,0 +1,250 @@
+/**
+ * @module tools/terminate-config
+ * The options of `puretls terminate`: parsed from command-line flags and an optional JSON file
+ * (`--config`), validated once, with the defaults in one place. Flags override the file.
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ProviderOption } from '../node/options.ts';
+
+/** A TCP address. */
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** A server name with its own certificate and, optionally, its own upstream. */
+export interface SniRoute {
+  /** Exact DNS name or `*.example.com`. */
+  readonly name: string;
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly upstream?: HostPort;
+}
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+/** Everything `terminate` needs, validated. */
+export interface TerminateOptions {
+  readonly listen: readonly HostPort[];
+  /** Default certificate chain and key (PEM files); both absent: a generated self-signed one. */
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  readonly sni: readonly SniRoute[];
+  /** Default upstream; absent: the built-in HTTP/1.1 page. */
+  readonly upstream?: HostPort;
+  readonly alpn: readonly string[];
+  readonly handshakeTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  /** How long a graceful shutdown waits for open connections before closing them. */
+  readonly drainTimeoutMs: number;
+  readonly maxConnections: number;
+  /** Send a PROXY protocol v2 header to the upstream. */
+  readonly proxyProtocol: boolean;
+  readonly metrics?: HostPort;
+  readonly workers: number;
+  readonly logLevel: LogLevel;
+  /** NSS key log file; default $SSLKEYLOGFILE. */
+  readonly keyLogFile?: string;
+  readonly provider: ProviderOption;
+}
+
+export const TERMINATE_USAGE = `usage: puretls terminate [options]
+
+Terminates TLS 1.3 in front of a plain TCP service. Without --upstream it answers HTTP/1.1 itself
+with a page showing what the connection negotiated.
+
+  --listen HOST:PORT       address to accept TLS on; repeatable (default 127.0.0.1:8443)
+  --cert FILE --key FILE   default certificate chain (PEM, leaf first) and private key; without
+                           them a self-signed certificate for localhost, 127.0.0.1 and ::1 is made
+  --sni NAME=CERT,KEY[,UPSTREAM]
+                           certificate (and optionally upstream HOST:PORT) for a server name
+                           (exact or *.example.com); repeatable
+  --upstream HOST:PORT     default upstream (default: the built-in HTTP/1.1 page)
+  --alpn LIST              ALPN protocols, comma-separated (default http/1.1); a client offering
+                           none of them continues without ALPN
+  --proxy-protocol         send a PROXY protocol v2 header (client address, SNI, ALPN) upstream
+  --handshake-timeout S    seconds a client has to finish the handshake (default 10)
+  --idle-timeout S         seconds without traffic before a connection is closed (default 300)
+  --drain-timeout S        seconds SIGTERM/SIGINT waits for open connections (default 30)
+  --max-connections N      concurrent connections per process (default 10000)
+  --metrics HOST:PORT      serve Prometheus metrics at http://HOST:PORT/metrics
+  --workers N              run N worker processes (node:cluster) sharing the listeners (default 1)
+  --log-level LEVEL        error, warn, info (default; one JSON line per connection) or debug
+  --keylog FILE            append NSS key log lines (default: $SSLKEYLOGFILE)
+  --provider NAME          crypto provider: node (default) or pure
+  --config FILE            JSON file with the same settings (keys: listen, cert, key, sni
+                           [{name, cert, key, upstream}], upstream, alpn, proxyProtocol,
+                           handshakeTimeout, idleTimeout, drainTimeout, maxConnections, metrics,
+                           workers, logLevel, keylog, provider); flags override it
+  -h, --help               this help
+
+Signals: SIGTERM/SIGINT stop accepting and drain; SIGHUP reloads the certificate files.
+`;
+
+/** A bad flag or config value (the CLI exits with status 2). */
+export class ConfigError extends Error {}
+
+/** Parses `terminate`'s arguments; 'help' for -h. @throws ConfigError */
+export function terminateOptionsFromArgs(args: readonly string[]): TerminateOptions | 'help' {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      listen: { type: 'string', multiple: true },
+      cert: { type: 'string' },
+      key: { type: 'string' },
+      sni: { type: 'string', multiple: true },
+      upstream: { type: 'string' },
+      alpn: { type: 'string' },
+      'proxy-protocol': { type: 'boolean' },
+      'handshake-timeout': { type: 'string' },
+      'idle-timeout': { type: 'string' },
+      'drain-timeout': { type: 'string' },
+      'max-connections': { type: 'string' },
+      metrics: { type: 'string' },
+      workers: { type: 'string' },
+      'log-level': { type: 'string' },
+      keylog: { type: 'string' },
+      provider: { type: 'string' },
+      config: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const file = values.config === undefined ? {} : readConfigFile(values.config);
+  const base = values.config === undefined ? process.cwd() : dirname(resolve(values.config));
+  const path = (p: unknown, what: string): string | undefined =>
+    p === undefined ? undefined : resolve(base, str(p, what));
+
+  const listen = values.listen ?? listOf(file['listen'], 'listen');
+  const sniSpecs = values.sni?.map(parseSniFlag) ?? sniFromFile(file['sni'], base);
+  const certFile = values.cert ?? path(file['cert'], 'cert');
+  const keyFile = values.key ?? path(file['key'], 'key');
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new ConfigError('--cert and --key go together');
+  const upstream = values.upstream ?? opt(file['upstream'], 'upstream');
+  const metrics = values.metrics ?? opt(file['metrics'], 'metrics');
+  const alpnText = values.alpn ?? (Array.isArray(file['alpn']) ? listOf(file['alpn'], 'alpn').join(',') : opt(file['alpn'], 'alpn'));
+  const logLevel = values['log-level'] ?? opt(file['logLevel'], 'logLevel') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  const provider = values.provider ?? opt(file['provider'], 'provider') ?? 'node';
+  if (provider !== 'node' && provider !== 'pure') throw new ConfigError('--provider must be node or pure');
+  return {
+    listen: (listen.length === 0 ? ['127.0.0.1:8443'] : listen).map((l) => parseHostPort(l, '--listen')),
+    certFile,
+    keyFile,
+    sni: sniSpecs,
+    upstream: upstream === undefined ? undefined : parseHostPort(upstream, '--upstream'),
+    alpn: splitList(alpnText ?? 'http/1.1'),
+    proxyProtocol: values['proxy-protocol'] ?? file['proxyProtocol'] === true,
+    handshakeTimeoutMs: seconds(values['handshake-timeout'] ?? file['handshakeTimeout'], 10, '--handshake-timeout'),
+    idleTimeoutMs: seconds(values['idle-timeout'] ?? file['idleTimeout'], 300, '--idle-timeout'),
+    drainTimeoutMs: seconds(values['drain-timeout'] ?? file['drainTimeout'], 30, '--drain-timeout'),
+    maxConnections: count(values['max-connections'] ?? file['maxConnections'], 10_000, '--max-connections'),
+    metrics: metrics === undefined ? undefined : parseHostPort(metrics, '--metrics'),
+    workers: count(values.workers ?? file['workers'], 1, '--workers'),
+    logLevel: logLevel as LogLevel,
+    keyLogFile: values.keylog ?? path(file['keylog'], 'keylog'),
+    provider,
+  };
+}
+
+/** `host:port` or `[v6]:port`. @throws ConfigError */
+export function parseHostPort(s: string, what: string): HostPort {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(s) ?? /^([^:]+):(\d+)$/.exec(s);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port > 65535) throw new ConfigError(`${what}: expected HOST:PORT, got ${JSON.stringify(s)}`);
+  if (m[0].startsWith('[') && isIP(m[1]!) !== 6) throw new ConfigError(`${what}: bad IPv6 address in ${JSON.stringify(s)}`);
+  return { host: m[1]!, port };
+}
+
+/** `NAME=CERT,KEY[,UPSTREAM]`. @throws ConfigError */
+export function parseSniFlag(s: string): SniRoute {
+  const eq = s.indexOf('=');
+  const parts = eq > 0 ? s.slice(eq + 1).split(',') : [];
+  if (eq <= 0 || parts.length < 2 || parts.length > 3 || parts.some((p) => p === '')) {
+    throw new ConfigError(`--sni: expected NAME=CERT,KEY[,UPSTREAM], got ${JSON.stringify(s)}`);
+  }
+  return route(s.slice(0, eq), resolve(parts[0]!), resolve(parts[1]!), parts[2]);
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
+
+function route(name: string, certFile: string, keyFile: string, upstream: string | undefined): SniRoute {
+  if (!/^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(name)) throw new ConfigError(`--sni: bad server name ${JSON.stringify(name)}`);
+  return {
+    name: name.toLowerCase(),
+    certFile,
+    keyFile,
+    upstream: upstream === undefined ? undefined : parseHostPort(upstream, `--sni ${name}`),
+  };
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`--config ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`--config ${file}: expected a JSON object`);
+  }
+  const known = new Set(CONFIG_KEYS);
+  const unknown = Object.keys(parsed).filter((k) => !known.has(k));
+  if (unknown.length > 0) throw new ConfigError(`--config ${file}: unknown key(s) ${unknown.join(', ')}`);
+  return parsed as Record<string, unknown>;
+}
+
+const CONFIG_KEYS = [
+  'listen', 'cert', 'key', 'sni', 'upstream', 'alpn', 'proxyProtocol', 'handshakeTimeout', 'idleTimeout',
+  'drainTimeout', 'maxConnections', 'metrics', 'workers', 'logLevel', 'keylog', 'provider',
+];
+
+function sniFromFile(v: unknown, base: string): SniRoute[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new ConfigError('config sni: expected an array of {name, cert, key, upstream}');
+  return v.map((e: unknown) => {
+    if (typeof e !== 'object' || e === null) throw new ConfigError('config sni: expected objects');
+    const o = e as Record<string, unknown>;
+    return route(str(o['name'], 'sni.name'), resolve(base, str(o['cert'], 'sni.cert')), resolve(base, str(o['key'], 'sni.key')), opt(o['upstream'], 'sni.upstream'));
+  });
+}
+
+function str(v: unknown, what: string): string {
+  if (typeof v !== 'string' || v === '') throw new ConfigError(`${what}: expected a non-empty string`);
+  return v;
+}
+
+function opt(v: unknown, what: string): string | undefined {
+  return v === undefined ? undefined : str(v, what);
+}
+
+function listOf(v: unknown, what: string): string[] {
+  if (v === undefined) return [];
+  if (typeof v === 'string') return [v];
+  if (!Array.isArray(v)) throw new ConfigError(`${what}: expected a string or an array of strings`);
+  return v.map((x) => str(x, what));
+}
+
+function seconds(v: unknown, dflt: number, what: string): number {
+  if (v === undefined) return dflt * 1000;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 86_400) throw new ConfigError(`${what}: expected seconds (0-86400), got ${JSON.stringify(v)}`);
+  return Math.round(n * 1000);
+}
+
+function count(v: unknown, dflt: number, what: string): number {
+  if (v === undefined) return dflt;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new ConfigError(`${what}: expected a positive integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function splitList(s: string): string[] {
+  return s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
+}

@@ -1,0 +1,456 @@
+/**
+ * @module tools/terminate
+ * `puretls terminate`: a TLS 1.3 termination proxy. It accepts TLS on one or more addresses
+ * (createServer), picks the certificate and the upstream by SNI, and copies bytes both ways
+ * between the TLSSocket and a plain TCP connection to the upstream, with stream backpressure in
+ * both directions (so per-connection memory stays bounded by the stream buffers), half-close
+ * passed through (the client's close_notify becomes a FIN to the upstream, the upstream's FIN a
+ * close_notify to the client). Without an upstream it serves the `puretls serve` page itself.
+ *
+ * It holds no TLS logic: the engine decides; this file routes, times out, counts and logs.
+ */
+import cluster from 'node:cluster';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { connect as netConnect, type Socket } from 'node:net';
+import { asTlsError } from '../errors.ts';
+import { resolveProvider, type KeyCertPair, type ServerSecureOptions } from '../node/options.ts';
+import { createServer, type Server } from '../node/server.ts';
+import { fingerprint256, type TLSSocket } from '../node/tls-socket.ts';
+import { parseCertificateChain } from '../x509/certificate.ts';
+import { pemEncode } from '../x509/pem.ts';
+import { generateSelfSigned } from '../x509/self-signed.ts';
+import { keyLogSink } from './keylog.ts';
+import { boundAddress, clusterRegistry, ProxyMetrics, serveMetrics, shareWithPrimary, type HandshakeKind } from './metrics.ts';
+import { proxyV2Header } from './proxy-protocol.ts';
+import { respond } from './serve.ts';
+import type { HostPort, LogLevel, SniRoute, TerminateOptions } from './terminate-config.ts';
+
+/** A running proxy (one process). */
+export interface RunningProxy {
+  /** The bound listen addresses, in --listen order. */
+  readonly addresses: readonly HostPort[];
+  /** The bound metrics address, when --metrics was given. */
+  readonly metricsAddress: HostPort | undefined;
+  /** SHA-256 fingerprint of the default certificate. */
+  readonly fingerprint: string;
+  /** Connections open now (handshaking or established). */
+  readonly activeConnections: number;
+  /** Re-reads the certificate files for new connections. @throws Error when a file is unusable (old ones stay) */
+  reload(): void;
+  /** Stops accepting, waits up to drainTimeout for open connections, then closes the rest. */
+  shutdown(): Promise<void>;
+}
+
+/** Writes one JSON object per line to `out` for levels at or above `level`. */
+export type Logger = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => void;
+
+/** A logger writing JSON lines to stdout. */
+export function jsonLogger(level: LogLevel, out: NodeJS.WritableStream = process.stdout): Logger {
+  const min = LEVELS[level];
+  return (lvl, msg, fields) => {
+    if (LEVELS[lvl] > min) return;
+    out.write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields })}\n`);
+  };
+}
+
+/** Starts the proxy in this process and resolves once every listener is bound. */
+export async function startTerminate(options: TerminateOptions, log: Logger, metricsEnabled = options.metrics !== undefined): Promise<RunningProxy> {
+  const provider = resolveProvider(options.provider);
+  const generated = options.certFile === undefined ? selfSigned(provider) : undefined;
+  // One ticket master secret for the process, kept across SIGHUP reloads (tickets stay valid);
+  // a cluster worker takes the primary's, so a ticket from one worker resumes on any other.
+  const ticketKeys = inheritedTicketSecret() ?? provider.randomBytes(32);
+  const loadSecure = (): ServerSecureOptions => {
+    const main = generated ?? readPair(options.certFile!, options.keyFile!);
+    const contexts: Record<string, KeyCertPair> = {};
+    for (const r of options.sni) contexts[r.name] = readPair(r.certFile, r.keyFile);
+    return { key: main.key, cert: main.cert, contexts, ALPNProtocols: options.alpn, alpnStrict: false, provider, ticketKeys };
+  };
+  const secure = loadSecure();
+  const leaf = parseCertificateChain(secure.cert as string)[0]!;
+  const fingerprint = `SHA256:${fingerprint256(leaf)}`;
+  const metrics = metricsEnabled ? new ProxyMetrics() : undefined;
+  const keyLog = keyLogSink(options.keyLogFile);
+  const routes = routeTable(options.sni);
+  const live = new Set<Live>();
+  let draining = false;
+
+  const http = createHttpServer((req, res) => {
+    if (draining) res.setHeader('connection', 'close');
+    respond(req, res);
+  });
+
+  const servers: Server[] = [];
+  for (const _ of options.listen) {
+    const server = createServer({ ...secure, handshakeTimeout: options.handshakeTimeoutMs, allowHalfOpen: true });
+    server.maxConnections = options.maxConnections;
+    if (keyLog) server.on('keylog', keyLog);
+    server.on('connection', (raw: Socket) => track(raw));
+    server.on('secureConnection', (tls: TLSSocket) => established(tls));
+    server.on('tlsClientError', (err: Error, tls: TLSSocket | undefined) => {
+      const c = tls && findLive(tls.transport);
+      const alert = handshakeFailureName(err);
+      metrics?.handshakeFailure(alert);
+      if (c) c.end ??= `handshake failed: ${alert}`;
+      log('debug', 'handshake failed', { client: c?.client, error: err.message });
+    });
+    server.on('drop', (d: { remoteAddress?: string } | undefined) => {
+      log('warn', 'connection dropped: --max-connections reached', { client: d?.remoteAddress });
+    });
+    servers.push(server);
+  }
+
+  const addresses: HostPort[] = [];
+  try {
+    for (const [i, at] of options.listen.entries()) {
+      const server = servers[i]!;
+      await new Promise<void>((resolveListen, reject) => {
+        server.once('error', reject);
+        server.listen(at.port, at.host, () => {
+          server.off('error', reject);
+          resolveListen();
+        });
+      });
+      addresses.push(boundAddress(server));
+    }
+  } catch (e) {
+    for (const s of servers) s.close();
+    throw e;
+  }
+  let metricsServer: HttpServer | undefined;
+  if (metrics && cluster.isWorker) shareWithPrimary(metrics);
+  else if (metrics && options.metrics) {
+    metricsServer = await serveMetrics(options.metrics, () => metrics.registry.metrics(), metrics.registry.contentType);
+  }
+
+  function track(raw: Socket): void {
+    const c: Live = {
+      raw,
+      tls: undefined,
+      upstream: undefined,
+      client: `${raw.remoteAddress ?? '?'}:${raw.remotePort ?? '?'}`,
+      started: performance.now(),
+      handshakeMs: undefined,
+      route: undefined,
+      end: undefined,
+      open: 1,
+      bytesIn: 0,
+      bytesOut: 0,
+    };
+    live.add(c);
+    metrics?.connectionOpened();
+    raw.setTimeout(options.idleTimeoutMs || 0);
+    raw.once('close', () => closed(c));
+  }
+
+  function findLive(raw: unknown): Live | undefined {
+    for (const c of live) if (c.raw === raw) return c;
+    return undefined;
+  }
+
+  function established(tls: TLSSocket): void {
+    const c = findLive(tls.transport);
+    if (!c) {
+      tls.destroy();
+      return;
+    }
+    c.tls = tls;
+    c.handshakeMs = performance.now() - c.started;
+    const n = tls.negotiated!;
+    metrics?.handshake(handshakeKind(n), c.handshakeMs / 1000);
+    tls.on('timeout', () => {
+      c.end ??= 'idle timeout';
+      tls.destroy();
+      c.upstream?.destroy();
+    });
+    tls.on('error', (err: Error) => {
+      c.end ??= `client error: ${describe(err)}`;
+      c.upstream?.destroy();
+    });
+    const sni = n.serverName;
+    const target = (sni === undefined ? undefined : lookupRoute(routes, sni)) ?? options.upstream;
+    if (target === undefined) {
+      c.route = 'builtin';
+      http.emit('connection', tls);
+      return;
+    }
+    c.route = `${target.host}:${target.port}`;
+    const up = netConnect({ host: target.host, port: target.port, allowHalfOpen: true });
+    c.upstream = up;
+    c.open++;
+    up.once('close', () => closed(c));
+    let upConnected = false;
+    up.once('connect', () => {
+      upConnected = true;
+      up.setNoDelay(true);
+    });
+    up.on('error', (err: Error) => {
+      if (!upConnected) metrics?.upstreamError();
+      c.end ??= `${upConnected ? 'upstream error' : 'upstream connect error'}: ${describe(err)}`;
+      tls.destroy();
+    });
+    if (options.proxyProtocol) {
+      up.write(
+        proxyV2Header(
+          { address: c.raw.remoteAddress ?? '', port: c.raw.remotePort ?? 0 },
+          { address: c.raw.localAddress ?? '', port: c.raw.localPort ?? 0 },
+          { authority: sni, alpn: n.alpnProtocol },
+        ),
+      );
+    }
+    tls.on('data', (d: Buffer) => {
+      c.bytesIn += d.length;
+      metrics?.forwarded('in', d.length);
+    });
+    up.on('data', (d: Buffer) => {
+      c.bytesOut += d.length;
+      metrics?.forwarded('out', d.length);
+    });
+    tls.on('end', () => {
+      c.end ??= 'client closed';
+    });
+    up.on('end', () => {
+      c.end ??= 'upstream closed';
+    });
+    // pipe(): pauses the source while the destination's buffer is full (backpressure) and ends
+    // the destination when the source ends (half-close passed through).
+    tls.pipe(up);
+    up.pipe(tls);
+  }
+
+  function closed(c: Live): void {
+    const up = c.upstream;
+    if (c.raw.destroyed && up && !up.destroyed && !up.writableEnded) {
+      // The client is gone: send what it already sent, then FIN; discard the upstream's answer.
+      up.unpipe();
+      up.resume();
+      up.end();
+      up.setTimeout(UPSTREAM_LINGER_MS, () => up.destroy());
+    }
+    if (--c.open > 0) return;
+    if (!live.delete(c)) return;
+    metrics?.connectionClosed();
+    const n = c.tls?.negotiated;
+    log('info', 'connection', {
+      client: c.client,
+      sni: n?.serverName ?? null,
+      alpn: n?.alpnProtocol ?? null,
+      suite: n?.cipherSuite ?? null,
+      group: n?.group ?? null,
+      resumed: n?.isResumed ?? false,
+      hrr: n?.didRetry ?? false,
+      handshake_ms: c.handshakeMs === undefined ? null : Math.round(c.handshakeMs * 1000) / 1000,
+      upstream: c.route ?? null,
+      bytes_in: c.bytesIn,
+      bytes_out: c.bytesOut,
+      tls_bytes_in: c.raw.bytesRead,
+      tls_bytes_out: c.raw.bytesWritten,
+      duration_ms: Math.round(performance.now() - c.started),
+      end: c.end ?? (c.tls ? 'closed' : 'closed before handshake'),
+      ...(cluster.isWorker ? { worker: process.pid } : {}),
+    });
+    if (draining && live.size === 0) drained?.();
+  }
+
+  let drained: (() => void) | undefined;
+  let stopping: Promise<void> | undefined;
+  const metricsAddress = metricsServer ? boundAddress(metricsServer) : undefined;
+  log('info', 'listening', { addresses, metrics: metricsAddress ?? null, fingerprint, pid: process.pid });
+
+  return {
+    addresses,
+    metricsAddress,
+    fingerprint,
+    get activeConnections() {
+      return live.size;
+    },
+    reload(): void {
+      const next = loadSecure();
+      for (const s of servers) s.setSecureContext(next);
+      log('info', 'certificates reloaded', {});
+    },
+    shutdown(): Promise<void> {
+      stopping ??= (async () => {
+        draining = true;
+        log('info', 'shutting down', { open: live.size, drain_timeout_ms: options.drainTimeoutMs });
+        await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))).concat(waitDrained()));
+        metricsServer?.close();
+        log('info', 'stopped', {});
+      })();
+      return stopping;
+    },
+  };
+
+  function waitDrained(): Promise<void> {
+    http.closeIdleConnections();
+    if (live.size === 0) return Promise.resolve();
+    return new Promise<void>((resolveDrain) => {
+      const timer = setTimeout(() => {
+        log('warn', 'drain timeout: closing open connections', { open: live.size });
+        for (const c of live) {
+          c.end ??= 'shutdown';
+          c.tls?.destroy();
+          c.upstream?.destroy();
+          c.raw.destroy();
+        }
+      }, options.drainTimeoutMs);
+      drained = () => {
+        clearTimeout(timer);
+        resolveDrain();
+      };
+    });
+  }
+}
+
+/**
+ * Runs `terminate` as the CLI does: one process, or with `workers > 1` a cluster primary that
+ * forks the workers, serves their summed metrics and relays signals. Resolves with the exit code
+ * after a graceful shutdown.
+ */
+export async function runTerminate(options: TerminateOptions): Promise<number> {
+  const log = jsonLogger(options.logLevel);
+  if (options.workers > 1 && cluster.isPrimary) return runPrimary(options, log);
+  const proxy = await startTerminate(options, log);
+  if (cluster.isWorker) process.send?.({ puretls: 'ready' });
+  return new Promise<number>((resolveExit) => {
+    const stop = (): void => {
+      void proxy.shutdown().then(() => resolveExit(0));
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    if (cluster.isWorker) process.on('message', (m: unknown) => (m as { puretls?: string })?.puretls === 'shutdown' && stop());
+    process.on('SIGHUP', () => {
+      try {
+        proxy.reload();
+      } catch (e) {
+        log('error', 'certificate reload failed; keeping the current certificates', { error: describe(e) });
+      }
+    });
+  });
+}
+
+async function runPrimary(options: TerminateOptions, log: Logger): Promise<number> {
+  // The workers' shared ticket master secret (RFC 8446 §4.6.1 tickets are sealed with keys derived
+  // from it). Passed in the environment, which only this user (and root) can read in /proc.
+  const secret = resolveProvider(options.provider).randomBytes(32);
+  const env = { [TICKET_SECRET_ENV]: Buffer.from(secret).toString('hex') };
+  const workers = Array.from({ length: options.workers }, () => cluster.fork(env));
+  let metricsServer: HttpServer | undefined;
+  if (options.metrics) {
+    const agg = clusterRegistry();
+    metricsServer = await serveMetrics(options.metrics, agg.text, agg.contentType);
+  }
+  await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<void>((r, reject) => {
+          w.on('message', (m: unknown) => (m as { puretls?: string })?.puretls === 'ready' && r());
+          w.once('exit', (code) => reject(new Error(`worker ${w.process.pid} exited with ${code} before listening`)));
+        }),
+    ),
+  );
+  log('info', 'workers ready', { workers: workers.map((w) => w.process.pid), metrics: metricsServer ? boundAddress(metricsServer) : null });
+  return new Promise<number>((resolveExit) => {
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      // SIGINT from a terminal reaches the workers too; an IPC message reaches them in every case.
+      for (const w of workers) if (w.isConnected()) w.send({ puretls: 'shutdown' });
+    };
+    let exited = 0;
+    for (const w of workers) {
+      w.on('exit', () => {
+        if (++exited === workers.length) {
+          metricsServer?.close();
+          resolveExit(stopping ? 0 : 1);
+        }
+      });
+    }
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    process.on('SIGHUP', () => {
+      for (const w of workers) w.process.kill('SIGHUP');
+    });
+  });
+}
+
+/** One client connection and what it is connected to. */
+interface Live {
+  readonly raw: Socket;
+  tls: TLSSocket | undefined;
+  upstream: Socket | undefined;
+  readonly client: string;
+  readonly started: number;
+  handshakeMs: number | undefined;
+  route: string | undefined;
+  end: string | undefined;
+  /** Sockets still open (client, and upstream once connected). */
+  open: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/** In a cluster worker: the primary's ticket secret, removed from the environment once read. */
+function inheritedTicketSecret(): Uint8Array | undefined {
+  const hex = process.env[TICKET_SECRET_ENV];
+  if (!cluster.isWorker || hex === undefined || !/^[0-9a-f]{64}$/.test(hex)) return undefined;
+  delete process.env[TICKET_SECRET_ENV];
+  return Buffer.from(hex, 'hex');
+}
+
+function readPair(certFile: string, keyFile: string): KeyCertPair {
+  return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
+}
+
+function selfSigned(provider: ReturnType<typeof resolveProvider>): { cert: string; key: string } {
+  const g = generateSelfSigned(provider, {
+    hosts: ['localhost', '127.0.0.1', '::1'],
+    now: Date.now(),
+    random: (n) => provider.randomBytes(n),
+  });
+  return { cert: pemEncode('CERTIFICATE', g.certDer), key: pemEncode('PRIVATE KEY', g.keyPkcs8) };
+}
+
+function routeTable(sni: readonly SniRoute[]): Map<string, HostPort> {
+  const m = new Map<string, HostPort>();
+  for (const r of sni) if (r.upstream) m.set(r.name, r.upstream);
+  return m;
+}
+
+/** Exact name first, then `*.parent` (one label, RFC 6125 §6.4.3 style). */
+function lookupRoute(routes: Map<string, HostPort>, serverName: string): HostPort | undefined {
+  const name = serverName.toLowerCase();
+  const exact = routes.get(name);
+  if (exact) return exact;
+  const dot = name.indexOf('.');
+  return dot > 0 ? routes.get(`*${name.slice(dot)}`) : undefined;
+}
+
+function handshakeKind(n: { isResumed: boolean; didRetry: boolean }): HandshakeKind {
+  if (n.didRetry) return 'hrr';
+  return n.isResumed ? 'resumed' : 'full';
+}
+
+/** The alert name of a TLS failure; timeouts and transport errors by their code. */
+function handshakeFailureName(err: Error): string {
+  const code = (err as { code?: unknown }).code;
+  if (err.name === 'TlsError') return asTlsError(err).alertName;
+  return typeof code === 'string' ? code : 'internal_error';
+}
+
+function describe(e: unknown): string {
+  if (e instanceof Error) {
+    const code = (e as { code?: unknown }).code;
+    return typeof code === 'string' ? `${code}: ${e.message}` : e.message;
+  }
+  return String(e);
+}
+
+const TICKET_SECRET_ENV = 'PURETLS_TICKET_SECRET';
+
+/** How long an upstream may keep a connection whose client has gone before it is closed. */
+const UPSTREAM_LINGER_MS = 10_000;
+
+const LEVELS: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };

@@ -1,0 +1,217 @@
+/**
+ * RFC 5280 §6.1 path validation and RFC 9525 name checks of webPkiVerifier, one positive and at
+ * least one negative case per rule, over the rule PKI in vectors/certs/rules (generate.sh rules).
+ * Every negative case asserts the alert and the CertificateError reason and depth.
+ */
+import { describe, it, expect } from 'vitest';
+import { CertificateError, type CertificateFailure, type VerifyInput, webPkiVerifier } from '../../../src/x509/verifier.ts';
+import type { CryptoProvider } from '../../../src/crypto/provider.ts';
+import { AlertDescription, SignatureScheme } from '../../../src/protocol/registry.ts';
+import { NOW, certDer, rulesChain, rulesDer } from './_certs.ts';
+import { PROVIDERS, standInProvider } from './_provider.ts';
+
+const root = rulesDer('root');
+const inter = rulesDer('inter');
+const verifier = webPkiVerifier({ roots: [root] });
+
+const input = (chain: Uint8Array[], over: Partial<VerifyInput> = {}): VerifyInput => ({
+  chain,
+  serverName: 'good.test',
+  now: NOW,
+  provider: standInProvider,
+  ...over,
+});
+
+function failureOf(fn: () => unknown): { alert: number; reason: CertificateFailure; depth: number } {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof CertificateError) return { alert: e.alert, reason: e.reason, depth: e.depth };
+    throw e;
+  }
+  throw new Error('expected a CertificateError, nothing was thrown');
+}
+
+function expectFailure(chain: Uint8Array[], over: Partial<VerifyInput>, alert: number, reason: CertificateFailure, depth: number): void {
+  expect(failureOf(() => verifier.verify(input(chain, over)))).toEqual({ alert, reason, depth });
+}
+
+describe('webPkiVerifier: a valid path (RFC 5280 §6.1)', () => {
+  for (const provider of PROVIDERS) {
+    it(`${provider.name}: accepts leaf → pathlen:0 intermediate → root, returning the path`, () => {
+      const r = verifier.verify(input([rulesDer('good'), inter], { provider }));
+      expect(r.chain.map((c) => c.der)).toEqual([rulesDer('good'), inter, root]);
+    });
+  }
+  it('the error is a CertificateError (a TlsError) whose message names the certificate', () => {
+    try {
+      verifier.verify(input([rulesDer('expired'), inter]));
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(CertificateError);
+      expect((e as CertificateError).subject).toBe('CN=expired');
+      expect((e as CertificateError).origin).toBe('local');
+    }
+  });
+});
+
+describe('path building: order, duplicates, extras, alternatives, bounds', () => {
+  const good = rulesDer('good');
+  const expiredInter = rulesDer('inter-expired');
+  it('finds the path through shuffled, duplicated and unrelated certificates', () => {
+    const chain = [good, certDer('ecdsa-p256', 'inter'), inter, root, inter, certDer('rsa-2048', 'ca'), rulesDer('ca-nc')];
+    expect(verifier.verify(input(chain)).chain).toHaveLength(3);
+  });
+  it('tries the alternative when the first candidate issuer (same name and key) is expired', () => {
+    expect(verifier.verify(input([good, expiredInter, inter])).chain.map((c) => c.der)).toEqual([good, inter, root]);
+    expect(verifier.verify(input([good, inter, expiredInter])).chain).toHaveLength(3);
+  });
+  it('with only the expired alternative → certificate_expired at depth 1 (RFC 5280 §6.1.3 (a)(2))', () => {
+    expectFailure([good, expiredInter], {}, AlertDescription.certificate_expired, 'expired', 1);
+  });
+  it('no path to a configured anchor → unknown_ca (RFC 5280 §6.1)', () => {
+    expect(failureOf(() => webPkiVerifier({ roots: [certDer('ecdsa-p256', 'ca')] }).verify(input([good, inter])))).toMatchObject({
+      alert: AlertDescription.unknown_ca,
+      reason: 'unknown_issuer',
+    });
+    expect(failureOf(() => verifier.verify(input([good])))).toMatchObject({ alert: AlertDescription.unknown_ca, reason: 'unknown_issuer' });
+  });
+  it('a hostile set of mutually-issuing CAs hits the work budget → bad_certificate', () => {
+    let verifies = 0;
+    const counting: CryptoProvider = {
+      ...standInProvider,
+      verify: (...args) => {
+        verifies++;
+        return standInProvider.verify(...args);
+      },
+    };
+    const chain = [rulesDer('hostile-leaf'), ...rulesChain('hostile.chain')];
+    expect(chain).toHaveLength(16);
+    expect(failureOf(() => verifier.verify(input(chain, { provider: counting, serverName: undefined })))).toMatchObject({
+      alert: AlertDescription.bad_certificate,
+      reason: 'budget_exceeded',
+    });
+    expect(verifies).toBeLessThanOrEqual(64);
+  });
+  it('a peer list longer than 16 certificates → bad_certificate', () => {
+    expectFailure([good, ...new Array<Uint8Array>(16).fill(inter)], {}, AlertDescription.bad_certificate, 'chain_too_long', 0);
+  });
+  it('a malformed certificate in the list → bad_certificate at its index', () => {
+    expectFailure([good, inter.subarray(0, 50)], {}, AlertDescription.bad_certificate, 'malformed', 1);
+  });
+});
+
+describe('validity at the injected clock (RFC 5280 §6.1.3 (a)(2))', () => {
+  it('accepts a leaf inside its validity', () => {
+    expect(verifier.verify(input([rulesDer('good'), inter])).leaf.subjectText).toBe('CN=good');
+  });
+  it('an expired leaf → certificate_expired', () => {
+    expectFailure([rulesDer('expired'), inter], {}, AlertDescription.certificate_expired, 'expired', 0);
+  });
+  it('a leaf before its notBefore → certificate_expired (not_yet_valid)', () => {
+    expectFailure([rulesDer('notyet'), inter], {}, AlertDescription.certificate_expired, 'not_yet_valid', 0);
+  });
+  it('the same leaf is accepted once the clock reaches its notBefore', () => {
+    expect(verifier.verify(input([rulesDer('notyet'), inter], { now: Date.UTC(2121, 0, 1) })).chain).toHaveLength(3);
+  });
+});
+
+describe('basicConstraints and keyUsage of issuers (RFC 5280 §6.1.4 (k), (l), (m), (n))', () => {
+  it('an issuer without cA → bad_certificate (not_a_ca) at depth 1', () => {
+    expectFailure([rulesDer('leaf-notca'), rulesDer('ca-notca')], {}, AlertDescription.bad_certificate, 'not_a_ca', 1);
+  });
+  it('an issuer whose keyUsage lacks keyCertSign → bad_certificate (key_usage) at depth 1', () => {
+    expectFailure([rulesDer('leaf-noku'), rulesDer('ca-noku')], {}, AlertDescription.bad_certificate, 'key_usage', 1);
+  });
+  it('pathLenConstraint 0 with a leaf directly below is accepted', () => {
+    expect(verifier.verify(input([rulesDer('good'), inter])).chain[1]?.pathLenConstraint).toBe(0);
+  });
+  it('pathLenConstraint 0 with one more intermediate below → bad_certificate (path_length_exceeded) at depth 2', () => {
+    expectFailure([rulesDer('leaf-pathlen'), rulesDer('inter2'), inter], {}, AlertDescription.bad_certificate, 'path_length_exceeded', 2);
+  });
+});
+
+describe('leaf keyUsage and extendedKeyUsage (RFC 5280 §4.2.1.3, §4.2.1.12)', () => {
+  it('a leaf whose keyUsage lacks digitalSignature → bad_certificate (key_usage)', () => {
+    expectFailure([rulesDer('ku-keyenc'), inter], {}, AlertDescription.bad_certificate, 'key_usage', 0);
+  });
+  it('a clientAuth-only leaf is refused as a server → unsupported_certificate (extended_key_usage)', () => {
+    expectFailure([rulesDer('eku-client'), inter], {}, AlertDescription.unsupported_certificate, 'extended_key_usage', 0);
+  });
+  it('the same leaf is accepted for usage client', () => {
+    expect(verifier.verify(input([rulesDer('eku-client'), inter], { usage: 'client', serverName: undefined })).chain).toHaveLength(3);
+  });
+  it('a CA restricted to clientAuth cannot vouch for a server → extended_key_usage at depth 1', () => {
+    expectFailure([rulesDer('leaf-ekuclient'), rulesDer('ca-ekuclient')], {}, AlertDescription.unsupported_certificate, 'extended_key_usage', 1);
+    expect(verifier.verify(input([rulesDer('leaf-ekuclient'), rulesDer('ca-ekuclient')], { usage: 'client' })).chain).toHaveLength(3);
+  });
+});
+
+describe('name constraints, dNSName and iPAddress (RFC 5280 §4.2.1.10, §6.1.3 (b), (c))', () => {
+  const ca = rulesDer('ca-nc');
+  it('names inside the permitted subtrees and outside the excluded ones are accepted', () => {
+    expect(verifier.verify(input([rulesDer('nc-ok'), ca], { serverName: 'www.allowed.test' })).chain).toHaveLength(3);
+    expect(verifier.verify(input([rulesDer('nc-ok'), ca], { serverName: '10.1.2.3' })).chain).toHaveLength(3);
+  });
+  it.each([
+    ['nc-dns-out', 'a dNSName outside the permitted DNS subtree'],
+    ['nc-dns-excl', 'a dNSName inside the excluded DNS subtree'],
+    ['nc-wild-excl', 'a wildcard dNSName that can stand for an excluded name'],
+    ['nc-ip-out', 'an iPAddress outside the permitted IP subtree'],
+    ['nc-ip-excl', 'an iPAddress inside the excluded IP subtree'],
+  ])('%s (%s) → bad_certificate (name_constraint_violated) at depth 1', (leaf) => {
+    expectFailure([rulesDer(leaf), ca], { serverName: undefined }, AlertDescription.bad_certificate, 'name_constraint_violated', 1);
+  });
+  it('name constraints of a form we do not evaluate (rfc822Name) → unsupported_certificate', () => {
+    expectFailure([rulesDer('leaf-nc-email'), rulesDer('ca-nc-email')], {}, AlertDescription.unsupported_certificate, 'unsupported_name_constraint', 1);
+  });
+});
+
+describe('critical extensions, algorithms and key sizes', () => {
+  it('known critical extensions (basicConstraints, keyUsage) are accepted', () => {
+    expect(verifier.verify(input([rulesDer('good'), inter])).leaf.unknownCriticalExtensions).toEqual([]);
+  });
+  it('an unknown critical extension → unsupported_certificate (RFC 5280 §4.2)', () => {
+    expectFailure([rulesDer('critical-unknown'), inter], {}, AlertDescription.unsupported_certificate, 'unknown_critical_extension', 0);
+  });
+  it('a SHA-1 signed certificate → bad_certificate (RFC 8446 §4.4.2.4)', () => {
+    expectFailure([rulesDer('sha1'), inter], {}, AlertDescription.bad_certificate, 'weak_signature_algorithm', 0);
+  });
+  it('an RSA-1024 leaf key → unsupported_certificate (weak_key); RSA-2048 is accepted', () => {
+    expectFailure([rulesDer('rsa1024'), inter], {}, AlertDescription.unsupported_certificate, 'weak_key', 0);
+    const v = webPkiVerifier({ roots: [certDer('rsa-2048', 'ca')] });
+    expect(v.verify(input([certDer('rsa-2048', 'end'), certDer('rsa-2048', 'inter')], { serverName: 'testserver.com' })).chain).toHaveLength(3);
+  });
+  it('a signature algorithm outside signature_algorithms_cert → unsupported_certificate (RFC 8446 §4.2.3)', () => {
+    expectFailure([rulesDer('good'), inter], { signatureSchemes: [SignatureScheme.ed25519] }, AlertDescription.unsupported_certificate, 'algorithm_not_offered', 0);
+    expect(verifier.verify(input([rulesDer('good'), inter], { signatureSchemes: [SignatureScheme.ecdsa_secp256r1_sha256] })).chain).toHaveLength(3);
+  });
+  it('a bad signature on the leaf → bad_certificate (bad_signature) at depth 0', () => {
+    const bad = rulesDer('good').slice();
+    bad[bad.length - 3] = (bad[bad.length - 3] as number) ^ 0x01;
+    expectFailure([bad, inter], {}, AlertDescription.bad_certificate, 'bad_signature', 0);
+  });
+});
+
+describe('server identity (RFC 9525 §6.3, §6.4)', () => {
+  const names = [rulesDer('names'), inter];
+  it.each(['a.wild.test', 'A.WILD.TEST', 'xn--bcher-kva.example', 'XN--Bcher-KVA.example.', 'a.xn--caf-dma.test', '::1', '0:0:0:0:0:0:0:1'])(
+    '%s matches',
+    (serverName) => {
+      expect(verifier.verify(input(names, { serverName })).chain).toHaveLength(3);
+    },
+  );
+  it.each([
+    ['wild.test', 'a wildcard needs exactly one label'],
+    ['a.b.wild.test', 'a wildcard matches one label only'],
+    ['foo.partial.test', 'partial-label wildcards (f*o) are not honoured'],
+    ['x.y.double.test', 'only the left-most label may be a wildcard'],
+    ['bücher.example', 'U-labels never match; names are compared as A-labels'],
+    ['127.0.0.1', 'IPs match iPAddress SANs only'],
+  ])('%s does not match (%s) → certificate_unknown (name_mismatch)', (serverName) => {
+    expectFailure(names, { serverName }, AlertDescription.certificate_unknown, 'name_mismatch', 0);
+  });
+  it('no Common Name fallback: CN=good.test without subjectAltName does not match', () => {
+    expectFailure([rulesDer('cn-only'), inter], { serverName: 'good.test' }, AlertDescription.certificate_unknown, 'name_mismatch', 0);
+  });
+});
