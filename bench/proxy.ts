@@ -22,6 +22,11 @@ const ROOT = join(HERE, '..');
 const CERTS = join(ROOT, 'vectors/certs/ecdsa-p256');
 /** Response body size of the upstream. */
 const BODY_LEN = 1024;
+/** Children to kill on exit (also on failure). */
+const children: ChildProcess[] = [];
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
 
 interface LoadArgs {
   readonly port: number;
@@ -120,16 +125,24 @@ async function main(): Promise<void> {
   const proxies: Array<{ name: string; start: () => Promise<{ child: ChildProcess; port: number }> }> = [
     {
       name: 'puretls terminate',
-      start: () =>
-        startChild(
-          [join(ROOT, 'src/tools/cli.ts'), 'terminate', '--listen', '127.0.0.1:0', '--cert', join(CERTS, 'end.chain.pem'),
+      // --log-level warn (no line per connection); the port is then known from the 'listening'
+      // line of a first start at info level, so pick a free one instead.
+      start: async () => {
+        const port = await freePort();
+        const started = startChild(
+          [join(ROOT, 'src/tools/cli.ts'), 'terminate', '--listen', `127.0.0.1:${port}`, '--cert', join(CERTS, 'end.chain.pem'),
             '--key', join(CERTS, 'end.key'), '--upstream', `127.0.0.1:${upPort}`, '--log-level', 'warn'],
-          (j) => (j['msg'] === 'listening' ? (j['addresses'] as Array<{ port: number }>)[0]!.port : undefined),
-        ),
+        );
+        await waitListening(port);
+        return { child: started.child, port };
+      },
     },
     {
       name: 'node:tls proxy',
-      start: () => startChild([fileURLToPath(import.meta.url), '--node-tls-proxy', String(upPort)], (j) => j['port'] as number | undefined),
+      start: async () => {
+        const started = startChild([fileURLToPath(import.meta.url), '--node-tls-proxy', String(upPort)], (j) => j['port'] as number | undefined);
+        return { child: started.child, port: await started.port! };
+      },
     },
   ];
   const results: Record<string, Record<string, { perSec: number; cpuMsPerOp: number }>> = {};
@@ -162,9 +175,14 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-function startChild(args: string[], portOf: (j: Record<string, unknown>) => number | undefined): Promise<{ child: ChildProcess; port: number }> {
+function startChild(
+  args: string[],
+  portOf?: (j: Record<string, unknown>) => number | undefined,
+): { child: ChildProcess; port: Promise<number> | undefined } {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
+  children.push(child);
+  if (portOf === undefined) return { child, port: undefined };
+  const port = new Promise<number>((resolve, reject) => {
     let text = '';
     const timer = setTimeout(() => reject(new Error(`no port from ${args.join(' ')}`)), 30_000);
     child.stdout!.on('data', (d: Buffer) => {
@@ -175,7 +193,7 @@ function startChild(args: string[], portOf: (j: Record<string, unknown>) => numb
           const port = portOf(JSON.parse(line) as Record<string, unknown>);
           if (port !== undefined) {
             clearTimeout(timer);
-            resolve({ child, port });
+            resolve(port);
             return;
           }
         } catch {
@@ -184,6 +202,33 @@ function startChild(args: string[], portOf: (j: Record<string, unknown>) => numb
       }
     });
   });
+  return { child, port };
+}
+
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once something accepts TCP on `port` (polls every 100 ms, up to 30 s). */
+async function waitListening(port: number): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const ok = await new Promise<boolean>((r) => {
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        r(true);
+      });
+      s.once('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on ${port}`);
 }
 
 function runLoad(a: LoadArgs): Promise<{ count: number; errors: number }> {

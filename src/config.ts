@@ -70,6 +70,39 @@ export interface ClientConfigInput extends CommonConfigInput {
    * only for idempotent requests. Default false.
    */
   readonly earlyData?: boolean;
+  /**
+   * Client certificates for mutual TLS (RFC 8446 §4.4.2): when the server sends a
+   * CertificateRequest, the first whose key can make one of its signature_algorithms (and whose
+   * chain names one of its certificate_authorities, when listed) is sent; none → an empty
+   * Certificate. Default: none.
+   */
+  readonly certificates?: readonly CertifiedKey[];
+  /**
+   * Ask for a stapled OCSP response (status_request, RFC 6066 §8, RFC 8446 §4.4.2.1); one the
+   * server sends is in `Negotiated.ocspResponse` (not checked here: the application decides).
+   * Default false.
+   */
+  readonly requestOcsp?: boolean;
+}
+
+/** Server-side client authentication (mutual TLS, RFC 8446 §4.3.2, §4.4.2). */
+export interface ClientAuthInput {
+  /** 'required': no certificate → certificate_required (RFC 8446 §4.4.2.4); 'optional': continue unauthenticated. */
+  readonly mode: 'required' | 'optional';
+  /** Decides whether the client's chain is acceptable (called with usage 'client'). */
+  readonly verifier: CertificateVerifier;
+  /** DER distinguished names sent in certificate_authorities (RFC 8446 §4.2.4); default: not sent. */
+  readonly certificateAuthorities?: readonly Uint8Array[];
+  /** signature_algorithms of the CertificateRequest; default: what the provider verifies. */
+  readonly signatureSchemes?: readonly number[];
+}
+
+/** `ClientAuthInput` validated. */
+export interface ClientAuth {
+  readonly mode: 'required' | 'optional';
+  readonly verifier: CertificateVerifier;
+  readonly certificateAuthorities: readonly Uint8Array[];
+  readonly signatureSchemes: readonly number[];
 }
 
 export interface ServerConfigInput extends CommonConfigInput {
@@ -106,6 +139,8 @@ export interface ServerConfigInput extends CommonConfigInput {
    * replaying its data (RFC 8446 §8.1). Default 0 (no early data).
    */
   readonly maxEarlyDataSize?: number;
+  /** Request and check client certificates (mutual TLS). Default: not requested. */
+  readonly clientAuth?: ClientAuthInput;
 }
 
 export interface CommonConfig {
@@ -129,6 +164,8 @@ export interface ClientConfig extends CommonConfig {
   readonly middleboxCompat: boolean;
   readonly sessionCache: ClientSessionCache | undefined;
   readonly earlyData: boolean;
+  readonly certificates: readonly CertifiedKey[];
+  readonly requestOcsp: boolean;
 }
 
 export interface ServerConfig extends CommonConfig {
@@ -142,6 +179,7 @@ export interface ServerConfig extends CommonConfig {
   readonly ticketKeys: TicketKeys;
   readonly sessionStore: SessionStore | undefined;
   readonly maxEarlyDataSize: number;
+  readonly clientAuth: ClientAuth | undefined;
 }
 
 /** Validates `input` and fills defaults. @throws TypeError / RangeError for a bad option */
@@ -170,6 +208,8 @@ export function clientConfig(input: ClientConfigInput): ClientConfig {
     middleboxCompat: input.middleboxCompat ?? true,
     sessionCache: input.sessionCache === false ? undefined : (input.sessionCache ?? new ClientSessionCache()),
     earlyData: input.earlyData ?? false,
+    certificates: input.certificates ?? [],
+    requestOcsp: input.requestOcsp ?? false,
   };
 }
 
@@ -187,7 +227,24 @@ export function serverConfig(input: ServerConfigInput): ServerConfig {
     alpnStrict: input.alpnStrict ?? true,
     advertisedGroups: input.advertisedGroups,
     ...ticketOptions(input, common),
+    clientAuth: clientAuthOption(input.clientAuth, common),
   };
+}
+
+/** Mutual TLS options, validated (RFC 8446 §4.3.2, §4.2.4). */
+function clientAuthOption(input: ClientAuthInput | undefined, common: CommonConfig): ClientAuth | undefined {
+  if (input === undefined) return undefined;
+  if (input.mode !== 'required' && input.mode !== 'optional') throw new RangeError("serverConfig: clientAuth.mode must be 'required' or 'optional'");
+  if (!input.verifier || typeof input.verifier.verify !== 'function') throw new TypeError('serverConfig: clientAuth.verifier is required');
+  const certificateAuthorities = input.certificateAuthorities ?? [];
+  // RFC 8446 §4.2.4: DistinguishedName<1..2^16-1>, the list <3..2^16-1> (with its prefixes).
+  const listLen = certificateAuthorities.reduce((n, dn) => n + 2 + dn.length, 0);
+  if (certificateAuthorities.some((dn) => !(dn instanceof Uint8Array) || dn.length < 1) || listLen > 0xffff) {
+    throw new RangeError('serverConfig: clientAuth.certificateAuthorities must be non-empty DER names, 65535 bytes in all');
+  }
+  const signatureSchemes = input.signatureSchemes ?? common.provider.verifySchemes;
+  if (signatureSchemes.length === 0 || signatureSchemes.length > 0x7fff) throw new RangeError('serverConfig: clientAuth.signatureSchemes must not be empty');
+  return { mode: input.mode, verifier: input.verifier, certificateAuthorities, signatureSchemes };
 }
 
 /** RFC 8446 §4.6.1 ticket issuance options, validated. */

@@ -23,7 +23,16 @@ export interface Negotiated {
   readonly didRetry: boolean;
   /** True for a PSK (resumed) handshake. */
   readonly isResumed: boolean;
-  /** The peer's certificate chain as DER, leaf first (empty when the peer sent none). */
+  /**
+   * The peer's certificate chain as DER, leaf first, as accepted by the verifier (empty when the
+   * peer sent none). On a server with client authentication, a resumed session carries the chain
+   * from the original handshake (kept in the ticket).
+   */
   readonly peerCertificates: readonly Uint8Array[];
+  /**
+   * Client side: the DER OCSPResponse the server stapled to its leaf (RFC 8446 §4.4.2.1), when
+   * `requestOcsp` asked for one. Not checked by the handshake: the application decides.
+   */
+  readonly ocspResponse?: Uint8Array;
 }
 

@@ -55,7 +55,7 @@ export function jsonLogger(level: LogLevel, out: NodeJS.WritableStream = process
 }
 
 /** Starts the proxy in this process and resolves once every listener is bound. */
-export async function startTerminate(options: TerminateOptions, log: Logger, metricsEnabled = options.metrics !== undefined): Promise<RunningProxy> {
+export async function startTerminate(options: TerminateOptions, log: Logger, metricsEnabled: boolean = options.metrics !== undefined): Promise<RunningProxy> {
   const provider = resolveProvider(options.provider);
   const generated = options.certFile === undefined ? selfSigned(provider) : undefined;
   // One ticket master secret for the process, kept across SIGHUP reloads (tickets stay valid);

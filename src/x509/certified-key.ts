@@ -19,7 +19,8 @@ export interface CertifiedKey {
 
 /**
  * Loads a chain (PEM bundle, DER, or DER list; leaf first) and its private key (PEM, PKCS#8 DER,
- * or a parsed key; an encrypted PKCS#8 key needs `options.passphrase`) into `provider`.
+ * or a parsed key; an encrypted PKCS#8 key needs `options.passphrase`) into `provider`, with an
+ * optional OCSP response to staple (`options.ocspResponse`, 1..2^24-1 bytes, RFC 6066 §8).
  * @throws Error when the chain is empty or malformed, the key unsupported, or the key does not
  *   belong to the leaf certificate
  * @example certifiedKey(nobleProvider, readFileSync('chain.pem', 'utf8'), readFileSync('key.pem', 'utf8'))
@@ -28,7 +29,11 @@ export function certifiedKey(
   provider: CryptoProvider,
   chain: string | Uint8Array | readonly Uint8Array[],
   key: string | Uint8Array | PrivateKey,
-  options: { readonly passphrase?: string | Uint8Array } = {},
+  options: {
+    readonly passphrase?: string | Uint8Array;
+    /** A DER OCSPResponse for the leaf, stapled when a client asks (RFC 8446 §4.4.2.1, RFC 6066 §8). */
+    readonly ocspResponse?: Uint8Array;
+  } = {},
 ): CertifiedKey {
   const ders = parseCertificateChain(chain);
   const leafDer = ders[0];
@@ -47,5 +52,11 @@ export function certifiedKey(
   if (!publicKeysEqual(signing.publicKey, leaf.publicKey)) {
     throw new Error(`certified key: the private key does not match the certificate ${leaf.subjectText}`);
   }
-  return { chain: ders, leaf, key: signing };
+  const { ocspResponse } = options;
+  if (ocspResponse === undefined) return { chain: ders, leaf, key: signing };
+  // RFC 6066 §8: opaque OCSPResponse<1..2^24-1>; the bytes are the CA's, sent as configured.
+  if (!(ocspResponse instanceof Uint8Array) || ocspResponse.length < 1 || ocspResponse.length > 0xffffff) {
+    throw new Error('certified key: ocspResponse must be 1..2^24-1 bytes of DER');
+  }
+  return { chain: ders, leaf, key: signing, ocspResponse: ocspResponse.slice() };
 }

@@ -2,9 +2,10 @@
  * @module certificate
  * The client's handling of CertificateRequest (RFC 8446 §4.3.2) and the server's Certificate
  * (RFC 8446 §4.4.2): the chain goes to the configured verifier, whose leaf key must then sign
- * the transcript.
+ * the transcript. A stapled OCSP response (RFC 8446 §4.4.2.1) is accepted only when we asked.
  */
-import { TlsError, decodeError, illegalParameter, unexpectedMessage, unsupportedExtension } from '../../errors.ts';
+import { TlsError, decodeError, illegalParameter, missingExtension, unexpectedMessage, unsupportedExtension } from '../../errors.ts';
+import { findExtension } from '../../messages/extensions/extensions.ts';
 import type { Certificate } from '../../messages/certificate.ts';
 import { AlertDescription, HandshakeType, nameOf } from '../../protocol/registry.ts';
 import type { HandshakeInput } from '../common/input.ts';
@@ -12,6 +13,7 @@ import type {
   ClientExpectCertificate,
   ClientExpectCertificateOrCertificateRequest,
   ClientExpectCertificateVerify,
+  ReceivedCertificateRequest,
 } from './state.ts';
 
 export function onCertificateOrCertificateRequest(
@@ -22,8 +24,17 @@ export function onCertificateOrCertificateRequest(
   if (msg.type === HandshakeType.certificate_request) {
     // RFC 8446 §4.3.2: certificate_request_context SHALL be zero length in the handshake.
     if (msg.certificateRequestContext.length !== 0) throw illegalParameter('certificate_request: non-empty context in handshake');
+    // RFC 8446 §4.3.2: "The "signature_algorithms" extension MUST be specified"; without it no
+    // CertificateVerify could be made (RFC 8446 §9.2 / §6.2: missing_extension).
+    const sigAlgs = findExtension(msg.extensions, 'signature_algorithms');
+    if (!sigAlgs) throw missingExtension('certificate_request: no signature_algorithms');
+    const certificateRequest: ReceivedCertificateRequest = {
+      context: msg.certificateRequestContext,
+      signatureSchemes: sigAlgs.supportedSignatureAlgorithms,
+      authorities: findExtension(msg.extensions, 'certificate_authorities')?.authorities ?? [],
+    };
     st.transcript.update(input.raw);
-    return { ...st, kind: 'ExpectCertificate', certificateRequestContext: msg.certificateRequestContext };
+    return { ...st, kind: 'ExpectCertificate', certificateRequest };
   }
   if (msg.type !== HandshakeType.certificate) {
     throw unexpectedMessage(`client: expected certificate or certificate_request, got ${nameOf(HandshakeType, msg.type)}`);
@@ -36,7 +47,7 @@ export function onCertificate(st: ClientExpectCertificate, input: HandshakeInput
   if (msg.type !== HandshakeType.certificate) {
     throw unexpectedMessage(`client: expected certificate, got ${nameOf(HandshakeType, msg.type)}`);
   }
-  return acceptServerCertificate(st, input, msg, st.certificateRequestContext);
+  return acceptServerCertificate(st, input, msg, st.certificateRequest);
 }
 
 /** RFC 8446 §4.4.2, §4.4.2.4: checks the Certificate message and runs the verifier. */
@@ -44,20 +55,26 @@ function acceptServerCertificate(
   st: ClientExpectCertificateOrCertificateRequest | ClientExpectCertificate,
   input: HandshakeInput,
   msg: Certificate,
-  certificateRequestContext: Uint8Array | undefined,
+  certificateRequest: ReceivedCertificateRequest | undefined,
 ): ClientExpectCertificateVerify {
   // RFC 8446 §4.4.2: "in the case of server authentication, this field SHALL be zero length".
   if (msg.certificateRequestContext.length !== 0) throw illegalParameter('certificate: non-empty context from the server');
   // RFC 8446 §4.4.2.4: "If the server supplies an empty Certificate message, the client MUST
   // abort the handshake with a "decode_error" alert."
   if (msg.certificateList.length === 0) throw decodeError('certificate: the server sent no certificate');
-  for (const entry of msg.certificateList) {
+  let ocspResponse: Uint8Array | undefined;
+  msg.certificateList.forEach((entry, i) => {
     for (const e of entry.extensions) {
-      // RFC 8446 §4.4.2: entry extensions must answer ClientHello extensions; we send none
-      // (OCSP stapling and SCTs are requested only by a later layer).
-      throw unsupportedExtension(`certificate: unsolicited entry extension ${e.kind}`);
+      // RFC 8446 §4.4.2: "Extensions in the Certificate message from the server MUST correspond
+      // to ones from the ClientHello message": a status (§4.4.2.1) only when we sent
+      // status_request; anything else (SCTs: we never ask) is unsupported_extension (§4.2).
+      if (e.kind !== 'ocsp_response' || !st.config.requestOcsp) {
+        throw unsupportedExtension(`certificate: unsolicited entry extension ${e.kind}`);
+      }
+      // The leaf's status is the one the application gets; others (multi-stapling) are ignored.
+      if (i === 0) ocspResponse = e.ocspResponse;
     }
-  }
+  });
   const peerCertificates = msg.certificateList.map((e) => e.certData);
   const verified = st.config.verifier.verify({
     chain: peerCertificates,
@@ -87,8 +104,9 @@ function acceptServerCertificate(
     sentEarlyData: st.sentEarlyData,
     earlyDataAccepted: false,
     alpnProtocol: st.alpnProtocol,
-    certificateRequestContext,
+    certificateRequest,
     peerCertificates,
+    ocspResponse,
     leafKey,
   };
 }

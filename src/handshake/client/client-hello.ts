@@ -16,7 +16,7 @@ import { pskBindersLen } from '../../messages/extensions/pre-shared-key.ts';
 import { obfuscatedTicketAge, type ClientSession } from '../../session/client-cache.ts';
 import type { ClientHello } from '../../messages/client-hello.ts';
 import type { Extension } from '../../messages/extensions/extensions.ts';
-import { HandshakeType, ProtocolVersion, PskKeyExchangeMode } from '../../protocol/registry.ts';
+import { CertificateStatusType, HandshakeType, ProtocolVersion, PskKeyExchangeMode } from '../../protocol/registry.ts';
 import { Transcript } from '../../transcript.ts';
 import type { HandshakeOutput } from '../output.ts';
 import { sendMessage } from '../common/send.ts';
@@ -123,6 +123,9 @@ export function attachPsk(config: ClientConfig, hello: ClientHello, offered: Off
   return withBinders(pskBinder(hash, offered.earlySecret.resumptionBinderKey(), partialHash));
 }
 
+/** RFC 6066 §8 CertificateStatusRequest: ocsp(1), responder_id_list <0>, request_extensions <0>. */
+const OCSP_STATUS_REQUEST: Uint8Array = new Uint8Array([CertificateStatusType.ocsp, 0, 0, 0, 0]);
+
 /** RFC 8446 §4.1.2: the ClientHello for `config`. */
 export function buildClientHello(
   config: ClientConfig,
@@ -140,6 +143,9 @@ export function buildClientHello(
   if (config.recordSizeLimit !== undefined) {
     extensions.push({ kind: 'record_size_limit', recordSizeLimit: config.recordSizeLimit });
   }
+  // RFC 6066 §8, RFC 8446 §4.4.2.1: ask for a stapled OCSP response (status_type ocsp, no
+  // responder ids, no request extensions).
+  if (config.requestOcsp) extensions.push({ kind: 'status_request', request: OCSP_STATUS_REQUEST });
   // RFC 8446 §4.2.1: a TLS 1.3 ClientHello MUST carry supported_versions; we offer only 1.3.
   extensions.push({ kind: 'supported_versions_client', versions: [ProtocolVersion.TLSv1_3] });
   extensions.push({

@@ -4,7 +4,8 @@
  * §4.4.2, Appendix D.4), then the switch to application traffic keys (RFC 8446 §7.1, §7.3).
  *
  * Steps: verifyServerFinished → deriveApplicationSecrets → installReadKeys →
- * (sendCompatCcs) → sendEmptyCertificate (if asked) → sendClientFinished → installWriteKeys.
+ * (sendCompatCcs) → (if asked: sendCertificate → sendCertificateVerify) → sendClientFinished →
+ * installWriteKeys.
  */
 import { equalConstantTime } from '../../bytes/bytes.ts';
 import { decryptError } from '../../errors.ts';
@@ -16,6 +17,7 @@ import { KeyLogLabel } from '../common/key-log.ts';
 import { sendMessage } from '../common/send.ts';
 import type { TrafficState } from '../common/traffic.ts';
 import type { ClientExpectFinished } from './state.ts';
+import { sendClientAuthentication } from './client-certificate.ts';
 
 export function onServerFinished(st: ClientExpectFinished, input: HandshakeInput, out: HandshakeOutput): TrafficState {
   const fin = expectMessage(input, HandshakeType.finished, 'client');
@@ -46,15 +48,9 @@ export function onServerFinished(st: ClientExpectFinished, input: HandshakeInput
   // 0-RTT attempt) our handshake key for the rest of the flight.
   if (st.earlyDataAccepted) sendMessage(out, transcript, { type: HandshakeType.end_of_early_data });
   if (st.sentEarlyData) out.push({ kind: 'setWriteKeys', epoch: 'handshake', suite, secret: st.clientHandshakeTrafficSecret });
-  if (st.certificateRequestContext !== undefined) {
-    // RFC 8446 §4.4.2: a client asked for a certificate MUST send a Certificate message, empty
-    // when it has none to offer (client certificates are a later layer).
-    sendMessage(out, transcript, {
-      type: HandshakeType.certificate,
-      certificateRequestContext: st.certificateRequestContext,
-      certificateList: [],
-    });
-  }
+  // RFC 8446 §4.4.2: asked for a certificate, we send a Certificate (empty when none fits) and,
+  // with a certificate, a CertificateVerify (handshake/client/client-certificate.ts).
+  if (st.certificateRequest !== undefined) sendClientAuthentication(st.config, st.certificateRequest, transcript, out);
   const verifyData = finishedVerifyData(hash, st.clientHandshakeTrafficSecret, transcript.hashNow());
   sendMessage(out, transcript, { type: HandshakeType.finished, verifyData });
   out.push({ kind: 'setWriteKeys', epoch: 'application', suite, secret: clientSecret });
@@ -73,6 +69,7 @@ export function onServerFinished(st: ClientExpectFinished, input: HandshakeInput
     didRetry: st.didRetry,
     isResumed: st.isResumed,
     peerCertificates: st.peerCertificates,
+    ...(st.ocspResponse !== undefined ? { ocspResponse: st.ocspResponse } : {}),
   };
   out.push({ kind: 'handshakeDone', negotiated });
   return {

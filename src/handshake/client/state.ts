@@ -83,24 +83,36 @@ export interface ClientExpectCertificateOrCertificateRequest extends ClientAfter
   readonly kind: 'ExpectCertificateOrCertificateRequest';
 }
 
+/** What the server's CertificateRequest asked for (RFC 8446 §4.3.2). */
+export interface ReceivedCertificateRequest {
+  readonly context: Uint8Array;
+  /** Its signature_algorithms, in the server's preference order. */
+  readonly signatureSchemes: readonly number[];
+  /** Its certificate_authorities (DER names), empty when absent (RFC 8446 §4.2.4). */
+  readonly authorities: readonly Uint8Array[];
+}
+
 /** A CertificateRequest came; now the server's Certificate. */
 export interface ClientExpectCertificate extends ClientAfterExtensions {
   readonly kind: 'ExpectCertificate';
-  readonly certificateRequestContext: Uint8Array;
+  readonly certificateRequest: ReceivedCertificateRequest;
 }
 
 /** The chain was accepted by the verifier; its leaf key must sign the transcript (§4.4.3). */
 export interface ClientExpectCertificateVerify extends ClientAfterExtensions {
   readonly kind: 'ExpectCertificateVerify';
-  readonly certificateRequestContext: Uint8Array | undefined;
+  readonly certificateRequest: ReceivedCertificateRequest | undefined;
   readonly peerCertificates: readonly Uint8Array[];
+  /** The OCSP response stapled to the leaf (RFC 8446 §4.4.2.1), when we asked and got one. */
+  readonly ocspResponse: Uint8Array | undefined;
   readonly leafKey: PublicKey;
 }
 
 /** The server proved its key; its Finished must follow (§4.4.4). */
 export interface ClientExpectFinished extends ClientAfterExtensions {
   readonly kind: 'ExpectFinished';
-  readonly certificateRequestContext: Uint8Array | undefined;
+  readonly certificateRequest: ReceivedCertificateRequest | undefined;
   readonly peerCertificates: readonly Uint8Array[];
+  readonly ocspResponse: Uint8Array | undefined;
   readonly signatureScheme: number;
 }

@@ -17,13 +17,13 @@ import { sendHelloRetryRequest } from './hello-retry.ts';
 import { negotiate } from './negotiate.ts';
 import { selectPsk } from './resume.ts';
 import { sendServerFlight } from './server-flight.ts';
-import type { ServerExpectClientHello, ServerExpectEndOfEarlyData, ServerExpectFinished, ServerExpectRetriedClientHello } from './state.ts';
+import type { ServerExpectCertificate, ServerExpectClientHello, ServerExpectEndOfEarlyData, ServerExpectFinished, ServerExpectRetriedClientHello } from './state.ts';
 
 export function onClientHello(
   st: ServerExpectClientHello,
   input: HandshakeInput,
   out: HandshakeOutput,
-): ServerExpectRetriedClientHello | ServerExpectFinished | ServerExpectEndOfEarlyData {
+): ServerExpectRetriedClientHello | ServerExpectFinished | ServerExpectEndOfEarlyData | ServerExpectCertificate {
   const ch = expectMessage(input, HandshakeType.client_hello, 'server');
   const n = negotiate(st.config, ch);
   const transcript = new Transcript();
@@ -41,7 +41,7 @@ export function onRetriedClientHello(
   st: ServerExpectRetriedClientHello,
   input: HandshakeInput,
   out: HandshakeOutput,
-): ServerExpectFinished | ServerExpectEndOfEarlyData {
+): ServerExpectFinished | ServerExpectEndOfEarlyData | ServerExpectCertificate {
   const ch = expectMessage(input, HandshakeType.client_hello, 'server');
   checkRetriedHello(st.firstHello, ch);
   // RFC 8446 §4.2.2: the client must return the cookie from our HelloRetryRequest unchanged.

@@ -7,6 +7,7 @@ import type { HandshakeOutput } from '../output.ts';
 import type { HandshakeInput } from '../common/input.ts';
 import { onTrafficMessage } from '../common/traffic.ts';
 import { onClientHello, onRetriedClientHello } from './client-hello.ts';
+import { onClientCertificate, onClientCertificateVerify } from './client-certificate.ts';
 import { onClientFinished, onEndOfEarlyData } from './finished.ts';
 import type { ServerExpectClientHello, ServerState } from './state.ts';
 
@@ -16,6 +17,8 @@ const handlers: { [K in ServerState['kind']]: Handler<Extract<ServerState, { kin
   ExpectClientHello: onClientHello,
   ExpectRetriedClientHello: onRetriedClientHello,
   ExpectEndOfEarlyData: onEndOfEarlyData,
+  ExpectCertificate: onClientCertificate,
+  ExpectCertificateVerify: onClientCertificateVerify,
   ExpectFinished: onClientFinished,
   Traffic: onTrafficMessage,
 };

@@ -62,6 +62,9 @@ export function selectPsk(
     // A ticket is only good for the server name it was issued under (RFC 8446 §4.2.11 leaves
     // this to the server; resuming across names would bypass certificate selection).
     if (!equalBytes(state.serverName, sni)) continue;
+    // With client authentication required, only a ticket from an authenticated handshake will
+    // do: resuming an unauthenticated session would bypass the client certificate check.
+    if (config.clientAuth?.mode === 'required' && state.clientIdentity.length === 0) continue;
     verifyBinder(config, suite, state.psk, offered.binders, i, raw, prefix);
     const earlySecret = EarlySecret.create(config.provider.hash(suite.hash), state.psk);
     return { selectedIdentity: i, earlySecret, state, obfuscatedTicketAge: id.obfuscatedTicketAge };

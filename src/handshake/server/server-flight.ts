@@ -5,8 +5,8 @@
  * then the application write key (RFC 8446 §7.1).
  *
  * Steps: answerKeyShare → sendServerHello → (sendCompatCcs) → deriveHandshakeSecrets →
- * sendEncryptedExtensions → (full handshake: sendCertificate → sendCertificateVerify) → sendFinished →
- * deriveApplicationSecrets.
+ * sendEncryptedExtensions → (full handshake: (sendCertificateRequest) → sendCertificate (OCSP staple) →
+ * sendCertificateVerify) → sendFinished → deriveApplicationSecrets.
  */
 import type { ServerConfig } from '../../config.ts';
 import { internalError } from '../../errors.ts';
@@ -15,7 +15,7 @@ import type { ClientHello } from '../../messages/client-hello.ts';
 import { findExtension } from '../../messages/extensions/extensions.ts';
 import { EarlySecret } from '../../keyschedule/schedule.ts';
 import { finishedVerifyData } from '../../keyschedule/finished.ts';
-import { HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme, nameOf } from '../../protocol/registry.ts';
+import { CertificateStatusType, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme, nameOf } from '../../protocol/registry.ts';
 import type { Transcript } from '../../transcript.ts';
 import type { HandshakeOutput } from '../output.ts';
 import { KeyLogLabel } from '../common/key-log.ts';
@@ -24,7 +24,9 @@ import { certificateVerifyContent } from '../common/signature-content.ts';
 import type { Negotiated } from '../negotiated.ts';
 import { alpnText, type Negotiation } from './negotiate.ts';
 import type { AcceptedPsk } from './resume.ts';
-import type { ServerExpectEndOfEarlyData, ServerExpectFinished } from './state.ts';
+import type { ServerExpectCertificate, ServerExpectEndOfEarlyData, ServerExpectFinished } from './state.ts';
+import { HANDSHAKE_REQUEST_CONTEXT } from './client-certificate.ts';
+import { decodeClientIdentity } from './tickets.ts';
 import { equalBytes } from '../../bytes/bytes.ts';
 import { isTicketAgeFresh } from '../../session/ticket.ts';
 import { MAX_PLAINTEXT_LEN, MAX_SKIPPED_EARLY_DATA } from '../../protocol/limits.ts';
@@ -39,7 +41,7 @@ export function sendServerFlight(
   sentCompatCcs: boolean,
   psk: AcceptedPsk | undefined,
   out: HandshakeOutput,
-): ServerExpectFinished | ServerExpectEndOfEarlyData {
+): ServerExpectFinished | ServerExpectEndOfEarlyData | ServerExpectCertificate {
   const { suite } = n;
   // RFC 8446 §7.1: client_early_traffic_secret hashes the ClientHello alone.
   const clientHelloHash = transcript.hashNow();
@@ -103,8 +105,25 @@ export function sendServerFlight(
   // RFC 8446 §4.2.10: an empty early_data in EncryptedExtensions says we accept the 0-RTT data.
   if (acceptEarly) extensions.push({ kind: 'early_data' });
   sendMessage(out, transcript, { type: HandshakeType.encrypted_extensions, extensions });
+  // RFC 8446 §4.3.2: "Servers which are authenticating with a PSK MUST NOT send the
+  // CertificateRequest message in the main handshake"; otherwise it follows EncryptedExtensions.
+  const clientAuth = psk ? undefined : config.clientAuth;
+  if (clientAuth) {
+    sendMessage(out, transcript, {
+      type: HandshakeType.certificate_request,
+      certificateRequestContext: HANDSHAKE_REQUEST_CONTEXT,
+      extensions: [
+        // RFC 8446 §4.3.2: "The "signature_algorithms" extension MUST be specified".
+        { kind: 'signature_algorithms', supportedSignatureAlgorithms: clientAuth.signatureSchemes },
+        // RFC 8446 §4.2.4: the CAs whose certificates we accept, when configured.
+        ...(clientAuth.certificateAuthorities.length > 0
+          ? [{ kind: 'certificate_authorities' as const, authorities: clientAuth.certificateAuthorities }]
+          : []),
+      ],
+    });
+  }
   // RFC 8446 §2.2: a PSK handshake authenticates through the PSK: no Certificate/CertificateVerify.
-  if (!psk) sendCertificateAndVerify(config, n, transcript, out);
+  if (!psk) sendCertificateAndVerify(config, ch, n, transcript, out);
   // RFC 8446 §4.4.4: Finished with the server's handshake traffic secret.
   const verifyData = finishedVerifyData(hash, serverHandshakeTrafficSecret, transcript.hashNow());
   sendMessage(out, transcript, { type: HandshakeType.finished, verifyData });
@@ -134,10 +153,10 @@ export function sendServerFlight(
     serverName: n.serverName,
     didRetry,
     isResumed: psk !== undefined,
-    peerCertificates: [],
+    // A resumed session keeps the client identity of the handshake that issued its ticket.
+    peerCertificates: psk ? decodeClientIdentity(psk.state.clientIdentity) : [],
   };
-  return {
-    kind: acceptEarly ? 'ExpectEndOfEarlyData' : 'ExpectFinished',
+  const next = {
     config,
     suite,
     hash,
@@ -150,6 +169,8 @@ export function sendServerFlight(
     exporterMasterSecret,
     negotiated,
   };
+  if (clientAuth) return { ...next, kind: 'ExpectCertificate', clientAuth };
+  return { ...next, kind: acceptEarly ? 'ExpectEndOfEarlyData' : 'ExpectFinished' };
 }
 
 /**
@@ -178,13 +199,20 @@ const RECORD_OVERHEAD = 256;
 /** RFC 8446 §8.3: how far the client's ticket age may be from ours for 0-RTT (10 s). */
 const EARLY_DATA_AGE_WINDOW_MS = 10_000;
 
-/** RFC 8446 §4.4.2, §4.4.3: our chain, then a signature over the transcript through it. */
-function sendCertificateAndVerify(config: ServerConfig, n: Negotiation, transcript: Transcript, out: HandshakeOutput): void {
+/**
+ * RFC 8446 §4.4.2, §4.4.3: our chain, then a signature over the transcript through it. The leaf
+ * entry carries the configured OCSP response when the client asked for one (§4.4.2.1).
+ */
+function sendCertificateAndVerify(config: ServerConfig, ch: ClientHello, n: Negotiation, transcript: Transcript, out: HandshakeOutput): void {
+  const staple = wantsOcsp(ch) ? n.certified.ocspResponse : undefined;
   sendMessage(out, transcript, {
     type: HandshakeType.certificate,
     // RFC 8446 §4.4.2: "in the case of server authentication, this field SHALL be zero length".
     certificateRequestContext: new Uint8Array(0),
-    certificateList: n.certified.chain.map((certData) => ({ certData, extensions: [] })),
+    certificateList: n.certified.chain.map((certData, i) => ({
+      certData,
+      extensions: i === 0 && staple !== undefined ? [{ kind: 'ocsp_response' as const, ocspResponse: staple }] : [],
+    })),
   });
   // RFC 8446 §4.4.3: sign the transcript through Certificate with the server context string.
   const signed = certificateVerifyContent('server', transcript.hashNow());
@@ -193,6 +221,16 @@ function sendCertificateAndVerify(config: ServerConfig, n: Negotiation, transcri
     algorithm: n.signatureScheme,
     signature: n.certified.key.sign(n.signatureScheme, signed, config.random),
   });
+}
+
+/**
+ * RFC 8446 §4.4.2: "Extensions in the Certificate message from the server MUST correspond to ones
+ * from the ClientHello message", so we staple (§4.4.2.1) only when the client sent status_request;
+ * RFC 6066 §8: only status_type ocsp(1) is defined (an empty or other request is ignored).
+ */
+function wantsOcsp(ch: ClientHello): boolean {
+  const req = findExtension(ch.extensions, 'status_request');
+  return req !== undefined && req.request[0] === CertificateStatusType.ocsp;
 }
 
 /**

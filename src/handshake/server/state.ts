@@ -3,9 +3,9 @@
  * The server's states (RFC 8446 Appendix A.2), each carrying exactly what is known at that
  * point (STYLE §4.1).
  */
-import type { HashAlgorithm } from '../../crypto/provider.ts';
+import type { HashAlgorithm, PublicKey } from '../../crypto/provider.ts';
 import type { CipherSuiteInfo } from '../../crypto/suites.ts';
-import type { ServerConfig } from '../../config.ts';
+import type { ClientAuth, ServerConfig } from '../../config.ts';
 import type { MasterSecret } from '../../keyschedule/schedule.ts';
 import type { ClientHello } from '../../messages/client-hello.ts';
 import type { Transcript } from '../../transcript.ts';
@@ -16,6 +16,8 @@ export type ServerState =
   | ServerExpectClientHello
   | ServerExpectRetriedClientHello
   | ServerExpectEndOfEarlyData
+  | ServerExpectCertificate
+  | ServerExpectCertificateVerify
   | ServerExpectFinished
   | TrafficState;
 
@@ -44,6 +46,22 @@ export interface ServerExpectRetriedClientHello {
  */
 export interface ServerExpectEndOfEarlyData extends Omit<ServerExpectFinished, 'kind'> {
   readonly kind: 'ExpectEndOfEarlyData';
+}
+
+/**
+ * Our flight carried a CertificateRequest (RFC 8446 §4.3.2): the client's Certificate must follow
+ * (RFC 8446 §4.4.2), possibly empty.
+ */
+export interface ServerExpectCertificate extends Omit<ServerExpectFinished, 'kind'> {
+  readonly kind: 'ExpectCertificate';
+  readonly clientAuth: ClientAuth;
+}
+
+/** The client's chain was accepted; its leaf key must sign the transcript (RFC 8446 §4.4.3). */
+export interface ServerExpectCertificateVerify extends Omit<ServerExpectFinished, 'kind'> {
+  readonly kind: 'ExpectCertificateVerify';
+  readonly clientAuth: ClientAuth;
+  readonly leafKey: PublicKey;
 }
 
 /** Our flight is out; the client's Finished must follow (RFC 8446 §4.4.4). */

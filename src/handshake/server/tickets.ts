@@ -4,8 +4,14 @@
  * messages under the application key, each with a random ticket_age_add, a nonce unique on this
  * connection and its own PSK = HKDF-Expand-Label(resumption_master_secret, "resumption", nonce).
  * The ticket is the sealed session state (stateless) or a random id into the session store.
+ * With client authentication the client's verified chain (its identity) goes into the state, so
+ * a resumed session reports the same peer (RFC 8446 §2.2: the resumed connection "is
+ * cryptographically tied to the original connection", whose client it authenticated).
  */
 import { utf8 } from '../../bytes/bytes.ts';
+import { Reader } from '../../codec/reader.ts';
+import { encodeWith } from '../../codec/writer.ts';
+import { TlsError } from '../../errors.ts';
 import type { ServerConfig } from '../../config.ts';
 import { resumptionPsk } from '../../keyschedule/resumption.ts';
 import { encodeHandshake } from '../../messages/handshake.ts';
@@ -16,6 +22,10 @@ import type { HandshakeOutput } from '../output.ts';
 
 /** Queues the configured number of NewSessionTicket messages (post-handshake, not in the transcript). */
 export function sendTickets(config: ServerConfig, st: TrafficState, out: HandshakeOutput): void {
+  const clientIdentity = encodeClientIdentity(st.negotiated.peerCertificates);
+  // A client identity too large for the ticket: no tickets, rather than a resumed session that
+  // silently lost its authentication.
+  if (clientIdentity === undefined) return;
   const now = config.now();
   for (let i = 0; i < config.tickets; i++) {
     // RFC 8446 §4.6.1: "The ticket_nonce ... MUST be unique across all tickets issued on this
@@ -32,7 +42,7 @@ export function sendTickets(config: ServerConfig, st: TrafficState, out: Handsha
       maxEarlyDataSize: config.maxEarlyDataSize,
       alpnProtocol: utf8(st.negotiated.alpnProtocol ?? ''),
       serverName: utf8(st.negotiated.serverName ?? ''),
-      clientIdentity: new Uint8Array(0),
+      clientIdentity,
     });
     let ticket: Uint8Array;
     if (config.sessionStore) {
@@ -55,3 +65,33 @@ export function sendTickets(config: ServerConfig, st: TrafficState, out: Handsha
 }
 
 const STATEFUL_ID_LEN = 32;
+
+/** Bound on the identity kept in a ticket (the ticket itself is at most 2^16-1 bytes). */
+const MAX_CLIENT_IDENTITY_LEN = 16384;
+
+/**
+ * The client's chain as a list of opaque24 certificates (empty: no client authentication); the
+ * leaf alone when the whole chain does not fit, undefined when the leaf does not either.
+ */
+export function encodeClientIdentity(chain: readonly Uint8Array[]): Uint8Array | undefined {
+  for (const certs of [chain, chain.slice(0, 1)]) {
+    const b = encodeWith((w) => {
+      for (const c of certs) w.opaque24(c);
+    });
+    if (b.length <= MAX_CLIENT_IDENTITY_LEN) return b;
+  }
+  return undefined;
+}
+
+/** The chain `encodeClientIdentity` wrote; [] for an empty or unreadable identity. */
+export function decodeClientIdentity(b: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  try {
+    const r = new Reader(b, 'ticket identity');
+    while (!r.isEmpty) out.push(r.opaque24(1, 0xffffff).slice());
+  } catch (e) {
+    if (e instanceof TlsError) return [];
+    throw e;
+  }
+  return out;
+}
