@@ -199,6 +199,9 @@ export function clientConfig(input: ClientConfigInput): ClientConfig {
   // compatibility": we offer them (as OpenSSL and Go do) so RSA-signed certificates verify, and
   // refuse them for CertificateVerify (handshake/common/certificate-verify.ts).
   const signatureSchemes = input.signatureSchemes ?? common.provider.verifySchemes;
+  if (input.certificates !== undefined && !Array.isArray(input.certificates)) {
+    throw new TypeError('clientConfig: certificates must be an array of CertifiedKey');
+  }
   return {
     ...common,
     side: 'client',

@@ -24,6 +24,7 @@ import { ContentType } from '../../src/protocol/registry.ts';
 import { writeU16 } from '../../src/bytes/bytes.ts';
 import { record } from '../helpers/tamper.ts';
 import { TLS_AES_128_GCM_SHA256 } from '../../src/crypto/suites.ts';
+import { decodeClientIdentity, encodeClientIdentity } from '../../src/handshake/server/tickets.ts';
 
 /** The test PKI's client certificate (EKU clientAuth) with its intermediate, and its key. */
 function clientCertifiedKey(provider: CryptoProvider, keyType: KeyType = 'ecdsa-p256'): CertifiedKey {
@@ -322,6 +323,23 @@ describe.each(PROVIDERS)('mutual TLS and resumption ($name)', (provider) => {
     const server = new ServerConnection(required);
     failingHandshake(client, server);
     expect(server.error?.alert).toBe(AlertDescription.certificate_required);
+  });
+});
+
+describe('client identity in tickets (RFC 8446 §2.2, §4.6.1)', () => {
+  it('keeps the whole chain, or the leaf alone when the chain is too big, or nothing (no tickets) when the leaf is', () => {
+    const leaf = new Uint8Array(1000).fill(1);
+    const inter = new Uint8Array(1000).fill(2);
+    expect(decodeClientIdentity(encodeClientIdentity([leaf, inter])!)).toEqual([leaf, inter]);
+    const big = new Uint8Array(20_000).fill(3);
+    expect(decodeClientIdentity(encodeClientIdentity([leaf, big])!)).toEqual([leaf]);
+    expect(encodeClientIdentity([big])).toBeUndefined();
+    expect(decodeClientIdentity(encodeClientIdentity([])!)).toEqual([]);
+  });
+
+  it('reads a truncated identity as none', () => {
+    const b = encodeClientIdentity([new Uint8Array(10).fill(1)])!;
+    expect(decodeClientIdentity(b.subarray(0, 5))).toEqual([]);
   });
 });
 
