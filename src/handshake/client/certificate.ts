@@ -9,12 +9,7 @@ import { findExtension } from '../../messages/extensions/extensions.ts';
 import type { Certificate } from '../../messages/certificate.ts';
 import { AlertDescription, HandshakeType, nameOf } from '../../protocol/registry.ts';
 import type { HandshakeInput } from '../common/input.ts';
-import type {
-  ClientExpectCertificate,
-  ClientExpectCertificateOrCertificateRequest,
-  ClientExpectCertificateVerify,
-  ReceivedCertificateRequest,
-} from './state.ts';
+import { keyedFields, type ClientExpectCertificate, type ClientExpectCertificateOrCertificateRequest, type ClientExpectCertificateVerify, type ReceivedCertificateRequest } from './state.ts';
 
 export function onCertificateOrCertificateRequest(
   st: ClientExpectCertificateOrCertificateRequest,
@@ -87,21 +82,9 @@ function acceptServerCertificate(
   if (!leafKey) throw new TlsError(AlertDescription.unsupported_certificate, 'certificate: unsupported leaf key type');
   st.transcript.update(input.raw);
   return {
+    ...keyedFields(st),
     kind: 'ExpectCertificateVerify',
-    config: st.config,
-    serverName: st.serverName,
-    clientRandom: st.clientRandom,
-    transcript: st.transcript,
-    sentCompatCcs: st.sentCompatCcs,
-    didRetry: st.didRetry,
-    suite: st.suite,
-    hash: st.hash,
-    group: st.group,
-    handshakeSecret: st.handshakeSecret,
-    clientHandshakeTrafficSecret: st.clientHandshakeTrafficSecret,
-    serverHandshakeTrafficSecret: st.serverHandshakeTrafficSecret,
     isResumed: false,
-    sentEarlyData: st.sentEarlyData,
     earlyDataAccepted: false,
     alpnProtocol: st.alpnProtocol,
     certificateRequest,

@@ -10,7 +10,7 @@ import { findExtension } from '../../messages/extensions/extensions.ts';
 import { HandshakeType } from '../../protocol/registry.ts';
 import type { HandshakeOutput } from '../output.ts';
 import { expectMessage, type HandshakeInput } from '../common/input.ts';
-import type { ClientExpectCertificateOrCertificateRequest, ClientExpectEncryptedExtensions, ClientExpectFinished } from './state.ts';
+import { keyedFields, type ClientExpectCertificateOrCertificateRequest, type ClientExpectEncryptedExtensions, type ClientExpectFinished } from './state.ts';
 
 export function onEncryptedExtensions(
   st: ClientExpectEncryptedExtensions,
@@ -65,24 +65,7 @@ export function onEncryptedExtensions(
   }
   st.transcript.update(input.raw);
   if (st.sentEarlyData) out.push({ kind: 'earlyDataDone', accepted: earlyDataAccepted });
-  const common = {
-    config: st.config,
-    serverName: st.serverName,
-    clientRandom: st.clientRandom,
-    transcript: st.transcript,
-    sentCompatCcs: st.sentCompatCcs,
-    didRetry: st.didRetry,
-    suite: st.suite,
-    hash: st.hash,
-    group: st.group,
-    handshakeSecret: st.handshakeSecret,
-    clientHandshakeTrafficSecret: st.clientHandshakeTrafficSecret,
-    serverHandshakeTrafficSecret: st.serverHandshakeTrafficSecret,
-    isResumed: st.isResumed,
-    sentEarlyData: st.sentEarlyData,
-    earlyDataAccepted,
-    alpnProtocol,
-  };
+  const common = { ...keyedFields(st), earlyDataAccepted, alpnProtocol };
   // RFC 8446 §2.2, §4.3.2: with a PSK the server sends neither Certificate nor
   // CertificateRequest; its Finished comes next (anything else is unexpected_message there).
   if (st.isResumed) {

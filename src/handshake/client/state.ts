@@ -54,7 +54,7 @@ export interface ClientExpectServerHello extends ClientCommon {
 }
 
 /** Keys agreed; parameters of the negotiation so far. */
-interface ClientKeyed extends ClientCommon {
+export interface ClientKeyed extends ClientCommon {
   readonly suite: CipherSuiteInfo;
   readonly hash: HashAlgorithm;
   readonly group: number;
@@ -115,4 +115,27 @@ export interface ClientExpectFinished extends ClientAfterExtensions {
   readonly peerCertificates: readonly Uint8Array[];
   readonly ocspResponse: Uint8Array | undefined;
   readonly signatureScheme: number;
+}
+
+/**
+ * The fields every state after the ServerHello carries, picked out of `st` field by field (a
+ * state carries exactly what is known: the previous state's extra fields are left behind).
+ */
+export function keyedFields(st: ClientKeyed): ClientKeyed {
+  return {
+    config: st.config,
+    serverName: st.serverName,
+    clientRandom: st.clientRandom,
+    transcript: st.transcript,
+    sentCompatCcs: st.sentCompatCcs,
+    didRetry: st.didRetry,
+    sentEarlyData: st.sentEarlyData,
+    suite: st.suite,
+    hash: st.hash,
+    group: st.group,
+    handshakeSecret: st.handshakeSecret,
+    clientHandshakeTrafficSecret: st.clientHandshakeTrafficSecret,
+    serverHandshakeTrafficSecret: st.serverHandshakeTrafficSecret,
+    isResumed: st.isResumed,
+  };
 }
