@@ -36,7 +36,7 @@ export function hkdfExpandLabel(
   context: Uint8Array,
   length: number,
 ): Uint8Array {
-  const fullLabel = utf8(LABEL_PREFIX + label);
+  const fullLabel = encodedLabel(label);
   // RFC 8446 §7.1: opaque label<7..255>; opaque context<0..255>; uint16 length.
   if (fullLabel.length < 7 || fullLabel.length > 255) throw new RangeError(`hkdfExpandLabel: label "${label}" too long`);
   if (context.length > 255) throw new RangeError('hkdfExpandLabel: context longer than 255 bytes');
@@ -61,3 +61,17 @@ export function deriveSecret(hash: HashAlgorithm, secret: Uint8Array, label: str
 
 /** RFC 8446 §7.1: every TLS 1.3 HKDF label starts with this. */
 const LABEL_PREFIX = 'tls13 ';
+
+/** "tls13 " + label as bytes; the labels are a handful of constants, so each is encoded once. */
+function encodedLabel(label: string): Uint8Array {
+  let bytes = ENCODED_LABELS.get(label);
+  if (bytes === undefined) {
+    bytes = utf8(LABEL_PREFIX + label);
+    if (ENCODED_LABELS.size < MAX_CACHED_LABELS) ENCODED_LABELS.set(label, bytes);
+  }
+  return bytes;
+}
+
+const ENCODED_LABELS = new Map<string, Uint8Array>();
+/** Bound on the cache: exporter labels come from the application, so they must not grow it forever. */
+const MAX_CACHED_LABELS = 64;

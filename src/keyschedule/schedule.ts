@@ -175,8 +175,16 @@ export class MasterSecret {
 
 /** Transcript-Hash("") for the `Derive-Secret(., label, "")` lines. */
 function emptyHash(hash: HashAlgorithm): Uint8Array {
-  return hash.digest(new Uint8Array(0));
+  // Hash("") is a constant per algorithm object: computed once (the result is never mutated).
+  let h = EMPTY_HASHES.get(hash);
+  if (h === undefined) {
+    h = hash.digest(new Uint8Array(0));
+    EMPTY_HASHES.set(hash, h);
+  }
+  return h;
 }
+
+const EMPTY_HASHES = new WeakMap<HashAlgorithm, Uint8Array>();
 
 // RFC 8446 §7.1 labels (HKDF-Expand-Label adds the "tls13 " prefix).
 const LABEL_EXT_BINDER = 'ext binder';

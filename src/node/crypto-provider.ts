@@ -61,7 +61,7 @@ export const nodeCryptoProvider: CryptoProvider = {
   verifySchemes: NOBLE_VERIFY_SCHEMES,
   signingKey: nodeSigningKey,
   verify: nodeVerifySignature,
-  randomBytes: (length: number): Uint8Array => randomFillSync(new Uint8Array(length)),
+  randomBytes: pooledRandomBytes,
   passwordBased: {
     pbkdf2: (hash, password, salt, iterations, dkLen) => u8(pbkdf2Sync(password, salt, iterations, dkLen, hash)),
     scrypt: (password, salt, n, r, p, dkLen) => u8(scryptSync(password, salt, dkLen, { N: n, r, p, maxmem: 2 ** 31 })),
@@ -489,3 +489,24 @@ const EC_CURVES: {
 
 /** RFC 8410 §7 PKCS#8 DER prefix for a raw Ed25519 seed (imported once per signing key). */
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/**
+ * OpenSSL's CSPRNG, drawn 4 KiB at a time: a handshake asks for a dozen small values (randoms,
+ * private keys, nonces, ticket_age_add), and each randomFillSync call has a fixed cost far above
+ * that of its bytes. Every byte is handed out once, as a copy.
+ */
+function pooledRandomBytes(length: number): Uint8Array {
+  if (length > RANDOM_POOL_LEN / 4) return randomFillSync(new Uint8Array(length));
+  if (randomPoolUsed + length > RANDOM_POOL_LEN) {
+    randomFillSync(randomPool);
+    randomPoolUsed = 0;
+  }
+  const out = randomPool.slice(randomPoolUsed, randomPoolUsed + length);
+  randomPool.fill(0, randomPoolUsed, randomPoolUsed + length);
+  randomPoolUsed += length;
+  return out;
+}
+
+const RANDOM_POOL_LEN = 4096;
+const randomPool = new Uint8Array(RANDOM_POOL_LEN);
+let randomPoolUsed = RANDOM_POOL_LEN;

@@ -10,7 +10,7 @@
  * Sealed ticket layout: `uint32 epoch ‖ opaque nonce[12] ‖ AEAD(plaintext, aad = epoch)`.
  */
 import { utf8, writeU32 } from '../bytes/bytes.ts';
-import type { CryptoProvider, HashAlgorithm, RandomSource } from '../crypto/provider.ts';
+import type { Aead, CryptoProvider, HashAlgorithm, RandomSource } from '../crypto/provider.ts';
 
 /** Seals and opens ticket plaintexts under the key of the current (or previous) epoch. */
 export class TicketKeys {
@@ -18,6 +18,7 @@ export class TicketKeys {
   readonly #hash: HashAlgorithm;
   readonly #prk: Uint8Array;
   readonly #epochMs: number;
+  #recent: readonly { readonly epoch: number; readonly aead: Aead }[] = [];
 
   /**
    * @param masterSecret at least 32 bytes, shared by every server that must accept the tickets
@@ -46,7 +47,7 @@ export class TicketKeys {
     const header = new Uint8Array(4);
     writeU32(header, 0, epoch);
     const nonce = random(NONCE_LEN);
-    const sealed = this.#provider.aead('aes-256-gcm', this.#keyFor(epoch)).seal(nonce, header, plaintext);
+    const sealed = this.#aeadFor(epoch).seal(nonce, header, plaintext);
     const out = new Uint8Array(4 + NONCE_LEN + sealed.length);
     out.set(header, 0);
     out.set(nonce, 4);
@@ -64,8 +65,20 @@ export class TicketKeys {
     const epoch = ((sealed[0] as number) * 2 ** 24 + ((sealed[1] as number) << 16) + ((sealed[2] as number) << 8) + (sealed[3] as number));
     const current = this.epochAt(nowMs);
     if (epoch !== current && epoch !== current - 1) return undefined;
-    const aead = this.#provider.aead('aes-256-gcm', this.#keyFor(epoch));
+    const aead = this.#aeadFor(epoch);
     return aead.open(sealed.subarray(4, 4 + NONCE_LEN), sealed.subarray(0, 4), sealed.subarray(4 + NONCE_LEN));
+  }
+
+  /**
+   * The AEAD of `epoch`'s key. A key is a pure function of the master secret and the epoch, so
+   * the last two are memoised per instance (no coordination: each process derives its own).
+   */
+  #aeadFor(epoch: number): Aead {
+    const hit = this.#recent.find((e) => e.epoch === epoch);
+    if (hit) return hit.aead;
+    const aead = this.#provider.aead('aes-256-gcm', this.#keyFor(epoch));
+    this.#recent = [{ epoch, aead }, ...this.#recent.slice(0, 1)];
+    return aead;
   }
 
   #keyFor(epoch: number): Uint8Array {
