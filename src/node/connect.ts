@@ -7,8 +7,8 @@
 import { connect as netConnect, isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ClientConnection } from '../connection/client.ts';
-import { keyLogLine, clientConfigFromOptions, trustedCertificates, type ClientSecureOptions } from './options.ts';
-import { trustExactly } from '../x509/verifier.ts';
+import { decodeClientSession, isSessionValid, type ClientSession } from '../session/client-cache.ts';
+import { keyLogLine, clientConfigFromOptions, type ClientSecureOptions } from './options.ts';
 import { TLSSocket } from './tls-socket.ts';
 
 /** Options of `connect`. */
@@ -22,25 +22,48 @@ export interface ConnectOptions extends ClientSecureOptions {
   /** Milliseconds before an unfinished handshake fails (default: none). */
   readonly handshakeTimeout?: number;
   readonly allowHalfOpen?: boolean;
+  /**
+   * A session to resume (RFC 8446 §4.6.1): a Buffer from an earlier socket's 'session' event or
+   * getSession(). It is offered only to the same server name and while its ticket lifetime lasts;
+   * otherwise (or when the server declines) a full handshake runs. @throws TypeError when malformed
+   */
+  readonly session?: Uint8Array;
+  /**
+   * Data to send first. With a `session` whose ticket allows 0-RTT, as much as the ticket allows
+   * goes out as early data (RFC 8446 §4.2.10) before the server answers; data sent that way is
+   * REPLAYABLE by an attacker (RFC 8446 §8), so send only idempotent requests. Whatever was not
+   * sent early, or was rejected by the server, is sent after the handshake, before any write():
+   * the peer receives it exactly once either way; `socket.earlyDataAccepted` says which.
+   */
+  readonly earlyData?: Uint8Array;
 }
 
 /**
  * Connects and starts the handshake; `callback` runs on 'secureConnect'.
+ * Trust: `ca` when given, else node's bundled Mozilla roots (`tls.rootCertificates`).
  * @example
  * const s = connect({ host: 'localhost', port: 8443, ca: fs.readFileSync('ca.pem') }, () => {
  *   console.log(s.negotiated); s.end();
  * });
- * @throws TypeError for bad options (e.g. no `ca` while rejectUnauthorized is true)
+ * @throws TypeError / Error for bad options (malformed `ca` or `session`)
  */
 export function connect(options: ConnectOptions, callback?: () => void): TLSSocket {
   const host = options.host ?? 'localhost';
   const servername = options.servername ?? (isIP(host) === 0 ? host : undefined);
+  const certName = servername ?? host;
   let sock: TLSSocket | undefined;
-  const config = clientConfigFromOptions(options, (label, clientRandom, secret) => {
-    if (sock && sock.listenerCount('keylog') > 0) sock.emit('keylog', Buffer.from(keyLogLine(label, clientRandom, secret)));
-  });
+  const setup = clientConfigFromOptions(
+    options,
+    (label, clientRandom, secret) => {
+      if (sock && sock.listenerCount('keylog') > 0) sock.emit('keylog', Buffer.from(keyLogLine(label, clientRandom, secret)));
+    },
+    { earlyData: options.earlyData !== undefined && options.earlyData.length > 0 },
+  );
+  const session = resumable(options.session, certName, setup.config.now());
   // The engine checks the certificate against serverName; for an IP host that is the IP itself.
-  const connection = new ClientConnection(config, { serverName: servername ?? host });
+  const connection = new ClientConnection(setup.config, { serverName: certName, session });
+  const early = options.earlyData;
+  const sentEarly = early === undefined ? 0 : connection.writeEarlyData(early);
   const transport =
     options.socket ?? netConnect({ host, port: options.port ?? 443, allowHalfOpen: true });
   sock = new TLSSocket(transport, connection, {
@@ -48,26 +71,46 @@ export function connect(options: ConnectOptions, callback?: () => void): TLSSock
     servername,
     allowHalfOpen: options.allowHalfOpen ?? false,
     handshakeTimeout: options.handshakeTimeout,
+    earlyData: early === undefined ? undefined : { data: early, sent: sentEarly },
   });
   if (options.rejectUnauthorized === false) {
     const insecure = sock;
-    // Report what a verifying client would have concluded, without failing the handshake.
+    // Report what a verifying client would have concluded (the handshake itself did not fail).
     insecure.prependOnceListener('secureConnect', () => {
-      const n = insecure.negotiated;
-      insecure.authorized = false;
-      insecure.authorizationError = 'rejectUnauthorized is false: certificate not verified';
-      if (n === undefined || options.ca === undefined) return;
-      try {
-        const verifier = trustExactly(trustedCertificates(options));
-        verifier.verify({ chain: n.peerCertificates, serverName: servername ?? host, now: Date.now(), provider: config.provider });
-        insecure.authorized = true;
-        insecure.authorizationError = undefined;
-      } catch (e) {
-        insecure.authorizationError = e instanceof Error ? e.message : String(e);
-      }
+      const verdict = setup.verdict();
+      if (verdict === undefined && insecure.isSessionReused()) return; // authenticated by the original handshake
+      insecure.authorized = verdict === null;
+      insecure.authorizationError =
+        verdict === null ? undefined : verdict === undefined ? 'certificate not checked' : authorizationText(verdict);
+      insecure.authorizationErrorDetail = verdict ?? undefined;
+    });
+  }
+  if (options.requestOCSP === true) {
+    const s = sock;
+    // RFC 6066 §8: the stapled response, as received (node:tls 'OCSPResponse'; not checked here).
+    s.prependOnceListener('secureConnect', () => {
+      const r = s.negotiated?.ocspResponse;
+      if (r !== undefined) s.emit('OCSPResponse', Buffer.from(r));
     });
   }
   if (callback) sock.once('secureConnect', callback);
   return sock;
 }
 
+/** The CertificateError's reason (a stable code, like node's error codes), else the message. */
+function authorizationText(e: Error): string {
+  const reason = (e as { reason?: unknown }).reason;
+  return typeof reason === 'string' ? reason : e.message;
+}
+
+/** RFC 8446 §4.6.1, RFC 6066 §3: offer a session only to the name it was made with, while valid. */
+function resumable(bytes: Uint8Array | undefined, name: string, nowMs: number): ClientSession | undefined {
+  if (bytes === undefined) return undefined;
+  let s: ClientSession;
+  try {
+    s = decodeClientSession(bytes);
+  } catch (e) {
+    throw new TypeError('connect: `session` is not a session saved by this library', { cause: e });
+  }
+  return s.serverName.toLowerCase() === name.toLowerCase() && isSessionValid(s, nowMs) ? s : undefined;
+}

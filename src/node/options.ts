@@ -6,11 +6,22 @@
  */
 import { clientConfig, serverConfig, type ClientConfig, type KeyLogger, type ServerConfig } from '../config.ts';
 import type { CryptoProvider } from '../crypto/provider.ts';
+import { rootCertificates } from 'node:tls';
 import { nobleProvider } from '../crypto/noble/index.ts';
+import { AlertDescription } from '../protocol/registry.ts';
+import type { SessionStore } from '../session/store.ts';
 import { certifiedKey, type CertifiedKey } from '../x509/certified-key.ts';
-import { parseCertificateChain } from '../x509/certificate.ts';
-import { dangerouslyAcceptAnyCertificate, trustExactly } from '../x509/verifier.ts';
+import { parseCertificate, parseCertificateChain } from '../x509/certificate.ts';
+import {
+  CertificateError,
+  dangerouslyAcceptAnyCertificate,
+  webPkiVerifier,
+  type CertificateVerifier,
+  type VerifiedChain,
+  type VerifyInput,
+} from '../x509/verifier.ts';
 import { nodeCryptoProvider } from './crypto-provider.ts';
+import { describeCertificate, type PeerCertificate } from './tls-socket.ts';
 
 /** PEM text or DER bytes (a Buffer is a Uint8Array). */
 export type PemInput = string | Uint8Array;
@@ -22,6 +33,8 @@ export type ProviderOption = 'node' | 'pure' | CryptoProvider;
 export interface KeyCertPair {
   readonly key: PemInput;
   readonly cert: PemInput;
+  /** Passphrase of an encrypted PKCS#8 `key` (default: the server's `passphrase`). */
+  readonly passphrase?: string;
 }
 
 /** Server options, modelled on `tls.createServer`. */
@@ -55,14 +68,59 @@ export interface ServerSecureOptions {
   readonly ticketKeys?: Uint8Array;
   /** Ticket lifetime in seconds (node:tls `sessionTimeout`; RFC 8446 §4.6.1 caps it at 7 days). */
   readonly sessionTimeout?: number;
+  /** Passphrase of encrypted PKCS#8 private keys ("ENCRYPTED PRIVATE KEY"), as in node:tls. */
+  readonly passphrase?: string;
+  /** NewSessionTickets sent after each full handshake (0..8, default 2; 0 turns resumption off). */
+  readonly tickets?: number;
+  /**
+   * Stateful resumption (e.g. `new MemorySessionStore(10000)`): tickets are random ids, each
+   * usable once. Required for 0-RTT (RFC 8446 §8.1). Default: stateless sealed tickets.
+   */
+  readonly sessionStore?: SessionStore;
+  /**
+   * Accept up to this many bytes of 0-RTT data per connection (RFC 8446 §4.2.10; default 0 = no
+   * 0-RTT). Needs `sessionStore`. Accepted early data is REPLAYABLE (RFC 8446 §8): it is delivered
+   * first on the socket's readable side, and `socket.earlyDataAccepted` says it was there.
+   */
+  readonly maxEarlyDataSize?: number;
+  /** Ask clients for a certificate (mutual TLS, RFC 8446 §4.3.2). Default false. */
+  readonly requestCert?: boolean;
+  /**
+   * With `requestCert`: true (default) refuses a client without a certificate that validates to
+   * `ca` (certificate_required, RFC 8446 §4.4.2.4, or the verifier's alert); false lets every
+   * client in and reports the check in `socket.authorized` / `authorizationError` (dangerous).
+   */
+  readonly rejectUnauthorized?: boolean;
+  /** With `requestCert`: roots for client certificates (default: node's bundled roots, as node:tls). */
+  readonly ca?: PemInput | readonly PemInput[];
 }
 
 /** Client options, modelled on `tls.connect`. */
 export interface ClientSecureOptions {
-  /** Trusted certificate(s), PEM. Required when `rejectUnauthorized` is true (no system store yet). */
+  /**
+   * Trusted root certificate(s), PEM or DER; they replace the default, node's bundled Mozilla
+   * roots (`tls.rootCertificates`), as in node:tls.
+   */
   readonly ca?: PemInput | readonly PemInput[];
-  /** Default true. false accepts any certificate (`authorized` then reports the outcome). */
+  /**
+   * Default true: the handshake fails unless the chain validates (RFC 5280 §6.1) and names the
+   * server. false: any certificate is accepted; the real check still runs and `authorized` /
+   * `authorizationError` report its outcome (dangerous: no protection against impostors).
+   */
   readonly rejectUnauthorized?: boolean;
+  /**
+   * Replaces the server name check (RFC 6125) like node:tls: called during the handshake with
+   * the name and the leaf after path validation; a returned Error fails the handshake with
+   * bad_certificate. Path validation itself is not replaced.
+   */
+  readonly checkServerIdentity?: (hostname: string, cert: PeerCertificate) => Error | undefined;
+  /** Client certificate chain (PEM, leaf first) and its `key`, sent when the server asks (RFC 8446 §4.4.2). */
+  readonly cert?: PemInput;
+  readonly key?: PemInput;
+  /** Passphrase of an encrypted PKCS#8 `key`. */
+  readonly passphrase?: string;
+  /** Ask for a stapled OCSP response (RFC 6066 §8); it is emitted as 'OCSPResponse' (not checked). */
+  readonly requestOCSP?: boolean;
   readonly ALPNProtocols?: readonly string[];
   readonly provider?: ProviderOption;
   readonly cipherSuites?: readonly number[];
@@ -90,10 +148,13 @@ export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: K
   if (keys.length === 0 || keys.length !== certs.length) {
     throw new TypeError('createServer: `key` and `cert` are required and must pair up');
   }
-  const defaults = keys.map((k, i) => certifiedKey(provider, parseCertificateChain(certs[i]!), k));
+  const passphrase = options.passphrase;
+  const load = (pair: KeyCertPair): CertifiedKey =>
+    certifiedKey(provider, parseCertificateChain(pair.cert), pair.key, { passphrase: pair.passphrase ?? passphrase });
+  const defaults = keys.map((k, i) => load({ key: k, cert: certs[i]! }));
   const byName = new Map<string, CertifiedKey>();
   for (const [name, pair] of Object.entries(options.contexts ?? {})) {
-    byName.set(name.toLowerCase(), certifiedKey(provider, parseCertificateChain(pair.cert), pair.key));
+    byName.set(name.toLowerCase(), load(pair));
   }
   const userSelect = options.selectCertificate;
   const selectCertificate =
@@ -103,7 +164,7 @@ export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: K
           if (userSelect) {
             const picked = userSelect(serverName);
             if (picked !== undefined) {
-              return 'leaf' in picked ? picked : certifiedKey(provider, parseCertificateChain(picked.cert), picked.key);
+              return 'leaf' in picked ? picked : load(picked);
             }
           }
           if (serverName === undefined) return undefined;
@@ -119,32 +180,124 @@ export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: K
     groups: options.groups,
     ticketSecret: options.ticketKeys,
     ticketLifetime: options.sessionTimeout,
+    tickets: options.tickets,
+    sessionStore: options.sessionStore,
+    maxEarlyDataSize: options.maxEarlyDataSize,
+    clientAuth:
+      options.requestCert === true
+        ? options.rejectUnauthorized === false
+          ? // Dangerous by the caller's explicit choice; Server checks the chain after the handshake.
+            { mode: 'optional', verifier: dangerouslyAcceptAnyCertificate() }
+          : { mode: 'required', verifier: clientCertificateVerifier(options) }
+        : undefined,
     keyLog,
   });
 }
 
-/** Builds the `ClientConfig` for `connect`. @throws TypeError when no `ca` and rejectUnauthorized */
-export function clientConfigFromOptions(options: ClientSecureOptions, keyLog?: KeyLogger): ClientConfig {
+/** The verifier of client certificates: `ca`, else node's bundled roots. */
+export function clientCertificateVerifier(options: ServerSecureOptions): CertificateVerifier {
+  return options.ca === undefined ? systemRootsVerifier() : webPkiVerifier({ roots: trustedCertificates(options) });
+}
+
+/** What `clientConfigFromOptions` adds besides the config. */
+export interface ClientSetup {
+  readonly config: ClientConfig;
+  /**
+   * With `rejectUnauthorized: false`: the real verifier's verdict on the peer's chain, once the
+   * handshake checked it (undefined: not checked, e.g. on resumption; null: it passed).
+   */
+  readonly verdict: () => Error | null | undefined;
+}
+
+/**
+ * Builds the `ClientConfig` for `connect`: trust = `ca`, else node's bundled roots; the name check
+ * through `checkServerIdentity` when given. @throws TypeError / Error for bad options
+ */
+export function clientConfigFromOptions(
+  options: ClientSecureOptions,
+  keyLog?: KeyLogger,
+  extra: { readonly earlyData?: boolean } = {},
+): ClientSetup {
   const provider = resolveProvider(options.provider);
-  const verifier =
-    options.rejectUnauthorized === false ? dangerouslyAcceptAnyCertificate() : trustExactly(trustedCertificates(options));
-  return clientConfig({
+  const roots = options.ca === undefined ? systemRootsVerifier() : webPkiVerifier({ roots: trustedCertificates(options) });
+  const checked = options.checkServerIdentity === undefined ? roots : withIdentityCheck(roots, options.checkServerIdentity);
+  let verdict: Error | null | undefined;
+  const verifier: CertificateVerifier =
+    options.rejectUnauthorized === false
+      ? {
+          // Dangerous by the caller's explicit choice: record the real verdict, accept anyway.
+          verify(input: VerifyInput): VerifiedChain {
+            try {
+              const ok = checked.verify(input);
+              verdict = null;
+              return ok;
+            } catch (e) {
+              verdict = e instanceof Error ? e : new Error(String(e));
+              return dangerouslyAcceptAnyCertificate().verify(input);
+            }
+          },
+        }
+      : checked;
+  const config = clientConfig({
     provider,
     verifier,
     alpnProtocols: options.ALPNProtocols,
     cipherSuites: options.cipherSuites,
     groups: options.groups,
+    // connect() resumes only the session it is given (option `session`), never from a shared cache.
+    sessionCache: false,
+    earlyData: extra.earlyData ?? false,
+    certificates: clientCertificates(options, provider),
+    requestOcsp: options.requestOCSP ?? false,
     keyLog,
   });
+  return { config, verdict: () => verdict };
 }
 
-/** The DER certificates of the `ca` option. @throws TypeError when there are none */
-export function trustedCertificates(options: ClientSecureOptions): Uint8Array[] {
+function clientCertificates(options: ClientSecureOptions, provider: CryptoProvider): CertifiedKey[] {
+  if (options.cert === undefined && options.key === undefined) return [];
+  if (options.cert === undefined || options.key === undefined) throw new TypeError('connect: `cert` and `key` go together');
+  return [certifiedKey(provider, parseCertificateChain(options.cert), options.key, { passphrase: options.passphrase })];
+}
+
+/** The DER certificates of the `ca` option. @throws TypeError when it holds none */
+export function trustedCertificates(options: { readonly ca?: PemInput | readonly PemInput[] }): Uint8Array[] {
   const ders = asList(options.ca).flatMap((pem) => parseCertificateChain(pem));
-  if (ders.length === 0) {
-    throw new TypeError('connect: `ca` is required (there is no system root store yet), or set rejectUnauthorized: false');
-  }
+  if (ders.length === 0) throw new TypeError('`ca` holds no certificate');
   return ders;
+}
+
+/**
+ * A verifier over node's bundled Mozilla root store (`tls.rootCertificates`), parsed on first
+ * use and then shared (read-only). Roots our strict DER reader refuses are skipped.
+ */
+export function systemRootsVerifier(): CertificateVerifier {
+  systemRoots ??= webPkiVerifier({
+    roots: rootCertificates.flatMap((pem) => parseCertificateChain(pem)),
+    skipUnparsableRoots: true,
+  });
+  return systemRoots;
+}
+
+let systemRoots: CertificateVerifier | undefined;
+
+/** Path validation by `inner` without its name check, then node:tls's `checkServerIdentity`. */
+function withIdentityCheck(
+  inner: CertificateVerifier,
+  check: (hostname: string, cert: PeerCertificate) => Error | undefined,
+): CertificateVerifier {
+  return {
+    verify(input: VerifyInput): VerifiedChain {
+      const verified = inner.verify({ ...input, serverName: undefined });
+      const leafDer = input.chain[0]!; // inner.verify refuses an empty chain
+      const err = check(input.serverName ?? '', describeCertificate(leafDer));
+      if (err !== undefined) {
+        const subject = parseCertificate(leafDer).subjectText;
+        throw new CertificateError(AlertDescription.bad_certificate, 'name_mismatch', 0, subject, `checkServerIdentity: ${err.message}`, err);
+      }
+      return verified;
+    },
+  };
 }
 
 /** NSS key log line (SSLKEYLOGFILE format): `LABEL <client_random hex> <secret hex>\n`. */

@@ -7,7 +7,8 @@
 import { Server as NetServer, type Socket } from 'node:net';
 import type { ServerConfig } from '../config.ts';
 import { ServerConnection } from '../connection/server.ts';
-import { keyLogLine, serverConfigFromOptions, type ServerSecureOptions } from './options.ts';
+import type { CertificateVerifier } from '../x509/verifier.ts';
+import { clientCertificateVerifier, keyLogLine, serverConfigFromOptions, type ServerSecureOptions } from './options.ts';
 import { TLSSocket } from './tls-socket.ts';
 
 /** Options of `createServer` (see ServerSecureOptions for the TLS ones). */
@@ -28,11 +29,14 @@ export class Server extends NetServer {
   config: ServerConfig;
   private readonly handshakeTimeout: number;
   private readonly socketHalfOpen: boolean;
+  /** requestCert: how `socket.authorized` is decided for client certificates. */
+  private clientCheck: { readonly verifier: CertificateVerifier; readonly enforced: boolean } | undefined;
 
   constructor(options: ServerOptions, secureConnectionListener?: (socket: TLSSocket) => void) {
     // The transport stays half-open: the TLSSocket decides when to end it (after close_notify).
     super({ allowHalfOpen: true });
     this.config = serverConfigFromOptions(options);
+    this.clientCheck = clientCheckOf(options);
     this.handshakeTimeout = options.handshakeTimeout ?? 10_000;
     this.socketHalfOpen = options.allowHalfOpen ?? false;
     if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);
@@ -46,13 +50,15 @@ export class Server extends NetServer {
    */
   setSecureContext(options: ServerSecureOptions): void {
     this.config = serverConfigFromOptions(options);
+    this.clientCheck = clientCheckOf(options);
   }
 
   private accept(raw: Socket): void {
     let tlsSocket: TLSSocket | undefined;
     let connection: ServerConnection;
+    let config: ServerConfig;
     try {
-      const config: ServerConfig =
+      config =
         this.listenerCount('keylog') > 0
           ? {
               ...this.config,
@@ -78,8 +84,11 @@ export class Server extends NetServer {
       this.emit('tlsClientError', err, sock);
     };
     sock.on('error', onEarlyError);
+    const check = this.clientCheck;
+    const engineConfig = config;
     sock.once('secure', () => {
       sock.off('error', onEarlyError);
+      if (check !== undefined) authorizeClient(sock, check, engineConfig);
       this.emit('secureConnection', sock);
     });
   }
@@ -96,4 +105,41 @@ export class Server extends NetServer {
  */
 export function createServer(options: ServerOptions, secureConnectionListener?: (socket: TLSSocket) => void): Server {
   return new Server(options, secureConnectionListener);
+}
+
+function clientCheckOf(options: ServerSecureOptions): { verifier: CertificateVerifier; enforced: boolean } | undefined {
+  if (options.requestCert !== true) return undefined;
+  return { verifier: clientCertificateVerifier(options), enforced: options.rejectUnauthorized !== false };
+}
+
+/**
+ * requestCert: `authorized` says whether the client's chain validated. Enforced, the engine's
+ * verifier already refused anything else; with rejectUnauthorized false the real check runs
+ * here, after the handshake, and only reports (RFC 5280 §6.1, usage clientAuth).
+ */
+function authorizeClient(
+  sock: TLSSocket,
+  check: { readonly verifier: CertificateVerifier; readonly enforced: boolean },
+  config: ServerConfig,
+): void {
+  const chain = sock.negotiated?.peerCertificates ?? [];
+  if (chain.length === 0) {
+    sock.authorized = false;
+    sock.authorizationError = 'no_certificate';
+    return;
+  }
+  if (check.enforced) {
+    sock.authorized = true;
+    return;
+  }
+  try {
+    check.verifier.verify({ chain, serverName: undefined, now: config.now(), provider: config.provider, usage: 'client' });
+    sock.authorized = true;
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    const reason = (err as { reason?: unknown }).reason;
+    sock.authorized = false;
+    sock.authorizationError = typeof reason === 'string' ? reason : err.message;
+    sock.authorizationErrorDetail = err;
+  }
 }

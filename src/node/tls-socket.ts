@@ -10,7 +10,9 @@ import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import type { Connection } from '../connection/connection.ts';
 import type { ConnectionEvent, Negotiated } from '../connection/events.ts';
+import { ServerConnection } from '../connection/server.ts';
 import { asTlsError } from '../errors.ts';
+import { encodeClientSession } from '../session/client-cache.ts';
 import { parseCertificate } from '../x509/certificate.ts';
 
 /** Options of the `TLSSocket` constructor (createServer / connect fill these in). */
@@ -23,6 +25,12 @@ export interface TLSSocketOptions {
   readonly allowHalfOpen?: boolean;
   /** Milliseconds before an unfinished handshake destroys the socket (0/undefined: no limit). */
   readonly handshakeTimeout?: number;
+  /**
+   * Client: data to deliver before anything written, of which the first `sent` bytes already went
+   * out as 0-RTT early data; after the handshake the rest is sent, or all of it when the server
+   * did not accept the early data.
+   */
+  readonly earlyData?: { readonly data: Uint8Array; readonly sent: number };
 }
 
 /** The subset of `tls.PeerCertificate` we provide. */
@@ -47,7 +55,10 @@ export const HANDSHAKE_TIMEOUT_CODE = 'ERR_TLS_HANDSHAKE_TIMEOUT';
  * A TLS 1.3 socket over any Duplex transport.
  *
  * Events: 'secureConnect' (client) / 'secure' (server) when the handshake is done, 'keylog'
- * (line: Buffer) when key logging is wired by createServer/connect, and the usual stream events.
+ * (line: Buffer) when key logging is wired by createServer/connect, 'session' (session: Buffer,
+ * client: a resumable session from a NewSessionTicket, RFC 8446 §4.6.1, emitted only when the
+ * connection was authorized), 'earlyData' (accepted: boolean, when 0-RTT was offered), and the
+ * usual stream events.
  * @example
  * const sock = new TLSSocket(net.connect(443, 'example.com'), new ClientConnection(cfg), { isServer: false });
  * sock.on('secureConnect', () => sock.end('GET / HTTP/1.0\r\n\r\n'));
@@ -63,10 +74,12 @@ export class TLSSocket extends Duplex {
   alpnProtocol: string | false = false;
   /** Client: the name requested; server: the SNI the client sent (after the handshake). */
   servername: string | undefined;
-  /** Whether the peer's certificate was verified (client side). */
+  /** Whether the peer's certificate was verified (client; server with requestCert: the client's). */
   authorized = false;
-  /** Why `authorized` is false, when it is. */
+  /** Why `authorized` is false, when it is: the CertificateError `reason` (e.g. 'unknown_issuer'). */
   authorizationError: string | undefined;
+  /** The verifier's error behind `authorizationError` (a CertificateError), when there is one. */
+  authorizationErrorDetail: Error | undefined;
   /** True once the handshake completed. */
   secureEstablished = false;
   private readonly isServer: boolean;
@@ -78,6 +91,10 @@ export class TLSSocket extends Duplex {
   private peerEnded = false;
   private endPushed = false;
   private alertPending = false;
+  private lastSession: Buffer | undefined;
+  private earlyData: { readonly data: Uint8Array; readonly sent: number } | undefined;
+  /** Writes made before the handshake finished, sent (after the early data) once it has. */
+  private heldWrites: Uint8Array[] = [];
 
   constructor(transport: Duplex, connection: Connection, options: TLSSocketOptions) {
     super({ allowHalfOpen: options.allowHalfOpen ?? false });
@@ -85,6 +102,7 @@ export class TLSSocket extends Duplex {
     this.connection = connection;
     this.isServer = options.isServer;
     this.servername = options.servername;
+    this.earlyData = options.earlyData;
     transport.on('data', this.onTransportData);
     transport.on('end', this.onTransportEnd);
     transport.on('error', this.onTransportError);
@@ -120,6 +138,23 @@ export class TLSSocket extends Duplex {
   /** True when the handshake resumed a session with a PSK (RFC 8446 §2.2), as in node:tls. */
   isSessionReused(): boolean {
     return this.connection.negotiated?.isResumed ?? false;
+  }
+
+  /**
+   * Client: the newest resumable session received (pass it as `connect({ session })`), or
+   * undefined. As the 'session' event, only for an authorized connection.
+   */
+  getSession(): Buffer | undefined {
+    return this.lastSession;
+  }
+
+  /**
+   * Whether the server accepted 0-RTT early data (RFC 8446 §4.2.10): undefined when none was
+   * offered or before it is known. On a server, accepted early data was read first and is
+   * REPLAYABLE (RFC 8446 §8).
+   */
+  get earlyDataAccepted(): boolean | undefined {
+    return this.connection.earlyDataAccepted;
   }
 
   /** The peer's leaf certificate (a minimal `tls.PeerCertificate`), or `{}` when there is none. */
@@ -182,15 +217,17 @@ export class TLSSocket extends Duplex {
   }
 
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    if (!this.connection.isHandshakeDone && this.connection.error === undefined) {
+      // Held until the handshake is done (the early data, if any, goes first); so is the callback.
+      // Bounded: the stream calls _writev again only after this callback.
+      for (const { chunk } of chunks) if (chunk.length > 0) this.heldWrites.push(chunk);
+      this.pendingWriteCb = callback;
+      return;
+    }
     try {
       for (const { chunk } of chunks) if (chunk.length > 0) this.connection.write(chunk);
     } catch (e) {
       callback(e instanceof Error ? e : new Error(String(e)));
-      return;
-    }
-    if (!this.connection.isHandshakeDone) {
-      // The engine holds the data until the handshake is done; so do we with the callback.
-      this.pendingWriteCb = callback;
       return;
     }
     this.flushOutput(callback);
@@ -224,6 +261,7 @@ export class TLSSocket extends Duplex {
     } else {
       t.destroy();
     }
+    this.heldWrites = [];
     const pending = [this.pendingWriteCb, this.pendingFinalCb];
     this.pendingWriteCb = this.pendingFinalCb = undefined;
     for (const cb of pending) cb?.(error ?? new Error('socket destroyed'));
@@ -296,6 +334,13 @@ export class TLSSocket extends Duplex {
         else this.authorized = true; // the verifier accepted the chain (connect() overrides when insecure)
         const writeCb = this.pendingWriteCb;
         this.pendingWriteCb = undefined;
+        try {
+          this.writeHeld();
+        } catch (e) {
+          writeCb?.(e instanceof Error ? e : new Error(String(e)));
+          this.fail(e);
+          return;
+        }
         this.flushOutput(writeCb);
         this.emit(this.isServer ? 'secure' : 'secureConnect');
         const finalCb = this.pendingFinalCb;
@@ -313,11 +358,41 @@ export class TLSSocket extends Duplex {
         this.emit('keyUpdate', ev.direction);
         this.flushOutput();
         return;
+      case 'sessionTicket':
+        // A ticket carries the authentication of this connection: hand it out only when that held.
+        if (!this.authorized) return;
+        this.lastSession = Buffer.from(encodeClientSession(ev.session));
+        this.emit('session', this.lastSession);
+        return;
+      case 'earlyData':
+        this.emit('earlyData', ev.accepted);
+        return;
     }
+  }
+
+  /** Handshake done: the early data not accepted as 0-RTT, then the writes made meanwhile. */
+  private writeHeld(): void {
+    const early = this.earlyData;
+    this.earlyData = undefined;
+    if (early !== undefined) {
+      const rest = this.connection.earlyDataAccepted === true ? early.data.subarray(early.sent) : early.data;
+      if (rest.length > 0) this.connection.write(rest);
+    }
+    const held = this.heldWrites;
+    this.heldWrites = [];
+    for (const chunk of held) this.connection.write(chunk);
   }
 
   /** Moves plaintext from the engine into the readable side, and throttles the transport. */
   private pump(): void {
+    // RFC 8446 §4.2.10: accepted 0-RTT data precedes everything sent after the handshake.
+    if (this.connection instanceof ServerConnection) {
+      while (!this.readBlocked && !this.destroyed) {
+        const chunk = this.connection.readEarlyData();
+        if (chunk === undefined) break;
+        if (!this.push(chunk)) this.readBlocked = true;
+      }
+    }
     while (!this.readBlocked && !this.destroyed) {
       const chunk = this.connection.read();
       if (chunk === undefined) break;

@@ -33,6 +33,16 @@ const SERVE_USAGE = `usage: puretls serve [options]
                        the page is served over HTTP/1.1 only
   --provider NAME      crypto provider: node (default) or pure
   --keylog FILE        append NSS key log lines (default: $SSLKEYLOGFILE)
+  --tickets N          session tickets sent per full handshake (default 2; 0: no resumption)
+  --ticket-secret FILE ticket-key secret (>= 32 bytes, e.g. 'openssl rand 48 > FILE'); servers
+                       and restarts sharing it resume each other's tickets (default: random)
+  --session-store memory
+                       stateful resumption: single-use tickets kept in memory (10000 sessions)
+  --early-data BYTES   accept up to BYTES of 0-RTT data per connection (needs
+                       --session-store memory); the page's earlyData field shows it; 0-RTT
+                       data is replayable (RFC 8446 §8)
+  --client-ca FILE     require client certificates valid to these CAs (PEM; mutual TLS);
+                       the page's clientCertificate field shows the subject
   -h, --help           this help
 `;
 
@@ -40,14 +50,25 @@ const CONNECT_USAGE = `usage: puretls connect HOST:PORT [options]
 
   --servername NAME    SNI / certificate name (default: HOST unless an IP address)
   --alpn LIST          ALPN protocols, comma-separated
-  --ca FILE            trusted CA certificate(s), PEM
-  --insecure           do not verify the certificate (dangerous)
+  --ca FILE            trusted CA certificate(s), PEM (default: node's bundled Mozilla roots)
+  --insecure           do not fail on an invalid certificate (dangerous); the check still
+                       runs and 'verified: no (REASON: ...)' reports why it failed
   --provider NAME      crypto provider: node (default) or pure
   --keylog FILE        append NSS key log lines (default: $SSLKEYLOGFILE)
+  --sess-out FILE      save the session tickets received (the last one stays) for --sess-in;
+                       only for a verified certificate
+  --sess-in FILE       resume the session saved in FILE (same server name, unexpired)
+  --early-data FILE    with --sess-in: send FILE first, as 0-RTT data when the ticket allows
+                       (replayable, RFC 8446 §8); what the server rejects is sent after the
+                       handshake
+  --cert FILE          client certificate chain, PEM (leaf first), sent when the server asks
+  --key FILE           its private key, PEM
   -h, --help           this help
 
-Prints the negotiated parameters and the peer's chain to stderr, then copies stdin to the
-peer and the peer's data to stdout. EOF on stdin sends close_notify.
+Prints the negotiated parameters (incl. 'resumed' and 'early data') and the peer's chain to
+stderr, then copies stdin to the peer and the peer's data to stdout. EOF on stdin sends
+close_notify. A certificate that fails validation prints one line:
+'puretls connect: certificate verification failed: REASON: ALERT: details' (exit 1).
 `;
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
@@ -83,12 +104,23 @@ async function runServe(args: string[]): Promise<number> {
       alpn: { type: 'string', default: 'http/1.1' },
       provider: { type: 'string', default: 'node' },
       keylog: { type: 'string' },
+      tickets: { type: 'string' },
+      'ticket-secret': { type: 'string' },
+      'session-store': { type: 'string' },
+      'early-data': { type: 'string' },
+      'client-ca': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     process.stdout.write(SERVE_USAGE);
     return 0;
+  }
+  const store = values['session-store'];
+  if (store !== undefined && store !== 'memory') throw new UsageError(`--session-store must be memory, got ${JSON.stringify(store)}`);
+  const earlyData = values['early-data'] === undefined ? undefined : parseCount('--early-data', values['early-data']);
+  if (earlyData !== undefined && earlyData > 0 && store === undefined) {
+    throw new UsageError('--early-data needs --session-store memory (single-use tickets against replay, RFC 8446 §8.1)');
   }
   const running = await serve({
     host: values.host,
@@ -98,6 +130,11 @@ async function runServe(args: string[]): Promise<number> {
     alpn: splitList(values.alpn),
     provider: parseProvider(values.provider),
     keyLogFile: values.keylog,
+    tickets: values.tickets === undefined ? undefined : parseCount('--tickets', values.tickets),
+    ticketSecretFile: values['ticket-secret'],
+    sessionStore: store,
+    earlyData,
+    clientCaFile: values['client-ca'],
   });
   process.stdout.write(`puretls serve: listening on ${running.url} (fingerprint ${running.fingerprint})\n`);
   const stop = (): void => {
@@ -121,6 +158,11 @@ async function runConnectCommand(args: string[]): Promise<number> {
       insecure: { type: 'boolean', default: false },
       provider: { type: 'string', default: 'node' },
       keylog: { type: 'string' },
+      'sess-out': { type: 'string' },
+      'sess-in': { type: 'string' },
+      'early-data': { type: 'string' },
+      cert: { type: 'string' },
+      key: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -141,6 +183,11 @@ async function runConnectCommand(args: string[]): Promise<number> {
       insecure: values.insecure,
       provider: parseProvider(values.provider),
       keyLogFile: values.keylog,
+      sessOutFile: values['sess-out'],
+      sessInFile: values['sess-in'],
+      earlyDataFile: values['early-data'],
+      certFile: values.cert,
+      keyFile: values.key,
     },
     { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
   );
@@ -161,6 +208,12 @@ function parsePort(s: string): number {
   const n = Number(s);
   if (!/^\d+$/.test(s) || n > 65535) throw new UsageError(`invalid port ${JSON.stringify(s)}`);
   return n;
+}
+
+/** A non-negative decimal integer option. */
+function parseCount(flag: string, s: string): number {
+  if (!/^\d{1,9}$/.test(s)) throw new UsageError(`${flag} must be a non-negative integer, got ${JSON.stringify(s)}`);
+  return Number(s);
 }
 
 /** `host:port`, `[v6]:port`. */

@@ -4,9 +4,10 @@
  * the peer's chain to stderr, then relays stdin to the peer and the peer to stdout; stdin EOF sends
  * close_notify (RFC 8446 §6.1).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { parseCertificate } from '../x509/certificate.ts';
+import { CertificateError } from '../x509/verifier.ts';
 import { connect } from '../node/connect.ts';
 import type { ProviderOption } from '../node/options.ts';
 import type { TLSSocket } from '../node/tls-socket.ts';
@@ -24,6 +25,15 @@ export interface ConnectToolOptions {
   readonly provider: ProviderOption;
   readonly keyLogFile?: string;
   readonly handshakeTimeout?: number;
+  /** Write each session received (RFC 8446 §4.6.1) to this file; the last one stays. */
+  readonly sessOutFile?: string;
+  /** Resume the session saved in this file (by --sess-out). */
+  readonly sessInFile?: string;
+  /** Send this file's contents first, as 0-RTT early data when the session allows (RFC 8446 §4.2.10). */
+  readonly earlyDataFile?: string;
+  /** Client certificate chain (PEM) and key, sent when the server asks (mutual TLS). */
+  readonly certFile?: string;
+  readonly keyFile?: string;
 }
 
 /** Runs the client until the connection ends; resolves to the process exit code. */
@@ -35,13 +45,11 @@ export function runConnect(
     io.stderr.write(`${line}\n`);
   };
   return new Promise<number>((resolve) => {
-    if (options.caFile === undefined && !options.insecure) {
-      log('puretls connect: --ca FILE is required (there is no system root store yet), or --insecure');
-      resolve(2);
-      return;
-    }
     let sock: TLSSocket;
     try {
+      if (options.earlyDataFile !== undefined && options.sessInFile === undefined) {
+        throw new Error('--early-data needs --sess-in (0-RTT data goes only with a resumed session)');
+      }
       sock = connect({
         host: options.host,
         port: options.port,
@@ -51,6 +59,10 @@ export function runConnect(
         rejectUnauthorized: !options.insecure,
         provider: options.provider,
         handshakeTimeout: options.handshakeTimeout ?? 30_000,
+        session: options.sessInFile === undefined ? undefined : readFileSync(options.sessInFile),
+        earlyData: options.earlyDataFile === undefined ? undefined : readFileSync(options.earlyDataFile),
+        cert: options.certFile === undefined ? undefined : readFileSync(options.certFile, 'utf8'),
+        key: options.keyFile === undefined ? undefined : readFileSync(options.keyFile, 'utf8'),
       });
     } catch (e) {
       log(`puretls connect: ${describeError(e)}`);
@@ -59,6 +71,16 @@ export function runConnect(
     }
     const sink = keyLogSink(options.keyLogFile);
     if (sink) sock.on('keylog', sink);
+    const sessOut = options.sessOutFile;
+    if (sessOut !== undefined) {
+      sock.on('session', (session: Buffer) => {
+        try {
+          writeFileSync(sessOut, session, { mode: 0o600 }); // holds the resumption secret
+        } catch (e) {
+          log(`puretls connect: cannot write --sess-out: ${describeError(e)}`);
+        }
+      });
+    }
     let done = false;
     let weClosed = false;
     const finish = (code: number): void => {
@@ -68,12 +90,18 @@ export function runConnect(
       resolve(code);
     };
     sock.on('error', (err: Error) => {
-      const stage = sock.secureEstablished ? 'connection failed' : 'handshake failed';
-      log(`puretls connect: ${stage}: ${describeError(err)}`);
+      if (err instanceof CertificateError) {
+        // One line naming the RFC 5280 validation failure: reason first, then the alert and details.
+        log(`puretls connect: certificate verification failed: ${err.reason}: ${describeError(err)}`);
+      } else {
+        const stage = sock.secureEstablished ? 'connection failed' : 'handshake failed';
+        log(`puretls connect: ${stage}: ${describeError(err)}`);
+      }
       finish(1);
     });
     sock.on('secureConnect', () => {
       printSession(sock, options, log);
+      if (sessOut !== undefined && !sock.authorized) log('puretls connect: --sess-out: no session saved (certificate not verified)');
       io.stdin.on('end', () => {
         weClosed = true;
       });
@@ -105,7 +133,18 @@ function printSession(sock: TLSSocket, options: ConnectToolOptions, log: (line: 
   log(`  signature scheme: ${n.signatureScheme}`);
   log(`  ALPN:             ${n.alpnProtocol ?? '(none)'}`);
   log(`  server name:      ${sock.servername ?? '(none)'}`);
-  log(`  verified:         ${sock.authorized ? 'yes' : `no (${sock.authorizationError ?? 'unknown'})`}`);
+  const detail = sock.authorizationErrorDetail;
+  const why = `${sock.authorizationError ?? 'unknown'}${detail ? `: ${detail.message}` : ''}`;
+  log(`  verified:         ${sock.authorized ? 'yes' : `no (${why})`}`);
+  log(`  resumed:          ${sock.isSessionReused() ? 'yes' : 'no'}`);
+  if (options.earlyDataFile !== undefined) {
+    const accepted = sock.earlyDataAccepted;
+    log(
+      `  early data:       ${
+        accepted === true ? 'accepted' : accepted === false ? 'rejected (sent after the handshake)' : 'not sent (sent after the handshake)'
+      }`,
+    );
+  }
   log('  certificate chain:');
   n.peerCertificates.forEach((der, i) => {
     try {

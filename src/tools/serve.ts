@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MemorySessionStore } from '../session/store.ts';
 import { pemEncode } from '../x509/pem.ts';
 import { parseCertificateChain } from '../x509/certificate.ts';
 import { generateSelfSigned } from '../x509/self-signed.ts';
@@ -25,6 +26,16 @@ export interface ServeOptions {
   readonly alpn: readonly string[];
   readonly provider: ProviderOption;
   readonly keyLogFile?: string;
+  /** NewSessionTickets per full handshake (RFC 8446 §4.6.1); default 2, 0 = no resumption. */
+  readonly tickets?: number;
+  /** File whose bytes (>= 32) are the ticket-key secret, so restarts and peers share tickets. */
+  readonly ticketSecretFile?: string;
+  /** 'memory': stateful single-use tickets in an in-memory store (needed for 0-RTT). */
+  readonly sessionStore?: 'memory';
+  /** Accept up to this many bytes of 0-RTT data (RFC 8446 §4.2.10); needs sessionStore. */
+  readonly earlyData?: number;
+  /** Require client certificates valid to the CAs in this PEM file (mutual TLS, RFC 8446 §4.4.2). */
+  readonly clientCaFile?: string;
 }
 
 /** A running `serve`. */
@@ -65,6 +76,12 @@ export async function serve(options: ServeOptions): Promise<RunningServe> {
     ALPNProtocols: options.alpn,
     alpnStrict: false,
     provider,
+    tickets: options.tickets,
+    ticketKeys: options.ticketSecretFile === undefined ? undefined : readFileSync(options.ticketSecretFile),
+    sessionStore: options.sessionStore === 'memory' ? new MemorySessionStore(SESSION_STORE_ENTRIES) : undefined,
+    maxEarlyDataSize: options.earlyData,
+    requestCert: options.clientCaFile !== undefined,
+    ca: options.clientCaFile === undefined ? undefined : readFileSync(options.clientCaFile, 'utf8'),
   });
   server.on('secureConnection', (sock: TLSSocket) => http.emit('connection', sock));
   server.on('tlsClientError', (err: Error) => {
@@ -107,6 +124,8 @@ export function respond(req: IncomingMessage, res: ServerResponse): void {
     sni: n?.serverName ?? null,
     helloRetry: n?.didRetry,
     resumed: n?.isResumed,
+    earlyData: sock.earlyDataAccepted ?? null,
+    clientCertificate: clientSubject(sock),
     client: `${sock.remoteAddress ?? '?'}:${sock.remotePort ?? '?'}`,
     request: `${req.method ?? ''} ${req.url ?? ''} HTTP/${req.httpVersion}`,
   };
@@ -125,6 +144,15 @@ export function respond(req: IncomingMessage, res: ServerResponse): void {
   );
 }
 
+/** The subject of the client's verified leaf (mutual TLS), or null. */
+function clientSubject(sock: TLSSocket): string | null {
+  const peer = sock.getPeerCertificate();
+  return 'subject' in peer ? peer.subject : null;
+}
+
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/** Sessions `--session-store memory` keeps (least recently used dropped beyond). */
+const SESSION_STORE_ENTRIES = 10_000;

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { get as httpsGet } from 'node:https';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import type { TLSSocket as NodeTLSSocket } from 'node:tls';
@@ -14,9 +17,30 @@ const NODE = process.execPath;
 const CERTS = `${ROOT}vectors/certs/ecdsa-p256/`;
 
 const children: ChildProcess[] = [];
+const tempDirs: string[] = [];
 afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
+
+function tempDir(): string {
+  const d = mkdtempSync(`${tmpdir()}/puretls-cli-`);
+  tempDirs.push(d);
+  return d;
+}
+
+const CLI = ['--import', 'tsx', 'src/tools/cli.ts'];
+const REQUEST = 'GET /json HTTP/1.0\r\n\r\n';
+
+/** `puretls connect` to our serve at `port` (verified against the test CA), sending `input`. */
+function connectCli(port: number, extra: string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return run(NODE, [...CLI, 'connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--ca', `${CERTS}ca.pem`, ...extra], input);
+}
+
+/** The JSON page in a raw HTTP/1.0 response. */
+function page(stdout: string): Record<string, unknown> {
+  return JSON.parse(stdout.slice(stdout.indexOf('{'))) as Record<string, unknown>;
+}
 
 function start(cmd: string, args: string[]): ChildProcess {
   const child = spawn(cmd, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -85,15 +109,20 @@ async function startServe(extra: string[] = []): Promise<{ url: string; port: nu
 
 /** openssl s_server in reverse-echo mode on a free port. */
 async function startOpensslServer(): Promise<number> {
+  return (await startOpenssl(['-rev', '-alpn', 'echo'])).port;
+}
+
+/** openssl s_server with `mode` flags on a free port (its stdin stays open). */
+async function startOpenssl(mode: string[]): Promise<{ port: number; child: ChildProcess }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
     const child = start('openssl', [
       's_server', '-accept', String(port), '-cert', `${CERTS}end.pem`, '-cert_chain', `${CERTS}inter.pem`,
-      '-key', `${CERTS}end.key`, '-tls1_3', '-rev', '-alpn', 'echo',
+      '-key', `${CERTS}end.key`, '-tls1_3', ...mode,
     ]);
     try {
       await waitFor(child, 'stdout', /ACCEPT/, 10_000);
-      return port;
+      return { port, child };
     } catch {
       child.kill('SIGKILL');
     }
@@ -112,6 +141,8 @@ describe('puretls CLI', () => {
     const c = await run(NODE, ['--import', 'tsx', 'src/tools/cli.ts', 'connect', '--help'], undefined);
     expect(c.code).toBe(0);
     expect(c.stdout).toContain('--insecure');
+    for (const flag of ['--sess-out', '--sess-in', '--early-data', '--cert', '--key']) expect(c.stdout).toContain(flag);
+    for (const flag of ['--tickets', '--ticket-secret', '--session-store', '--early-data', '--client-ca']) expect(s.stdout).toContain(flag);
   });
 
   it('serve --port 0 answers curl -k and 20 concurrent node https requests with a page of the negotiated parameters', async () => {
@@ -174,7 +205,7 @@ describe('puretls CLI', () => {
     expect(r.code).toBe(0);
   });
 
-  it('connect exits non-zero with one line naming the alert when the chain is not trusted', async () => {
+  it('connect exits non-zero with one line naming the validation reason and alert when the chain is not trusted (RFC 5280 §6.1)', async () => {
     const port = await startOpensslServer();
     const r = await run(
       NODE,
@@ -184,6 +215,110 @@ describe('puretls CLI', () => {
     expect(r.code).not.toBe(0);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^puretls connect: handshake failed: unknown_ca: /);
+    expect(lines[0]).toMatch(/^puretls connect: certificate verification failed: unknown_issuer: unknown_ca: /);
+  });
+
+  it("connect without --ca trusts the system (node's bundled) roots only: a private CA fails with unknown_issuer", async () => {
+    const port = await startOpensslServer();
+    const r = await run(NODE, [...CLI, 'connect', `127.0.0.1:${port}`, '--servername', 'localhost'], '');
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^puretls connect: certificate verification failed: unknown_issuer: unknown_ca: [^\n]*$/);
+  });
+
+  it('connect --insecure connects and reports the validation failure reason (name_mismatch)', async () => {
+    const port = await startOpensslServer();
+    const r = await run(
+      NODE,
+      [...CLI, 'connect', `127.0.0.1:${port}`, '--servername', 'wrong.example', '--ca', `${CERTS}ca.pem`, '--insecure', '--alpn', 'echo'],
+      'abc\n',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/verified: +no \(name_mismatch: /);
+    expect(r.stdout).toContain('cba');
+  });
+
+  it('connect --sess-out / --sess-in resumes against openssl s_server (RFC 8446 §4.6.1)', async () => {
+    const port = await startOpensslServer();
+    const sess = `${tempDir()}/sess.bin`;
+    const first = await run(NODE, [...CLI, 'connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--ca', `${CERTS}ca.pem`, '--sess-out', sess], 'one\n');
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/resumed: +no/);
+    expect(existsSync(sess)).toBe(true);
+    const second = await run(NODE, [...CLI, 'connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--ca', `${CERTS}ca.pem`, '--sess-in', sess], 'two\n');
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/resumed: +yes/);
+    expect(second.stdout).toContain('owt');
+  });
+
+  it('connect --early-data sends 0-RTT that openssl s_server -early_data receives as early data (RFC 8446 §4.2.10)', async () => {
+    const { port, child } = await startOpenssl(['-early_data']);
+    const dir = tempDir();
+    writeFileSync(`${dir}/early.txt`, 'zero-rtt-payload\n');
+    const first = await run(NODE, [...CLI, 'connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--ca', `${CERTS}ca.pem`, '--sess-out', `${dir}/s`], '');
+    expect(first.code).toBe(0);
+    // openssl prints the early data and its 'Early data received:' header through different buffers.
+    const received = waitFor(child, 'stdout', /Early data received:[\s\S]*zero-rtt-payload|zero-rtt-payload[\s\S]*Early data received:/);
+    const second = await run(
+      NODE,
+      [...CLI, 'connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--ca', `${CERTS}ca.pem`, '--sess-in', `${dir}/s`, '--early-data', `${dir}/early.txt`],
+      '',
+    );
+    expect(second.stderr).toMatch(/resumed: +yes/);
+    expect(second.stderr).toMatch(/early data: +accepted/);
+    await received;
+  });
+
+  it('serve --session-store memory --early-data: connect resumes with --sess-in and the page reports resumed and 0-RTT', async () => {
+    const { port } = await startServe(['--cert', `${CERTS}end.chain.pem`, '--key', `${CERTS}end.key`, '--session-store', 'memory', '--early-data', '4096', '--tickets', '1']);
+    const dir = tempDir();
+    writeFileSync(`${dir}/req.txt`, REQUEST);
+    const first = await connectCli(port, ['--sess-out', `${dir}/s`], REQUEST);
+    expect(first.code, first.stderr).toBe(0);
+    expect(page(first.stdout)).toMatchObject({ resumed: false, earlyData: null });
+    const second = await connectCli(port, ['--sess-in', `${dir}/s`, '--early-data', `${dir}/req.txt`], '');
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/resumed: +yes/);
+    expect(second.stderr).toMatch(/early data: +accepted/);
+    expect(page(second.stdout)).toMatchObject({ resumed: true, earlyData: true });
+    // Single-use tickets (RFC 8446 §8.1): the same session again gives a full handshake.
+    const third = await connectCli(port, ['--sess-in', `${dir}/s`], REQUEST);
+    expect(page(third.stdout)).toMatchObject({ resumed: false });
+  });
+
+  it('serve --ticket-secret FILE: two servers sharing it resume each other\'s tickets; --tickets 0 sends none', async () => {
+    const dir = tempDir();
+    writeFileSync(`${dir}/secret`, randomBytes(48));
+    const certArgs = ['--cert', `${CERTS}end.chain.pem`, '--key', `${CERTS}end.key`];
+    const a = await startServe([...certArgs, '--ticket-secret', `${dir}/secret`]);
+    const b = await startServe([...certArgs, '--ticket-secret', `${dir}/secret`]);
+    const first = await connectCli(a.port, ['--sess-out', `${dir}/s`], REQUEST);
+    expect(first.code).toBe(0);
+    const second = await connectCli(b.port, ['--sess-in', `${dir}/s`], REQUEST);
+    expect(second.stderr).toMatch(/resumed: +yes/);
+    expect(page(second.stdout)).toMatchObject({ resumed: true });
+    const none = await startServe([...certArgs, '--tickets', '0']);
+    const r = await connectCli(none.port, ['--sess-out', `${dir}/none`], REQUEST);
+    expect(r.code).toBe(0);
+    expect(existsSync(`${dir}/none`)).toBe(false);
+  });
+
+  it('serve --client-ca requires a client certificate: connect --cert/--key is let in and shown; without, certificate_required (RFC 8446 §4.4.2.4)', async () => {
+    const dir = tempDir();
+    writeFileSync(`${dir}/client.chain.pem`, readFileSync(`${CERTS}client.pem`, 'utf8') + readFileSync(`${CERTS}inter.pem`, 'utf8'));
+    const { port } = await startServe(['--cert', `${CERTS}end.chain.pem`, '--key', `${CERTS}end.key`, '--client-ca', `${CERTS}ca.pem`]);
+    const ok = await connectCli(port, ['--cert', `${dir}/client.chain.pem`, '--key', `${CERTS}client.key`], REQUEST);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(String(page(ok.stdout)['clientCertificate'])).toContain('CN=puretls test client');
+    const refused = await connectCli(port, [], REQUEST);
+    expect(refused.code).toBe(1);
+    // TLS 1.3: our side finished before the server refused the empty Certificate, so the alert
+    // arrives after the connection report.
+    expect(refused.stderr.trim().split('\n').at(-1)).toMatch(/^puretls connect: (handshake|connection) failed: certificate_required: /);
+  });
+
+  it('serve refuses --early-data without --session-store memory (RFC 8446 §8.1) with a usage error', async () => {
+    const r = await run(NODE, [...CLI, 'serve', '--port', '0', '--early-data', '1024'], undefined);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--session-store memory/);
   });
 });

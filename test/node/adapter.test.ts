@@ -11,6 +11,7 @@ import { createServer, type Server } from '../../src/node/server.ts';
 import { fingerprint256, type TLSSocket } from '../../src/node/tls-socket.ts';
 import { pemEncode } from '../../src/x509/pem.ts';
 import { generateSelfSigned } from '../../src/x509/self-signed.ts';
+import { CertificateError } from '../../src/x509/verifier.ts';
 import { collect, payload, pki, sha256, writeUntilStalled } from './_helpers.ts';
 
 // The Node adapter against node's own TLS stack (OpenSSL) over loopback, both directions.
@@ -251,8 +252,16 @@ describe('node adapter behaviour', () => {
     expect(Buffer.concat(await collect(client)).toString()).toBe('over a given socket');
   });
 
-  it('refuses to connect without `ca` while rejectUnauthorized is true', () => {
-    expect(() => connect({ host: '127.0.0.1', port: 1 })).toThrow(TypeError);
+  it('without `ca` trusts node\'s bundled roots only: a private CA is refused with unknown_ca (RFC 5280 §6.1)', async () => {
+    const server = tls.createServer({ key: KEY, cert: CHAIN }, (s) => s.destroy());
+    server.on('tlsClientError', () => {});
+    const port = await listen(server);
+    const client = track(connect({ host: '127.0.0.1', port, servername: 'localhost' }));
+    const err = await new Promise<Error>((r) => client.once('error', r));
+    expect(err).toBeInstanceOf(CertificateError);
+    expect((err as CertificateError).alert).toBe(AlertDescription.unknown_ca);
+    expect((err as CertificateError).origin).toBe('local');
+    expect((err as CertificateError).reason).toBe('unknown_issuer');
   });
 
   it('with rejectUnauthorized: false connects and reports authorized = false', async () => {
@@ -261,7 +270,9 @@ describe('node adapter behaviour', () => {
     const client = track(connect({ host: '127.0.0.1', port, rejectUnauthorized: false }));
     await new Promise((r) => client.once('secureConnect', r));
     expect(client.authorized).toBe(false);
-    expect(client.authorizationError).toBeTruthy();
+    // The real verifier ran (default roots) and its reason is reported, as node:tls reports a code.
+    expect(client.authorizationError).toBe('unknown_issuer');
+    expect(client.authorizationErrorDetail).toBeInstanceOf(CertificateError);
     const k1 = client.exportKeyingMaterial(32, 'EXPERIMENTAL test', undefined);
     expect(k1.length).toBe(32);
   });
