@@ -93,6 +93,12 @@ export interface ServerSecureOptions {
   readonly rejectUnauthorized?: boolean;
   /** With `requestCert`: roots for client certificates (default: node's bundled roots, as node:tls). */
   readonly ca?: PemInput | readonly PemInput[];
+  /**
+   * puretls extension. With `requestCert` and `rejectUnauthorized` (the default): 'required'
+   * (default) refuses a client that sends no certificate (certificate_required); 'optional' lets
+   * it in unauthenticated. A certificate that is sent must validate either way (RFC 8446 §4.4.2.4).
+   */
+  readonly clientAuthMode?: 'required' | 'optional';
 }
 
 /** Client options, modelled on `tls.connect`. */
@@ -188,7 +194,7 @@ export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: K
         ? options.rejectUnauthorized === false
           ? // Dangerous by the caller's explicit choice; Server checks the chain after the handshake.
             { mode: 'optional', verifier: dangerouslyAcceptAnyCertificate() }
-          : { mode: 'required', verifier: clientCertificateVerifier(options) }
+          : { mode: options.clientAuthMode ?? 'required', verifier: clientCertificateVerifier(options) }
         : undefined,
     keyLog,
   });

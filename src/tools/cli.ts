@@ -41,8 +41,10 @@ const SERVE_USAGE = `usage: puretls serve [options]
   --early-data BYTES   accept up to BYTES of 0-RTT data per connection (needs
                        --session-store memory); the page's earlyData field shows it; 0-RTT
                        data is replayable (RFC 8446 §8)
-  --client-ca FILE     require client certificates valid to these CAs (PEM; mutual TLS);
+  --client-ca FILE     ask for client certificates valid to these CAs (PEM; mutual TLS);
                        the page's clientCertificate field shows the subject
+  --client-auth MODE   with --client-ca: required (default: no certificate, no connection)
+                       or optional (a client without one is let in unauthenticated)
   -h, --help           this help
 `;
 
@@ -109,6 +111,7 @@ async function runServe(args: string[]): Promise<number> {
       'session-store': { type: 'string' },
       'early-data': { type: 'string' },
       'client-ca': { type: 'string' },
+      'client-auth': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -122,6 +125,11 @@ async function runServe(args: string[]): Promise<number> {
   if (earlyData !== undefined && earlyData > 0 && store === undefined) {
     throw new UsageError('--early-data needs --session-store memory (single-use tickets against replay, RFC 8446 §8.1)');
   }
+  const clientAuth = values['client-auth'];
+  if (clientAuth !== undefined && clientAuth !== 'required' && clientAuth !== 'optional') {
+    throw new UsageError(`--client-auth must be required or optional, got ${JSON.stringify(clientAuth)}`);
+  }
+  if (clientAuth !== undefined && values['client-ca'] === undefined) throw new UsageError('--client-auth needs --client-ca');
   const running = await serve({
     host: values.host,
     port: parsePort(values.port),
@@ -135,6 +143,7 @@ async function runServe(args: string[]): Promise<number> {
     sessionStore: store,
     earlyData,
     clientCaFile: values['client-ca'],
+    clientAuth,
   });
   process.stdout.write(`puretls serve: listening on ${running.url} (fingerprint ${running.fingerprint})\n`);
   const stop = (): void => {

@@ -34,8 +34,10 @@ export interface ServeOptions {
   readonly sessionStore?: 'memory';
   /** Accept up to this many bytes of 0-RTT data (RFC 8446 §4.2.10); needs sessionStore. */
   readonly earlyData?: number;
-  /** Require client certificates valid to the CAs in this PEM file (mutual TLS, RFC 8446 §4.4.2). */
+  /** Ask for client certificates valid to the CAs in this PEM file (mutual TLS, RFC 8446 §4.4.2). */
   readonly clientCaFile?: string;
+  /** With clientCaFile: 'required' (default) refuses a client without a certificate. */
+  readonly clientAuth?: 'required' | 'optional';
 }
 
 /** A running `serve`. */
@@ -82,6 +84,7 @@ export async function serve(options: ServeOptions): Promise<RunningServe> {
     maxEarlyDataSize: options.earlyData,
     requestCert: options.clientCaFile !== undefined,
     ca: options.clientCaFile === undefined ? undefined : readFileSync(options.clientCaFile, 'utf8'),
+    clientAuthMode: options.clientAuth,
   });
   server.on('secureConnection', (sock: TLSSocket) => http.emit('connection', sock));
   server.on('tlsClientError', (err: Error) => {

@@ -316,6 +316,27 @@ describe('puretls CLI', () => {
     expect(refused.stderr.trim().split('\n').at(-1)).toMatch(/^puretls connect: (handshake|connection) failed: certificate_required: /);
   });
 
+  it('serve --client-auth optional lets a client without a certificate in, and still shows one that is sent', async () => {
+    const dir = tempDir();
+    writeFileSync(`${dir}/client.chain.pem`, readFileSync(`${CERTS}client.pem`, 'utf8') + readFileSync(`${CERTS}inter.pem`, 'utf8'));
+    const args = ['--cert', `${CERTS}end.chain.pem`, '--key', `${CERTS}end.key`, '--client-ca', `${CERTS}ca.pem`, '--client-auth', 'optional'];
+    const { port } = await startServe(args);
+    const anonymous = await connectCli(port, [], REQUEST);
+    expect(anonymous.code, anonymous.stderr).toBe(0);
+    expect(page(anonymous.stdout)['clientCertificate'] ?? null).toBeNull();
+    const authenticated = await connectCli(port, ['--cert', `${dir}/client.chain.pem`, '--key', `${CERTS}client.key`], REQUEST);
+    expect(authenticated.code, authenticated.stderr).toBe(0);
+    expect(String(page(authenticated.stdout)['clientCertificate'])).toContain('CN=puretls test client');
+  });
+
+  it('serve refuses --client-auth without --client-ca, or with a bad mode, with a usage error', async () => {
+    for (const extra of [['--client-auth', 'optional'], ['--client-ca', `${CERTS}ca.pem`, '--client-auth', 'sometimes']]) {
+      const r = await run(NODE, [...CLI, 'serve', '--port', '0', ...extra], undefined);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--client-auth/);
+    }
+  });
+
   it('serve refuses --early-data without --session-store memory (RFC 8446 §8.1) with a usage error', async () => {
     const r = await run(NODE, [...CLI, 'serve', '--port', '0', '--early-data', '1024'], undefined);
     expect(r.code).toBe(2);
