@@ -30,7 +30,7 @@ import { TlsError } from '../errors.ts';
 import { AlertDescription, SignatureScheme } from '../protocol/registry.ts';
 import { DerTag, derError, readChildren, readSingle, stripLeadingZeros, type Tlv } from './der.ts';
 import { CURVE_OID, OID } from './keys.ts';
-import { pemDecode } from './pem.ts';
+import { pemDecode, pemTextOf } from './pem.ts';
 
 /** The facts of one certificate that TLS needs. */
 export interface ParsedCertificate {
@@ -123,6 +123,10 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
  * @throws Error when the PEM has no certificate block or a DER input is not one DER SEQUENCE
  */
 export function parseCertificateChain(input: string | Uint8Array | readonly Uint8Array[]): Uint8Array[] {
+  if (input instanceof Uint8Array) {
+    const pem = pemTextOf(input);
+    if (pem !== undefined) return parseCertificateChain(pem);
+  }
   if (typeof input === 'string') {
     const certs = pemDecode(input)
       .filter((b) => b.label === 'CERTIFICATE')

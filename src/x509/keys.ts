@@ -35,7 +35,7 @@ import { RSAPrivateKey } from '@peculiar/asn1-rsa';
 import { concat, equalBytes } from '../bytes/bytes.ts';
 import type { CryptoProvider, PrivateKey, PublicKey } from '../crypto/provider.ts';
 import { DerTag, encodeTlv, integerContents, readChildren, readSingle, stripLeadingZeros, type Tlv } from './der.ts';
-import { pemDecode } from './pem.ts';
+import { pemDecode, pemTextOf } from './pem.ts';
 
 /** Options of `parsePrivateKey`. */
 export interface PrivateKeyOptions {
@@ -54,6 +54,10 @@ export interface PrivateKeyOptions {
  * @example const key = parsePrivateKey(readFileSync('server.key', 'utf8'), { passphrase: 'secret', provider: nobleProvider });
  */
 export function parsePrivateKey(input: string | Uint8Array, options: PrivateKeyOptions = {}): PrivateKey {
+  if (typeof input !== 'string') {
+    const pem = pemTextOf(input);
+    if (pem !== undefined) return parsePrivateKey(pem, options);
+  }
   if (typeof input !== 'string') return isEncryptedInfo(input) ? parseEncryptedPkcs8(input, options) : parsePkcs8(input);
   const blocks = pemDecode(input);
   for (const b of blocks) {

@@ -110,3 +110,20 @@ const DECODE: readonly number[] = (() => {
 const LABEL = /^[\x21-\x2c\x2e-\x7e]+(?:[- ][\x21-\x2c\x2e-\x7e]+)*$/;
 const BEGIN = /^-----BEGIN ([\x21-\x2c\x2e-\x7e]+(?:[- ][\x21-\x2c\x2e-\x7e]+)*)-----$/;
 const END = /^-----END ([\x21-\x2c\x2e-\x7e]+(?:[- ][\x21-\x2c\x2e-\x7e]+)*)-----$/;
+
+/**
+ * PEM text carried in bytes (as node:tls accepts: `readFileSync('cert.pem')` is a Buffer of PEM),
+ * or undefined for anything else (DER). PEM is ASCII; a DER structure starts with a tag byte,
+ * never with '-'.
+ */
+export function pemTextOf(bytes: Uint8Array): string | undefined {
+  let i = 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  if (bytes[i] !== 0x2d) return undefined;
+  let text = '';
+  for (const b of bytes) {
+    if (b > 0x7e) return undefined;
+    text += String.fromCharCode(b);
+  }
+  return text.slice(i).startsWith('-----BEGIN ') ? text : undefined;
+}

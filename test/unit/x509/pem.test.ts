@@ -1,6 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { base64Decode, base64Encode, pemDecode, pemEncode } from '../../../src/x509/pem.ts';
+import { readFileSync } from 'node:fs';
+import { parseCertificateChain } from '../../../src/x509/certificate.ts';
+import { parsePrivateKey } from '../../../src/x509/keys.ts';
+import { base64Decode, base64Encode, pemDecode, pemEncode, pemTextOf } from '../../../src/x509/pem.ts';
 import { vectorText } from './_certs.ts';
 
 describe('pem (RFC 7468)', () => {
@@ -54,5 +57,20 @@ describe('pem (RFC 7468)', () => {
     ['encapsulated headers', '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nAAAA\n-----END RSA PRIVATE KEY-----\n'],
   ])('rejects %s (RFC 7468 §3 strict parsing)', (_what, text) => {
     expect(() => pemDecode(text)).toThrow(Error);
+  });
+});
+
+describe('PEM carried in bytes (node:tls accepts readFileSync Buffers of PEM)', () => {
+  it('parseCertificateChain and parsePrivateKey read PEM text given as bytes, and DER stays DER', () => {
+    const chainPem = readFileSync(new URL('../../../vectors/certs/ecdsa-p256/end.chain.pem', import.meta.url));
+    const keyPem = readFileSync(new URL('../../../vectors/certs/ecdsa-p256/end.key', import.meta.url));
+    const fromBytes = parseCertificateChain(new Uint8Array(chainPem));
+    expect(fromBytes).toEqual(parseCertificateChain(chainPem.toString('latin1')));
+    expect(fromBytes).toHaveLength(2);
+    expect(parsePrivateKey(new Uint8Array(keyPem))).toEqual(parsePrivateKey(keyPem.toString('latin1')));
+    expect(parseCertificateChain(fromBytes[0] as Uint8Array)).toEqual([fromBytes[0]]);
+    expect(pemTextOf(fromBytes[0] as Uint8Array)).toBeUndefined();
+    expect(pemTextOf(new TextEncoder().encode('  \n-----BEGIN CERTIFICATE-----\n'))).toBeDefined();
+    expect(pemTextOf(new TextEncoder().encode('-----END X-----'))).toBeUndefined();
   });
 });
