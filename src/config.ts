@@ -83,6 +83,13 @@ export interface ClientConfigInput extends CommonConfigInput {
    * Default false.
    */
   readonly requestOcsp?: boolean;
+  /**
+   * Also offer psk_ke (PSK-only key exchange, RFC 8446 §4.2.9) next to psk_dhe_ke when resuming,
+   * and accept a ServerHello that resumes without key_share. psk_ke has no (EC)DHE: a resumed
+   * session is only as secret as the ticket's PSK, "at the cost of losing forward secrecy"
+   * (RFC 8446 §2.2). Default false.
+   */
+  readonly dangerouslyOfferPskKe?: boolean;
 }
 
 /** Server-side client authentication (mutual TLS, RFC 8446 §4.3.2, §4.4.2). */
@@ -116,6 +123,12 @@ export interface ServerConfigInput extends CommonConfigInput {
    */
   readonly alpnStrict?: boolean;
   /**
+   * Chooses the ALPN protocol instead of `alpnProtocols` (node:tls `ALPNCallback`), called only
+   * when the client offers ALPN: return one of `offered`, or undefined to refuse the connection
+   * with no_application_protocol (RFC 7301 §3.2). Synchronous; mutually exclusive with `alpnProtocols`.
+   */
+  readonly selectAlpn?: (serverName: string | undefined, offered: readonly string[]) => string | undefined;
+  /**
    * Groups announced to the client in EncryptedExtensions (RFC 8446 §4.2.7: "the server's
    * preferences", which a client may use in later connections). Sent verbatim; default: not sent.
    */
@@ -141,6 +154,13 @@ export interface ServerConfigInput extends CommonConfigInput {
   readonly maxEarlyDataSize?: number;
   /** Request and check client certificates (mutual TLS). Default: not requested. */
   readonly clientAuth?: ClientAuthInput;
+  /**
+   * Resume with psk_ke (PSK-only key exchange, RFC 8446 §4.2.9: no key_share in ServerHello, no
+   * (EC)DHE) when the client offers it and not psk_dhe_ke, or offers both but sent no usable
+   * key share (instead of a HelloRetryRequest). Without (EC)DHE the resumed session loses forward
+   * secrecy: whoever learns the ticket key reads it. psk_dhe_ke is always preferred. Default false.
+   */
+  readonly dangerouslyAllowPskKe?: boolean;
 }
 
 export interface CommonConfig {
@@ -166,6 +186,7 @@ export interface ClientConfig extends CommonConfig {
   readonly earlyData: boolean;
   readonly certificates: readonly CertifiedKey[];
   readonly requestOcsp: boolean;
+  readonly dangerouslyOfferPskKe: boolean;
 }
 
 export interface ServerConfig extends CommonConfig {
@@ -173,6 +194,7 @@ export interface ServerConfig extends CommonConfig {
   readonly certificates: readonly CertifiedKey[];
   readonly selectCertificate: ((serverName: string | undefined) => CertifiedKey | undefined) | undefined;
   readonly alpnStrict: boolean;
+  readonly selectAlpn: ((serverName: string | undefined, offered: readonly string[]) => string | undefined) | undefined;
   readonly advertisedGroups: readonly number[] | undefined;
   readonly tickets: number;
   readonly ticketLifetime: number;
@@ -180,6 +202,7 @@ export interface ServerConfig extends CommonConfig {
   readonly sessionStore: SessionStore | undefined;
   readonly maxEarlyDataSize: number;
   readonly clientAuth: ClientAuth | undefined;
+  readonly dangerouslyAllowPskKe: boolean;
 }
 
 /** Validates `input` and fills defaults. @throws TypeError / RangeError for a bad option */
@@ -213,6 +236,7 @@ export function clientConfig(input: ClientConfigInput): ClientConfig {
     earlyData: input.earlyData ?? false,
     certificates: input.certificates ?? [],
     requestOcsp: input.requestOcsp ?? false,
+    dangerouslyOfferPskKe: input.dangerouslyOfferPskKe ?? false,
   };
 }
 
@@ -228,10 +252,21 @@ export function serverConfig(input: ServerConfigInput): ServerConfig {
     certificates: input.certificates,
     selectCertificate: input.selectCertificate,
     alpnStrict: input.alpnStrict ?? true,
+    selectAlpn: selectAlpnOption(input, common),
     advertisedGroups: input.advertisedGroups,
     ...ticketOptions(input, common),
     clientAuth: clientAuthOption(input.clientAuth, common),
+    dangerouslyAllowPskKe: input.dangerouslyAllowPskKe ?? false,
   };
+}
+
+/** The ALPN hook, validated: a function, not combined with a protocol list. */
+function selectAlpnOption(input: ServerConfigInput, common: CommonConfig): ServerConfig['selectAlpn'] {
+  const hook = input.selectAlpn;
+  if (hook === undefined) return undefined;
+  if (typeof hook !== 'function') throw new TypeError('serverConfig: selectAlpn must be a function');
+  if (common.alpnProtocols.length > 0) throw new TypeError('serverConfig: selectAlpn and alpnProtocols are mutually exclusive');
+  return hook;
 }
 
 /** Mutual TLS options, validated (RFC 8446 §4.3.2, §4.2.4). */

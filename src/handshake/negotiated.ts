@@ -9,7 +9,7 @@ export interface Negotiated {
   readonly version: 'TLSv1.3';
   readonly cipherSuite: string;
   readonly cipherSuiteId: number;
-  /** Key-exchange group name (e.g. `x25519`). */
+  /** Key-exchange group name (e.g. `x25519`); `none` (id 0) after a psk_ke resumption. */
   readonly group: string;
   readonly groupId: number;
   /** Signature scheme of the server's CertificateVerify (e.g. `ecdsa_secp256r1_sha256`). */

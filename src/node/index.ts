@@ -5,6 +5,15 @@
  */
 export { connect, type ConnectOptions } from './connect.ts';
 export { nodeCryptoProvider } from './crypto-provider.ts';
-export type { KeyCertPair, PemInput, ProviderOption, ServerSecureOptions, ClientSecureOptions } from './options.ts';
-export { createServer, Server, type ServerOptions } from './server.ts';
+export { createSecureContext } from './options.ts';
+export type {
+  KeyCertPair,
+  PemInput,
+  ProviderOption,
+  SecureContext,
+  SNICallback,
+  ServerSecureOptions,
+  ClientSecureOptions,
+} from './options.ts';
+export { createServer, Server, wrapServerSocket, type ServerOptions } from './server.ts';
 export { TLSSocket, type PeerCertificate, type TLSSocketOptions } from './tls-socket.ts';

@@ -35,6 +35,33 @@ export interface KeyCertPair {
   readonly cert: PemInput;
   /** Passphrase of an encrypted PKCS#8 `key` (default: the server's `passphrase`). */
   readonly passphrase?: string;
+  /**
+   * DER OCSP response for this certificate, stapled when a client asks (status_request,
+   * RFC 6066 §8; RFC 8446 §4.4.2.1). Not checked by the server: keep it fresh (1..2^24-1 bytes).
+   */
+  readonly ocspResponse?: Uint8Array;
+}
+
+/** A certificate context for `SNICallback` (node:tls's `SecureContext`), from `createSecureContext`. */
+export interface SecureContext {
+  readonly certifiedKey: CertifiedKey;
+}
+
+/** node:tls's `SNICallback(servername, cb)`. */
+export type SNICallback = (servername: string, cb: (err: Error | null, ctx?: SecureContext) => void) => void;
+
+/**
+ * A certificate context for `SNICallback` (node:tls `createSecureContext`, for the key and
+ * certificate options only). @throws Error for a key that does not match its certificate
+ */
+export function createSecureContext(options: KeyCertPair & { readonly provider?: ProviderOption }): SecureContext {
+  const provider = resolveProvider(options.provider);
+  return {
+    certifiedKey: certifiedKey(provider, parseCertificateChain(options.cert), options.key, {
+      passphrase: options.passphrase,
+      ocspResponse: options.ocspResponse,
+    }),
+  };
 }
 
 /** Server options, modelled on `tls.createServer`. */
@@ -43,6 +70,11 @@ export interface ServerSecureOptions {
   readonly key?: PemInput | readonly PemInput[];
   /** Certificate chain(s), PEM, leaf first. */
   readonly cert?: PemInput | readonly PemInput[];
+  /**
+   * DER OCSP response(s) to staple (RFC 6066 §8): one for the first `cert`, or an array lined up
+   * with `cert` (undefined entries: nothing stapled). Per-name ones go in `contexts`.
+   */
+  readonly ocspResponse?: Uint8Array | readonly (Uint8Array | undefined)[];
   /** Extra certificates chosen by SNI server name (exact name, or `*.example.com`). */
   readonly contexts?: Readonly<Record<string, KeyCertPair>>;
   /**
@@ -50,12 +82,22 @@ export interface ServerSecureOptions {
    * Replaces node's asynchronous `SNICallback`, which the synchronous engine cannot await.
    */
   readonly selectCertificate?: (servername: string | undefined) => KeyCertPair | CertifiedKey | undefined;
-  /** Not supported (asynchronous); passing it throws a TypeError that points to `contexts`. */
-  readonly SNICallback?: unknown;
+  /**
+   * node:tls's asynchronous SNI hook: called with the name the client sent (RFC 6066 §3) before
+   * any certificate is chosen; answer `cb(null, createSecureContext({ key, cert }))`, or
+   * `cb(null)` for the default certificate, or `cb(err)` to drop the connection
+   * ('tlsClientError'). Not called when the client sends no name.
+   */
+  readonly SNICallback?: SNICallback;
   /** ALPN protocol names in preference order (RFC 7301). */
   readonly ALPNProtocols?: readonly string[];
   /** false: continue without ALPN when nothing matches, instead of no_application_protocol. */
   readonly alpnStrict?: boolean;
+  /**
+   * node:tls `ALPNCallback` (called only when the client offers ALPN): return one of `protocols`,
+   * or undefined to refuse with no_application_protocol (RFC 7301 §3.2). Not with `ALPNProtocols`.
+   */
+  readonly ALPNCallback?: (arg: { servername: string | undefined; protocols: string[] }) => string | undefined;
   readonly provider?: ProviderOption;
   /** Override the cipher suites / groups (wire ids). */
   readonly cipherSuites?: readonly number[];
@@ -143,10 +185,8 @@ export function resolveProvider(p: ProviderOption | undefined): CryptoProvider {
 
 /** Builds the `ServerConfig` for `createServer`. @throws TypeError / Error for bad options */
 export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: KeyLogger): ServerConfig {
-  if (options.SNICallback !== undefined) {
-    throw new TypeError(
-      'createServer: an asynchronous SNICallback is not supported; use `contexts` or a synchronous `selectCertificate`',
-    );
+  if (options.SNICallback !== undefined && typeof options.SNICallback !== 'function') {
+    throw new TypeError('createServer: SNICallback must be a function');
   }
   const provider = resolveProvider(options.provider);
   const keys = asList(options.key);
@@ -156,8 +196,13 @@ export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: K
   }
   const passphrase = options.passphrase;
   const load = (pair: KeyCertPair): CertifiedKey =>
-    certifiedKey(provider, parseCertificateChain(pair.cert), pair.key, { passphrase: pair.passphrase ?? passphrase });
-  const defaults = keys.map((k, i) => load({ key: k, cert: certs[i]! }));
+    certifiedKey(provider, parseCertificateChain(pair.cert), pair.key, {
+      passphrase: pair.passphrase ?? passphrase,
+      ocspResponse: pair.ocspResponse,
+    });
+  const ocsp = options.ocspResponse instanceof Uint8Array ? [options.ocspResponse] : [...(options.ocspResponse ?? [])];
+  if (ocsp.length > keys.length) throw new TypeError('createServer: more `ocspResponse` entries than certificates');
+  const defaults = keys.map((k, i) => load({ key: k, cert: certs[i]!, ocspResponse: ocsp[i] }));
   const byName = new Map<string, CertifiedKey>();
   for (const [name, pair] of Object.entries(options.contexts ?? {})) {
     byName.set(name.toLowerCase(), load(pair));
@@ -182,6 +227,7 @@ export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: K
     selectCertificate,
     alpnProtocols: options.ALPNProtocols,
     alpnStrict: options.alpnStrict,
+    selectAlpn: options.ALPNCallback === undefined ? undefined : alpnCallback(options.ALPNCallback),
     cipherSuites: options.cipherSuites,
     groups: options.groups,
     ticketSecret: options.ticketKeys,
@@ -198,6 +244,14 @@ export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: K
         : undefined,
     keyLog,
   });
+}
+
+/** node:tls's `ALPNCallback({ servername, protocols })` as the engine's `selectAlpn`. */
+function alpnCallback(
+  cb: NonNullable<ServerSecureOptions['ALPNCallback']>,
+): (serverName: string | undefined, offered: readonly string[]) => string | undefined {
+  if (typeof cb !== 'function') throw new TypeError('createServer: ALPNCallback must be a function');
+  return (serverName, offered) => cb({ servername: serverName, protocols: [...offered] });
 }
 
 /** The verifier of client certificates: `ca`, else node's bundled roots. */

@@ -5,10 +5,19 @@
  * 'tlsClientError', 'keylog') and a handshake timeout.
  */
 import { Server as NetServer, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ServerConfig } from '../config.ts';
 import { ServerConnection } from '../connection/server.ts';
 import type { CertificateVerifier } from '../x509/verifier.ts';
-import { clientCertificateVerifier, keyLogLine, serverConfigFromOptions, type ServerSecureOptions } from './options.ts';
+import { ClientHelloPeek } from './client-hello-peek.ts';
+import {
+  clientCertificateVerifier,
+  keyLogLine,
+  serverConfigFromOptions,
+  type SecureContext,
+  type ServerSecureOptions,
+  type SNICallback,
+} from './options.ts';
 import { TLSSocket } from './tls-socket.ts';
 
 /** Options of `createServer` (see ServerSecureOptions for the TLS ones). */
@@ -31,16 +40,59 @@ export class Server extends NetServer {
   private readonly socketHalfOpen: boolean;
   /** requestCert: how `socket.authorized` is decided for client certificates. */
   private clientCheck: { readonly verifier: CertificateVerifier; readonly enforced: boolean } | undefined;
+  private sniCallback: SNICallback | undefined;
 
   constructor(options: ServerOptions, secureConnectionListener?: (socket: TLSSocket) => void) {
     // The transport stays half-open: the TLSSocket decides when to end it (after close_notify).
     super({ allowHalfOpen: true });
     this.config = serverConfigFromOptions(options);
     this.clientCheck = clientCheckOf(options);
+    this.sniCallback = options.SNICallback;
     this.handshakeTimeout = options.handshakeTimeout ?? 10_000;
     this.socketHalfOpen = options.allowHalfOpen ?? false;
     if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);
-    this.on('connection', (raw: Socket) => this.accept(raw));
+    this.on('connection', (raw: Socket) => {
+      if (this.sniCallback === undefined) this.accept(raw, undefined);
+      else this.acceptAfterSni(raw, this.sniCallback);
+    });
+  }
+
+  /**
+   * With an `SNICallback`: reads the ClientHello's server name first (without consuming the
+   * bytes), waits for the callback, then starts the engine with the chosen certificate.
+   */
+  private acceptAfterSni(raw: Socket, sni: SNICallback): void {
+    const peek = new ClientHelloPeek();
+    const timer = setTimeout(() => raw.destroy(), this.handshakeTimeout);
+    timer.unref?.();
+    const start = (context: SecureContext | undefined): void => {
+      clearTimeout(timer);
+      raw.off('data', onData);
+      raw.off('error', onError);
+      if (raw.destroyed) return;
+      for (const chunk of [...peek.buffered].reverse()) raw.unshift(chunk);
+      this.accept(raw, context);
+      raw.resume();
+    };
+    const onError = (): void => clearTimeout(timer);
+    const onData = (chunk: Buffer): void => {
+      const result = peek.push(chunk);
+      if (result === undefined) return;
+      raw.pause();
+      raw.off('data', onData);
+      if (result.kind === 'unreadable' || result.serverName === undefined) return start(undefined);
+      sni(result.serverName, (err, ctx) => {
+        if (err) {
+          clearTimeout(timer);
+          raw.destroy();
+          this.emit('tlsClientError', err, undefined);
+          return;
+        }
+        start(ctx);
+      });
+    };
+    raw.on('data', onData);
+    raw.on('error', onError);
   }
 
   /**
@@ -51,22 +103,25 @@ export class Server extends NetServer {
   setSecureContext(options: ServerSecureOptions): void {
     this.config = serverConfigFromOptions(options);
     this.clientCheck = clientCheckOf(options);
+    this.sniCallback = options.SNICallback;
   }
 
-  private accept(raw: Socket): void {
+  private accept(raw: Socket, context: SecureContext | undefined): void {
     let tlsSocket: TLSSocket | undefined;
     let connection: ServerConnection;
     let config: ServerConfig;
+    const base: ServerConfig =
+      context === undefined ? this.config : { ...this.config, selectCertificate: () => context.certifiedKey };
     try {
       config =
         this.listenerCount('keylog') > 0
           ? {
-              ...this.config,
+              ...base,
               keyLog: (label, clientRandom, secret) => {
                 this.emit('keylog', Buffer.from(keyLogLine(label, clientRandom, secret)), tlsSocket);
               },
             }
-          : this.config;
+          : base;
       connection = new ServerConnection(config);
     } catch (e) {
       raw.destroy();
@@ -92,6 +147,47 @@ export class Server extends NetServer {
       this.emit('secureConnection', sock);
     });
   }
+}
+
+/**
+ * Server-side STARTTLS: upgrades an existing plain connection (e.g. after a protocol's
+ * "STARTTLS" command was answered) to TLS 1.3 as the server, like node's
+ * `new tls.TLSSocket(socket, { isServer: true, ... })`. The handshake starts with the next bytes
+ * the client sends; the returned socket emits 'secure' when it is done and 'error' when it fails
+ * (the transport is then destroyed), and 'keylog' (line: Buffer) while listened to.
+ *
+ * Remove your own 'data'/'readable' listeners from `socket` first; bytes you already read past
+ * your protocol's command go back with `socket.unshift(rest)` before this call. Create the plain
+ * server with `allowHalfOpen: true` so a TLS close_notify is not cut short by an automatic FIN.
+ * Without `ticketKeys` each call gets its own ticket secret (tickets resume only on that socket's
+ * configuration); pass one to share resumption.
+ * @example
+ * sock.once('data', () => { sock.write('READY\r\n'); const tls = wrapServerSocket(sock, { key, cert });
+ *   tls.on('secure', () => tls.end('hello over TLS\n')); });
+ * @throws TypeError / Error for bad options (as createServer)
+ */
+export function wrapServerSocket(socket: Duplex, options: ServerOptions): TLSSocket {
+  const base = serverConfigFromOptions(options);
+  let tlsSocket: TLSSocket | undefined;
+  const config: ServerConfig = {
+    ...base,
+    keyLog: (label, clientRandom, secret) => {
+      if (tlsSocket !== undefined && tlsSocket.listenerCount('keylog') > 0) {
+        tlsSocket.emit('keylog', Buffer.from(keyLogLine(label, clientRandom, secret)));
+      }
+    },
+  };
+  const sock = new TLSSocket(socket, new ServerConnection(config), {
+    isServer: true,
+    allowHalfOpen: options.allowHalfOpen ?? false,
+    handshakeTimeout: options.handshakeTimeout ?? 10_000,
+  });
+  tlsSocket = sock;
+  const check = clientCheckOf(options);
+  if (check !== undefined) sock.prependOnceListener('secure', () => authorizeClient(sock, check, config));
+  // The caller may have paused the plain connection while it answered the STARTTLS command.
+  socket.resume();
+  return sock;
 }
 
 /**

@@ -3,7 +3,7 @@
  * The options of `puretls terminate`: parsed from command-line flags and an optional JSON file
  * (`--config`), validated once, with the defaults in one place. Flags override the file.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -49,6 +49,13 @@ export interface TerminateOptions {
   /** NSS key log file; default $SSLKEYLOGFILE. */
   readonly keyLogFile?: string;
   readonly provider: ProviderOption;
+  /**
+   * Ticket master secret read from --ticket-secret / `ticketSecretFile` (32..4096 bytes); absent:
+   * random per start (shared by the workers of one --workers run).
+   */
+  readonly ticketSecret?: Uint8Array;
+  /** DER OCSP response file stapled with the default certificate (--ocsp, RFC 6066 §8); re-read on SIGHUP. */
+  readonly ocspFile?: string;
 }
 
 export const TERMINATE_USAGE = `usage: puretls terminate [options]
@@ -75,10 +82,15 @@ with a page showing what the connection negotiated.
   --log-level LEVEL        error, warn, info (default; one JSON line per connection) or debug
   --keylog FILE            append NSS key log lines (default: $SSLKEYLOGFILE)
   --provider NAME          crypto provider: node (default) or pure
+  --ticket-secret FILE     session-ticket master secret, the file's bytes (32..4096, e.g.
+                           'openssl rand 48 > FILE'); processes, restarts and machines given the
+                           same file resume each other's tickets (default: random per start)
+  --ocsp FILE              DER OCSP response to staple with the default certificate (RFC 6066 §8)
   --config FILE            JSON file with the same settings (keys: listen, cert, key, sni
                            [{name, cert, key, upstream}], upstream, alpn, proxyProtocol,
                            handshakeTimeout, idleTimeout, drainTimeout, maxConnections, metrics,
-                           workers, logLevel, keylog, provider); flags override it
+                           workers, logLevel, keylog, provider, ticketSecretFile, ocsp); flags
+                           override it
   -h, --help               this help
 
 Signals: SIGTERM/SIGINT stop accepting and drain; SIGHUP reloads the certificate files.
@@ -108,6 +120,8 @@ export function terminateOptionsFromArgs(args: readonly string[]): TerminateOpti
       'log-level': { type: 'string' },
       keylog: { type: 'string' },
       provider: { type: 'string' },
+      'ticket-secret': { type: 'string' },
+      ocsp: { type: 'string' },
       config: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -130,6 +144,8 @@ export function terminateOptionsFromArgs(args: readonly string[]): TerminateOpti
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   const provider = values.provider ?? opt(file['provider'], 'provider') ?? 'node';
   if (provider !== 'node' && provider !== 'pure') throw new ConfigError('--provider must be node or pure');
+  const ticketSecretFile = values['ticket-secret'] ?? path(file['ticketSecretFile'], 'ticketSecretFile');
+  const ocspFile = values.ocsp ?? path(file['ocsp'], 'ocsp');
   return {
     listen: (listen.length === 0 ? ['127.0.0.1:8443'] : listen).map((l) => parseHostPort(l, '--listen')),
     certFile,
@@ -147,6 +163,8 @@ export function terminateOptionsFromArgs(args: readonly string[]): TerminateOpti
     logLevel: logLevel as LogLevel,
     keyLogFile: values.keylog ?? path(file['keylog'], 'keylog'),
     provider,
+    ticketSecret: ticketSecretFile === undefined ? undefined : readBounded(ticketSecretFile, '--ticket-secret', MIN_TICKET_SECRET, MAX_TICKET_SECRET),
+    ocspFile: ocspFile === undefined ? undefined : (readOcspFile(ocspFile), ocspFile),
   };
 }
 
@@ -170,6 +188,31 @@ export function parseSniFlag(s: string): SniRoute {
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
+
+/** Ticket master secret bounds: RFC 8446 §4.6.1 tickets are sealed with keys derived from it. */
+const MIN_TICKET_SECRET = 32;
+const MAX_TICKET_SECRET = 4096;
+/** CertificateStatus carries the response in a 24-bit length (RFC 6066 §8). */
+const MAX_OCSP_RESPONSE = 0xffffff;
+
+/** The DER OCSP response in `file` (1..2^24-1 bytes, RFC 6066 §8). @throws ConfigError */
+export function readOcspFile(file: string): Uint8Array {
+  return readBounded(file, '--ocsp', 1, MAX_OCSP_RESPONSE);
+}
+
+/** A file's bytes when its size is within min..max. @throws ConfigError */
+function readBounded(file: string, what: string, min: number, max: number): Uint8Array {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (e) {
+    throw new ConfigError(`${what} ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (size < min || size > max) throw new ConfigError(`${what} ${file}: expected ${min}..${max} bytes, got ${size}`);
+  const bytes = readFileSync(file);
+  if (bytes.length < min || bytes.length > max) throw new ConfigError(`${what} ${file}: expected ${min}..${max} bytes, got ${bytes.length}`);
+  return new Uint8Array(bytes);
+}
 
 function route(name: string, certFile: string, keyFile: string, upstream: string | undefined): SniRoute {
   if (!/^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(name)) throw new ConfigError(`--sni: bad server name ${JSON.stringify(name)}`);
@@ -199,7 +242,7 @@ function readConfigFile(file: string): Record<string, unknown> {
 
 const CONFIG_KEYS = [
   'listen', 'cert', 'key', 'sni', 'upstream', 'alpn', 'proxyProtocol', 'handshakeTimeout', 'idleTimeout',
-  'drainTimeout', 'maxConnections', 'metrics', 'workers', 'logLevel', 'keylog', 'provider',
+  'drainTimeout', 'maxConnections', 'metrics', 'workers', 'logLevel', 'keylog', 'provider', 'ticketSecretFile', 'ocsp',
 ];
 
 function sniFromFile(v: unknown, base: string): SniRoute[] {

@@ -24,7 +24,7 @@ import { keyLogSink } from './keylog.ts';
 import { boundAddress, clusterRegistry, ProxyMetrics, serveMetrics, shareWithPrimary, type HandshakeKind } from './metrics.ts';
 import { proxyV2Header } from './proxy-protocol.ts';
 import { respond } from './serve.ts';
-import type { HostPort, LogLevel, SniRoute, TerminateOptions } from './terminate-config.ts';
+import { readOcspFile, type HostPort, type LogLevel, type SniRoute, type TerminateOptions } from './terminate-config.ts';
 
 /** A running proxy (one process). */
 export interface RunningProxy {
@@ -58,14 +58,16 @@ export function jsonLogger(level: LogLevel, out: NodeJS.WritableStream = process
 export async function startTerminate(options: TerminateOptions, log: Logger, metricsEnabled: boolean = options.metrics !== undefined): Promise<RunningProxy> {
   const provider = resolveProvider(options.provider);
   const generated = options.certFile === undefined ? selfSigned(provider) : undefined;
-  // One ticket master secret for the process, kept across SIGHUP reloads (tickets stay valid);
-  // a cluster worker takes the primary's, so a ticket from one worker resumes on any other.
-  const ticketKeys = inheritedTicketSecret() ?? provider.randomBytes(32);
+  // One ticket master secret for the process, kept across SIGHUP reloads (tickets stay valid):
+  // the --ticket-secret file's (every process given it, workers included, shares it), else a
+  // cluster worker takes the primary's, so a ticket from one worker resumes on any other.
+  const ticketKeys = options.ticketSecret ?? inheritedTicketSecret() ?? provider.randomBytes(32);
   const loadSecure = (): ServerSecureOptions => {
-    const main = generated ?? readPair(options.certFile!, options.keyFile!);
+    const pair = generated ?? readPair(options.certFile!, options.keyFile!);
+    const main: KeyCertPair = options.ocspFile === undefined ? pair : { ...pair, ocspResponse: readOcspFile(options.ocspFile) };
     const contexts: Record<string, KeyCertPair> = {};
     for (const r of options.sni) contexts[r.name] = readPair(r.certFile, r.keyFile);
-    return { key: main.key, cert: main.cert, contexts, ALPNProtocols: options.alpn, alpnStrict: false, provider, ticketKeys };
+    return { key: main.key, cert: main.cert, ocspResponse: main.ocspResponse, contexts, ALPNProtocols: options.alpn, alpnStrict: false, provider, ticketKeys };
   };
   const secure = loadSecure();
   const leaf = parseCertificateChain(secure.cert as string)[0]!;
@@ -332,9 +334,12 @@ export async function runTerminate(options: TerminateOptions): Promise<number> {
 
 async function runPrimary(options: TerminateOptions, log: Logger): Promise<number> {
   // The workers' shared ticket master secret (RFC 8446 §4.6.1 tickets are sealed with keys derived
-  // from it). Passed in the environment, which only this user (and root) can read in /proc.
-  const secret = resolveProvider(options.provider).randomBytes(32);
-  const env = { [TICKET_SECRET_ENV]: Buffer.from(secret).toString('hex') };
+  // from it). Passed in the environment, which only this user (and root) can read in /proc. With
+  // --ticket-secret every worker reads the file itself.
+  const env =
+    options.ticketSecret === undefined
+      ? { [TICKET_SECRET_ENV]: Buffer.from(resolveProvider(options.provider).randomBytes(32)).toString('hex') }
+      : {};
   const workers = Array.from({ length: options.workers }, () => cluster.fork(env));
   let metricsServer: HttpServer | undefined;
   if (options.metrics) {

@@ -96,7 +96,8 @@ export function offerPsk(config: ClientConfig, session: ClientSession): OfferedP
 }
 
 /**
- * Adds psk_key_exchange_modes (psk_dhe_ke only, RFC 8446 §4.2.9) and pre_shared_key (last,
+ * Adds psk_key_exchange_modes (psk_dhe_ke, and psk_ke too with `dangerouslyOfferPskKe`; RFC 8446
+ * §4.2.9) and pre_shared_key (last,
  * RFC 8446 §4.2.11) to `hello`, with the binder computed over the hello truncated before the
  * binders list, preceded by `prefix` (the transcript through a HelloRetryRequest) if given
  * (RFC 8446 §4.2.11.2).
@@ -111,7 +112,7 @@ export function attachPsk(config: ClientConfig, hello: ClientHello, offered: Off
   const base = hello.extensions.filter((e) => e.kind !== 'pre_shared_key_client');
   const modes: Extension[] = base.some((e) => e.kind === 'psk_key_exchange_modes')
     ? []
-    : [{ kind: 'psk_key_exchange_modes', keModes: [PskKeyExchangeMode.psk_dhe_ke] }];
+    : [{ kind: 'psk_key_exchange_modes', keModes: offeredPskModes(config) }];
   const withBinders = (binder: Uint8Array): ClientHello => ({
     ...hello,
     extensions: [...base, ...modes, { kind: 'pre_shared_key_client', identities: [identity], binders: [binder] }],
@@ -121,6 +122,11 @@ export function attachPsk(config: ClientConfig, hello: ClientHello, offered: Off
   const truncated = raw.subarray(0, raw.length - pskBindersLen([placeholder]));
   const partialHash = prefix ? prefix.hashWith(truncated) : hash.digest(truncated);
   return withBinders(pskBinder(hash, offered.earlySecret.resumptionBinderKey(), partialHash));
+}
+
+/** RFC 8446 §4.2.9: the modes we offer, psk_dhe_ke first (our preference). */
+export function offeredPskModes(config: ClientConfig): number[] {
+  return config.dangerouslyOfferPskKe ? [PskKeyExchangeMode.psk_dhe_ke, PskKeyExchangeMode.psk_ke] : [PskKeyExchangeMode.psk_dhe_ke];
 }
 
 /** RFC 6066 §8 CertificateStatusRequest: ocsp(1), responder_id_list <0>, request_extensions <0>. */

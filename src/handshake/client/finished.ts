@@ -60,7 +60,8 @@ export function onServerFinished(st: ClientExpectFinished, input: HandshakeInput
     version: 'TLSv1.3' as const,
     cipherSuite: suite.name,
     cipherSuiteId: suite.id,
-    group: nameOf(NamedGroup, st.group),
+    // Group 0: a psk_ke resumption, without (EC)DHE (RFC 8446 §4.2.9).
+    group: st.group === 0 ? 'none' : nameOf(NamedGroup, st.group),
     groupId: st.group,
     signatureScheme: st.isResumed ? 'none' : nameOf(SignatureScheme, st.signatureScheme),
     signatureSchemeId: st.signatureScheme,

@@ -4,7 +4,8 @@
  * §4.2.8).
  *
  * Steps: checkVersion → checkEcho → (HelloRetryRequest: checkRetry → sendRetryHello) |
- * (ServerHello: checkSuite → computeSharedSecret → deriveHandshakeSecrets → installReadKeys).
+ * (ServerHello: checkSuite → computeSharedSecret (none for psk_ke) → deriveHandshakeSecrets →
+ * installReadKeys).
  */
 import { equalBytes } from '../../bytes/bytes.ts';
 import type { CipherSuiteInfo } from '../../crypto/suites.ts';
@@ -12,7 +13,7 @@ import { TlsError, illegalParameter, missingExtension, unexpectedMessage, unsupp
 import { EarlySecret } from '../../keyschedule/schedule.ts';
 import type { ServerHello } from '../../messages/server-hello.ts';
 import { findExtension } from '../../messages/extensions/extensions.ts';
-import { AlertDescription, HandshakeType, ProtocolVersion } from '../../protocol/registry.ts';
+import { AlertDescription, HandshakeType, ProtocolVersion, PskKeyExchangeMode } from '../../protocol/registry.ts';
 import type { HandshakeOutput } from '../output.ts';
 import { expectMessage, requireRecordBoundary, type HandshakeInput } from '../common/input.ts';
 import { KeyLogLabel } from '../common/key-log.ts';
@@ -148,13 +149,15 @@ function onRealServerHello(
   // "illegal_parameter" alert."
   if (st.retrySuite && st.retrySuite.id !== suite.id) throw illegalParameter('server_hello: suite differs from the HelloRetryRequest');
   const ks = findExtension(sh.extensions, 'key_share_server');
-  // Without PSK, key_share is the only way to agree keys (RFC 8446 §4.2.8, §9.2).
-  if (!ks) throw missingExtension('server_hello: no key_share');
-  // RFC 8446 §4.2.8: the server's share must be for a group we sent a share for.
-  const keyPair = st.keyShares.find((k) => k.group === ks.serverShare.group);
-  if (!keyPair) throw illegalParameter('server_hello: key share for a group we did not send');
-  const sharedSecret = keyPair.complete(ks.serverShare.keyExchange);
   const earlySecret = acceptedEarlySecret(st, sh, suite);
+  // Without PSK, key_share is the only way to agree keys (RFC 8446 §4.2.8, §9.2). Without it, a
+  // PSK resumption is psk_ke (RFC 8446 §4.2.9: no (EC)DHE), which we accept only if we offered it
+  // ("Servers MUST NOT select a key exchange mode that is not listed by the client").
+  if (!ks && !(earlySecret !== undefined && offeredPskKe(st))) throw missingExtension('server_hello: no key_share');
+  // RFC 8446 §4.2.8: the server's share must be for a group we sent a share for.
+  const keyPair = ks ? st.keyShares.find((k) => k.group === ks.serverShare.group) : undefined;
+  if (ks && !keyPair) throw illegalParameter('server_hello: key share for a group we did not send');
+  const sharedSecret = ks && keyPair ? keyPair.complete(ks.serverShare.keyExchange) : undefined;
   // RFC 8446 §5.1: ServerHello precedes a read-key change, so it must end its record.
   requireRecordBoundary(input, 'server_hello');
 
@@ -184,13 +187,19 @@ function onRealServerHello(
     sentEarlyData: st.sentEarlyData,
     suite,
     hash,
-    group: keyPair.group,
+    group: keyPair?.group ?? 0,
     handshakeSecret,
     clientHandshakeTrafficSecret,
     serverHandshakeTrafficSecret,
     isResumed: earlySecret !== undefined,
     sentHello: st.sentHello,
   };
+}
+
+/** Whether the ClientHello we sent listed psk_ke (RFC 8446 §4.2.9). */
+function offeredPskKe(st: ClientExpectServerHello): boolean {
+  const modes = findExtension(st.sentHello.extensions, 'psk_key_exchange_modes');
+  return modes?.keModes.includes(PskKeyExchangeMode.psk_ke) ?? false;
 }
 
 /**

@@ -57,6 +57,7 @@ export interface ClientExpectServerHello extends ClientCommon {
 export interface ClientKeyed extends ClientCommon {
   readonly suite: CipherSuiteInfo;
   readonly hash: HashAlgorithm;
+  /** The (EC)DHE group; 0 after a psk_ke resumption (RFC 8446 §4.2.9), which has none. */
   readonly group: number;
   readonly handshakeSecret: HandshakeSecret;
   readonly clientHandshakeTrafficSecret: Uint8Array;

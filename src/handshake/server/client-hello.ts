@@ -2,11 +2,11 @@
  * @module client-hello
  * The server's handling of ClientHello, first or retried (RFC 8446 §4.1.2, §4.1.4).
  *
- * Steps: negotiate → (no usable key share: sendHelloRetryRequest) |
+ * Steps: negotiate → (no usable key share: selectPsk for psk_ke, else sendHelloRetryRequest) |
  * (checkRetriedHello) → selectPsk (resumption, RFC 8446 §4.2.11) → sendServerFlight.
  */
 import { equalBytes } from '../../bytes/bytes.ts';
-import { illegalParameter } from '../../errors.ts';
+import { illegalParameter, internalError } from '../../errors.ts';
 import type { ClientHello } from '../../messages/client-hello.ts';
 import { findExtension } from '../../messages/extensions/extensions.ts';
 import { HandshakeType } from '../../protocol/registry.ts';
@@ -29,11 +29,17 @@ export function onClientHello(
   const transcript = new Transcript();
   transcript.setHash(st.config.provider.hash(n.suite.hash));
   transcript.update(input.raw);
-  if (n.clientShare === undefined) return sendHelloRetryRequest(st.config, ch, n.suite, n.group, transcript, out);
+  // Without a share to answer, a psk_ke resumption (RFC 8446 §4.2.9, only with
+  // dangerouslyAllowPskKe) needs none; else a HelloRetryRequest asks for one. The ticket checks
+  // do not depend on what a retry changes, so a ticket taken here would fail the retry too.
+  const psk = selectPsk(st.config, ch, input.raw, n.suite, n.serverName, undefined, n.clientShare !== undefined);
+  if (n.clientShare === undefined && psk === undefined) {
+    // RFC 8446 §9.2: without a PSK, key_share and supported_groups are required.
+    if (n.group === undefined) throw n.noGroup ?? internalError('server: no group and no error');
+    return sendHelloRetryRequest(st.config, ch, n.suite, n.group, transcript, out);
+  }
   // RFC 8446 §5.1: our handshake read key changes after the ClientHello.
   requireRecordBoundary(input, 'client_hello');
-  // Only now (no HelloRetryRequest): a single-use ticket is taken from the store once.
-  const psk = selectPsk(st.config, ch, input.raw, n.suite, n.serverName, undefined);
   return sendServerFlight(st.config, ch, n, n.clientShare, transcript, false, false, psk, out);
 }
 
@@ -57,7 +63,7 @@ export function onRetriedClientHello(
   requireRecordBoundary(input, 'client_hello');
   // RFC 8446 §4.2.11.2: after a HelloRetryRequest the binder covers ClientHello1's hash, the HRR
   // and the truncated ClientHello2.
-  const psk = selectPsk(st.config, ch, input.raw, n.suite, n.serverName, st.transcript);
+  const psk = selectPsk(st.config, ch, input.raw, n.suite, n.serverName, st.transcript, true);
   st.transcript.update(input.raw);
   return sendServerFlight(st.config, ch, { ...n, group: st.group }, share, st.transcript, true, st.sentCompatCcs, psk, out);
 }

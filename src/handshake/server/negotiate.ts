@@ -10,12 +10,18 @@ import type { CipherSuiteInfo } from '../../crypto/suites.ts';
 import { TlsError, handshakeFailure, illegalParameter, missingExtension } from '../../errors.ts';
 import type { ClientHello } from '../../messages/client-hello.ts';
 import { findExtension, type KeyShareEntry } from '../../messages/extensions/extensions.ts';
-import { AlertDescription, ProtocolVersion } from '../../protocol/registry.ts';
+import { AlertDescription, ProtocolVersion, PskKeyExchangeMode } from '../../protocol/registry.ts';
 import type { CertifiedKey } from '../../x509/certified-key.ts';
 
 export interface Negotiation {
   readonly suite: CipherSuiteInfo;
-  readonly group: number;
+  /**
+   * The key-exchange group, or undefined when there is none to use; only possible when the client
+   * may resume with psk_ke (`dangerouslyAllowPskKe`): `noGroup` is then the error to raise if no
+   * PSK is accepted.
+   */
+  readonly group: number | undefined;
+  readonly noGroup: TlsError | undefined;
   /** The client's share for `group`, or undefined: then a HelloRetryRequest is needed. */
   readonly clientShare: KeyShareEntry | undefined;
   readonly certified: CertifiedKey;
@@ -43,11 +49,20 @@ export function negotiate(config: ServerConfig, ch: ClientHello): Negotiation {
     throw missingExtension('client_hello: pre_shared_key without psk_key_exchange_modes');
   }
   const suite = selectSuite(config, ch);
-  const { group, clientShare } = selectGroup(config, ch);
+  const { group, noGroup, clientShare } = selectGroup(config, ch, mayResumeWithPskKe(config, ch));
   const serverName = findExtension(ch.extensions, 'server_name')?.hostName;
   const { certified, signatureScheme } = selectCertificate(config, ch, serverName);
-  const alpnProtocol = selectAlpn(config, ch);
-  return { suite, group, clientShare, certified, signatureScheme, alpnProtocol, serverName };
+  const alpnProtocol = selectAlpn(config, ch, serverName);
+  return { suite, group, noGroup, clientShare, certified, signatureScheme, alpnProtocol, serverName };
+}
+
+/**
+ * True when this ClientHello may resume with psk_ke (RFC 8446 §4.2.9): the option is on and the
+ * client offers a PSK with psk_ke among its modes.
+ */
+function mayResumeWithPskKe(config: ServerConfig, ch: ClientHello): boolean {
+  if (!config.dangerouslyAllowPskKe || !findExtension(ch.extensions, 'pre_shared_key_client')) return false;
+  return findExtension(ch.extensions, 'psk_key_exchange_modes')?.keModes.includes(PskKeyExchangeMode.psk_ke) ?? false;
 }
 
 /** The ALPN name as text for reports. */
@@ -80,14 +95,27 @@ function selectSuite(config: ServerConfig, ch: ClientHello): CipherSuiteInfo {
   return suite;
 }
 
-/** RFC 8446 §4.2.7, §4.2.8: the group and, if sent, the client's share for it. */
-function selectGroup(config: ServerConfig, ch: ClientHello): { group: number; clientShare: KeyShareEntry | undefined } {
+/**
+ * RFC 8446 §4.2.7, §4.2.8: the group and, if sent, the client's share for it. With `pskKe` (a
+ * psk_ke resumption is possible) a missing or unusable group is returned as `noGroup` instead of
+ * thrown: it is an error only if no PSK is accepted.
+ */
+function selectGroup(
+  config: ServerConfig,
+  ch: ClientHello,
+  pskKe: boolean,
+): { group: number | undefined; noGroup: TlsError | undefined; clientShare: KeyShareEntry | undefined } {
+  const none = (e: TlsError) => {
+    if (!pskKe) throw e;
+    return { group: undefined, noGroup: e, clientShare: undefined };
+  };
   const groups = findExtension(ch.extensions, 'supported_groups');
   const keyShare = findExtension(ch.extensions, 'key_share_client');
   // RFC 8446 §9.2: without PSK, a ClientHello MUST contain supported_groups and key_share
-  // (and a key_share requires supported_groups); otherwise missing_extension.
-  if (!groups) throw missingExtension('client_hello: no supported_groups');
-  if (!keyShare) throw missingExtension('client_hello: no key_share');
+  // (and a key_share requires supported_groups); otherwise missing_extension. (With psk_ke
+  // neither is needed.)
+  if (!groups) return none(missingExtension('client_hello: no supported_groups'));
+  if (!keyShare) return none(missingExtension('client_hello: no key_share'));
   const seen = new Set<number>();
   let lastIndex = -1;
   for (const share of keyShare.clientShares) {
@@ -106,12 +134,12 @@ function selectGroup(config: ServerConfig, ch: ClientHello): { group: number; cl
   // A mutually supported group the client already sent a share for, in our preference order.
   for (const group of config.groups) {
     const clientShare = keyShare.clientShares.find((s) => s.group === group);
-    if (clientShare) return { group, clientShare };
+    if (clientShare) return { group, noGroup: undefined, clientShare };
   }
   // Else the first mutually supported group: a HelloRetryRequest asks for its share.
   const group = config.groups.find((g) => groups.namedGroupList.includes(g));
-  if (group === undefined) throw handshakeFailure('client_hello: no key-exchange group in common');
-  return { group, clientShare: undefined };
+  if (group === undefined) return none(handshakeFailure('client_hello: no key-exchange group in common'));
+  return { group, noGroup: undefined, clientShare: undefined };
 }
 
 /**
@@ -159,10 +187,22 @@ function dnsNameMatches(pattern: string, name: string): boolean {
 /**
  * RFC 7301 §3.2: the first of our protocols the client offers. When the client offers ALPN and
  * none match, "the server SHALL respond with a fatal "no_application_protocol" alert" (unless
- * configured to carry on without ALPN).
+ * configured to carry on without ALPN). With `config.selectAlpn` the hook decides: undefined is
+ * that alert; a name the client did not offer is our error (internal_error), never sent.
  */
-function selectAlpn(config: ServerConfig, ch: ClientHello): Uint8Array | undefined {
+function selectAlpn(config: ServerConfig, ch: ClientHello, serverName: string | undefined): Uint8Array | undefined {
   const alpn = findExtension(ch.extensions, 'alpn');
+  if (alpn && config.selectAlpn) {
+    // Names that are not UTF-8 cannot be chosen by a string-typed hook; they are left out.
+    const offered = alpn.protocolNameList.flatMap((p) => fromUtf8(p) ?? []);
+    const chosen = config.selectAlpn(serverName, offered);
+    if (chosen === undefined) {
+      throw new TlsError(AlertDescription.no_application_protocol, 'client_hello: selectAlpn refused every offered protocol');
+    }
+    const picked = alpn.protocolNameList.find((p) => fromUtf8(p) === chosen);
+    if (!picked) throw new TlsError(AlertDescription.internal_error, 'selectAlpn returned a protocol the client did not offer');
+    return picked;
+  }
   if (!alpn || config.alpnProtocols.length === 0) return undefined;
   const match = config.alpnProtocols.find((ours) => alpn.protocolNameList.some((theirs) => equalBytes(ours, theirs)));
   if (!match && config.alpnStrict) {

@@ -6,7 +6,7 @@
  * ClientHello truncated before the binders (RFC 8446 §4.2.11.2). A ticket we cannot open, an
  * expired or foreign one, is not an error: the handshake falls back to a full one (issue 4).
  *
- * Steps: checkModes → findTicket (open/take, validate) → verifyBinder.
+ * Steps: chooseMode → findTicket (open/take, validate) → verifyBinder.
  */
 import { equalConstantTime, utf8, equalBytes } from '../../bytes/bytes.ts';
 import type { ServerConfig } from '../../config.ts';
@@ -24,6 +24,8 @@ import type { Transcript } from '../../transcript.ts';
 
 /** The PSK the server resumes with. */
 export interface AcceptedPsk {
+  /** RFC 8446 §4.2.9: psk_dhe_ke (with the client's key share) or psk_ke (no (EC)DHE at all). */
+  readonly mode: 'psk_dhe_ke' | 'psk_ke';
   readonly selectedIdentity: number;
   readonly earlySecret: EarlySecret;
   readonly state: TicketState;
@@ -33,6 +35,7 @@ export interface AcceptedPsk {
 /**
  * @param raw the ClientHello as received, header included
  * @param prefix the transcript before this ClientHello (after a HelloRetryRequest), or undefined
+ * @param haveShare whether we have a key share of the client's to answer (psk_dhe_ke possible)
  * @returns the accepted PSK, or undefined for a full handshake
  * @throws TlsError decrypt_error when the chosen identity's binder does not verify
  */
@@ -43,13 +46,12 @@ export function selectPsk(
   suite: CipherSuiteInfo,
   serverName: string | undefined,
   prefix: Transcript | undefined,
+  haveShare: boolean,
 ): AcceptedPsk | undefined {
   const offered = findExtension(ch.extensions, 'pre_shared_key_client');
   if (!offered) return undefined;
-  // RFC 8446 §4.2.9: we only resume with (EC)DHE (psk_dhe_ke), which keeps forward secrecy; a
-  // client that supports only psk_ke gets a full handshake.
-  const modes = findExtension(ch.extensions, 'psk_key_exchange_modes');
-  if (!modes || !modes.keModes.includes(PskKeyExchangeMode.psk_dhe_ke)) return undefined;
+  const mode = chooseMode(config, ch, haveShare);
+  if (!mode) return undefined;
   const now = config.now();
   const sni = utf8(serverName ?? '');
   const tried = Math.min(offered.identities.length, MAX_IDENTITIES_TRIED);
@@ -67,8 +69,23 @@ export function selectPsk(
     if (config.clientAuth?.mode === 'required' && state.clientIdentity.length === 0) continue;
     verifyBinder(config, suite, state.psk, offered.binders, i, raw, prefix);
     const earlySecret = EarlySecret.create(config.provider.hash(suite.hash), state.psk);
-    return { selectedIdentity: i, earlySecret, state, obfuscatedTicketAge: id.obfuscatedTicketAge };
+    return { mode, selectedIdentity: i, earlySecret, state, obfuscatedTicketAge: id.obfuscatedTicketAge };
   }
+  return undefined;
+}
+
+/**
+ * RFC 8446 §4.2.9: the key exchange mode to resume with. psk_dhe_ke (with (EC)DHE) keeps forward
+ * secrecy and is always preferred when the client offers it and sent a share we can answer.
+ * psk_ke only with `dangerouslyAllowPskKe`: when it is the client's only mode, or when both are
+ * offered but no usable share was sent (a psk_ke resumption instead of a HelloRetryRequest: the
+ * client chose to send no usable share and listed psk_ke; the binder stops anyone else from
+ * removing its shares). Otherwise no mode: a full handshake.
+ */
+function chooseMode(config: ServerConfig, ch: ClientHello, haveShare: boolean): AcceptedPsk['mode'] | undefined {
+  const modes = findExtension(ch.extensions, 'psk_key_exchange_modes')?.keModes ?? [];
+  if (haveShare && modes.includes(PskKeyExchangeMode.psk_dhe_ke)) return 'psk_dhe_ke';
+  if (config.dangerouslyAllowPskKe && modes.includes(PskKeyExchangeMode.psk_ke)) return 'psk_ke';
   return undefined;
 }
 

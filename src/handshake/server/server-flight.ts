@@ -4,7 +4,7 @@
  * then EncryptedExtensions, Certificate, CertificateVerify and Finished under the handshake key;
  * then the application write key (RFC 8446 §7.1).
  *
- * Steps: answerKeyShare → sendServerHello → (sendCompatCcs) → deriveHandshakeSecrets →
+ * Steps: (psk_dhe_ke or full: answerKeyShare) → sendServerHello → (sendCompatCcs) → deriveHandshakeSecrets →
  * sendEncryptedExtensions → (full handshake: (sendCertificateRequest) → sendCertificate (OCSP staple) →
  * sendCertificateVerify) → sendFinished → deriveApplicationSecrets.
  */
@@ -35,7 +35,7 @@ export function sendServerFlight(
   config: ServerConfig,
   ch: ClientHello,
   n: Negotiation,
-  clientShare: KeyShareEntry,
+  clientShare: KeyShareEntry | undefined,
   transcript: Transcript,
   didRetry: boolean,
   sentCompatCcs: boolean,
@@ -48,10 +48,10 @@ export function sendServerFlight(
   const offersEarlyData = findExtension(ch.extensions, 'early_data') !== undefined;
   const acceptEarly = offersEarlyData && psk !== undefined && acceptsEarlyData(config, n, psk, didRetry);
   const hash = config.provider.hash(suite.hash);
-  const kx = config.provider.keyExchange(n.group);
-  if (!kx) throw internalError('server: negotiated a group the provider lacks');
-  // RFC 8446 §4.2.8: our share for the client's group; for a KEM group this encapsulates.
-  const { share, sharedSecret } = kx.respond(clientShare.keyExchange, config.random);
+  // RFC 8446 §4.2.8: our share for the client's group; for a KEM group this encapsulates. A
+  // psk_ke resumption (RFC 8446 §4.2.9) has no (EC)DHE: no share, no shared secret.
+  const pskKe = psk?.mode === 'psk_ke';
+  const answer = pskKe ? undefined : answerKeyShare(config, n.group, clientShare);
 
   sendMessage(out, transcript, {
     type: HandshakeType.server_hello,
@@ -65,7 +65,7 @@ export function sendServerFlight(
     extensions: [
       // RFC 8446 §4.2.11: selected_identity, the index of the PSK we resume with.
       ...(psk ? [{ kind: 'pre_shared_key_server' as const, selectedIdentity: psk.selectedIdentity }] : []),
-      { kind: 'key_share_server', serverShare: { group: n.group, keyExchange: share } },
+      ...(answer ? [{ kind: 'key_share_server' as const, serverShare: { group: answer.group, keyExchange: answer.share } }] : []),
       { kind: 'supported_versions_server', selectedVersion: ProtocolVersion.TLSv1_3 },
     ],
   });
@@ -73,9 +73,11 @@ export function sendServerFlight(
   // asked for compatibility mode and we have not sent one with a HelloRetryRequest.
   if (ch.legacySessionId.length > 0 && !sentCompatCcs) out.push({ kind: 'sendCompatCcs' });
 
-  // RFC 8446 §7.1: handshake secrets over ClientHello..ServerHello.
+  // RFC 8446 §7.1: handshake secrets over ClientHello..ServerHello; "If a given secret is not
+  // available, then the 0-value consisting of a string of Hash.length bytes set to zeros is used"
+  // (psk_ke: no (EC)DHE input).
   const helloHash = transcript.hashNow();
-  const handshakeSecret = (psk?.earlySecret ?? EarlySecret.create(hash)).handshakeSecret(sharedSecret);
+  const handshakeSecret = (psk?.earlySecret ?? EarlySecret.create(hash)).handshakeSecret(answer?.sharedSecret);
   const clientHandshakeTrafficSecret = handshakeSecret.clientHandshakeTrafficSecret(helloHash);
   const serverHandshakeTrafficSecret = handshakeSecret.serverHandshakeTrafficSecret(helloHash);
   const clientRandom = ch.random;
@@ -145,8 +147,8 @@ export function sendServerFlight(
     version: 'TLSv1.3',
     cipherSuite: suite.name,
     cipherSuiteId: suite.id,
-    group: nameOf(NamedGroup, n.group),
-    groupId: n.group,
+    group: answer ? nameOf(NamedGroup, answer.group) : 'none',
+    groupId: answer?.group ?? 0,
     signatureScheme: psk ? 'none' : nameOf(SignatureScheme, n.signatureScheme),
     signatureSchemeId: psk ? 0 : n.signatureScheme,
     alpnProtocol: alpnText(n.alpnProtocol),
@@ -191,6 +193,18 @@ function acceptsEarlyData(config: ServerConfig, n: Negotiation, psk: AcceptedPsk
     equalBytes(s.alpnProtocol, n.alpnProtocol ?? new Uint8Array(0)) &&
     isTicketAgeFresh(s, psk.obfuscatedTicketAge, config.now(), EARLY_DATA_AGE_WINDOW_MS)
   );
+}
+
+/** RFC 8446 §4.2.8: our key share for the client's share of the negotiated group. */
+function answerKeyShare(
+  config: ServerConfig,
+  group: number | undefined,
+  clientShare: KeyShareEntry | undefined,
+): { group: number; share: Uint8Array; sharedSecret: Uint8Array } {
+  if (group === undefined || clientShare === undefined) throw internalError('server: (EC)DHE without a negotiated share');
+  const kx = config.provider.keyExchange(group);
+  if (!kx) throw internalError('server: negotiated a group the provider lacks');
+  return { group, ...kx.respond(clientShare.keyExchange, config.random) };
 }
 
 /** RFC 8446 §5.2: the most a protected record adds to its plaintext (type, padding, tag). */
