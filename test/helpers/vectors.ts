@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fromHex } from '../../src/bytes/bytes.ts';
+import type { PrivateKey } from '../../src/crypto/provider.ts';
 
 export interface TraceStep {
   /** `client` or `server`. */
@@ -98,22 +99,37 @@ export function field(s: TraceStep, label: string): Uint8Array {
   return v;
 }
 
-/** The RFC 8448 §2 server RSA key: fields modulus, public exponent, private exponent, prime1... */
-export function rfc8448RsaKey(): ReadonlyMap<string, Uint8Array> {
+/** The RFC 8448 §2 server RSA key (1024-bit), as the providers take it. */
+export function rfc8448RsaKey(): Extract<PrivateKey, { type: 'rsa' }> {
   const text = traceText('02-private-keys');
-  const out = new Map<string, Uint8Array>();
+  const fields = new Map<string, Uint8Array>();
   let label: string | undefined;
   let hex = '';
   for (const line of text.split('\n')) {
     const f = /^ {3}(\w[\w ]*?)(?: \(public\))?:\s+([0-9a-f ]+)$/.exec(line);
     if (f) {
-      if (label) out.set(label, fromHex(hex));
+      if (label) fields.set(label, fromHex(hex));
       label = f[1] as string;
       hex = f[2] as string;
     } else if (label && /^ {6}[0-9a-f]{2}/.test(line)) {
       hex += line;
     }
   }
-  if (label) out.set(label, fromHex(hex));
-  return out;
+  if (label) fields.set(label, fromHex(hex));
+  const get = (name: string): Uint8Array => {
+    const v = fields.get(name);
+    if (!v) throw new Error(`rfc8448: the §2 RSA key lacks ${name}`);
+    return v;
+  };
+  return {
+    type: 'rsa',
+    n: get('modulus'),
+    e: get('public exponent'),
+    d: get('private exponent'),
+    p: get('prime1'),
+    q: get('prime2'),
+    dp: get('exponent1'),
+    dq: get('exponent2'),
+    qi: get('coefficient'),
+  };
 }

@@ -12,7 +12,7 @@ import { decodeHandshakeBody } from '../../src/messages/handshake.ts';
 import type { Certificate } from '../../src/messages/certificate.ts';
 import type { CertificateVerify } from '../../src/messages/certificate-verify.ts';
 import { certificateVerifyContent } from '../../src/handshake/common/signature-content.ts';
-import { field, loadTrace, rfc8448RsaKey, step, type TraceName, type TraceStep } from '../helpers/vectors.ts';
+import { field, loadTrace, step, type TraceName, type TraceStep } from '../helpers/vectors.ts';
 
 export interface Trace {
   readonly steps: TraceStep[];
@@ -37,26 +37,6 @@ export function trace(name: TraceName): Trace {
   };
 }
 
-/** RFC 8448 §2: the server's RSA key. */
-export function rfc8448ServerKey(): PrivateKey {
-  const k = rfc8448RsaKey();
-  const get = (label: string): Uint8Array => {
-    const v = k.get(label);
-    if (!v) throw new Error(`rfc8448: RSA key lacks ${label}`);
-    return v;
-  };
-  return {
-    type: 'rsa',
-    n: get('modulus'),
-    e: get('public exponent'),
-    d: get('private exponent'),
-    p: get('prime1'),
-    q: get('prime2'),
-    dp: get('exponent1'),
-    dq: get('exponent2'),
-    qi: get('coefficient'),
-  };
-}
 
 /** The server certificate the trace sends. */
 export function rfc8448Certificate(t: Trace): Uint8Array {

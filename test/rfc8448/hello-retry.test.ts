@@ -19,7 +19,8 @@ import type { ServerHello } from '../../src/messages/server-hello.ts';
 import { NamedGroup } from '../../src/protocol/registry.ts';
 import { certifiedKey } from '../../src/x509/certified-key.ts';
 import { dangerouslyAcceptAnyCertificate } from '../../src/x509/verifier.ts';
-import { TRACE_NOW, replayRandom, rfc8448Certificate, rfc8448ServerKey, trace } from './_replay.ts';
+import { TRACE_NOW, replayRandom, rfc8448Certificate, trace } from './_replay.ts';
+import { rfc8448RsaKey } from '../helpers/vectors.ts';
 
 const t = trace('05-hello-retry-request');
 
@@ -41,7 +42,7 @@ describe('RFC 8448 §5 HelloRetryRequest', () => {
         provider,
         now: () => TRACE_NOW,
         random: replayRandom(cookie),
-        certificates: [certifiedKey(provider, [rfc8448Certificate(trace('03-simple-1rtt'))], rfc8448ServerKey())],
+        certificates: [certifiedKey(provider, [rfc8448Certificate(trace('03-simple-1rtt'))], rfc8448RsaKey())],
         // The trace server wants P-256 although the client sent an x25519 share.
         groups: [NamedGroup.secp256r1],
       }),

@@ -21,9 +21,9 @@ import { MemorySessionStore } from '../../src/session/store.ts';
 import { encodeTicketState } from '../../src/session/ticket.ts';
 import { certifiedKey } from '../../src/x509/certified-key.ts';
 import { dangerouslyAcceptAnyCertificate } from '../../src/x509/verifier.ts';
-import { field, loadTrace, step } from '../helpers/vectors.ts';
+import { field, loadTrace, step, rfc8448RsaKey } from '../helpers/vectors.ts';
 import { drainEvents, readAll } from '../helpers/pair.ts';
-import { TRACE_NOW, replayRandom, rfc8448Certificate, rfc8448ServerKey, serverHelloRandom, trace } from './_replay.ts';
+import { TRACE_NOW, replayRandom, rfc8448Certificate, serverHelloRandom, trace } from './_replay.ts';
 
 const provider = nobleProvider;
 const TRACE_SERVER_GROUPS = [0x001d, 0x0017, 0x0018, 0x0019, 0x0100, 0x0101, 0x0102, 0x0103, 0x0104];
@@ -108,7 +108,7 @@ function traceServer(): ServerConnection {
       now: () => TRACE_NOW,
       // RFC 8448 §4 draws, in order: the server's x25519 private key, ServerHello.random.
       random: replayRandom(t4.ephemeralKey('server', 'x25519'), serverHelloRandom(t4.message('server', 'ServerHello'))),
-      certificates: [certifiedKey(provider, [rfc8448Certificate(t3)], rfc8448ServerKey())],
+      certificates: [certifiedKey(provider, [rfc8448Certificate(t3)], rfc8448RsaKey())],
       groups: [NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1],
       advertisedGroups: TRACE_SERVER_GROUPS,
       sessionStore: store,

@@ -15,17 +15,17 @@ import {
   recoverPssSalt,
   replayRandom,
   rfc8448Certificate,
-  rfc8448ServerKey,
   serverHelloRandom,
   trace,
 } from './_replay.ts';
+import { rfc8448RsaKey } from '../helpers/vectors.ts';
 
 /** The server's groups as the trace's EncryptedExtensions announce them. */
 const TRACE_SERVER_GROUPS = [0x001d, 0x0017, 0x0018, 0x0019, 0x0100, 0x0101, 0x0102, 0x0103, 0x0104];
 
 function traceServer(name: '03-simple-1rtt' | '07-compatibility-mode'): { server: ServerConnection; t: ReturnType<typeof trace> } {
   const t = trace(name);
-  const key = rfc8448ServerKey();
+  const key = rfc8448RsaKey();
   const salt = recoverPssSalt(
     key,
     [t.message('client', 'ClientHello'), t.message('server', 'ServerHello'), t.message('server', 'EncryptedExtensions'), t.message('server', 'Certificate')],

@@ -15,26 +15,6 @@ import { PROVIDERS, PROVIDER_PAIRS, scriptedRandom, seededRandom } from '../../h
 
 const S = SignatureScheme;
 
-/** The RFC 8448 §2 server key (1024-bit RSA). */
-function rfc8448Key(): PrivateKey {
-  const k = rfc8448RsaKey();
-  const get = (label: string): Uint8Array => {
-    const v = k.get(label);
-    if (!v) throw new Error(`rfc8448 key: no ${label}`);
-    return v;
-  };
-  return {
-    type: 'rsa',
-    n: get('modulus'),
-    e: get('public exponent'),
-    d: get('private exponent'),
-    p: get('prime1'),
-    q: get('prime2'),
-    dp: get('exponent1'),
-    dq: get('exponent2'),
-    qi: get('coefficient'),
-  };
-}
 
 const b64 = (s: string | undefined): Uint8Array => new Uint8Array(Buffer.from(s ?? '', 'base64url'));
 
@@ -54,7 +34,7 @@ function rsa2048(): PrivateKey {
   };
 }
 
-const RSA_8448 = rfc8448Key();
+const RSA_8448 = rfc8448RsaKey();
 const RSA_2048 = rsa2048();
 
 interface KeyCase {

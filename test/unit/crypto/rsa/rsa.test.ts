@@ -24,25 +24,6 @@ import { HASHES, SHA256, SHA384 } from './hashes.ts';
 // ---------------------------------------------------------------------------------------------
 // Fixtures
 
-function rfc8448Key(): RsaPrivateKey {
-  const k = rfc8448RsaKey();
-  const get = (label: string): Uint8Array => {
-    const v = k.get(label);
-    if (!v) throw new Error(`missing ${label}`);
-    return v;
-  };
-  return {
-    type: 'rsa',
-    n: get('modulus'),
-    e: get('public exponent'),
-    d: get('private exponent'),
-    p: get('prime1'),
-    q: get('prime2'),
-    dp: get('exponent1'),
-    dq: get('exponent2'),
-    qi: get('coefficient'),
-  };
-}
 
 function publicOf(k: RsaPrivateKey): RsaPublicKey {
   return { type: 'rsa', n: k.n, e: k.e };
@@ -101,7 +82,7 @@ const rfcTranscript = concat(
 );
 const rfcCertificateVerify = msg('server', 'construct a CertificateVerify handshake message', 'CertificateVerify');
 const rfcSignedContent = serverSignedContent(SHA256.digest(rfcTranscript));
-const rfcKey = rfc8448Key();
+const rfcKey = rfc8448RsaKey();
 
 // ---------------------------------------------------------------------------------------------
 
