@@ -5,14 +5,16 @@
  * close; `concurrency` loops for `durationMs`; records each latency), `resumed` (the same, each
  * connection resuming with node:tls `session` from a ticket taken by a first full handshake;
  * `count` counts only connections that did resume, `errors` the rest), `download`/`upload` (one
- * connection moving `bulkLen` bytes). Prints one JSON line with counts, latencies and its own CPU.
+ * connection moving `bulkLen` bytes), `idle` (`concurrency` connections completed and held open,
+ * without traffic, for `durationMs`, for the server's memory per idle connection). Prints one JSON
+ * line with counts, latencies and its own CPU.
  */
 import tls from 'node:tls';
 
 interface Args {
   readonly port: number;
   readonly ca: string;
-  readonly mode: 'handshakes' | 'resumed' | 'download' | 'upload';
+  readonly mode: 'handshakes' | 'resumed' | 'download' | 'upload' | 'idle';
   readonly concurrency: number;
   readonly durationMs: number;
   readonly bulkLen: number;
@@ -101,9 +103,28 @@ async function bulk(): Promise<{ ms: number; bytes: number }> {
   return { ms, bytes: args.bulkLen };
 }
 
+/** Opens `concurrency` connections (a few at a time), holds them `durationMs`, then closes them. */
+async function idle(): Promise<{ count: number; errors: number }> {
+  const open: tls.TLSSocket[] = [];
+  let errors = 0;
+  for (let i = 0; i < args.concurrency; i += 8) {
+    const batch = await Promise.allSettled(Array.from({ length: Math.min(8, args.concurrency - i) }, () => connect()));
+    for (const r of batch) {
+      if (r.status === 'fulfilled') {
+        r.value.sock.on('error', () => {});
+        open.push(r.value.sock);
+      } else errors++;
+    }
+  }
+  await new Promise((r) => setTimeout(r, args.durationMs));
+  for (const sock of open) sock.destroy();
+  return { count: open.length, errors };
+}
+
 const cpu0 = process.cpuUsage();
 const w0 = performance.now();
-const result = args.mode === 'handshakes' || args.mode === 'resumed' ? await handshakes() : await bulk();
+const result =
+  args.mode === 'handshakes' || args.mode === 'resumed' ? await handshakes() : args.mode === 'idle' ? await idle() : await bulk();
 const cpu = process.cpuUsage(cpu0);
 console.log(JSON.stringify({ ...result, wallMs: performance.now() - w0, cpuMs: (cpu.user + cpu.system) / 1000 }));
 process.exit(0);

@@ -118,6 +118,12 @@ const server =
   kind === 'puretls-pure' ? puretlsServer(nobleProvider) : kind === 'puretls-node' ? puretlsServer(nodeCryptoProvider) : nodeTlsServer();
 
 let baseline = process.cpuUsage();
+// Open connections, for the memory-per-idle-connection figure ('mem' reports it).
+let connections = 0;
+server.on('connection', (sock: net.Socket) => {
+  connections++;
+  sock.once('close', () => connections--);
+});
 server.listen(0, '127.0.0.1', () => {
   const addr = server.address();
   console.log(JSON.stringify({ port: typeof addr === 'object' && addr ? addr.port : 0 }));
@@ -129,6 +135,12 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   } else if (line === 'cpu') {
     const u = process.cpuUsage(baseline);
     console.log(JSON.stringify({ cpuMs: (u.user + u.system) / 1000 }));
+  } else if (line === 'mem') {
+    // Started with --expose-gc: collect first, so the figure is what the connections hold.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    gc?.();
+    console.log(JSON.stringify({ rss: process.memoryUsage().rss, connections }));
   } else if (line === 'exit') {
     process.exit(0);
   }

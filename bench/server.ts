@@ -24,6 +24,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const DURATION_MS = QUICK ? 350 : 4000;
 const BULK_LEN = (QUICK ? 8 : 64) * 1024 * 1024;
 const LOAD_WORKERS = Number(argValue('--load-workers') ?? 1);
+const IDLE_CONNECTIONS = QUICK ? 300 : 1000;
 
 interface Row {
   readonly metric: string;
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
           const up = await runLoad(server.port, cert, 'upload', 1, 0);
           bulkRow(rows, 'bulk server→client (1 connection)').values[kind] = down.bytes / 1048576 / (down.ms / 1000);
           bulkRow(rows, 'bulk client→server (1 connection)').values[kind] = up.bytes / 1048576 / (up.ms / 1000);
+          namedRow(rows, `server memory per idle connection (RSS, ${IDLE_CONNECTIONS} connections)`, 'KiB', false).values[kind] =
+            await idleMemoryPerConnection(kind, cert);
         }
       } finally {
         server.stop();
@@ -86,6 +89,30 @@ async function main(): Promise<void> {
   console.log('\n');
   printTable(rows);
   finish(rows);
+}
+
+/**
+ * Server RSS growth per connection while IDLE_CONNECTIONS completed, silent connections are held,
+ * in a fresh server process (warmed up by a few handshakes; a forced GC before both readings).
+ * RSS, not the JS heap: node:tls keeps its connection state in OpenSSL's native memory.
+ */
+async function idleMemoryPerConnection(kind: Kind, cert: KeyType): Promise<number> {
+  type Mem = { rss: number; connections: number };
+  const server = await startServer(kind, cert);
+  try {
+    await runLoad(server.port, cert, 'handshakes', 4, 300);
+    const before = (await server.command('mem')) as Mem;
+    const held = runLoad(server.port, cert, 'idle', IDLE_CONNECTIONS, 2000);
+    let during = before;
+    for (let i = 0; i < 300 && during.connections < IDLE_CONNECTIONS; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      during = (await server.command('mem')) as Mem;
+    }
+    await held;
+    return (during.rss - before.rss) / 1024 / IDLE_CONNECTIONS;
+  } finally {
+    server.stop();
+  }
 }
 
 function pctRows(prefix: string): Row[] {
@@ -135,16 +162,16 @@ function fmt(v: number | undefined): string {
 
 interface ServerHandle {
   readonly port: number;
-  command(cmd: 'reset' | 'cpu'): Promise<unknown>;
+  command(cmd: 'reset' | 'cpu' | 'mem'): Promise<unknown>;
   stop(): void;
 }
 
-function tsxChild(file: string, args: readonly string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', join(HERE, file), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+function tsxChild(file: string, args: readonly string[], nodeFlags: readonly string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeFlags, '--import', 'tsx', join(HERE, file), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
 }
 
 async function startServer(kind: Kind, cert: KeyType): Promise<ServerHandle> {
-  const child = tsxChild('_server-child.ts', [kind, cert, String(BULK_LEN)]);
+  const child = tsxChild('_server-child.ts', [kind, cert, String(BULK_LEN)], ['--expose-gc']);
   const lines: Interface = createInterface({ input: child.stdout! });
   const queue: ((line: string) => void)[] = [];
   lines.on('line', (l) => queue.shift()?.(l));
@@ -181,7 +208,7 @@ interface LoadResult {
 }
 
 /** Runs the load generator (split over LOAD_WORKERS processes for handshakes) and merges results. */
-async function runLoad(port: number, cert: KeyType, mode: 'handshakes' | 'resumed' | 'download' | 'upload', concurrency: number, durationMs: number): Promise<LoadResult> {
+async function runLoad(port: number, cert: KeyType, mode: 'handshakes' | 'resumed' | 'download' | 'upload' | 'idle', concurrency: number, durationMs: number): Promise<LoadResult> {
   const ca = certPems(cert).ca;
   const workers = mode === 'handshakes' || mode === 'resumed' ? Math.max(1, Math.min(LOAD_WORKERS, concurrency)) : 1;
   const parts = await Promise.all(
