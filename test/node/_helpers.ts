@@ -4,7 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 
 const CERTS = fileURLToPath(new URL('../../vectors/certs/', import.meta.url));
 
@@ -72,4 +74,24 @@ export async function writeUntilStalled(
     }
   }
   return { bytes, stalled: false };
+}
+
+/**
+ * Per-file teardown for tests that open servers and sockets: `cleanup` runs after each test
+ * (last registered first), and `listen` starts a server on a free loopback port that is closed
+ * then. Call once at the top of a test file.
+ */
+export function useCleanup(): { cleanup: Array<() => void>; listen(server: NetServer): Promise<number> } {
+  const cleanup: Array<() => void> = [];
+  afterEach(() => {
+    for (const f of cleanup.splice(0).reverse()) f();
+  });
+  return {
+    cleanup,
+    async listen(server: NetServer): Promise<number> {
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      cleanup.push(() => server.close());
+      return (server.address() as AddressInfo).port;
+    },
+  };
 }

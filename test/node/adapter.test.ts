@@ -1,8 +1,8 @@
 import { request as httpsRequest } from 'node:https';
 import { createServer as createHttpServer } from 'node:http';
-import { connect as netConnect, type AddressInfo, type Server as NetServer } from 'node:net';
+import { connect as netConnect } from 'node:net';
 import * as tls from 'node:tls';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TlsError } from '../../src/errors.ts';
 import { AlertDescription } from '../../src/protocol/registry.ts';
 import { connect } from '../../src/node/connect.ts';
@@ -12,7 +12,7 @@ import { fingerprint256, type TLSSocket } from '../../src/node/tls-socket.ts';
 import { pemEncode } from '../../src/x509/pem.ts';
 import { generateSelfSigned } from '../../src/x509/self-signed.ts';
 import { CertificateError } from '../../src/x509/verifier.ts';
-import { collect, payload, pki, sha256, writeUntilStalled } from './_helpers.ts';
+import { collect, payload, pki, sha256, writeUntilStalled, useCleanup } from './_helpers.ts';
 
 // The Node adapter against node's own TLS stack (OpenSSL) over loopback, both directions.
 
@@ -21,20 +21,11 @@ const CHAIN = pki('ecdsa-p256', 'end.chain.pem');
 const CA = pki('ecdsa-p256', 'ca.pem');
 const MiB = 1024 * 1024;
 
-const cleanup: Array<() => void> = [];
-afterEach(() => {
-  for (const f of cleanup.splice(0).reverse()) f();
-});
+const { cleanup, listen } = useCleanup();
 
 function track<T extends { close(): unknown } | { destroy(): unknown }>(x: T): T {
   cleanup.push(() => ('destroy' in x ? x.destroy() : x.close()));
   return x;
-}
-
-async function listen(server: NetServer): Promise<number> {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  cleanup.push(() => server.close());
-  return (server.address() as AddressInfo).port;
 }
 
 function ourServer(opts: Partial<Parameters<typeof createServer>[0]> = {}, onSecure?: (s: TLSSocket) => void): Server {

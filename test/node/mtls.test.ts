@@ -1,12 +1,11 @@
-import type { AddressInfo, Server as NetServer } from 'node:net';
 import * as tls from 'node:tls';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TlsError } from '../../src/errors.ts';
 import { AlertDescription } from '../../src/protocol/registry.ts';
 import { connect } from '../../src/node/connect.ts';
 import { createServer, type ServerOptions } from '../../src/node/server.ts';
 import type { TLSSocket } from '../../src/node/tls-socket.ts';
-import { collect, pki } from './_helpers.ts';
+import { collect, pki, useCleanup } from './_helpers.ts';
 
 // Mutual TLS (RFC 8446 §4.3.2, §4.4.2) and OCSP stapling (RFC 6066 §8) through the adapter's
 // node:tls-style options, against node:tls (OpenSSL) on the other side.
@@ -17,16 +16,7 @@ const CA = pki('ecdsa-p256', 'ca.pem');
 const CLIENT_CHAIN = pki('ecdsa-p256', 'client.pem') + pki('ecdsa-p256', 'inter.pem');
 const CLIENT_KEY = pki('ecdsa-p256', 'client.key');
 
-const cleanup: Array<() => void> = [];
-afterEach(() => {
-  for (const f of cleanup.splice(0).reverse()) f();
-});
-
-async function listen(server: NetServer): Promise<number> {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  cleanup.push(() => server.close());
-  return (server.address() as AddressInfo).port;
-}
+const { cleanup, listen } = useCleanup();
 
 interface Seen {
   authorized: boolean;

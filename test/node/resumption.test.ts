@@ -1,14 +1,13 @@
 import { createPrivateKey } from 'node:crypto';
-import type { AddressInfo, Server as NetServer } from 'node:net';
 import * as tls from 'node:tls';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AlertDescription } from '../../src/protocol/registry.ts';
 import { connect, type ConnectOptions } from '../../src/node/connect.ts';
 import { createServer, type ServerOptions } from '../../src/node/server.ts';
 import type { TLSSocket } from '../../src/node/tls-socket.ts';
 import { MemorySessionStore } from '../../src/session/store.ts';
 import { CertificateError } from '../../src/x509/verifier.ts';
-import { collect, pki } from './_helpers.ts';
+import { collect, pki, useCleanup } from './_helpers.ts';
 
 // The adapter's resumption (RFC 8446 §4.6.1), 0-RTT (§4.2.10) and trust options (RFC 5280 §6.1,
 // RFC 6125), against node:tls (OpenSSL) and against our own createServer.
@@ -17,16 +16,7 @@ const KEY = pki('ecdsa-p256', 'end.key');
 const CHAIN = pki('ecdsa-p256', 'end.chain.pem');
 const CA = pki('ecdsa-p256', 'ca.pem');
 
-const cleanup: Array<() => void> = [];
-afterEach(() => {
-  for (const f of cleanup.splice(0).reverse()) f();
-});
-
-async function listen(server: NetServer): Promise<number> {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  cleanup.push(() => server.close());
-  return (server.address() as AddressInfo).port;
-}
+const { cleanup, listen } = useCleanup();
 
 /** Our server; each connection echoes what it reads, upper-cased, and records resumption / 0-RTT. */
 async function ourServer(opts: Partial<ServerOptions>, seen: Array<{ reused: boolean; early: boolean | undefined }>): Promise<number> {

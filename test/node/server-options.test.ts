@@ -3,14 +3,14 @@
  * (RFC 7301 §3.2), server-side STARTTLS through wrapServerSocket, per-certificate OCSP
  * stapling (RFC 6066 §8, RFC 8446 §4.4.2.1).
  */
-import { createServer as createNetServer, connect as netConnect, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import { createServer as createNetServer, connect as netConnect, type Socket } from 'node:net';
 import * as tls from 'node:tls';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TlsError } from '../../src/errors.ts';
 import { AlertDescription } from '../../src/protocol/registry.ts';
 import { createServer, wrapServerSocket } from '../../src/node/server.ts';
 import type { TLSSocket } from '../../src/node/tls-socket.ts';
-import { collect, pki } from './_helpers.ts';
+import { collect, pki, useCleanup } from './_helpers.ts';
 import { makeOcspResponse } from './_ocsp.ts';
 
 const KEY = pki('ecdsa-p256', 'end.key');
@@ -19,16 +19,7 @@ const CA = pki('ecdsa-p256', 'ca.pem');
 const RSA_KEY = pki('rsa-2048', 'end.key');
 const RSA_CHAIN = pki('rsa-2048', 'end.chain.pem');
 
-const cleanup: Array<() => void> = [];
-afterEach(() => {
-  for (const f of cleanup.splice(0).reverse()) f();
-});
-
-async function listen(server: NetServer): Promise<number> {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  cleanup.push(() => server.close());
-  return (server.address() as AddressInfo).port;
-}
+const { cleanup, listen } = useCleanup();
 
 /** A node:tls client; resolves on secureConnect, rejects on error (bounded by the test timeout). */
 function nodeClient(options: tls.ConnectionOptions): Promise<tls.TLSSocket> {
