@@ -20,7 +20,7 @@ for (const target of TARGETS) {
   const started = performance.now();
   // Codec targets are ~10x cheaper per execution than connection targets.
   const budget = target === 'client' || target === 'server' ? executions : executions * 5;
-  const result = runDriver(TARGET_FNS[target], loadCorpus(target), { seed, executions: budget });
+  const result = runDriver(TARGET_FNS[target], loadCorpus(target), { seed, executions: budget, slowMs: 2000 });
   findings += result.findings.length;
   const secs = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`${target}: seed ${seed}, ${result.executions} executions, ${result.findings.length} findings, ${secs} s`);

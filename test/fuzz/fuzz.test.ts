@@ -1,9 +1,10 @@
 /**
  * Fuzz targets under test (STYLE §8.1): the corpus in vectors/fuzz-corpus replays cleanly, the
  * recorded flights reach the end of the handshake under the fuzz provider, and each target
- * survives random inputs from fast-check and mutants from the seeded driver. Oracle: only a
- * TlsError other than internal_error may escape the engine (the targets swallow those), encoders
- * reproduce what decoders accepted, and no input is slow.
+ * survives random inputs from fast-check and mutants from the seeded driver, all on the run's
+ * seed (test/helpers/seed.ts). Oracle: only a TlsError other than internal_error may escape the
+ * engine (the targets swallow those) and encoders reproduce what decoders accepted. Time and
+ * memory budgets are checked by the campaign (`npm run fuzz`), never here.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ import { fuzz as fuzzExtensions } from './targets/extensions.ts';
 import { fuzz as fuzzMessage } from './targets/message.ts';
 import { fuzz as fuzzServer } from './targets/server.ts';
 import { FUZZ_CLIENT_CONFIG, FUZZ_SERVER_CONFIG, expectOnlyTlsErrors } from './targets/setup.ts';
+import { TEST_SEED } from '../helpers/seed.ts';
 
 const TARGET_FNS: Record<TargetName, FuzzTarget> = {
   message: fuzzMessage,
@@ -87,7 +89,7 @@ describe.each(TARGETS)('fuzz target %s', (name) => {
       fc.property(fc.uint8Array({ maxLength: 1500 }), (data) => {
         target(data);
       }),
-      { numRuns: BUDGET[name].fastCheck, seed: 0x5eed },
+      { numRuns: BUDGET[name].fastCheck },
     );
   });
 
@@ -102,15 +104,16 @@ describe.each(TARGETS)('fuzz target %s', (name) => {
           target(data);
         },
       ),
-      { numRuns: BUDGET[name].fastCheck, seed: 0xc0ffee },
+      { numRuns: BUDGET[name].fastCheck },
     );
   });
 
   it('survives the seeded mutation driver', () => {
-    const result = runDriver(target, corpus, { seed: 20260101, executions: BUDGET[name].driver, slowMs: 2000 });
+    const result = runDriver(target, corpus, { seed: TEST_SEED, executions: BUDGET[name].driver });
     const first = result.findings[0];
     if (first) {
-      throw new Error(`fuzz ${name}: ${result.findings.length} findings; first input ${Buffer.from(first.input).toString('hex').slice(0, 400)}`, {
+      const hex = Buffer.from(first.input).toString('hex');
+      throw new Error(`fuzz ${name}: driver seed ${TEST_SEED}: ${result.findings.length} findings; first input ${hex}`, {
         cause: first.error,
       });
     }
