@@ -1,7 +1,8 @@
 /**
  * @module finished
  * The Finished message of RFC 8446 §4.4.4: the HMAC over the transcript. The body is all
- * verify_data; its length (Hash.length) is checked by the handler, which knows the suite.
+ * verify_data; its length (Hash.length) is checked by `checkFinished` (keyschedule/finished.ts),
+ * called by the handlers, which know the suite.
  *
  * RFC 8446 §4.4.4:
  *   struct {

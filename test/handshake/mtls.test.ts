@@ -210,6 +210,19 @@ describe.each(PROVIDERS)('mutual TLS ($name)', (provider) => {
     expect([err.alert, err.origin]).toEqual([AlertDescription.illegal_parameter, 'local']);
   });
 
+  it('refuses a client CertificateVerify whose offered scheme does not fit the key: illegal_parameter, as OpenSSL (RFC 8446 §4.4.3)', () => {
+    const keys = new KeyCapture();
+    // The client key is P-256; ecdsa_secp384r1_sha384 is in the CertificateRequest but binds P-384.
+    const { client, server } = pair(provider, { client: { keyLog: keys.keyLog } });
+    transfer(client, server);
+    transfer(server, client);
+    const flight = reseal(provider, keys, client.takeOutput(), (msgs) =>
+      msgs.map((m) => (m.type === HandshakeType.certificate_verify ? { ...m, algorithm: SignatureScheme.ecdsa_secp384r1_sha384 } : m)),
+    );
+    const err = expectTlsError(() => server.receive(flight));
+    expect([err.alert, err.origin]).toEqual([AlertDescription.illegal_parameter, 'local']);
+  });
+
   it('refuses a client Certificate whose context differs from the CertificateRequest: illegal_parameter (RFC 8446 §4.4.2)', () => {
     const keys = new KeyCapture();
     const { client, server } = pair(provider, { client: { keyLog: keys.keyLog } });

@@ -437,9 +437,19 @@ describe('client rejects bad encrypted server messages', () => {
     expect(alert).toBe(AlertDescription.decrypt_error);
   });
 
-  it('CertificateVerify with an offered scheme that does not fit the key: decrypt_error (RFC 8446 §4.4.3)', () => {
-    const alert = rejectFlight(mapType(HandshakeType.certificate_verify, (cv) => ({ ...cv, algorithm: SignatureScheme.ed25519 })));
-    expect(alert).toBe(AlertDescription.decrypt_error);
+  it('CertificateVerify with an offered scheme that does not fit the key: illegal_parameter, as OpenSSL (RFC 8446 §4.4.3)', () => {
+    // The test server's key is P-256: ecdsa_secp384r1_sha384 binds P-384, ed25519 another key type.
+    for (const scheme of [SignatureScheme.ecdsa_secp384r1_sha384, SignatureScheme.ed25519, SignatureScheme.rsa_pss_rsae_sha256]) {
+      const alert = rejectFlight(mapType(HandshakeType.certificate_verify, (cv) => ({ ...cv, algorithm: scheme })));
+      expect(alert).toBe(AlertDescription.illegal_parameter);
+    }
+  });
+
+  it('a server Finished shorter or longer than Hash.length: decode_error (RFC 8446 §4.4.4, §6.2)', () => {
+    for (const edit of [(v: Uint8Array) => v.subarray(1), (v: Uint8Array) => concat(v, new Uint8Array(1))]) {
+      const alert = rejectFlight(mapType(HandshakeType.finished, (f) => ({ ...f, verifyData: edit(f.verifyData) })));
+      expect(alert).toBe(AlertDescription.decode_error);
+    }
   });
 
   it('a server Finished with wrong verify_data: decrypt_error (RFC 8446 §4.4.4)', () => {

@@ -267,6 +267,23 @@ describe('server rejects a bad retried ClientHello (RFC 8446 §4.1.2, §4.1.4)',
 });
 
 describe('server rejects a bad client Finished and post-handshake misuse', () => {
+  it('rejects a client Finished shorter or longer than Hash.length: decode_error (RFC 8446 §4.4.4, §6.2)', () => {
+    for (const edit of [(v: Uint8Array) => v.subarray(0, v.length - 1), (v: Uint8Array) => concat(v, new Uint8Array(1))]) {
+      const keys = new KeyCapture();
+      const { client, server } = makePair(provider, { client: { keyLog: keys.keyLog } });
+      transfer(client, server);
+      transfer(server, client);
+      const secret = keys.get(KeyLogLabel.clientHandshakeTrafficSecret);
+      const err = expectTlsError(() =>
+        transferAltered(client, server, (b) =>
+          resealHandshake(provider, secret, b, (msgs) => msgs.map((m) => (m.type === HandshakeType.finished ? { ...m, verifyData: edit(m.verifyData) } : m))),
+        ),
+      );
+      expect([err.alert, err.origin]).toEqual([AlertDescription.decode_error, 'local']);
+      expectProtectedAlert(server);
+    }
+  });
+
   it('rejects a client Finished with wrong verify_data: decrypt_error (RFC 8446 §4.4.4)', () => {
     const keys = new KeyCapture();
     const { client, server } = makePair(provider, { client: { keyLog: keys.keyLog } });

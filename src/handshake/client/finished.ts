@@ -7,9 +7,7 @@
  * (sendCompatCcs) → (if asked: sendCertificate → sendCertificateVerify) → sendClientFinished →
  * installWriteKeys.
  */
-import { equalConstantTime } from '../../bytes/bytes.ts';
-import { decryptError } from '../../errors.ts';
-import { finishedVerifyData } from '../../keyschedule/finished.ts';
+import { checkFinished, finishedVerifyData } from '../../keyschedule/finished.ts';
 import { HandshakeType, NamedGroup, SignatureScheme, nameOf } from '../../protocol/registry.ts';
 import type { HandshakeOutput } from '../output.ts';
 import { expectMessage, requireRecordBoundary, type HandshakeInput } from '../common/input.ts';
@@ -22,9 +20,8 @@ import { sendClientAuthentication } from './client-certificate.ts';
 export function onServerFinished(st: ClientExpectFinished, input: HandshakeInput, out: HandshakeOutput): TrafficState {
   const fin = expectMessage(input, HandshakeType.finished, 'client');
   const expected = finishedVerifyData(st.hash, st.serverHandshakeTrafficSecret, st.transcript.hashNow());
-  // RFC 8446 §4.4.4: "Recipients of Finished messages MUST verify that the contents are correct
-  // and if incorrect MUST terminate the connection with a "decrypt_error" alert."
-  if (!equalConstantTime(fin.verifyData, expected)) throw decryptError('finished: server verify_data is wrong');
+  // RFC 8446 §4.4.4: the wrong length is decode_error, the wrong value decrypt_error.
+  checkFinished(fin.verifyData, expected, 'server');
   // RFC 8446 §5.1: Finished precedes a key change.
   requireRecordBoundary(input, 'finished');
   const { transcript, hash, suite } = st;

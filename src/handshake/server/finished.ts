@@ -3,9 +3,7 @@
  * The server's check of the client's Finished (RFC 8446 §4.4.4), after which the handshake is
  * complete and the client's application traffic key is installed (RFC 8446 §7.1).
  */
-import { equalConstantTime } from '../../bytes/bytes.ts';
-import { decryptError } from '../../errors.ts';
-import { finishedVerifyData } from '../../keyschedule/finished.ts';
+import { checkFinished, finishedVerifyData } from '../../keyschedule/finished.ts';
 import { HandshakeType } from '../../protocol/registry.ts';
 import type { HandshakeOutput } from '../output.ts';
 import { expectMessage, requireRecordBoundary, type HandshakeInput } from '../common/input.ts';
@@ -30,8 +28,8 @@ export function onEndOfEarlyData(st: ServerExpectEndOfEarlyData, input: Handshak
 export function onClientFinished(st: ServerExpectFinished, input: HandshakeInput, out: HandshakeOutput): TrafficState {
   const fin = expectMessage(input, HandshakeType.finished, 'server');
   const expected = finishedVerifyData(st.hash, st.clientHandshakeTrafficSecret, st.transcript.hashNow());
-  // RFC 8446 §4.4.4: wrong verify_data → decrypt_error.
-  if (!equalConstantTime(fin.verifyData, expected)) throw decryptError('finished: client verify_data is wrong');
+  // RFC 8446 §4.4.4: the wrong length is decode_error, the wrong value decrypt_error.
+  checkFinished(fin.verifyData, expected, 'client');
   // RFC 8446 §5.1: Finished precedes a key change.
   requireRecordBoundary(input, 'finished');
   st.transcript.update(input.raw);
