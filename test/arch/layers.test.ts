@@ -36,6 +36,7 @@ const COMPONENTS: readonly Component[] = [
   { name: 'crypto/provider', layer: 3, match: 'crypto/provider.ts' },
   { name: 'crypto/suites', layer: 3, match: 'crypto/suites.ts' },
   { name: 'crypto/rsa', layer: 3, match: 'crypto/rsa/' },
+  { name: 'crypto/curve25519', layer: 3, match: 'crypto/curve25519/' },
   { name: 'crypto/noble', layer: 3, match: 'crypto/noble/' },
   { name: 'x509', layer: 3, match: 'x509/' },
   { name: 'keyschedule', layer: 4, match: 'keyschedule/' },
@@ -80,6 +81,18 @@ const SAME_LAYER_EXCEPTIONS: readonly {
     to: 'crypto/rsa',
     typeOnly: false,
     reason: 'noble has no RSA: the pure provider signs/verifies RSA through crypto/rsa (style §3 RSA note; rsa is sub-layer 3a, below noble)',
+  },
+  {
+    from: 'crypto/curve25519',
+    to: 'crypto/provider',
+    typeOnly: true,
+    reason: 'crypto/curve25519 is a helper library of the pure provider (sub-layer 3a) that takes its SHA-512 as a provider HashAlgorithm',
+  },
+  {
+    from: 'crypto/noble',
+    to: 'crypto/curve25519',
+    typeOnly: false,
+    reason: 'the pure provider does X25519 and Ed25519 on our own Curve25519 arithmetic (sub-layer 3a, below noble), faster than noble\'s BigInt code',
   },
   {
     from: 'x509',
@@ -168,6 +181,8 @@ describe('architecture: layer table (docs/style.md §3)', () => {
     expect(checkEdge(c('record'), c('transcript'), true)).toMatch(/sibling/);
     expect(checkEdge(c('connection'), c('record'), false)).toBeUndefined();
     expect(checkEdge(c('crypto/noble'), c('crypto/rsa'), false)).toBeUndefined();
+    expect(checkEdge(c('crypto/noble'), c('crypto/curve25519'), false)).toBeUndefined();
+    expect(checkEdge(c('crypto/curve25519'), c('crypto/noble'), false)).toMatch(/sibling/);
   });
 
   it('every exception beyond the style table is still used (no stale allowances)', () => {

@@ -1,16 +1,17 @@
 /**
  * @module crypto/noble/kx
- * The key-exchange groups on @noble/curves and @noble/post-quantum: x25519 (RFC 7748),
+ * The key-exchange groups of the pure provider: x25519 (RFC 7748) on our own Curve25519
+ * arithmetic (`src/crypto/curve25519/`), and on @noble/curves and @noble/post-quantum
  * secp256r1/secp384r1 ECDHE (RFC 8446 §4.2.8.2, §7.4.2) and the hybrid X25519MLKEM768
  * (draft-ietf-tls-ecdhe-mlkem §4). Peer shares are validated here and rejected with
  * illegal_parameter; private keys are drawn from the injected `RandomSource`.
  */
-import { x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { concat } from '../../bytes/bytes.ts';
 import { illegalParameter, internalError } from '../../errors.ts';
 import { NamedGroup } from '../../protocol/registry.ts';
+import { x25519, x25519Base } from '../curve25519/index.ts';
 import type { KeyExchangeGroup, KeyShareKeyPair, RandomSource } from '../provider.ts';
 
 /** The groups of the noble provider, in our preference order. */
@@ -48,20 +49,14 @@ export function nobleKeyExchange(group: number): KeyExchangeGroup | undefined {
  */
 export function x25519SharedSecret(privateKey: Uint8Array, peerShare: Uint8Array): Uint8Array {
   if (peerShare.length !== X25519_LEN) throw illegalParameter(`key_share: x25519 share must be ${X25519_LEN} bytes`);
-  let shared: Uint8Array;
-  try {
-    shared = x25519.getSharedSecret(privateKey, peerShare);
-  } catch {
-    // noble rejects the all-zero result itself (low-order point).
-    throw illegalParameter('key_share: x25519 shared secret is all zeros');
-  }
+  const shared = x25519(privateKey, peerShare);
   if (isAllZero(shared)) throw illegalParameter('key_share: x25519 shared secret is all zeros');
   return shared;
 }
 
 /** X25519 public key for a 32-byte private key (RFC 7748 §6.1, clamping done inside). */
 export function x25519PublicKey(privateKey: Uint8Array): Uint8Array {
-  return x25519.getPublicKey(privateKey);
+  return x25519Base(privateKey);
 }
 
 const X25519_GROUP: KeyExchangeGroup = {

@@ -1,12 +1,13 @@
 /**
  * @module crypto/noble/sign
- * Signature schemes of RFC 8446 §4.2.3 on @noble/curves and our bigint RSA (`src/crypto/rsa/`):
- * ECDSA P-256/SHA-256 and P-384/SHA-384 (DER ECDSA-Sig-Value), Ed25519 (RFC 8032),
- * RSASSA-PSS with rsaEncryption keys, and RSASSA-PKCS1-v1_5 for certificate signatures only.
+ * Signature schemes of RFC 8446 §4.2.3 on @noble/curves, our Curve25519 arithmetic
+ * (`src/crypto/curve25519/`) and our bigint RSA (`src/crypto/rsa/`): ECDSA P-256/SHA-256 and
+ * P-384/SHA-384 (DER ECDSA-Sig-Value), Ed25519 (RFC 8032), RSASSA-PSS with rsaEncryption keys,
+ * and RSASSA-PKCS1-v1_5 for certificate signatures only.
  */
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
 import { SignatureScheme } from '../../protocol/registry.ts';
+import { ed25519PrivateKey, ed25519Sign, ed25519Verify } from '../curve25519/index.ts';
 import type { HashName, PrivateKey, PublicKey, RandomSource, SigningKey } from '../provider.ts';
 import { rsaModulusBits, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from '../rsa/index.ts';
 import { nobleHash } from './hash.ts';
@@ -47,13 +48,14 @@ export function nobleSigningKey(key: PrivateKey): SigningKey {
     }
     case 'ed25519': {
       if (key.seed.length !== ED25519_LEN) throw new Error('signingKey: Ed25519 seed must be 32 bytes');
-      const seed = key.seed.slice();
+      // RFC 8032 §5.1.5: the seed is expanded (hashed, clamped, A computed) once per key.
+      const expanded = ed25519PrivateKey(key.seed, SHA512);
       return {
         schemes: [SignatureScheme.ed25519],
-        publicKey: { type: 'ed25519', key: ed25519.getPublicKey(seed) },
+        publicKey: { type: 'ed25519', key: expanded.publicKey },
         sign(s: number, message: Uint8Array): Uint8Array {
           checkScheme(this.schemes, s);
-          return ed25519.sign(message, seed);
+          return ed25519Sign(expanded, message, SHA512);
         },
       };
     }
@@ -91,8 +93,8 @@ export function nobleVerify(scheme: number, key: PublicKey, message: Uint8Array,
       }
       case SignatureScheme.ed25519:
         if (key.type !== 'ed25519' || key.key.length !== ED25519_LEN || signature.length !== 2 * ED25519_LEN) return false;
-        // RFC 8032 §5.1.7 strict verification (zip215: false), matching OpenSSL.
-        return ed25519.verify(signature, message, key.key, { zip215: false });
+        // RFC 8032 §5.1.7 strict verification, the rules of noble's zip215: false (see ed25519.ts).
+        return ed25519Verify(key.key, message, signature, SHA512);
       case SignatureScheme.rsa_pss_rsae_sha256:
       case SignatureScheme.rsa_pss_rsae_sha384:
       case SignatureScheme.rsa_pss_rsae_sha512:
@@ -129,6 +131,7 @@ function checkScheme(schemes: readonly number[], scheme: number): void {
 }
 
 const ED25519_LEN = 32;
+const SHA512 = nobleHash('sha512');
 
 const EC_CURVES: { readonly [K in 'P-256' | 'P-384']: { readonly curve: typeof p256; readonly scheme: number } } = {
   'P-256': { curve: p256, scheme: SignatureScheme.ecdsa_secp256r1_sha256 },
