@@ -1,11 +1,13 @@
 /**
  * @module crypto/curve25519/field
  * Arithmetic in GF(p), p = 2^255 - 19 (RFC 7748 §4.1), the field under both X25519 and
- * Ed25519, on twelve float64 limbs in radix 2^21.25 (the representation of Bernstein's
- * "Curve25519: new Diffie-Hellman speed records", 2006, §4). Chosen by measurement in V8: an
- * X25519 ladder on these limbs took about 0.3 of the CPU time of tweetnacl's 16 limbs of 16 bits,
- * 0.4 of 15 limbs of 17 bits, and 0.5 of the same 12 limbs kept as small integers (shifted at
- * every product); bench/curve25519.ts compares it with @noble/curves and OpenSSL.
+ * Ed25519, on twelve float64 limbs in radix 2^21.25: the idea of Bernstein's original
+ * Curve25519 software (2006), limbs that are multiples of 2^ceil(r i) held in floating point,
+ * with r = 25.5 there (64-bit x87 significands) and 21.25 here (53-bit doubles). Chosen by
+ * measurement in V8: an X25519 ladder on these limbs took about 0.3 of the CPU time of
+ * tweetnacl's 16 limbs of 16 bits, 0.4 of 15 limbs of 17 bits, and 0.5 of the same 12 limbs
+ * kept as small integers (shifted at every product); bench/curve25519.ts compares it with
+ * @noble/curves and OpenSSL.
  *
  * Representation. An element is a `Float64Array` of 12 limbs; limb k holds an integer multiple
  * of 2^POS[k] with POS[k] = ceil(255 k / 12), stored at its true size (so limb 3 of 2^70 is the
