@@ -7,9 +7,11 @@ import { parseArgs } from 'node:util';
 import type { ProviderOption } from '../node/options.ts';
 import { runConnect } from './connect.ts';
 import { describeError } from './describe.ts';
+import { keyLogPath } from './keylog.ts';
 import { serve } from './serve.ts';
 import { runTerminate } from './terminate.ts';
-import { ConfigError, TERMINATE_USAGE, terminateOptionsFromArgs } from './terminate-config.ts';
+import { TERMINATE_USAGE, terminateOptionsFromArgs } from './terminate-config.ts';
+import { UsageError } from './usage-error.ts';
 
 const USAGE = `usage: puretls <command> [options]
 
@@ -32,10 +34,12 @@ const SERVE_USAGE = `usage: puretls serve [options]
   --alpn LIST          ALPN protocols offered, comma-separated (default http/1.1);
                        the page is served over HTTP/1.1 only
   --provider NAME      crypto provider: node (default) or pure
-  --keylog FILE        append NSS key log lines (default: $SSLKEYLOGFILE)
+  --keylog FILE        append NSS key log lines (default: $SSLKEYLOGFILE); created 0600, an
+                       existing file readable by group or others is refused
   --tickets N          session tickets sent per full handshake (default 2; 0: no resumption)
-  --ticket-secret FILE ticket-key secret (>= 32 bytes, e.g. 'openssl rand 48 > FILE'); servers
-                       and restarts sharing it resume each other's tickets (default: random)
+  --ticket-secret FILE ticket-key secret (32..4096 bytes, e.g. '(umask 077; openssl rand 48 > FILE)';
+                       refused unless only its owner can access it); servers and restarts
+                       sharing it resume each other's tickets (default: random)
   --session-store memory
                        stateful resumption: single-use tickets kept in memory (10000 sessions)
   --early-data BYTES   accept up to BYTES of 0-RTT data per connection (needs
@@ -56,7 +60,8 @@ const CONNECT_USAGE = `usage: puretls connect HOST:PORT [options]
   --insecure           do not fail on an invalid certificate (dangerous); the check still
                        runs and 'verified: no (REASON: ...)' reports why it failed
   --provider NAME      crypto provider: node (default) or pure
-  --keylog FILE        append NSS key log lines (default: $SSLKEYLOGFILE)
+  --keylog FILE        append NSS key log lines (default: $SSLKEYLOGFILE); created 0600, an
+                       existing file readable by group or others is refused
   --sess-out FILE      save the session tickets received (the last one stays) for --sess-in;
                        only for a verified certificate
   --sess-in FILE       resume the session saved in FILE (same server name, unexpired)
@@ -137,7 +142,7 @@ async function runServe(args: string[]): Promise<number> {
     keyFile: values.key,
     alpn: splitList(values.alpn),
     provider: parseProvider(values.provider),
-    keyLogFile: values.keylog,
+    keyLogFile: keyLogPath(values.keylog),
     tickets: values.tickets === undefined ? undefined : parseCount('--tickets', values.tickets),
     ticketSecretFile: values['ticket-secret'],
     sessionStore: store,
@@ -191,7 +196,7 @@ async function runConnectCommand(args: string[]): Promise<number> {
       caFile: values.ca,
       insecure: values.insecure,
       provider: parseProvider(values.provider),
-      keyLogFile: values.keylog,
+      keyLogFile: keyLogPath(values.keylog),
       sessOutFile: values['sess-out'],
       sessInFile: values['sess-in'],
       earlyDataFile: values['early-data'],
@@ -210,8 +215,6 @@ async function runTerminateCommand(args: string[]): Promise<number> {
   }
   return runTerminate(options);
 }
-
-class UsageError extends Error {}
 
 function parsePort(s: string): number {
   const n = Number(s);
@@ -253,7 +256,7 @@ if (/(^|[\\/])(cli\.(ts|js)|puretls(\.js)?)$/.test(invokedName)) {
       setImmediate(() => process.exit(code));
     },
     (e: unknown) => {
-      const usage = e instanceof UsageError || e instanceof ConfigError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+      const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
       process.stderr.write(`puretls: ${describeError(e)}\n`);
       process.exit(usage ? 2 : 1);
     },

@@ -23,6 +23,7 @@ export interface ConnectToolOptions {
   readonly caFile?: string;
   readonly insecure: boolean;
   readonly provider: ProviderOption;
+  /** NSS key log file (tools/keylog.ts); none when undefined. */
   readonly keyLogFile?: string;
   readonly handshakeTimeout?: number;
   /** Write each session received (RFC 8446 §4.6.1) to this file; the last one stays. */
@@ -46,7 +47,9 @@ export function runConnect(
   };
   return new Promise<number>((resolve) => {
     let sock: TLSSocket;
+    let keyLog: ((line: Uint8Array) => void) | undefined;
     try {
+      keyLog = keyLogSink(options.keyLogFile, (err) => log(`puretls connect: key log write failed, key logging stopped: ${describeError(err)}`));
       if (options.earlyDataFile !== undefined && options.sessInFile === undefined) {
         throw new Error('--early-data needs --sess-in (0-RTT data goes only with a resumed session)');
       }
@@ -69,8 +72,7 @@ export function runConnect(
       resolve(2);
       return;
     }
-    const sink = keyLogSink(options.keyLogFile);
-    if (sink) sock.on('keylog', sink);
+    if (keyLog) sock.on('keylog', keyLog);
     const sessOut = options.sessOutFile;
     if (sessOut !== undefined) {
       sock.on('session', (session: Buffer) => {

@@ -1,7 +1,8 @@
 /**
  * @module tools/metrics
  * Prometheus metrics of `puretls terminate` (prom-client): handshakes by kind, handshake latency,
- * handshake failures by alert, active connections, bytes each way, upstream connect errors; and
+ * handshake failures by alert, active connections, bytes each way, upstream connect errors, log
+ * lines dropped by a failing log output; and
  * the HTTP endpoint that serves them (`--metrics HOST:PORT`, path /metrics). With `--workers`
  * each worker keeps its own registry and the primary serves the sum (prom-client's
  * AggregatorRegistry over the cluster IPC channel).
@@ -26,7 +27,8 @@ export class ProxyMetrics {
   private readonly bytesIn;
   private readonly bytesOut;
 
-  constructor() {
+  /** `droppedLogLines`: the log output's count of dropped lines, read at each scrape. */
+  constructor(droppedLogLines: () => number) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'puretls_' });
     this.handshakes = new Counter({
@@ -58,6 +60,15 @@ export class ProxyMetrics {
       name: 'puretls_upstream_connect_errors_total',
       help: 'Upstream connections that failed',
       registers,
+    });
+    new Counter({
+      name: 'puretls_log_lines_dropped_total',
+      help: 'Log lines dropped because the log output failed or did not keep up',
+      registers,
+      collect(): void {
+        this.reset();
+        this.inc(droppedLogLines());
+      },
     });
     this.bytesIn = this.bytes.labels('in');
     this.bytesOut = this.bytes.labels('out');

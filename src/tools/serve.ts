@@ -16,6 +16,7 @@ import { createServer, type Server } from '../node/server.ts';
 import { fingerprint256, type TLSSocket } from '../node/tls-socket.ts';
 import { describeError } from './describe.ts';
 import { keyLogSink } from './keylog.ts';
+import { readTicketSecretFile } from './secret-file.ts';
 
 /** Options of `serve` (the CLI flags). */
 export interface ServeOptions {
@@ -25,10 +26,11 @@ export interface ServeOptions {
   readonly keyFile?: string;
   readonly alpn: readonly string[];
   readonly provider: ProviderOption;
+  /** NSS key log file (tools/keylog.ts); none when undefined. */
   readonly keyLogFile?: string;
   /** NewSessionTickets per full handshake (RFC 8446 §4.6.1); default 2, 0 = no resumption. */
   readonly tickets?: number;
-  /** File whose bytes (>= 32) are the ticket-key secret, so restarts and peers share tickets. */
+  /** File whose bytes (32..4096, mode 0600) are the ticket-key secret, so restarts and peers share tickets. */
   readonly ticketSecretFile?: string;
   /** 'memory': stateful single-use tickets in an in-memory store (needed for 0-RTT). */
   readonly sessionStore?: 'memory';
@@ -67,6 +69,10 @@ export async function serve(options: ServeOptions): Promise<RunningServe> {
     certPem = pemEncode('CERTIFICATE', generated.certDer);
     keyPem = pemEncode('PRIVATE KEY', generated.keyPkcs8);
   }
+  const ticketKeys = options.ticketSecretFile === undefined ? undefined : readTicketSecretFile(options.ticketSecretFile);
+  const keyLog = keyLogSink(options.keyLogFile, (err) => {
+    process.stderr.write(`puretls serve: key log write failed, key logging stopped: ${describeError(err)}\n`);
+  });
   const leaf = parseCertificateChain(certPem)[0];
   if (leaf === undefined) throw new Error('no certificate in --cert file');
   const fingerprint = `SHA256:${fingerprint256(leaf)}`;
@@ -79,7 +85,7 @@ export async function serve(options: ServeOptions): Promise<RunningServe> {
     alpnStrict: false,
     provider,
     tickets: options.tickets,
-    ticketKeys: options.ticketSecretFile === undefined ? undefined : readFileSync(options.ticketSecretFile),
+    ticketKeys,
     sessionStore: options.sessionStore === 'memory' ? new MemorySessionStore(SESSION_STORE_ENTRIES) : undefined,
     maxEarlyDataSize: options.earlyData,
     requestCert: options.clientCaFile !== undefined,
@@ -90,8 +96,7 @@ export async function serve(options: ServeOptions): Promise<RunningServe> {
   server.on('tlsClientError', (err: Error) => {
     process.stderr.write(`puretls serve: client failed: ${describeError(err)}\n`);
   });
-  const sink = keyLogSink(options.keyLogFile);
-  if (sink) server.on('keylog', sink);
+  if (keyLog) server.on('keylog', keyLog);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -3,11 +3,14 @@
  * The options of `puretls terminate`: parsed from command-line flags and an optional JSON file
  * (`--config`), validated once, with the defaults in one place. Flags override the file.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ProviderOption } from '../node/options.ts';
+import { keyLogPath } from './keylog.ts';
+import { openSecretAppendFile, readTicketSecretFile } from './secret-file.ts';
+import { UsageError } from './usage-error.ts';
 
 /** A TCP address. */
 export interface HostPort {
@@ -79,12 +82,19 @@ with a page showing what the connection negotiated.
   --max-connections N      concurrent connections per process (default 10000)
   --metrics HOST:PORT      serve Prometheus metrics at http://HOST:PORT/metrics
   --workers N              run N worker processes (node:cluster) sharing the listeners (default 1)
-  --log-level LEVEL        error, warn, info (default; one JSON line per connection) or debug
-  --keylog FILE            append NSS key log lines (default: $SSLKEYLOGFILE)
+  --log-level LEVEL        error, warn, info (default; one JSON line per connection) or debug;
+                           lines stdout cannot take (a closed pipe, a full disk, a reader that
+                           does not keep up) are dropped, counted in the metric
+                           puretls_log_lines_dropped_total and reported once on stderr
+  --keylog FILE            append NSS key log lines (default: $SSLKEYLOGFILE); created 0600, an
+                           existing file readable by group or others is refused; a write that
+                           fails stops key logging (one warning), never a connection
   --provider NAME          crypto provider: node (default) or pure
   --ticket-secret FILE     session-ticket master secret, the file's bytes (32..4096, e.g.
-                           'openssl rand 48 > FILE'); processes, restarts and machines given the
-                           same file resume each other's tickets (default: random per start)
+                           '(umask 077; openssl rand 48 > FILE)'); refused unless only its owner
+                           can access it (mode 0600 or 0400); processes, restarts and machines
+                           given the same file resume each other's tickets (default: random per
+                           start); --workers get it from the primary over the cluster IPC channel
   --ocsp FILE              DER OCSP response to staple with the default certificate (RFC 6066 §8)
   --config FILE            JSON file with the same settings (keys: listen, cert, key, sni
                            [{name, cert, key, upstream}], upstream, alpn, proxyProtocol,
@@ -96,10 +106,7 @@ with a page showing what the connection negotiated.
 Signals: SIGTERM/SIGINT stop accepting and drain; SIGHUP reloads the certificate files.
 `;
 
-/** A bad flag or config value (the CLI exits with status 2). */
-export class ConfigError extends Error {}
-
-/** Parses `terminate`'s arguments; 'help' for -h. @throws ConfigError */
+/** Parses `terminate`'s arguments; 'help' for -h. @throws UsageError */
 export function terminateOptionsFromArgs(args: readonly string[]): TerminateOptions | 'help' {
   const { values } = parseArgs({
     args: [...args],
@@ -136,16 +143,17 @@ export function terminateOptionsFromArgs(args: readonly string[]): TerminateOpti
   const sniSpecs = values.sni?.map(parseSniFlag) ?? sniFromFile(file['sni'], base);
   const certFile = values.cert ?? path(file['cert'], 'cert');
   const keyFile = values.key ?? path(file['key'], 'key');
-  if ((certFile === undefined) !== (keyFile === undefined)) throw new ConfigError('--cert and --key go together');
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('--cert and --key go together');
   const upstream = values.upstream ?? opt(file['upstream'], 'upstream');
   const metrics = values.metrics ?? opt(file['metrics'], 'metrics');
   const alpnText = values.alpn ?? (Array.isArray(file['alpn']) ? listOf(file['alpn'], 'alpn').join(',') : opt(file['alpn'], 'alpn'));
   const logLevel = values['log-level'] ?? opt(file['logLevel'], 'logLevel') ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   const provider = values.provider ?? opt(file['provider'], 'provider') ?? 'node';
-  if (provider !== 'node' && provider !== 'pure') throw new ConfigError('--provider must be node or pure');
+  if (provider !== 'node' && provider !== 'pure') throw new UsageError('--provider must be node or pure');
   const ticketSecretFile = values['ticket-secret'] ?? path(file['ticketSecretFile'], 'ticketSecretFile');
   const ocspFile = values.ocsp ?? path(file['ocsp'], 'ocsp');
+  const keyLogFile = keyLogPath(values.keylog ?? path(file['keylog'], 'keylog'));
   return {
     listen: (listen.length === 0 ? ['127.0.0.1:8443'] : listen).map((l) => parseHostPort(l, '--listen')),
     certFile,
@@ -161,61 +169,59 @@ export function terminateOptionsFromArgs(args: readonly string[]): TerminateOpti
     metrics: metrics === undefined ? undefined : parseHostPort(metrics, '--metrics'),
     workers: count(values.workers ?? file['workers'], 1, '--workers'),
     logLevel: logLevel as LogLevel,
-    keyLogFile: values.keylog ?? path(file['keylog'], 'keylog'),
+    // Opened (created 0600) and checked here, so a bad file stops the start, --workers included.
+    keyLogFile: keyLogFile === undefined ? undefined : (closeSync(openSecretAppendFile(keyLogFile, '--keylog')), keyLogFile),
     provider,
-    ticketSecret: ticketSecretFile === undefined ? undefined : readBounded(ticketSecretFile, '--ticket-secret', MIN_TICKET_SECRET, MAX_TICKET_SECRET),
+    ticketSecret: ticketSecretFile === undefined ? undefined : readTicketSecretFile(ticketSecretFile),
     ocspFile: ocspFile === undefined ? undefined : (readOcspFile(ocspFile), ocspFile),
   };
 }
 
-/** `host:port` or `[v6]:port`. @throws ConfigError */
+/** `host:port` or `[v6]:port`. @throws UsageError */
 export function parseHostPort(s: string, what: string): HostPort {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(s) ?? /^([^:]+):(\d+)$/.exec(s);
   const port = m ? Number(m[2]) : NaN;
-  if (!m || port > 65535) throw new ConfigError(`${what}: expected HOST:PORT, got ${JSON.stringify(s)}`);
-  if (m[0].startsWith('[') && isIP(m[1]!) !== 6) throw new ConfigError(`${what}: bad IPv6 address in ${JSON.stringify(s)}`);
+  if (!m || port > 65535) throw new UsageError(`${what}: expected HOST:PORT, got ${JSON.stringify(s)}`);
+  if (m[0].startsWith('[') && isIP(m[1]!) !== 6) throw new UsageError(`${what}: bad IPv6 address in ${JSON.stringify(s)}`);
   return { host: m[1]!, port };
 }
 
-/** `NAME=CERT,KEY[,UPSTREAM]`. @throws ConfigError */
+/** `NAME=CERT,KEY[,UPSTREAM]`. @throws UsageError */
 export function parseSniFlag(s: string): SniRoute {
   const eq = s.indexOf('=');
   const parts = eq > 0 ? s.slice(eq + 1).split(',') : [];
   if (eq <= 0 || parts.length < 2 || parts.length > 3 || parts.some((p) => p === '')) {
-    throw new ConfigError(`--sni: expected NAME=CERT,KEY[,UPSTREAM], got ${JSON.stringify(s)}`);
+    throw new UsageError(`--sni: expected NAME=CERT,KEY[,UPSTREAM], got ${JSON.stringify(s)}`);
   }
   return route(s.slice(0, eq), resolve(parts[0]!), resolve(parts[1]!), parts[2]);
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
 
-/** Ticket master secret bounds: RFC 8446 §4.6.1 tickets are sealed with keys derived from it. */
-const MIN_TICKET_SECRET = 32;
-const MAX_TICKET_SECRET = 4096;
 /** CertificateStatus carries the response in a 24-bit length (RFC 6066 §8). */
 const MAX_OCSP_RESPONSE = 0xffffff;
 
-/** The DER OCSP response in `file` (1..2^24-1 bytes, RFC 6066 §8). @throws ConfigError */
+/** The DER OCSP response in `file` (1..2^24-1 bytes, RFC 6066 §8). @throws UsageError */
 export function readOcspFile(file: string): Uint8Array {
   return readBounded(file, '--ocsp', 1, MAX_OCSP_RESPONSE);
 }
 
-/** A file's bytes when its size is within min..max. @throws ConfigError */
+/** A file's bytes when its size is within min..max. @throws UsageError */
 function readBounded(file: string, what: string, min: number, max: number): Uint8Array {
   let size: number;
   try {
     size = statSync(file).size;
   } catch (e) {
-    throw new ConfigError(`${what} ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new UsageError(`${what} ${file}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (size < min || size > max) throw new ConfigError(`${what} ${file}: expected ${min}..${max} bytes, got ${size}`);
+  if (size < min || size > max) throw new UsageError(`${what} ${file}: expected ${min}..${max} bytes, got ${size}`);
   const bytes = readFileSync(file);
-  if (bytes.length < min || bytes.length > max) throw new ConfigError(`${what} ${file}: expected ${min}..${max} bytes, got ${bytes.length}`);
+  if (bytes.length < min || bytes.length > max) throw new UsageError(`${what} ${file}: expected ${min}..${max} bytes, got ${bytes.length}`);
   return new Uint8Array(bytes);
 }
 
 function route(name: string, certFile: string, keyFile: string, upstream: string | undefined): SniRoute {
-  if (!/^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(name)) throw new ConfigError(`--sni: bad server name ${JSON.stringify(name)}`);
+  if (!/^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(name)) throw new UsageError(`--sni: bad server name ${JSON.stringify(name)}`);
   return {
     name: name.toLowerCase(),
     certFile,
@@ -229,14 +235,14 @@ function readConfigFile(file: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new ConfigError(`--config ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new UsageError(`--config ${file}: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ConfigError(`--config ${file}: expected a JSON object`);
+    throw new UsageError(`--config ${file}: expected a JSON object`);
   }
   const known = new Set(CONFIG_KEYS);
   const unknown = Object.keys(parsed).filter((k) => !known.has(k));
-  if (unknown.length > 0) throw new ConfigError(`--config ${file}: unknown key(s) ${unknown.join(', ')}`);
+  if (unknown.length > 0) throw new UsageError(`--config ${file}: unknown key(s) ${unknown.join(', ')}`);
   return parsed as Record<string, unknown>;
 }
 
@@ -247,16 +253,16 @@ const CONFIG_KEYS = [
 
 function sniFromFile(v: unknown, base: string): SniRoute[] {
   if (v === undefined) return [];
-  if (!Array.isArray(v)) throw new ConfigError('config sni: expected an array of {name, cert, key, upstream}');
+  if (!Array.isArray(v)) throw new UsageError('config sni: expected an array of {name, cert, key, upstream}');
   return v.map((e: unknown) => {
-    if (typeof e !== 'object' || e === null) throw new ConfigError('config sni: expected objects');
+    if (typeof e !== 'object' || e === null) throw new UsageError('config sni: expected objects');
     const o = e as Record<string, unknown>;
     return route(str(o['name'], 'sni.name'), resolve(base, str(o['cert'], 'sni.cert')), resolve(base, str(o['key'], 'sni.key')), opt(o['upstream'], 'sni.upstream'));
   });
 }
 
 function str(v: unknown, what: string): string {
-  if (typeof v !== 'string' || v === '') throw new ConfigError(`${what}: expected a non-empty string`);
+  if (typeof v !== 'string' || v === '') throw new UsageError(`${what}: expected a non-empty string`);
   return v;
 }
 
@@ -267,21 +273,21 @@ function opt(v: unknown, what: string): string | undefined {
 function listOf(v: unknown, what: string): string[] {
   if (v === undefined) return [];
   if (typeof v === 'string') return [v];
-  if (!Array.isArray(v)) throw new ConfigError(`${what}: expected a string or an array of strings`);
+  if (!Array.isArray(v)) throw new UsageError(`${what}: expected a string or an array of strings`);
   return v.map((x) => str(x, what));
 }
 
 function seconds(v: unknown, dflt: number, what: string): number {
   if (v === undefined) return dflt * 1000;
   const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isFinite(n) || n < 0 || n > 86_400) throw new ConfigError(`${what}: expected seconds (0-86400), got ${JSON.stringify(v)}`);
+  if (!Number.isFinite(n) || n < 0 || n > 86_400) throw new UsageError(`${what}: expected seconds (0-86400), got ${JSON.stringify(v)}`);
   return Math.round(n * 1000);
 }
 
 function count(v: unknown, dflt: number, what: string): number {
   if (v === undefined) return dflt;
   const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new ConfigError(`${what}: expected a positive integer, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new UsageError(`${what}: expected a positive integer, got ${JSON.stringify(v)}`);
   return n;
 }
 

@@ -21,6 +21,7 @@ import { parseCertificateChain } from '../x509/certificate.ts';
 import { pemEncode } from '../x509/pem.ts';
 import { generateSelfSigned } from '../x509/self-signed.ts';
 import { keyLogSink } from './keylog.ts';
+import { lineSink, type LineSink } from './log-sink.ts';
 import { boundAddress, clusterRegistry, ProxyMetrics, serveMetrics, shareWithPrimary, type HandshakeKind } from './metrics.ts';
 import { proxyV2Header } from './proxy-protocol.ts';
 import { respond } from './serve.ts';
@@ -42,26 +43,34 @@ export interface RunningProxy {
   shutdown(): Promise<void>;
 }
 
-/** Writes one JSON object per line to `out` for levels at or above `level`. */
+/** Writes one JSON object per line for levels at or above its level. */
 export type Logger = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => void;
 
-/** A logger writing JSON lines to stdout. */
-export function jsonLogger(level: LogLevel, out: NodeJS.WritableStream = process.stdout): Logger {
+/** A logger writing JSON lines to `sink` (which drops what it cannot write: tools/log-sink.ts). */
+export function jsonLogger(level: LogLevel, sink: LineSink): Logger {
   const min = LEVELS[level];
   return (lvl, msg, fields) => {
     if (LEVELS[lvl] > min) return;
-    out.write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields })}\n`);
+    sink.write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields })}\n`);
   };
 }
 
+/** How startTerminate reports: metrics on or off, and the log lines dropped so far. */
+export interface ProxyReporting {
+  /** Collect metrics (default: when options.metrics is set; a cluster worker sends them to the primary). */
+  readonly metrics?: boolean;
+  /** Log lines the log output dropped, for puretls_log_lines_dropped_total. */
+  readonly droppedLogLines?: () => number;
+}
+
 /** Starts the proxy in this process and resolves once every listener is bound. */
-export async function startTerminate(options: TerminateOptions, log: Logger, metricsEnabled: boolean = options.metrics !== undefined): Promise<RunningProxy> {
+export async function startTerminate(options: TerminateOptions, log: Logger, reporting: ProxyReporting = {}): Promise<RunningProxy> {
   const provider = resolveProvider(options.provider);
   const generated = options.certFile === undefined ? selfSigned(provider) : undefined;
   // One ticket master secret for the process, kept across SIGHUP reloads (tickets stay valid):
-  // the --ticket-secret file's (every process given it, workers included, shares it), else a
-  // cluster worker takes the primary's, so a ticket from one worker resumes on any other.
-  const ticketKeys = options.ticketSecret ?? inheritedTicketSecret() ?? provider.randomBytes(32);
+  // the --ticket-secret file's, or the one a cluster primary handed to all its workers (so a
+  // ticket from one worker resumes on any other), else a random one.
+  const ticketKeys = options.ticketSecret ?? provider.randomBytes(32);
   const loadSecure = (): ServerSecureOptions => {
     const pair = generated ?? readPair(options.certFile!, options.keyFile!);
     const main: KeyCertPair = options.ocspFile === undefined ? pair : { ...pair, ocspResponse: readOcspFile(options.ocspFile) };
@@ -72,8 +81,9 @@ export async function startTerminate(options: TerminateOptions, log: Logger, met
   const secure = loadSecure();
   const leaf = parseCertificateChain(secure.cert as string)[0]!;
   const fingerprint = `SHA256:${fingerprint256(leaf)}`;
-  const metrics = metricsEnabled ? new ProxyMetrics() : undefined;
-  const keyLog = keyLogSink(options.keyLogFile);
+  const metrics = (reporting.metrics ?? options.metrics !== undefined) ? new ProxyMetrics(reporting.droppedLogLines ?? (() => 0)) : undefined;
+  // A failing key log must not fail handshakes: it is reported once and key logging stops.
+  const keyLog = keyLogSink(options.keyLogFile, (err) => log('warn', 'key log write failed: key logging stopped', { file: options.keyLogFile, error: describe(err) }));
   const routes = routeTable(options.sni);
   const live = new Set<Live>();
   let draining = false;
@@ -311,9 +321,13 @@ export async function startTerminate(options: TerminateOptions, log: Logger, met
  * after a graceful shutdown.
  */
 export async function runTerminate(options: TerminateOptions): Promise<number> {
-  const log = jsonLogger(options.logLevel);
+  // stderr carries the log sink's own reports; it may be the same broken pipe as stdout.
+  process.stderr.on('error', () => {});
+  const sink = lineSink(process.stdout, 1, (line) => process.stderr.write(`puretls terminate: ${line}\n`));
+  const log = jsonLogger(options.logLevel, sink);
   if (options.workers > 1 && cluster.isPrimary) return runPrimary(options, log);
-  const proxy = await startTerminate(options, log);
+  const ticketSecret = cluster.isWorker ? await ticketSecretFromPrimary() : options.ticketSecret;
+  const proxy = await startTerminate({ ...options, ticketSecret }, log, { droppedLogLines: () => sink.dropped });
   if (cluster.isWorker) process.send?.({ puretls: 'ready' });
   return new Promise<number>((resolveExit) => {
     const stop = (): void => {
@@ -334,13 +348,17 @@ export async function runTerminate(options: TerminateOptions): Promise<number> {
 
 async function runPrimary(options: TerminateOptions, log: Logger): Promise<number> {
   // The workers' shared ticket master secret (RFC 8446 §4.6.1 tickets are sealed with keys derived
-  // from it). Passed in the environment, which only this user (and root) can read in /proc. With
-  // --ticket-secret every worker reads the file itself.
-  const env =
-    options.ticketSecret === undefined
-      ? { [TICKET_SECRET_ENV]: Buffer.from(resolveProvider(options.provider).randomBytes(32)).toString('hex') }
-      : {};
-  const workers = Array.from({ length: options.workers }, () => cluster.fork(env));
+  // from it): the --ticket-secret file's, else a random one. Each worker asks for it over the
+  // cluster IPC channel (a socket pair only the two processes hold), never through the
+  // environment, which outlives any `delete process.env[...]` in /proc/PID/environ.
+  const secret = Buffer.from(options.ticketSecret ?? resolveProvider(options.provider).randomBytes(32)).toString('hex');
+  const workers = Array.from({ length: options.workers }, () => {
+    const w = cluster.fork();
+    w.on('message', (m: unknown) => {
+      if ((m as { puretls?: string })?.puretls === TICKET_SECRET_REQUEST) w.send({ puretls: TICKET_SECRET_REPLY, secret });
+    });
+    return w;
+  });
   let metricsServer: HttpServer | undefined;
   if (options.metrics) {
     const agg = clusterRegistry();
@@ -397,12 +415,21 @@ interface Live {
   bytesOut: number;
 }
 
-/** In a cluster worker: the primary's ticket secret, removed from the environment once read. */
-function inheritedTicketSecret(): Uint8Array | undefined {
-  const hex = process.env[TICKET_SECRET_ENV];
-  if (!cluster.isWorker || hex === undefined || !/^[0-9a-f]{64}$/.test(hex)) return undefined;
-  delete process.env[TICKET_SECRET_ENV];
-  return Buffer.from(hex, 'hex');
+/** In a cluster worker: the ticket secret, asked of the primary over the IPC channel. */
+function ticketSecretFromPrimary(): Promise<Uint8Array> {
+  return new Promise((resolveSecret, reject) => {
+    const onMessage = (m: unknown): void => {
+      const reply = m as { puretls?: string; secret?: unknown };
+      if (reply?.puretls !== TICKET_SECRET_REPLY || typeof reply.secret !== 'string') return;
+      process.off('message', onMessage);
+      process.off('disconnect', onDisconnect);
+      resolveSecret(Buffer.from(reply.secret, 'hex'));
+    };
+    const onDisconnect = (): void => reject(new Error('the primary went away before handing over the ticket secret'));
+    process.on('message', onMessage);
+    process.once('disconnect', onDisconnect);
+    process.send!({ puretls: TICKET_SECRET_REQUEST });
+  });
 }
 
 function readPair(certFile: string, keyFile: string): KeyCertPair {
@@ -453,7 +480,9 @@ function describe(e: unknown): string {
   return String(e);
 }
 
-const TICKET_SECRET_ENV = 'PURETLS_TICKET_SECRET';
+/** IPC messages of the ticket-secret handover (worker asks, primary replies). */
+const TICKET_SECRET_REQUEST = 'ticket-secret?';
+const TICKET_SECRET_REPLY = 'ticket-secret';
 
 /** How long an upstream may keep a connection whose client has gone before it is closed. */
 const UPSTREAM_LINGER_MS = 10_000;

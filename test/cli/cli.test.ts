@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { get as httpsGet } from 'node:https';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { freePort } from '../helpers/peers.ts';
 import type { TLSSocket as NodeTLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -91,14 +91,6 @@ function run(
       resolve({ code, stdout, stderr });
     });
   });
-}
-
-async function freePort(): Promise<number> {
-  const s = createNetServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 async function startServe(extra: string[] = []): Promise<{ url: string; port: number; fingerprint: string }> {
@@ -287,7 +279,7 @@ describe('puretls CLI', () => {
 
   it('serve --ticket-secret FILE: two servers sharing it resume each other\'s tickets; --tickets 0 sends none', async () => {
     const dir = tempDir();
-    writeFileSync(`${dir}/secret`, randomBytes(48));
+    writeFileSync(`${dir}/secret`, randomBytes(48), { mode: 0o600 });
     const certArgs = ['--cert', `${CERTS}end.chain.pem`, '--key', `${CERTS}end.key`];
     const a = await startServe([...certArgs, '--ticket-secret', `${dir}/secret`]);
     const b = await startServe([...certArgs, '--ticket-secret', `${dir}/secret`]);
@@ -335,6 +327,34 @@ describe('puretls CLI', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/--client-auth/);
     }
+  });
+
+  it('serve and connect: a failing --keylog (/dev/full) warns once on stderr and the connection works', async () => {
+    const child = start(NODE, [...CLI, 'serve', '--port', '0', '--cert', `${CERTS}end.chain.pem`, '--key', `${CERTS}end.key`, '--keylog', '/dev/full']);
+    let serveErr = '';
+    child.stderr!.on('data', (d: Buffer) => (serveErr += d.toString()));
+    const port = Number((await waitFor(child, 'stdout', /listening on https:\/\/127\.0\.0\.1:(\d+)\//))[1]);
+    for (let i = 0; i < 2; i++) {
+      const r = await connectCli(port, ['--keylog', '/dev/full'], REQUEST);
+      expect(r.code, r.stderr).toBe(0);
+      expect(page(r.stdout)).toMatchObject({ version: 'TLSv1.3' });
+      expect(r.stderr.split('\n').filter((l) => l.includes('key log'))).toEqual([
+        'puretls connect: key log write failed, key logging stopped: ENOSPC: no space left on device, write',
+      ]);
+    }
+    expect(serveErr.trim().split('\n')).toEqual(['puretls serve: key log write failed, key logging stopped: ENOSPC: no space left on device, write']);
+  });
+
+  it('serve --ticket-secret and connect --keylog refuse files others can read (exit status 2)', async () => {
+    const dir = tempDir();
+    writeFileSync(`${dir}/secret`, randomBytes(48), { mode: 0o644 });
+    const s = await run(NODE, [...CLI, 'serve', '--port', '0', '--ticket-secret', `${dir}/secret`], undefined);
+    expect(s.code).toBe(2);
+    expect(s.stderr).toContain(`--ticket-secret ${dir}/secret: permissions 0644 are too open`);
+    writeFileSync(`${dir}/keys.log`, '', { mode: 0o644 });
+    const c = await run(NODE, [...CLI, 'connect', '127.0.0.1:1', '--keylog', `${dir}/keys.log`], '');
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain(`--keylog ${dir}/keys.log: permissions 0644 are too open`);
   });
 
   it('serve refuses --early-data without --session-store memory (RFC 8446 §8.1) with a usage error', async () => {

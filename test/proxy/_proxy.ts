@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,8 @@ export interface ProxyProcess {
   readonly logs: Array<Record<string, unknown>>;
   /** Resolves with the first log line matching `pred` (already seen or future). */
   waitLog(pred: (l: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>;
+  /** What the process wrote to stderr so far. */
+  stderr(): string;
   readonly exited: Promise<number | null>;
 }
 
@@ -85,7 +88,7 @@ export async function startProxy(args: readonly string[], ms = 30_000): Promise<
   const listening = await waitLog((l) => l['msg'] === 'listening', ms);
   const addrs = listening['addresses'] as Array<{ port: number }>;
   const metrics = (ready['metrics'] ?? listening['metrics']) as { port: number } | null;
-  return { child, port: addrs[0]!.port, metricsPort: metrics?.port, logs, waitLog, exited };
+  return { child, port: addrs[0]!.port, metricsPort: metrics?.port, logs, waitLog, stderr: () => stderr, exited };
 }
 
 /** A TCP server on 127.0.0.1:0 that `onSocket` handles; closed by stopAll(). */
@@ -142,9 +145,14 @@ export function rssOf(pid: number): number {
   return Number(m[1]) * 1024;
 }
 
-/** Runs a command to completion with bounded time; resolves with code, stdout and stderr. */
-export function run(cmd: string, args: readonly string[], ms = 60_000): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
-  const child = spawn(cmd, [...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs a command (in `env`) to completion with bounded time; resolves with code, stdout and stderr. */
+export function run(
+  cmd: string,
+  args: readonly string[],
+  ms = 60_000,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
+  const child = spawn(cmd, [...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
   children.push(child);
   const out: Buffer[] = [];
   let stderr = '';
@@ -160,4 +168,21 @@ export function run(cmd: string, args: readonly string[], ms = 60_000): Promise<
       resolveRun({ code, stdout: Buffer.concat(out), stderr });
     });
   });
+}
+
+/** The Prometheus text at http://127.0.0.1:PORT/metrics. */
+export function scrapeMetrics(port: number): Promise<string> {
+  return new Promise((resolveGet, reject) => {
+    httpGet(`http://127.0.0.1:${port}/metrics`, (res) => {
+      let t = '';
+      res.on('data', (d: Buffer) => (t += d.toString()));
+      res.on('end', () => resolveGet(t));
+    }).on('error', reject);
+  });
+}
+
+/** The value of one series (`name{labels}`) in Prometheus text; NaN when absent. */
+export function metricValue(text: string, series: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? NaN : Number(line.slice(series.length + 1));
 }

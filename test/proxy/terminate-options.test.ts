@@ -25,8 +25,8 @@ describe('puretls terminate --ticket-secret FILE (RFC 8446 §4.6.1: one ticket m
   it('a ticket from one terminate process resumes on a separate one given the same file (flag and --config ticketSecretFile); another secret does not', async () => {
     const { port: up } = await tcpServer((s) => s.end('bye'));
     const dir = tmp();
-    writeFileSync(join(dir, 'ticket.key'), randomBytes(48));
-    writeFileSync(join(dir, 'other.key'), randomBytes(48));
+    writeFileSync(join(dir, 'ticket.key'), randomBytes(48), { mode: 0o600 });
+    writeFileSync(join(dir, 'other.key'), randomBytes(48), { mode: 0o600 });
     writeFileSync(join(dir, 'b.json'), JSON.stringify({ ticketSecretFile: 'ticket.key', upstream: `127.0.0.1:${up}` }));
     const a = await startProxy(['--upstream', `127.0.0.1:${up}`, '--ticket-secret', join(dir, 'ticket.key')]);
     const b = await startProxy(['--config', join(dir, 'b.json')]);
@@ -44,7 +44,7 @@ describe('puretls terminate --ticket-secret FILE (RFC 8446 §4.6.1: one ticket m
   it('with --workers 2 every worker uses the file: a ticket from a single process resumes on all of them', async () => {
     const { port: up } = await tcpServer((s) => s.end('bye'));
     const dir = tmp();
-    writeFileSync(join(dir, 'ticket.key'), randomBytes(32));
+    writeFileSync(join(dir, 'ticket.key'), randomBytes(32), { mode: 0o600 });
     const single = await startProxy(['--upstream', `127.0.0.1:${up}`, '--ticket-secret', join(dir, 'ticket.key')]);
     const pool = await startProxy(['--upstream', `127.0.0.1:${up}`, '--ticket-secret', join(dir, 'ticket.key'), '--workers', '2']);
     const sess = join(dir, 'sess.pem');
@@ -58,9 +58,10 @@ describe('puretls terminate --ticket-secret FILE (RFC 8446 §4.6.1: one ticket m
 
   it('refuses a secret file shorter than 32 bytes: exit status 2 before listening', async () => {
     const dir = tmp();
-    writeFileSync(join(dir, 'short.key'), randomBytes(31));
+    writeFileSync(join(dir, 'short.key'), randomBytes(31), { mode: 0o600 });
     const r = await run(process.execPath, ['--import', 'tsx', 'src/tools/cli.ts', 'terminate', '--listen', '127.0.0.1:0', '--ticket-secret', join(dir, 'short.key')], 30_000);
     expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--ticket-secret .*short\.key: expected 32\.\.4096 bytes, got 31/);
     expect(r.stdout.toString()).not.toContain('listening');
   });
 });

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, get as httpGet } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
 import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connect as pureConnect } from '../../src/node/connect.ts';
 import { proxyV2Header } from '../../src/tools/proxy-protocol.ts';
 import { certPaths } from '../helpers/pki.ts';
-import { drainHash, echo, rssOf, run, sha256, startProxy, stopAll, tcpServer, tlsClient } from './_proxy.ts';
+import { drainHash, echo, metricValue, rssOf, run, scrapeMetrics, sha256, startProxy, stopAll, tcpServer, tlsClient } from './_proxy.ts';
 
 // `puretls terminate` as a user runs it: a real process, real clients (curl, openssl s_client,
 // node:tls), node net/http upstreams.
@@ -268,17 +268,8 @@ describe('puretls terminate: shutdown, metrics, PROXY protocol', () => {
     const s = await tlsClient(proxy.port, { servername: 'dead.test' });
     await new Promise<void>((r) => s.once('close', () => r()));
     await proxy.waitLog(() => proxy.logs.filter((l) => l['msg'] === 'connection').length >= 5);
-    const text = await new Promise<string>((resolveGet, reject) => {
-      httpGet(`http://127.0.0.1:${proxy.metricsPort}/metrics`, (res) => {
-        let t = '';
-        res.on('data', (d: Buffer) => (t += d.toString()));
-        res.on('end', () => resolveGet(t));
-      }).on('error', reject);
-    });
-    const value = (series: string): number => {
-      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-      return line === undefined ? NaN : Number(line.slice(series.length + 1));
-    };
+    const text = await scrapeMetrics(proxy.metricsPort!);
+    const value = (series: string): number => metricValue(text, series);
     expect(value('puretls_handshakes_total{kind="full"}')).toBe(4);
     expect(value('puretls_handshake_failures_total{alert="protocol_version"}')).toBe(1);
     expect(value('puretls_upstream_connect_errors_total')).toBe(1);
@@ -325,13 +316,7 @@ describe('puretls terminate --workers (node:cluster)', () => {
     await proxy.waitLog(() => proxy.logs.filter((l) => l['msg'] === 'connection').length >= 20);
     const listeners = new Set(proxy.logs.filter((l) => l['msg'] === 'listening').map((l) => l['pid']));
     expect(listeners.size).toBe(2);
-    const text = await new Promise<string>((resolveGet, reject) => {
-      httpGet(`http://127.0.0.1:${proxy.metricsPort}/metrics`, (res) => {
-        let t = '';
-        res.on('data', (d: Buffer) => (t += d.toString()));
-        res.on('end', () => resolveGet(t));
-      }).on('error', reject);
-    });
+    const text = await scrapeMetrics(proxy.metricsPort!);
     expect(text).toMatch(/^puretls_handshakes_total\{kind="full"\} 20$/m);
     proxy.child.kill('SIGTERM');
     expect(await proxy.exited).toBe(0);
