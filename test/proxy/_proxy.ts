@@ -36,8 +36,11 @@ export function stopAll(): void {
   for (const s of servers.splice(0)) s.close();
 }
 
-/** Spawns `puretls terminate` with `args` (a --listen 127.0.0.1:0 is added unless given). */
-export async function startProxy(args: readonly string[], ms = 30_000): Promise<ProxyProcess> {
+/**
+ * Spawns `puretls terminate` with `args` (a --listen 127.0.0.1:0 is added unless given) and waits
+ * up to `ms` for it to listen (with --workers, three processes start: more time on a loaded machine).
+ */
+export async function startProxy(args: readonly string[], ms = args.includes('--workers') ? 90_000 : 30_000): Promise<ProxyProcess> {
   const full = args.includes('--listen') ? [...args] : ['--listen', '127.0.0.1:0', ...args];
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/tools/cli.ts', 'terminate', ...full], {
     cwd: ROOT,

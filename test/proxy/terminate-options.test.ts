@@ -54,7 +54,7 @@ describe('puretls terminate --ticket-secret FILE (RFC 8446 §4.6.1: one ticket m
     const lines = pool.logs.filter((l) => l['msg'] === 'connection');
     expect(lines.every((l) => l['resumed'] === true)).toBe(true);
     expect(new Set(lines.map((l) => l['worker'])).size).toBe(2);
-  });
+   }, 180_000);
 
   it('refuses a secret file shorter than 32 bytes: exit status 2 before listening', async () => {
     const dir = tmp();

@@ -320,7 +320,7 @@ describe('puretls terminate --workers (node:cluster)', () => {
     expect(text).toMatch(/^puretls_handshakes_total\{kind="full"\} 20$/m);
     proxy.child.kill('SIGTERM');
     expect(await proxy.exited).toBe(0);
-  });
+   }, 180_000);
 });
 
 describe('puretls terminate --workers: one ticket master secret (RFC 8446 §4.6.1)', () => {
@@ -339,5 +339,5 @@ describe('puretls terminate --workers: one ticket master secret (RFC 8446 §4.6.
     const resumedOn = new Set(lines.filter((l) => l['resumed'] === true).map((l) => l['worker']));
     expect(lines.filter((l) => l['resumed'] === true).length).toBe(3);
     expect([...resumedOn].some((w) => w !== issuer)).toBe(true);
-  });
+   }, 180_000);
 });
