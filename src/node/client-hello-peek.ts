@@ -7,7 +7,7 @@
  * the engine then handles the same bytes and sends the right alert.
  */
 import { ContentType, HandshakeType } from '../protocol/registry.ts';
-import { MAX_HANDSHAKE_MESSAGE_LEN } from '../protocol/limits.ts';
+import { MAX_CLIENT_HELLO_LEN } from '../protocol/limits.ts';
 import { Deframer } from '../record/deframer.ts';
 import { HandshakeJoiner } from '../record/joiner.ts';
 import type { ClientHello } from '../messages/client-hello.ts';
@@ -48,7 +48,7 @@ export class ClientHelloPeek {
       return UNREADABLE;
     }
     // A ClientHello is at most one handshake message plus its record headers.
-    return this.length > MAX_HANDSHAKE_MESSAGE_LEN + 1024 ? UNREADABLE : undefined;
+    return this.length > MAX_CLIENT_HELLO_LEN + 1024 ? UNREADABLE : undefined;
   }
 }
 

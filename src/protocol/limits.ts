@@ -10,8 +10,15 @@ export const MAX_PLAINTEXT_LEN: number = 2 ** 14;
 export const MAX_CIPHERTEXT_LEN: number = 2 ** 14 + 256;
 /** RFC 8446 §5.1: record header length. */
 export const RECORD_HEADER_LEN: number = 5;
-/** Largest handshake message we accept (certificate chains are the largest; 64 KiB like Go). */
+/** Largest handshake message we accept (certificate chains are the largest; 64 KiB like Go), except ClientHello. */
 export const MAX_HANDSHAKE_MESSAGE_LEN: number = 65_536;
+/**
+ * Largest ClientHello we accept: the largest body the RFC 8446 §4.1.2 struct can hold, 2 + 32 +
+ * (1 + 32) + (2 + 65,534) + (1 + 255) + (2 + 65,535) = 131,396 bytes (OpenSSL's
+ * CLIENT_HELLO_MAX_LENGTH). A legal hello can pass 64 KiB (a full extensions block, e.g. a long
+ * signature_algorithms or ALPN list); decoding it is linear in its size.
+ */
+export const MAX_CLIENT_HELLO_LEN: number = 131_396;
 /** Most consecutive empty / change_cipher_spec records before we call it a DoS. */
 export const MAX_CONSECUTIVE_EMPTY_RECORDS: number = 32;
 /** Most post-handshake messages (KeyUpdate, NewSessionTicket) in a row without application data (DoS bound). */

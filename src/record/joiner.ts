@@ -15,7 +15,8 @@
  */
 import { readU24 } from '../bytes/bytes.ts';
 import { decodeError, unexpectedMessage } from '../errors.ts';
-import { MAX_HANDSHAKE_MESSAGE_LEN } from '../protocol/limits.ts';
+import { MAX_CLIENT_HELLO_LEN, MAX_HANDSHAKE_MESSAGE_LEN } from '../protocol/limits.ts';
+import { HandshakeType } from '../protocol/registry.ts';
 
 /** One complete handshake message. */
 export interface JoinedMessage {
@@ -68,8 +69,9 @@ export class HandshakeJoiner {
   /**
    * The next complete message, or `undefined` if more fragments are needed.
    * @throws TlsError decode_error when a message announces more than MAX_HANDSHAKE_MESSAGE_LEN
-   *   bytes (a denial-of-service bound below the 2^24 - 1 of RFC 8446 §4; rustls reports the
-   *   same case as `HandshakePayloadTooLarge`, a decode error)
+   *   bytes, or a ClientHello more than MAX_CLIENT_HELLO_LEN (denial-of-service bounds below the
+   *   2^24 - 1 of RFC 8446 §4; rustls reports the same case as `HandshakePayloadTooLarge`, a
+   *   decode error)
    */
   next(): JoinedMessage | undefined {
     const avail = this.end - this.start;
@@ -77,9 +79,8 @@ export class HandshakeJoiner {
     const at = this.start;
     const type = this.buf[at] as number;
     const length = readU24(this.buf, at + 1);
-    if (length > MAX_HANDSHAKE_MESSAGE_LEN) {
-      throw decodeError(`handshake: message of ${length} bytes exceeds ${MAX_HANDSHAKE_MESSAGE_LEN}`);
-    }
+    const max = type === HandshakeType.client_hello ? MAX_CLIENT_HELLO_LEN : MAX_HANDSHAKE_MESSAGE_LEN;
+    if (length > max) throw decodeError(`handshake: message of type ${type} and ${length} bytes exceeds ${max}`);
     if (avail < HEADER_LEN + length) return undefined;
     const raw = this.buf.subarray(at, at + HEADER_LEN + length);
     this.start = at + HEADER_LEN + length;

@@ -111,6 +111,18 @@ describe('puretls server ↔ openssl s_client: extensions and post-handshake (no
     expect((await cli.waitForExit()).code).not.toBe(0);
   });
 
+  it('answers a ClientHello over 64 KiB: s_client with an ALPN list that nearly fills the extensions block (RFC 8446 §4.1.2, RFC 7301 §3.1)', async () => {
+    const listener = await listen({ provider: pc.provider, certificates: [ecdsa()] });
+    // 255 names of 255 bytes and one of 60: OpenSSL 3.0 sends a ClientHello of 65,585 bytes.
+    const names = [...Array.from({ length: 255 }, (_, i) => `p${String(i).padStart(3, '0')}`.padEnd(255, 'x')), 'q'.repeat(60)];
+    const cli = sClient(listener.port, 'ecdsa-p256', ['-alpn', names.join(',')]);
+    const pump = await listener.accepted(0);
+    const n = await pump.handshake();
+    expect(n.alpnProtocol).toBeUndefined();
+    await cli.waitForOutput('Verify return code: 0 (ok)');
+    await pingPongClose(pump, cli);
+  });
+
   it('picks the certificate by SNI among two, default otherwise (RFC 6066 §3)', async () => {
     const other = opensslSelfSigned('sni.example');
     const second = certifiedKey(pc.provider, readFileSync(other.cert, 'utf8'), readFileSync(other.key, 'utf8'));

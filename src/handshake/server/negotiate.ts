@@ -116,6 +116,12 @@ function selectGroup(
   // neither is needed.)
   if (!groups) return none(missingExtension('client_hello: no supported_groups'));
   if (!keyShare) return none(missingExtension('client_hello: no key_share'));
+  // Positions in supported_groups, read once: the check stays linear in the two lists (both
+  // can hold thousands of entries in a large ClientHello).
+  const position = new Map<number, number>();
+  groups.namedGroupList.forEach((g, i) => {
+    if (!position.has(g)) position.set(g, i);
+  });
   const seen = new Set<number>();
   let lastIndex = -1;
   for (const share of keyShare.clientShares) {
@@ -125,8 +131,8 @@ function selectGroup(
     // the handshake with an "illegal_parameter" alert if one is violated."
     if (seen.has(share.group)) throw illegalParameter('key_share: two shares for one group');
     seen.add(share.group);
-    const index = groups.namedGroupList.indexOf(share.group);
-    if (index < 0) throw illegalParameter('key_share: share for a group not in supported_groups');
+    const index = position.get(share.group);
+    if (index === undefined) throw illegalParameter('key_share: share for a group not in supported_groups');
     // "... in the same order" as supported_groups.
     if (index < lastIndex) throw illegalParameter('key_share: shares not in supported_groups order');
     lastIndex = index;

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { concat, toHex } from '../../../src/bytes/bytes.ts';
-import { MAX_HANDSHAKE_MESSAGE_LEN } from '../../../src/protocol/limits.ts';
+import { MAX_CLIENT_HELLO_LEN, MAX_HANDSHAKE_MESSAGE_LEN } from '../../../src/protocol/limits.ts';
 import { AlertDescription, HandshakeType } from '../../../src/protocol/registry.ts';
 import { HandshakeJoiner, type JoinedMessage } from '../../../src/record/joiner.ts';
 import { fragment } from '../../../src/record/fragmenter.ts';
@@ -95,6 +95,29 @@ describe('HandshakeJoiner', () => {
     }
     expect(got.length).toBe(1);
     expect(got[0]?.body.length).toBe(MAX_HANDSHAKE_MESSAGE_LEN);
+  });
+
+  it('accepts a ClientHello of exactly MAX_CLIENT_HELLO_LEN (131,396, OpenSSL\'s bound) over many records, and rejects one byte more', () => {
+    const wire = msg(HandshakeType.client_hello, new Uint8Array(MAX_CLIENT_HELLO_LEN).fill(1));
+    const j = new HandshakeJoiner();
+    const got: JoinedMessage[] = [];
+    for (const f of fragment(wire, 2 ** 14)) {
+      j.push(f);
+      got.push(...drain(j));
+    }
+    expect(got.map((m) => m.body.length)).toEqual([MAX_CLIENT_HELLO_LEN]);
+    const n = MAX_CLIENT_HELLO_LEN + 1;
+    j.push(Uint8Array.of(HandshakeType.client_hello, n >> 16, (n >> 8) & 0xff, n & 0xff));
+    expectAlert(() => j.next(), AlertDescription.decode_error);
+  });
+
+  it('keeps MAX_HANDSHAKE_MESSAGE_LEN for every message but ClientHello', () => {
+    const n = MAX_HANDSHAKE_MESSAGE_LEN + 1;
+    for (const type of [HandshakeType.server_hello, HandshakeType.encrypted_extensions, HandshakeType.certificate, HandshakeType.new_session_ticket]) {
+      const j = new HandshakeJoiner();
+      j.push(Uint8Array.of(type, n >> 16, (n >> 8) & 0xff, n & 0xff));
+      expectAlert(() => j.next(), AlertDescription.decode_error);
+    }
   });
 
   it('gives the same messages for any split into records, and returned messages stay intact', () => {
