@@ -254,9 +254,17 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
   private processRecord(rec: RawRecord): void {
     if (rec.contentType === ContentType.change_cipher_spec) return this.onChangeCipherSpec(rec);
     if (this.readProtection === undefined) {
+      if (rec.contentType === ContentType.application_data) {
+        // RFC 8446 §4.2.10: after a HelloRetryRequest, the server skips the client's 0-RTT
+        // records (protected, so up to 2^14 + 256 bytes each) until the retried ClientHello.
+        if (rec.fragment.length <= this.skipEarlyDataBudget) {
+          this.skipEarlyDataBudget -= rec.fragment.length;
+          return;
+        }
+        throw unexpectedMessage('record: application data before keys');
+      }
       // Before the first key change everything is plaintext, bounded by 2^14 (RFC 8446 §5.1).
       checkPlaintextRecordLen(rec);
-      if (rec.contentType === ContentType.application_data) throw unexpectedMessage('record: application data before keys');
       return this.onContent(rec.contentType, rec.fragment);
     }
     if (rec.contentType === ContentType.alert && !this.handshakeDone && rec.fragment.length === 2) {
@@ -312,6 +320,8 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
 
   private onHandshakeData(data: Uint8Array): void {
     this.emptyRecords = 0;
+    // RFC 8446 §4.2.10: rejected early data comes before the client's next handshake message.
+    this.skipEarlyDataBudget = 0;
     this.joiner.push(data);
     for (let m = this.joiner.next(); m !== undefined; m = this.joiner.next()) {
       this.helloSeen = true;

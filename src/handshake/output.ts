@@ -26,8 +26,10 @@ export type HandshakeAction =
   /** The handshake is complete. */
   | { readonly kind: 'handshakeDone'; readonly negotiated: Negotiated }
   /**
-   * RFC 8446 §4.2.10: the client offered 0-RTT and we reject it: records that fail to decrypt
-   * under the handshake key are early data to skip, up to a bound.
+   * RFC 8446 §4.2.10: the client offered 0-RTT and we reject it: records we cannot read are early
+   * data to skip, up to `maxLen` bytes: those that fail to decrypt under the handshake key, or,
+   * after a HelloRetryRequest, the application_data records before the retried ClientHello.
+   * Skipping ends with the next handshake message.
    */
   | { readonly kind: 'skipEarlyData'; readonly maxLen: number }
   /**

@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { utf8 } from '../../src/bytes/bytes.ts';
+import { concat, utf8 } from '../../src/bytes/bytes.ts';
 import { ClientConnection } from '../../src/connection/client.ts';
 import { ServerConnection } from '../../src/connection/server.ts';
 import { clientConfig, serverConfig, type ClientConfig, type ServerConfig } from '../../src/config.ts';
-import { AlertDescription } from '../../src/protocol/registry.ts';
+import { MAX_SKIPPED_EARLY_DATA } from '../../src/protocol/limits.ts';
+import { AlertDescription, ContentType, NamedGroup } from '../../src/protocol/registry.ts';
 import type { ClientSession } from '../../src/session/client-cache.ts';
 import { MemorySessionStore } from '../../src/session/store.ts';
 import { trustExactly } from '../../src/x509/verifier.ts';
 import { drainEvents, expectTlsError, handshake, readAll, testCertifiedKey, testRoot, transfer } from '../helpers/pair.ts';
 import { PROVIDERS } from '../helpers/providers.ts';
+import { record } from '../helpers/tamper.ts';
 
 const provider = PROVIDERS[0]!;
 const NOW = 1_749_600_000_000;
@@ -26,6 +28,21 @@ function setup(server: Partial<Parameters<typeof serverConfig>[0]> = {}): { sc: 
   const ev = drainEvents(client).find((e) => e.kind === 'sessionTicket');
   if (ev?.kind !== 'sessionTicket') throw new Error('no ticket');
   return { sc, cc, session: ev.session };
+}
+
+/** The same server, now preferring only `group` (the client's one key share is X25519). */
+function preferring(sc: ServerConfig, group: number): ServerConfig {
+  return serverConfig({
+    provider, now: () => NOW, certificates: sc.certificates, sessionStore: sc.sessionStore, maxEarlyDataSize: 1000, groups: [group],
+  });
+}
+
+/** A client resuming with 1000 bytes of 0-RTT data, and a server that answers HelloRetryRequest. */
+function retryWithEarlyData(): { client: ClientConnection; server: ServerConnection } {
+  const { sc, cc, session } = setup();
+  const client = new ClientConnection(cc, { serverName: 'localhost', session });
+  expect(client.writeEarlyData(new Uint8Array(1000))).toBe(1000);
+  return { client, server: new ServerConnection(preferring(sc, NamedGroup.secp256r1)) };
 }
 
 function readEarly(server: ServerConnection): string {
@@ -93,6 +110,50 @@ describe('0-RTT early data (RFC 8446 §4.2.10)', () => {
     expect(readEarly(server)).toBe('');
     expect(client.earlyDataAccepted).toBe(false);
     expect(server.negotiated?.isResumed).toBe(true);
+  });
+
+  it('after a HelloRetryRequest the server skips the early records and completes 1-RTT (RFC 8446 §4.2.10)', () => {
+    const { client, server } = retryWithEarlyData();
+    handshake(client, server);
+    expect(server.negotiated?.didRetry).toBe(true);
+    expect(server.negotiated?.isResumed).toBe(true);
+    expect(readEarly(server)).toBe('');
+    expect([client.earlyDataAccepted, server.earlyDataAccepted]).toEqual([false, false]);
+    expect(drainEvents(server)).toContainEqual({ kind: 'earlyData', accepted: false });
+    client.write(utf8('after'));
+    transfer(client, server);
+    expect(readAll(server)).toEqual(utf8('after'));
+  });
+
+  it(`after a HelloRetryRequest skips at most MAX_SKIPPED_EARLY_DATA (${MAX_SKIPPED_EARLY_DATA}) bytes of early records, then unexpected_message (RFC 8446 §4.2.10)`, () => {
+    const { client, server } = retryWithEarlyData();
+    const flight = client.takeOutput();
+    // The client's 1000 bytes of early data are one record of 1000 + 1 + 16 bytes.
+    const skippable = MAX_SKIPPED_EARLY_DATA - (1000 + 17);
+    const fill = Array.from({ length: Math.floor(skippable / 16_384) }, () => record(ContentType.application_data, new Uint8Array(16_384)));
+    const rest = skippable % 16_384;
+    server.receive(concat(flight, ...fill, record(ContentType.application_data, new Uint8Array(rest))));
+    expect(server.error).toBeUndefined();
+    const err = expectTlsError(() => server.receive(record(ContentType.application_data, new Uint8Array(1))));
+    expect([err.alert, err.origin]).toEqual([AlertDescription.unexpected_message, 'local']);
+  });
+
+  it('after a HelloRetryRequest skipping ends with the retried ClientHello: a record that then fails to decrypt is bad_record_mac (RFC 8446 §4.2.10)', () => {
+    const { client, server } = retryWithEarlyData();
+    transfer(client, server);
+    transfer(server, client);
+    transfer(client, server);
+    expect(server.error).toBeUndefined();
+    const err = expectTlsError(() => server.receive(record(ContentType.application_data, new Uint8Array(40))));
+    expect([err.alert, err.origin]).toEqual([AlertDescription.bad_record_mac, 'local']);
+  });
+
+  it('after a HelloRetryRequest to a hello without early_data, application data is unexpected_message (RFC 8446 §5.1)', () => {
+    const { sc, cc } = setup();
+    const server = new ServerConnection(preferring(sc, NamedGroup.secp256r1));
+    server.receive(new ClientConnection(cc, { serverName: 'localhost' }).takeOutput());
+    const err = expectTlsError(() => server.receive(record(ContentType.application_data, new Uint8Array(40))));
+    expect([err.alert, err.origin]).toEqual([AlertDescription.unexpected_message, 'local']);
   });
 
   it('aborts with unexpected_message when the client sends more than max_early_data_size (RFC 8446 §4.2.10)', () => {

@@ -11,6 +11,7 @@ import type * as tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { serverConfig } from '../../src/config.ts';
+import { NamedGroup } from '../../src/protocol/registry.ts';
 import { MemorySessionStore } from '../../src/session/store.ts';
 import { ClientConnection } from '../../src/connection/client.ts';
 import type { ServerConnection } from '../../src/connection/server.ts';
@@ -33,11 +34,12 @@ function tmp(): string {
   return d;
 }
 
-async function ourServer(early = false): Promise<Awaited<ReturnType<typeof listenPumps>>> {
+async function ourServer(early = false, groups?: readonly number[]): Promise<Awaited<ReturnType<typeof listenPumps>>> {
   const config = serverConfig({
     provider: NOBLE.provider,
     certificates: [ourCertificate(NOBLE.provider, 'ecdsa-p256')],
     ...(early ? { sessionStore: new MemorySessionStore(64), maxEarlyDataSize: 16384 } : {}),
+    ...(groups ? { groups } : {}),
   });
   const listener = await listenPumps(() => {
     const conn = newServer(config);
@@ -95,6 +97,28 @@ describe('resumption interop', () => {
     await second.waitForOutput('Early data was accepted');
     const early = servers[1]?.readEarlyData();
     expect(early && new TextDecoder().decode(early)).toBe('early hello\n');
+    await pingPongClose(p2, second);
+  });
+
+  it('openssl s_client -early_data answered with a HelloRetryRequest: our server skips the early records and resumes 1-RTT (RFC 8446 §4.2.10)', async () => {
+    // Our server takes P-256 only; the second s_client sends an X25519 share first.
+    const listener = await ourServer(true, [NamedGroup.secp256r1]);
+    const dir = tmp();
+    const sess = join(dir, 'sess.pem');
+    const earlyFile = join(dir, 'early.txt');
+    writeFileSync(earlyFile, 'early hello\n');
+    const args = ['-CAfile', certPaths('ecdsa-p256').ca, '-verify_return_error', '-servername', 'localhost'];
+    const first = peers.track(startOpensslClient(listener.port, [...args, '-groups', 'P-256', '-sess_out', sess]));
+    const p1 = await listener.accepted(0);
+    await p1.handshake();
+    await pingPongClose(p1, first);
+    const second = peers.track(startOpensslClient(listener.port, [...args, '-groups', 'X25519:P-256', '-sess_in', sess, '-early_data', earlyFile]));
+    const p2 = await listener.accepted(1);
+    const n = await p2.handshake();
+    expect([n.didRetry, n.isResumed]).toEqual([true, true]);
+    await second.waitForOutput('Early data was rejected');
+    expect(servers[1]?.readEarlyData()).toBeUndefined();
+    expect(servers[1]?.earlyDataAccepted).toBe(false);
     await pingPongClose(p2, second);
   });
 

@@ -2,16 +2,19 @@
  * @module hello-retry
  * Sending a HelloRetryRequest (RFC 8446 §4.1.4): when the client sent no key share for the
  * group we chose, we name the group and the client tries again. The transcript restarts with
- * message_hash(ClientHello1) (RFC 8446 §4.4.1).
+ * message_hash(ClientHello1) (RFC 8446 §4.4.1). 0-RTT data sent with the first hello is rejected
+ * and skipped (RFC 8446 §4.2.10).
  */
 import type { ServerConfig } from '../../config.ts';
 import type { CipherSuiteInfo } from '../../crypto/suites.ts';
 import type { ClientHello } from '../../messages/client-hello.ts';
+import { findExtension } from '../../messages/extensions/extensions.ts';
 import { HELLO_RETRY_REQUEST_RANDOM } from '../../messages/server-hello.ts';
 import { HandshakeType, ProtocolVersion } from '../../protocol/registry.ts';
 import type { Transcript } from '../../transcript.ts';
 import type { HandshakeOutput } from '../output.ts';
 import { sendMessage } from '../common/send.ts';
+import { rejectEarlyData } from './server-flight.ts';
 import type { ServerExpectRetriedClientHello } from './state.ts';
 
 export function sendHelloRetryRequest(
@@ -44,6 +47,11 @@ export function sendHelloRetryRequest(
   // handshake message when the client asked for compatibility mode (non-empty session id).
   const sentCompatCcs = ch.legacySessionId.length > 0;
   if (sentCompatCcs) out.push({ kind: 'sendCompatCcs' });
+  // RFC 8446 §4.2.10: "Request that the client send another ClientHello by responding with a
+  // HelloRetryRequest. ... The server then ignores early data by skipping all records with an
+  // external content type of "application_data" (indicating that they are encrypted), up to the
+  // configured max_early_data_size."
+  if (findExtension(ch.extensions, 'early_data')) rejectEarlyData(config, out);
   return { kind: 'ExpectRetriedClientHello', config, firstHello: ch, suite, group, cookie, transcript, sentCompatCcs };
 }
 

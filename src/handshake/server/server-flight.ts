@@ -94,14 +94,8 @@ export function sendServerFlight(
   } else {
     out.push({ kind: 'setReadKeys', epoch: 'handshake', suite, secret: clientHandshakeTrafficSecret });
   }
-  if (offersEarlyData && !acceptEarly) {
-    // RFC 8446 §4.2.10: early data we do not accept is skipped (the connection trial-decrypts).
-    // Bounded by what our tickets allow (max_early_data_size plus record overhead), and never
-    // less than MAX_SKIPPED_EARLY_DATA for clients using another server's tickets.
-    const allowed = config.maxEarlyDataSize + Math.ceil(config.maxEarlyDataSize / MAX_PLAINTEXT_LEN) * RECORD_OVERHEAD;
-    out.push({ kind: 'skipEarlyData', maxLen: Math.max(MAX_SKIPPED_EARLY_DATA, allowed) });
-    out.push({ kind: 'earlyDataDone', accepted: false });
-  }
+  // RFC 8446 §4.2.10: early data we do not accept is skipped (the connection trial-decrypts).
+  if (offersEarlyData && !acceptEarly) rejectEarlyData(config, out);
 
   const extensions = encryptedExtensions(config, ch, n, out);
   // RFC 8446 §4.2.10: an empty early_data in EncryptedExtensions says we accept the 0-RTT data.
@@ -205,6 +199,20 @@ function answerKeyShare(
   const kx = config.provider.keyExchange(group);
   if (!kx) throw internalError('server: negotiated a group the provider lacks');
   return { group, ...kx.respond(clientShare.keyExchange, config.random) };
+}
+
+/**
+ * RFC 8446 §4.2.10: the client's 0-RTT data is rejected, and the connection skips its records:
+ * those that fail to decrypt under our handshake key after a ServerHello, or every
+ * application_data record before the retried ClientHello after a HelloRetryRequest ("up to the
+ * configured max_early_data_size"). Bounded by what our tickets allow (max_early_data_size plus
+ * record overhead), and never less than MAX_SKIPPED_EARLY_DATA for clients using another
+ * server's tickets.
+ */
+export function rejectEarlyData(config: ServerConfig, out: HandshakeOutput): void {
+  const allowed = config.maxEarlyDataSize + Math.ceil(config.maxEarlyDataSize / MAX_PLAINTEXT_LEN) * RECORD_OVERHEAD;
+  out.push({ kind: 'skipEarlyData', maxLen: Math.max(MAX_SKIPPED_EARLY_DATA, allowed) });
+  out.push({ kind: 'earlyDataDone', accepted: false });
 }
 
 /** RFC 8446 §5.2: the most a protected record adds to its plaintext (type, padding, tag). */
