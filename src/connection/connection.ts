@@ -9,7 +9,7 @@
 import { aBytes, aString, aUint } from '../bytes/assert.ts';
 import { concat } from '../bytes/bytes.ts';
 import type { CommonConfig } from '../config.ts';
-import { TlsError, asTlsError, decodeError, unexpectedMessage } from '../errors.ts';
+import { TlsError, asTlsError, decodeError, internalError, unexpectedMessage } from '../errors.ts';
 import type { HandshakeInput } from '../handshake/common/input.ts';
 import { sendKeyUpdate, type TrafficState } from '../handshake/common/traffic.ts';
 import type { Negotiated } from '../handshake/negotiated.ts';
@@ -21,9 +21,11 @@ import {
   MAX_BUFFERED_PLAINTEXT,
   MAX_CONSECUTIVE_EMPTY_RECORDS,
   MAX_EARLY_WRITE_BUFFER,
+  MAX_PENDING_OUTPUT,
   MAX_PLAINTEXT_LEN,
-  MAX_POST_HANDSHAKE_MESSAGES_WITHOUT_DATA,
+  MAX_POST_HANDSHAKE_MESSAGE_BURST,
   MAX_WARNING_ALERTS,
+  POST_HANDSHAKE_MESSAGE_DATA_COST,
 } from '../protocol/limits.ts';
 import { AlertDescription, AlertLevel, ContentType, nameOf } from '../protocol/registry.ts';
 import { Deframer, checkPlaintextRecordLen, type RawRecord } from '../record/deframer.ts';
@@ -53,6 +55,8 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
   private maxFragmentLen = MAX_PLAINTEXT_LEN;
   private pendingHandshake: Uint8Array[] = [];
   private output: Uint8Array[] = [];
+  /** Bytes in `output` (not yet taken). */
+  private outputLen = 0;
   private received: Uint8Array[] = [];
   private receivedLen = 0;
   private readonly events: ConnectionEvent[] = [];
@@ -75,7 +79,12 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
   private readonly isClient: boolean;
   private emptyRecords = 0;
   private warningAlerts = 0;
-  private postHandshakeMessages = 0;
+  /**
+   * DoS bound on post-handshake messages, in bytes of application data: each message costs
+   * POST_HANDSHAKE_MESSAGE_DATA_COST, application data either way pays back byte for byte, up to
+   * the burst of MAX_POST_HANDSHAKE_MESSAGE_BURST messages.
+   */
+  private postHandshakeAllowance = POST_HANDSHAKE_BUDGET;
   /** RFC 8446 §5.1: the initial ClientHello may use legacy_record_version 0x0301. */
   private firstRecordVersion: number | undefined;
 
@@ -119,7 +128,13 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
     if (this.output.length === 0) return EMPTY;
     const out = this.output.length === 1 ? (this.output[0] as Uint8Array) : concat(...this.output);
     this.output = [];
+    this.outputLen = 0;
     return out;
+  }
+
+  /** Bytes `takeOutput()` would return. */
+  get pendingOutputLen(): number {
+    return this.outputLen;
   }
 
   /** True when `takeOutput()` would return bytes. */
@@ -130,7 +145,9 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
   /**
    * Queues application data; before the handshake completes it is held (up to 1 MiB) and sent
    * when it does.
-   * @throws Error after close() or failure; RangeError past the pre-handshake bound
+   * @throws Error after close() or failure; RangeError past the pre-handshake bound; TlsError
+   *   internal_error (the connection fails) when more than MAX_PENDING_OUTPUT (4 MiB) of output
+   *   is still waiting for `takeOutput()`
    */
   write(data: Uint8Array): void {
     aBytes(data, 'write(data)');
@@ -144,7 +161,10 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
       this.pendingWrites.push(data.slice());
       return;
     }
-    this.guard(() => this.sendApplicationData(data));
+    this.guard(() => {
+      this.checkOutputRoom('write');
+      this.sendApplicationData(data);
+    });
   }
 
   /** The next chunk of application data received, or undefined. */
@@ -168,12 +188,14 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
 
   /**
    * Sends a KeyUpdate (RFC 8446 §4.6.3); with `requestPeerUpdate` the peer must update too.
-   * @throws Error before the handshake completes or after close()
+   * @throws Error before the handshake completes or after close(); TlsError internal_error when
+   *   more than MAX_PENDING_OUTPUT of output is waiting, as write()
    */
   updateKeys(requestPeerUpdate: boolean): void {
     this.throwIfFailed();
     if (!this.handshakeDone || this.closeRequested) throw new Error('updateKeys: not in the application data phase');
     this.guard(() => {
+      this.checkOutputRoom('updateKeys');
       const out = new HandshakeOutput();
       this.enterTraffic(sendKeyUpdate(this.traffic(), requestPeerUpdate, out));
       this.apply(out.actions);
@@ -325,9 +347,7 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
     this.joiner.push(data);
     for (let m = this.joiner.next(); m !== undefined; m = this.joiner.next()) {
       this.helloSeen = true;
-      if (this.handshakeDone && ++this.postHandshakeMessages > MAX_POST_HANDSHAKE_MESSAGES_WITHOUT_DATA) {
-        throw unexpectedMessage('handshake: too many post-handshake messages without application data');
-      }
+      if (this.handshakeDone) this.chargePostHandshakeMessage();
       const input: HandshakeInput = {
         message: decodeHandshakeBody(m.type, m.body),
         raw: m.raw,
@@ -375,9 +395,27 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
     if (!this.handshakeDone) throw unexpectedMessage('record: application data before the handshake completed');
     if (data.length === 0) return this.countEmptyRecord();
     this.emptyRecords = 0;
-    this.postHandshakeMessages = 0;
+    this.creditApplicationData(data.length);
     this.received.push(data);
     this.receivedLen += data.length;
+  }
+
+  /**
+   * DoS bound on post-handshake messages (KeyUpdate, NewSessionTicket): a burst of
+   * MAX_POST_HANDSHAKE_MESSAGE_BURST, then one per POST_HANDSHAKE_MESSAGE_DATA_COST bytes of
+   * application data exchanged. A counter reset by any application data would let one byte
+   * between messages buy a fresh burst.
+   */
+  private chargePostHandshakeMessage(): void {
+    if (this.postHandshakeAllowance < POST_HANDSHAKE_MESSAGE_DATA_COST) {
+      throw unexpectedMessage('handshake: too many post-handshake messages for the application data exchanged');
+    }
+    this.postHandshakeAllowance -= POST_HANDSHAKE_MESSAGE_DATA_COST;
+  }
+
+  /** Application data received or sent pays for post-handshake messages, up to the burst. */
+  private creditApplicationData(bytes: number): void {
+    this.postHandshakeAllowance = Math.min(POST_HANDSHAKE_BUDGET, this.postHandshakeAllowance + bytes);
   }
 
   /** DoS bound: records that carry nothing (CCS, empty application data) in a row. */
@@ -396,7 +434,7 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
         case 'sendCompatCcs':
           this.flushHandshake();
           // RFC 8446 Appendix D.4: always an unprotected record holding the byte 0x01.
-          this.output.push(encodePlaintextRecord(ContentType.change_cipher_spec, CCS_BODY));
+          this.queueOutput(encodePlaintextRecord(ContentType.change_cipher_spec, CCS_BODY));
           break;
         case 'setWriteKeys': {
           this.flushHandshake();
@@ -469,11 +507,11 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
 
   /**
    * Seals `data` as application data records (RFC 8446 §5.2), all into one output buffer, with
-   * a KeyUpdate first whenever the write key is due for one (RFC 8446 §5.5).
+   * a KeyUpdate first whenever the write key is due for one (RFC 8446 §4.6.3, §5.5).
    */
   private sendApplicationData(data: Uint8Array): void {
-    this.postHandshakeMessages = 0;
     if (data.length === 0) return;
+    this.creditApplicationData(data.length);
     const max = this.maxFragmentLen;
     const pad = this.config.recordPadding;
     const records = Math.ceil(data.length / max);
@@ -483,7 +521,7 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
     for (let off = 0; off < data.length; off += max) {
       if (this.isWriteKeyDue()) {
         // The KeyUpdate record must go out between the records sealed so far and the rest.
-        if (pos > 0) this.output.push(out.subarray(0, pos));
+        if (pos > 0) this.queueOutput(out.subarray(0, pos));
         out = out.subarray(pos);
         pos = 0;
         const update = new HandshakeOutput();
@@ -493,14 +531,30 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
       const w = this.writeProtection as RecordProtection;
       pos += w.sealInto(ContentType.application_data, data.subarray(off, off + max), pad, out, pos);
     }
-    this.output.push(out.subarray(0, pos));
+    this.queueOutput(out.subarray(0, pos));
   }
 
-  /** RFC 8446 §5.5: near the AEAD usage limit (or at the configured rekeying interval). */
+  /**
+   * RFC 8446 §4.6.3: the peer asked for an update (answered once, before our next application
+   * data record); RFC 8446 §5.5: near the AEAD usage limit (or at the configured interval).
+   */
   private isWriteKeyDue(): boolean {
     const w = this.writeProtection;
     const rekeyAt = this.config.rekeyAfterRecords;
-    return w !== undefined && (w.needsKeyUpdate || (rekeyAt !== undefined && w.sequenceNumber >= rekeyAt));
+    if (w === undefined) return false;
+    return this.traffic().updateRequested || w.needsKeyUpdate || (rekeyAt !== undefined && w.sequenceNumber >= rekeyAt);
+  }
+
+  /** The pending output bound (MAX_PENDING_OUTPUT), checked before a call adds output. */
+  private checkOutputRoom(call: string): void {
+    if (this.outputLen > MAX_PENDING_OUTPUT) {
+      throw internalError(`${call}: ${this.outputLen} bytes of output not taken (more than ${MAX_PENDING_OUTPUT}); the peer is not reading`);
+    }
+  }
+
+  private queueOutput(bytes: Uint8Array): void {
+    this.output.push(bytes);
+    this.outputLen += bytes.length;
   }
 
   private sendCloseNotify(): void {
@@ -511,10 +565,10 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
 
   private writeRecord(type: number, data: Uint8Array): void {
     if (this.writeProtection) {
-      this.output.push(this.writeProtection.seal(type, data, this.config.recordPadding));
+      this.queueOutput(this.writeProtection.seal(type, data, this.config.recordPadding));
       return;
     }
-    this.output.push(encodePlaintextRecord(type, data, this.firstRecordVersion));
+    this.queueOutput(encodePlaintextRecord(type, data, this.firstRecordVersion));
     this.firstRecordVersion = undefined;
   }
 
@@ -573,6 +627,8 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
 }
 
 const EMPTY = new Uint8Array(0);
+/** The post-handshake message allowance when full: the whole burst. */
+const POST_HANDSHAKE_BUDGET = MAX_POST_HANDSHAKE_MESSAGE_BURST * POST_HANDSHAKE_MESSAGE_DATA_COST;
 /** What a failed connection keeps of its handshake state: nothing (every call rethrows first). */
 const FAILED = Object.freeze({ kind: 'Failed' });
 const CCS_BODY = new Uint8Array([1]);

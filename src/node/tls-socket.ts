@@ -12,6 +12,7 @@ import type { Connection } from '../connection/connection.ts';
 import type { ConnectionEvent, Negotiated } from '../connection/events.ts';
 import { ServerConnection } from '../connection/server.ts';
 import { asTlsError } from '../errors.ts';
+import { MAX_PENDING_OUTPUT } from '../protocol/limits.ts';
 import { encodeClientSession } from '../session/client-cache.ts';
 import { parseCertificate } from '../x509/certificate.ts';
 
@@ -88,6 +89,12 @@ export class TLSSocket extends Duplex {
   private pendingFinalCb: ((err?: Error | null) => void) | undefined;
   private readBlocked = false;
   private transportPaused = false;
+  /**
+   * Bytes the engine produced in answer to what we read (handshake flights, alerts) that the
+   * transport has not flushed yet. Over MAX_UNSENT_REPLIES we stop reading: a peer that sends
+   * and never reads must not grow our memory. (Application writes wait for their own callbacks.)
+   */
+  private unsentReplies = 0;
   private peerEnded = false;
   private endPushed = false;
   private alertPending = false;
@@ -225,7 +232,7 @@ export class TLSSocket extends Duplex {
       return;
     }
     try {
-      for (const { chunk } of chunks) if (chunk.length > 0) this.connection.write(chunk);
+      for (const { chunk } of chunks) this.writeToEngine(chunk);
     } catch (e) {
       callback(e instanceof Error ? e : new Error(String(e)));
       return;
@@ -315,7 +322,7 @@ export class TLSSocket extends Duplex {
 
   /** After `receive()`: send what the engine produced, handle its events, deliver plaintext. */
   private process(): void {
-    this.flushOutput();
+    this.flushReplies();
     for (let ev = this.connection.poll(); ev !== undefined; ev = this.connection.poll()) {
       this.onEvent(ev);
       if (this.destroyed) return;
@@ -356,7 +363,6 @@ export class TLSSocket extends Duplex {
         return;
       case 'keyUpdate':
         this.emit('keyUpdate', ev.direction);
-        this.flushOutput();
         return;
       case 'sessionTicket':
         // A ticket carries the authentication of this connection: hand it out only when that held.
@@ -376,11 +382,20 @@ export class TLSSocket extends Duplex {
     this.earlyData = undefined;
     if (early !== undefined) {
       const rest = this.connection.earlyDataAccepted === true ? early.data.subarray(early.sent) : early.data;
-      if (rest.length > 0) this.connection.write(rest);
+      this.writeToEngine(rest);
     }
     const held = this.heldWrites;
     this.heldWrites = [];
-    for (const chunk of held) this.connection.write(chunk);
+    for (const chunk of held) this.writeToEngine(chunk);
+  }
+
+  /**
+   * Hands application data to the engine, first moving the engine's output to the transport when
+   * much of it waits: the engine refuses to hold more than MAX_PENDING_OUTPUT (4 MiB) untaken.
+   */
+  private writeToEngine(chunk: Uint8Array): void {
+    if (this.connection.pendingOutputLen > MAX_PENDING_OUTPUT / 2) this.flushOutput();
+    if (chunk.length > 0) this.connection.write(chunk);
   }
 
   /** Moves plaintext from the engine into the readable side, and throttles the transport. */
@@ -403,9 +418,11 @@ export class TLSSocket extends Duplex {
       this.endPushed = true;
       this.push(null);
     }
-    // Backpressure: stop reading the transport while our reader is full or the engine holds a
-    // lot of undelivered plaintext; _read() resumes.
-    const full = this.readBlocked || this.connection.bufferedPlaintextLen >= MAX_BUFFERED_PLAINTEXT;
+    // Backpressure: stop reading the transport while our reader is full, the engine holds a lot
+    // of undelivered plaintext, or the peer does not read our replies; _read() and the replies'
+    // write callbacks resume.
+    const full =
+      this.readBlocked || this.connection.bufferedPlaintextLen >= MAX_BUFFERED_PLAINTEXT || this.unsentReplies > MAX_UNSENT_REPLIES;
     if (full && !this.transportPaused) {
       this.transportPaused = true;
       this.transport.pause();
@@ -413,6 +430,18 @@ export class TLSSocket extends Duplex {
       this.transportPaused = false;
       this.transport.resume();
     }
+  }
+
+  /** Like flushOutput, for output that answers what we read: counted until the transport flushes it. */
+  private flushReplies(): void {
+    const out = this.connection.takeOutput();
+    const t = this.transport;
+    if (out.length === 0 || t.destroyed || t.writableEnded) return;
+    this.unsentReplies += out.length;
+    t.write(out, () => {
+      this.unsentReplies -= out.length;
+      if (!this.destroyed) this.pump();
+    });
   }
 
   /** Writes the engine's pending output to the transport; `callback` fires when it was written. */
@@ -493,3 +522,5 @@ function ipText(ip: Uint8Array): string {
 
 /** Stop feeding the engine when this much received plaintext is waiting for our reader. */
 const MAX_BUFFERED_PLAINTEXT = 256 * 1024;
+/** Stop reading while this much of our answers to the peer is not flushed (see `unsentReplies`). */
+const MAX_UNSENT_REPLIES = 64 * 1024;

@@ -21,8 +21,25 @@ export const MAX_HANDSHAKE_MESSAGE_LEN: number = 65_536;
 export const MAX_CLIENT_HELLO_LEN: number = 131_396;
 /** Most consecutive empty / change_cipher_spec records before we call it a DoS. */
 export const MAX_CONSECUTIVE_EMPTY_RECORDS: number = 32;
-/** Most post-handshake messages (KeyUpdate, NewSessionTicket) in a row without application data (DoS bound). */
-export const MAX_POST_HANDSHAKE_MESSAGES_WITHOUT_DATA: number = 64;
+/**
+ * Post-handshake messages (KeyUpdate, NewSessionTicket) a peer may send in a burst, before it has
+ * to pay for more with application data (DoS bound; see POST_HANDSHAKE_MESSAGE_DATA_COST).
+ */
+export const MAX_POST_HANDSHAKE_MESSAGE_BURST: number = 64;
+/**
+ * Bytes of application data, received or sent, that pay for one more post-handshake message, up to
+ * the burst. Processing a KeyUpdate (a key derivation and a new AEAD key) costs about as much CPU
+ * as a 16 KiB record (0.2 to 4 times, by provider), so a KeyUpdate flood costs at most a small
+ * multiple of the data it rides on, and one byte of data between messages buys almost nothing.
+ */
+export const POST_HANDSHAKE_MESSAGE_DATA_COST: number = 16_384;
+/**
+ * Output not yet taken with `takeOutput()` past which `write()` and `updateKeys()` fail with
+ * internal_error: a caller that cannot send because the peer does not read must not make the
+ * engine buffer without bound. Nothing the peer sends after the handshake makes output of its
+ * own (KeyUpdate answers wait for our next application data, RFC 8446 §4.6.3).
+ */
+export const MAX_PENDING_OUTPUT: number = 1 << 22;
 /** Most bytes of rejected 0-RTT data skipped by trial decryption (RFC 8446 §4.2.10). */
 export const MAX_SKIPPED_EARLY_DATA: number = 1 << 16;
 /** Most NewSessionTicket messages a client keeps per connection. */

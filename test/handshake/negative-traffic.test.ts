@@ -8,7 +8,12 @@ import { concat, utf8 } from '../../src/bytes/bytes.ts';
 import { nobleProvider } from '../../src/crypto/noble/index.ts';
 import { KeyLogLabel } from '../../src/handshake/common/key-log.ts';
 import { encodeHandshake } from '../../src/messages/handshake.ts';
-import { MAX_CONSECUTIVE_EMPTY_RECORDS, MAX_POST_HANDSHAKE_MESSAGES_WITHOUT_DATA } from '../../src/protocol/limits.ts';
+import {
+  MAX_CONSECUTIVE_EMPTY_RECORDS,
+  MAX_PENDING_OUTPUT,
+  MAX_POST_HANDSHAKE_MESSAGE_BURST,
+  POST_HANDSHAKE_MESSAGE_DATA_COST,
+} from '../../src/protocol/limits.ts';
 import { AlertDescription, ContentType, HandshakeType } from '../../src/protocol/registry.ts';
 import { drainEvents, expectTlsError, handshake, makePair, readAll, transfer } from '../helpers/pair.ts';
 import { KeyCapture, record, sealRecords } from '../helpers/tamper.ts';
@@ -31,24 +36,47 @@ function asClient(keys: KeyCapture, records: { type: number; content: Uint8Array
 }
 
 describe('post-handshake bounds', () => {
-  it(`accepts ${MAX_POST_HANDSHAKE_MESSAGES_WITHOUT_DATA} KeyUpdates in a row and rejects one more: unexpected_message (RFC 8446 §4.6.3)`, () => {
+  it(`accepts ${MAX_POST_HANDSHAKE_MESSAGE_BURST} KeyUpdates in a row and rejects one more: unexpected_message (RFC 8446 §4.6.3)`, () => {
     const { client, server } = connected();
-    for (let i = 0; i < MAX_POST_HANDSHAKE_MESSAGES_WITHOUT_DATA; i++) client.updateKeys(false);
+    for (let i = 0; i < MAX_POST_HANDSHAKE_MESSAGE_BURST; i++) client.updateKeys(false);
     transfer(client, server);
-    expect(drainEvents(server).filter((e) => e.kind === 'keyUpdate')).toHaveLength(MAX_POST_HANDSHAKE_MESSAGES_WITHOUT_DATA);
+    expect(drainEvents(server).filter((e) => e.kind === 'keyUpdate')).toHaveLength(MAX_POST_HANDSHAKE_MESSAGE_BURST);
     client.updateKeys(false);
     const err = expectTlsError(() => transfer(client, server));
     expect([err.alert, err.origin]).toEqual([AlertDescription.unexpected_message, 'local']);
   });
 
-  it('resets the KeyUpdate bound when application data flows', () => {
+  it('one byte of application data between KeyUpdates does not restore the bound: unexpected_message after the burst', () => {
     const { client, server } = connected();
-    for (let round = 0; round < 3; round++) {
-      for (let i = 0; i < MAX_POST_HANDSHAKE_MESSAGES_WITHOUT_DATA; i++) client.updateKeys(false);
-      client.write(utf8('x'));
-      transfer(client, server);
-    }
-    expect(readAll(server)).toEqual(utf8('xxx'));
+    const err = expectTlsError(() => {
+      for (let i = 0; i <= MAX_POST_HANDSHAKE_MESSAGE_BURST; i++) {
+        client.updateKeys(true);
+        client.write(utf8('x'));
+        transfer(client, server);
+      }
+    });
+    expect([err.alert, err.origin]).toEqual([AlertDescription.unexpected_message, 'local']);
+    expect(readAll(server).length).toBe(0); // a failed connection drops what it buffered
+  });
+
+  it(`application data either way pays for one more KeyUpdate per ${POST_HANDSHAKE_MESSAGE_DATA_COST} bytes`, () => {
+    const { client, server } = connected();
+    for (let i = 0; i < MAX_POST_HANDSHAKE_MESSAGE_BURST; i++) client.updateKeys(false);
+    transfer(client, server);
+    // Received: a full record buys one.
+    client.write(new Uint8Array(POST_HANDSHAKE_MESSAGE_DATA_COST));
+    client.updateKeys(false);
+    transfer(client, server);
+    // Sent: so does a record the server writes.
+    server.write(new Uint8Array(POST_HANDSHAKE_MESSAGE_DATA_COST));
+    client.updateKeys(false);
+    transfer(client, server);
+    expect(readAll(server).length).toBe(POST_HANDSHAKE_MESSAGE_DATA_COST);
+    // Less than a record's worth buys nothing.
+    client.write(new Uint8Array(POST_HANDSHAKE_MESSAGE_DATA_COST - 1));
+    client.updateKeys(false);
+    const err = expectTlsError(() => transfer(client, server));
+    expect([err.alert, err.origin]).toEqual([AlertDescription.unexpected_message, 'local']);
   });
 
   it('answers a KeyUpdate with update_requested by updating its own key (RFC 8446 §4.6.3)', () => {
@@ -59,6 +87,44 @@ describe('post-handshake bounds', () => {
     transfer(server, client);
     expect(readAll(client)).toEqual(utf8('after'));
     expect(drainEvents(client).map((e) => (e.kind === 'keyUpdate' ? e.direction : e.kind))).toEqual(['write', 'read']);
+  });
+
+  it('answers any number of update_requested KeyUpdates with one of its own, before its next application data (RFC 8446 §4.6.3)', () => {
+    const { client, server } = connected();
+    for (let i = 0; i < 10; i++) client.updateKeys(true);
+    transfer(client, server);
+    // Silent: nothing to send until the server writes.
+    expect(server.hasOutput).toBe(false);
+    server.write(utf8('one'));
+    server.write(utf8('two'));
+    transfer(server, client);
+    expect(readAll(client)).toEqual(utf8('onetwo'));
+    expect(drainEvents(client).filter((e) => e.kind === 'keyUpdate' && e.direction === 'read')).toHaveLength(1);
+    expect(drainEvents(server).filter((e) => e.kind === 'keyUpdate' && e.direction === 'write')).toHaveLength(1);
+  });
+
+  it('a peer that floods update_requested KeyUpdates (with the data that pays for them) and never reads makes the server queue nothing', () => {
+    const { client, server } = connected();
+    const data = new Uint8Array(POST_HANDSHAKE_MESSAGE_DATA_COST);
+    for (let i = 0; i < 300; i++) {
+      client.updateKeys(true);
+      client.write(data);
+      transfer(client, server);
+      readAll(server);
+    }
+    // Nobody takes the server's output: the peer does not read. It stays empty.
+    expect(server.pendingOutputLen).toBe(0);
+    expect(server.error).toBeUndefined();
+  });
+
+  it(`fails write() and updateKeys() with internal_error while more than MAX_PENDING_OUTPUT (${MAX_PENDING_OUTPUT}) bytes wait for takeOutput()`, () => {
+    for (const call of ['write', 'updateKeys'] as const) {
+      const { server } = connected();
+      const chunk = new Uint8Array(1 << 16);
+      while (server.pendingOutputLen <= MAX_PENDING_OUTPUT) server.write(chunk);
+      const err = expectTlsError(() => (call === 'write' ? server.write(chunk) : server.updateKeys(false)));
+      expect([err.alert, err.origin]).toEqual([AlertDescription.internal_error, 'local']);
+    }
   });
 
   it(`accepts ${MAX_CONSECUTIVE_EMPTY_RECORDS} empty application data records and rejects one more: unexpected_message`, () => {

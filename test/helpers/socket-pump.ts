@@ -71,6 +71,7 @@ export class SocketPump {
   /** Queues application data and sends what the connection produced. */
   write(data: Uint8Array | string): void {
     this.conn.write(typeof data === 'string' ? new Uint8Array(Buffer.from(data, 'latin1')) : data);
+    this.pollEvents(); // a KeyUpdate of ours may go first (RFC 8446 §4.6.3)
     this.flush();
   }
 
@@ -101,6 +102,7 @@ export class SocketPump {
   /** Queues a KeyUpdate (RFC 8446 §4.6.3) and sends it. */
   updateKeys(requestPeerUpdate: boolean): void {
     this.conn.updateKeys(requestPeerUpdate);
+    this.pollEvents();
     this.flush();
   }
 
@@ -217,8 +219,12 @@ export class SocketPump {
     this.notify();
   }
 
-  private drain(): void {
+  private pollEvents(): void {
     for (let e = this.conn.poll(); e !== undefined; e = this.conn.poll()) this.events.push(e);
+  }
+
+  private drain(): void {
+    this.pollEvents();
     for (let d = this.conn.read(); d !== undefined; d = this.conn.read()) {
       this.chunks.push(Buffer.from(d.buffer, d.byteOffset, d.byteLength));
       this.receivedLen += d.length;

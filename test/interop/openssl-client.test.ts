@@ -151,13 +151,15 @@ describe('puretls server ↔ openssl s_client: extensions and post-handshake (no
     const pump = await listener.accepted(0);
     await pump.handshake();
     await cli.waitForOutput('Verify return code');
-    // Theirs, update_requested ("K"): we install a new read key and answer with our own KeyUpdate.
+    // Theirs, update_requested ("K"): we install a new read key and answer with our own KeyUpdate
+    // before our next application data (RFC 8446 §4.6.3).
     cli.send('K\n');
     await pump.waitFor(() => pump.events.some((e) => e.kind === 'keyUpdate' && e.direction === 'read'), 'their KeyUpdate');
-    expect(pump.events).toContainEqual({ kind: 'keyUpdate', direction: 'write' });
     cli.send('after-their-update\n');
     await pump.waitForText('after-their-update');
+    expect(pump.events).not.toContainEqual({ kind: 'keyUpdate', direction: 'write' });
     pump.write('reply-1\n');
+    expect(pump.events).toContainEqual({ kind: 'keyUpdate', direction: 'write' });
     await cli.waitForOutput('reply-1');
     // Ours, update_requested: s_client reads under our new key and updates its own.
     pump.updateKeys(true);

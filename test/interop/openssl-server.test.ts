@@ -152,10 +152,12 @@ describe('puretls client ↔ openssl s_server: extensions and post-handshake (no
     const writeUpdates = countUpdates(pump, 'write');
     srv.peer.send('K\n');
     await pump.waitFor(() => countUpdates(pump, 'read') > readUpdates, 'KeyUpdate from s_server');
-    expect(countUpdates(pump, 'write')).toBeGreaterThan(writeUpdates);
     srv.peer.send('reply-2\n');
     await pump.waitForText('reply-2');
+    // Our answer goes before our next application data (RFC 8446 §4.6.3).
+    expect(countUpdates(pump, 'write')).toBe(writeUpdates);
     pump.write('after-their-update\n');
+    expect(countUpdates(pump, 'write')).toBe(writeUpdates + 1);
     await srv.peer.waitForOutput('after-their-update');
     // close_notify from us: s_server prints DONE for a clean close (ERROR for a bare TCP close).
     pump.close();

@@ -2,7 +2,9 @@
  * @module test/node/fake-connection
  * A plaintext stand-in for the sans-I/O `Connection` (no cryptography), so that the adapter's
  * stream logic (flow control, half-close, failure path) is tested apart from the engine.
- * Wire format: 'H' = hello; 'D' u32 len data = application data; 'C' = close_notify; 'A' = alert.
+ * Wire format: 'H' = hello; 'D' u32 len data = application data; 'C' = close_notify; 'A' = alert;
+ * 'P' = ping, answered by PONG_LEN bytes of output (engine output made by what it reads, like a
+ * handshake flight).
  */
 import { TlsError } from '../../src/errors.ts';
 import type { ConnectionEvent, Negotiated } from '../../src/connection/events.ts';
@@ -20,6 +22,7 @@ export class FakeConnection {
   private queued: Uint8Array[] = [];
   private closed = false;
   receiveCalls = 0;
+  pings = 0;
   maxBuffered = 0;
 
   constructor() {
@@ -51,6 +54,10 @@ export class FakeConnection {
         if (b.length - off < 5 + len) break;
         this.reads.push(b.slice(off + 5, off + 5 + len));
         off += 5 + len;
+      } else if (t === 0x50) {
+        off += 1;
+        this.pings++;
+        this.out.push(new Uint8Array(PONG_LEN).fill(0x70));
       } else if (t === 0x43) {
         off += 1;
         this.peerClosed = true;
@@ -94,6 +101,9 @@ export class FakeConnection {
     return new Uint8Array(0);
   }
 }
+
+/** Output bytes per 'P' received. */
+export const PONG_LEN = 64;
 
 function frame(d: Uint8Array): Uint8Array {
   const f = new Uint8Array(5 + d.length);

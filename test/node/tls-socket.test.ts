@@ -4,7 +4,7 @@ import type { Connection } from '../../src/connection/connection.ts';
 import { TlsError } from '../../src/errors.ts';
 import { AlertDescription } from '../../src/protocol/registry.ts';
 import { TLSSocket } from '../../src/node/tls-socket.ts';
-import { FakeConnection } from './_fake-connection.ts';
+import { FakeConnection, PONG_LEN } from './_fake-connection.ts';
 import { sha256, writeUntilStalled } from './_helpers.ts';
 
 // The adapter's stream mechanics against a plaintext stand-in for the engine (no crypto): what is
@@ -30,6 +30,14 @@ async function tcpPair(): Promise<{ a: Socket; b: Socket }> {
   return { a, b };
 }
 
+/** Polls `test` until it holds (30 s at most). */
+async function waitUntil(test: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 30_000; !test(); ) {
+    if (Date.now() > deadline) throw new Error('waitUntil: condition not met in 30 s');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 async function tlsPair(opts: { allowHalfOpen?: boolean } = {}) {
   const { a, b } = await tcpPair();
   const fc = new FakeConnection();
@@ -45,6 +53,27 @@ async function tlsPair(opts: { allowHalfOpen?: boolean } = {}) {
 
 
 describe('TLSSocket stream mechanics (with a fake engine)', () => {
+  it('stops reading from a peer that never reads the replies its messages cause, and resumes when they drain', async () => {
+    const { a, b } = await tcpPair();
+    const fs = new FakeConnection();
+    const server = new TLSSocket(b, fs as unknown as Connection, { isServer: true });
+    cleanup.push(() => server.destroy());
+    // 512 Ki pings make 32 MiB of replies, more than the kernel buffers hold; the client reads
+    // none of them for now.
+    const PINGS = 512 * 1024;
+    a.pause();
+    a.write(Buffer.concat([Buffer.from('H'), Buffer.alloc(PINGS, 'P')]));
+    await waitUntil(() => b.isPaused() || fs.pings === PINGS);
+    // What the server holds unsent: at most the bound (64 KiB) plus the replies to one chunk read.
+    expect(fs.pings).toBeLessThan(PINGS);
+    expect(b.writableLength).toBeLessThanOrEqual(64 * 1024 + PONG_LEN * 64 * 1024);
+    let replies = 0;
+    a.on('data', (d: Buffer) => (replies += d.length));
+    a.resume();
+    await waitUntil(() => replies === 1 + PINGS * PONG_LEN);
+    expect(fs.pings).toBe(PINGS);
+  });
+
   it("emits 'secureConnect' on the client and 'secure' on the server, with the negotiated ALPN", async () => {
     const { client, server } = await tlsPair();
     await Promise.all([

@@ -80,5 +80,6 @@ export function onServerFinished(st: ClientExpectFinished, input: HandshakeInput
     exporterMasterSecret,
     resumptionMasterSecret,
     negotiated,
+    updateRequested: false,
   };
 }

@@ -33,6 +33,11 @@ export interface TrafficState {
   readonly exporterMasterSecret: Uint8Array;
   readonly resumptionMasterSecret: Uint8Array;
   readonly negotiated: Negotiated;
+  /**
+   * The peer sent KeyUpdate(update_requested) and no KeyUpdate of ours has answered it yet: one
+   * goes before our next application data record, however many requests came (RFC 8446 §4.6.3).
+   */
+  readonly updateRequested: boolean;
 }
 
 /**
@@ -49,11 +54,15 @@ export function onTrafficMessage(st: TrafficState, input: HandshakeInput, out: H
     const readSecret = nextTrafficSecret(st.hash, st.readSecret);
     out.push({ kind: 'setReadKeys', epoch: 'application', suite: st.suite, secret: readSecret });
     out.push({ kind: 'keyUpdated', direction: 'read' });
-    const next = { ...st, readSecret };
     // RFC 8446 §4.6.3: "If the request_update field is set to "update_requested", then the
     // receiver MUST send a KeyUpdate of its own with request_update set to
-    // "update_not_requested" prior to sending its next Application Data record."
-    return msg.requestUpdate === KeyUpdateRequest.update_requested ? sendKeyUpdate(next, false, out) : next;
+    // "update_not_requested" prior to sending its next Application Data record. This mechanism
+    // allows either side to force an update to the entire connection, but causes an
+    // implementation which receives multiple KeyUpdates while it is silent to respond with a
+    // single update." The connection sends it with its next application data (so a peer that
+    // floods requests and never reads makes us queue nothing).
+    const updateRequested = st.updateRequested || msg.requestUpdate === KeyUpdateRequest.update_requested;
+    return { ...st, readSecret, updateRequested };
   }
   if (msg.type === HandshakeType.new_session_ticket && st.side === 'client') {
     // RFC 8446 §4.6.1: "Servers MUST NOT use any value greater than 604800 seconds."
@@ -86,7 +95,7 @@ export function onTrafficMessage(st: TrafficState, input: HandshakeInput, out: H
 
 /**
  * Sends a KeyUpdate under the current write key, then switches to the next write secret
- * (RFC 8446 §4.6.3, §7.2).
+ * (RFC 8446 §4.6.3, §7.2). One with update_not_requested answers the peer's pending request.
  */
 export function sendKeyUpdate(st: TrafficState, requestPeerUpdate: boolean, out: HandshakeOutput): TrafficState {
   const raw = encodeHandshake({
@@ -97,5 +106,5 @@ export function sendKeyUpdate(st: TrafficState, requestPeerUpdate: boolean, out:
   const writeSecret = nextTrafficSecret(st.hash, st.writeSecret);
   out.push({ kind: 'setWriteKeys', epoch: 'application', suite: st.suite, secret: writeSecret });
   out.push({ kind: 'keyUpdated', direction: 'write' });
-  return { ...st, writeSecret };
+  return { ...st, writeSecret, updateRequested: requestPeerUpdate && st.updateRequested };
 }

@@ -47,6 +47,7 @@ export function onClientFinished(st: ServerExpectFinished, input: HandshakeInput
     exporterMasterSecret: st.exporterMasterSecret,
     resumptionMasterSecret,
     negotiated: st.negotiated,
+    updateRequested: false,
   };
   // RFC 8446 §4.6.1: tickets go after the client's Finished, under the application key.
   sendTickets(st.config, traffic, out);
