@@ -82,9 +82,9 @@ export function ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signat
 /** Whether [8]p is the identity (p lies in the torsion subgroup). */
 function isSmallOrder(p: Point): boolean {
   const t = point();
-  double(t, p);
-  double(t, t);
-  double(t, t);
+  double(t, p, false);
+  double(t, t, false);
+  double(t, t, false);
   return isIdentity(t);
 }
 

@@ -13,7 +13,7 @@
  *
  * Formula scales (see field.ts) are noted where they approach the limit of 16.
  */
-import { add, carry, cmov, copy, cswap, equal, fe, fromBytes, fromHexLE, invert, isOdd, isZero, mul, neg, pow2523, setSmall, sqr, sub, toBytes, type Fe } from './field.ts';
+import { add, carry, copy, cswap, equal, fe, fromBytes, fromHexLE, invert, isOdd, isZero, mul, neg, pow2523, setSmall, sqr, sub, toBytes, type Fe } from './field.ts';
 
 /** A point in extended coordinates (X : Y : Z : T), x = X/Z, y = Y/Z, T = XY/Z. All carried. */
 export interface Point {
@@ -136,9 +136,10 @@ export function isIdentity(p: Point): boolean {
 /**
  * `out = 2p` (dbl-2008-hwcd with a = -1): A = X^2, B = Y^2, C = 2 Z^2, H = A + B,
  * E = H - (X + Y)^2, G = A - B, F = C + G; X3 = E F, Y3 = G H, T3 = E H, Z3 = F G.
- * Scales: E 3, F 4, G 2, H 2, so E F = 12 <= 16.
+ * Scales: E 3, F 4, G 2, H 2, so E F = 12 <= 16. With `needT` false, T3 is not computed (left
+ * stale): for a doubling followed by another doubling, which does not read T.
  */
-export function double(out: Point, p: Point): void {
+export function double(out: Point, p: Point, needT: boolean): void {
   const { a, b, c, e, f, g, h } = TMP;
   sqr(a, p.X);
   sqr(b, p.Y);
@@ -150,7 +151,10 @@ export function double(out: Point, p: Point): void {
   sub(e, h, e);
   sub(g, a, b);
   add(f, c, g);
-  finish(out, e, f, g, h);
+  mul(out.X, e, f);
+  mul(out.Y, g, h);
+  if (needT) mul(out.T, e, h);
+  mul(out.Z, f, g);
 }
 
 /**
@@ -246,10 +250,10 @@ export function scalarMultBase(out: Point, k: Uint8Array): void {
     selectBase(SELECTED, table, i >>> 1, digits[i]!);
     addAffine(out, out, SELECTED);
   }
-  double(out, out);
-  double(out, out);
-  double(out, out);
-  double(out, out);
+  double(out, out, false);
+  double(out, out, false);
+  double(out, out, false);
+  double(out, out, true);
   for (let i = 0; i < 64; i += 2) {
     selectBase(SELECTED, table, i >>> 1, digits[i]!);
     addAffine(out, out, SELECTED);
@@ -257,29 +261,32 @@ export function scalarMultBase(out: Point, k: Uint8Array): void {
 }
 
 /**
- * `out = digit * 256^row * B` from the table, digit in [-8, 8], in constant time: all eight
- * entries of the row are read and blended in with weight 1 (the match) or 0; a negative digit
- * then swaps y + x with y - x and negates 2dxy (-(x, y) = (-x, y)).
+ * `out = digit * 256^row * B` from the table, digit in [-8, 8], in constant time: each
+ * coordinate is the sum over all eight entries of the row of weight * entry, with weight 1 for
+ * the entry |digit| and 0 for the others (all 0, plus the identity (1, 1, 0), for digit 0); a
+ * negative digit then swaps y + x with y - x and negates 2dxy (-(x, y) = (-x, y)).
  */
 function selectBase(out: Affine, table: Float64Array, row: number, digit: number): void {
   const negative = digit >>> 31; // 1 when digit < 0
   const abs = digit - ((-negative & digit) << 1);
-  setSmall(out.yPlusX, 1);
-  setSmall(out.yMinusX, 1);
-  setSmall(out.xy2d, 0);
-  for (let j = 1; j <= 8; j++) {
-    const hit = ((abs ^ j) - 1) >>> 31; // 1 when abs === j, for 0 <= abs, j <= 15
-    const base = (row * 8 + j - 1) * AFFINE_SIZE;
+  const weights = WEIGHTS;
+  for (let j = 0; j < 8; j++) weights[j] = ((abs ^ (j + 1)) - 1) >>> 31; // 1 when abs === j + 1
+  const identity = (abs - 1) >>> 31; // 1 when abs === 0
+  const rowBase = row * 8 * AFFINE_SIZE;
+  for (let c = 0; c < 3; c++) {
+    const dst = c === 0 ? out.yPlusX : c === 1 ? out.yMinusX : out.xy2d;
     for (let i = 0; i < 12; i++) {
-      const yp = out.yPlusX[i]!, ym = out.yMinusX[i]!, xy = out.xy2d[i]!;
-      out.yPlusX[i] = yp + hit * (table[base + i]! - yp);
-      out.yMinusX[i] = ym + hit * (table[base + 12 + i]! - ym);
-      out.xy2d[i] = xy + hit * (table[base + 24 + i]! - xy);
+      let at = rowBase + c * 12 + i;
+      let v = 0;
+      for (let j = 0; j < 8; j++, at += AFFINE_SIZE) v += weights[j]! * table[at]!;
+      dst[i] = v;
     }
   }
+  out.yPlusX[0] = out.yPlusX[0]! + identity;
+  out.yMinusX[0] = out.yMinusX[0]! + identity;
   cswap(out.yPlusX, out.yMinusX, negative);
-  neg(NEG_XY2D, out.xy2d);
-  cmov(out.xy2d, NEG_XY2D, negative);
+  const sign = 1 - 2 * negative;
+  for (let i = 0; i < 12; i++) out.xy2d[i] = out.xy2d[i]! * sign;
 }
 
 /** Lazily built: row i holds j * 256^i * B for j = 1..8, as Affine triples. */
@@ -299,7 +306,7 @@ function baseTable(): Float64Array {
         points.push(clonePoint(multiple));
         addCached(multiple, multiple, cached, false);
       }
-      for (let i = 0; i < 8; i++) double(rowBase, rowBase); // * 256
+      for (let i = 0; i < 8; i++) double(rowBase, rowBase, true); // * 256
     }
     BASE_TABLE = affineTable(points);
   }
@@ -320,7 +327,7 @@ export function doubleScalarMultVartime(out: Point, a: Uint8Array, p: Point, b: 
   // Odd multiples P, 3P, ..., 15P.
   const pTable: Cached[] = [];
   const p2 = point();
-  double(p2, p);
+  double(p2, p, true);
   const p2Cached = cachedPoint();
   toCached(p2Cached, p2);
   const multiple = clonePoint(p);
@@ -335,10 +342,10 @@ export function doubleScalarMultVartime(out: Point, a: Uint8Array, p: Point, b: 
   while (top >= 0 && nafA[top] === 0 && nafB[top] === 0) top--;
   setIdentity(out);
   for (let i = top; i >= 0; i--) {
-    double(out, out);
     const da = nafA[i]!;
-    if (da !== 0) addCached(out, out, pTable[Math.abs(da) >>> 1]!, da < 0);
     const db = nafB[i]!;
+    double(out, out, da !== 0 || db !== 0 || i === 0);
+    if (da !== 0) addCached(out, out, pTable[Math.abs(da) >>> 1]!, da < 0);
     if (db !== 0) addAffineSigned(out, bTable, Math.abs(db) >>> 1, db < 0);
   }
 }
@@ -392,7 +399,7 @@ let ODD_BASE_MULTIPLES: Float64Array | undefined;
 function oddBaseMultiples(): Float64Array {
   if (ODD_BASE_MULTIPLES === undefined) {
     const b2 = point();
-    double(b2, BASE);
+    double(b2, BASE, true);
     const b2Cached = cachedPoint();
     toCached(b2Cached, b2);
     const multiple = clonePoint(BASE);
@@ -485,5 +492,5 @@ const ENCODE = { x: fe(), y: fe(), zInv: fe() };
 const CANON = new Uint8Array(32);
 const DIGITS = new Int32Array(64);
 const SELECTED: Affine = { yPlusX: fe(), yMinusX: fe(), xy2d: fe() };
-const NEG_XY2D = fe();
+const WEIGHTS = new Float64Array(8);
 const CACHED_TMP = cachedPoint();

@@ -106,19 +106,36 @@ export function mul(out: Fe, a: Fe, b: Fe): void {
   const b6 = b[6]!, b7 = b[7]!, b8 = b[8]!, b9 = b[9]!, b10 = b[10]!, b11 = b[11]!;
   const c1 = WRAP * b1, c2 = WRAP * b2, c3 = WRAP * b3, c4 = WRAP * b4, c5 = WRAP * b5, c6 = WRAP * b6;
   const c7 = WRAP * b7, c8 = WRAP * b8, c9 = WRAP * b9, c10 = WRAP * b10, c11 = WRAP * b11;
-  out[0] = a0 * b0 + a1 * c11 + a2 * c10 + a3 * c9 + a4 * c8 + a5 * c7 + a6 * c6 + a7 * c5 + a8 * c4 + a9 * c3 + a10 * c2 + a11 * c1;
-  out[1] = a0 * b1 + a1 * b0 + a2 * c11 + a3 * c10 + a4 * c9 + a5 * c8 + a6 * c7 + a7 * c6 + a8 * c5 + a9 * c4 + a10 * c3 + a11 * c2;
-  out[2] = a0 * b2 + a1 * b1 + a2 * b0 + a3 * c11 + a4 * c10 + a5 * c9 + a6 * c8 + a7 * c7 + a8 * c6 + a9 * c5 + a10 * c4 + a11 * c3;
-  out[3] = a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0 + a4 * c11 + a5 * c10 + a6 * c9 + a7 * c8 + a8 * c7 + a9 * c6 + a10 * c5 + a11 * c4;
-  out[4] = a0 * b4 + a1 * b3 + a2 * b2 + a3 * b1 + a4 * b0 + a5 * c11 + a6 * c10 + a7 * c9 + a8 * c8 + a9 * c7 + a10 * c6 + a11 * c5;
-  out[5] = a0 * b5 + a1 * b4 + a2 * b3 + a3 * b2 + a4 * b1 + a5 * b0 + a6 * c11 + a7 * c10 + a8 * c9 + a9 * c8 + a10 * c7 + a11 * c6;
-  out[6] = a0 * b6 + a1 * b5 + a2 * b4 + a3 * b3 + a4 * b2 + a5 * b1 + a6 * b0 + a7 * c11 + a8 * c10 + a9 * c9 + a10 * c8 + a11 * c7;
-  out[7] = a0 * b7 + a1 * b6 + a2 * b5 + a3 * b4 + a4 * b3 + a5 * b2 + a6 * b1 + a7 * b0 + a8 * c11 + a9 * c10 + a10 * c9 + a11 * c8;
-  out[8] = a0 * b8 + a1 * b7 + a2 * b6 + a3 * b5 + a4 * b4 + a5 * b3 + a6 * b2 + a7 * b1 + a8 * b0 + a9 * c11 + a10 * c10 + a11 * c9;
-  out[9] = a0 * b9 + a1 * b8 + a2 * b7 + a3 * b6 + a4 * b5 + a5 * b4 + a6 * b3 + a7 * b2 + a8 * b1 + a9 * b0 + a10 * c11 + a11 * c10;
-  out[10] = a0 * b10 + a1 * b9 + a2 * b8 + a3 * b7 + a4 * b6 + a5 * b5 + a6 * b4 + a7 * b3 + a8 * b2 + a9 * b1 + a10 * b0 + a11 * c11;
-  out[11] = a0 * b11 + a1 * b10 + a2 * b9 + a3 * b8 + a4 * b7 + a5 * b6 + a6 * b5 + a7 * b4 + a8 * b3 + a9 * b2 + a10 * b1 + a11 * b0;
-  carry(out);
+  let t0 = a0 * b0 + a1 * c11 + a2 * c10 + a3 * c9 + a4 * c8 + a5 * c7 + a6 * c6 + a7 * c5 + a8 * c4 + a9 * c3 + a10 * c2 + a11 * c1;
+  let t1 = a0 * b1 + a1 * b0 + a2 * c11 + a3 * c10 + a4 * c9 + a5 * c8 + a6 * c7 + a7 * c6 + a8 * c5 + a9 * c4 + a10 * c3 + a11 * c2;
+  let t2 = a0 * b2 + a1 * b1 + a2 * b0 + a3 * c11 + a4 * c10 + a5 * c9 + a6 * c8 + a7 * c7 + a8 * c6 + a9 * c5 + a10 * c4 + a11 * c3;
+  let t3 = a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0 + a4 * c11 + a5 * c10 + a6 * c9 + a7 * c8 + a8 * c7 + a9 * c6 + a10 * c5 + a11 * c4;
+  let t4 = a0 * b4 + a1 * b3 + a2 * b2 + a3 * b1 + a4 * b0 + a5 * c11 + a6 * c10 + a7 * c9 + a8 * c8 + a9 * c7 + a10 * c6 + a11 * c5;
+  let t5 = a0 * b5 + a1 * b4 + a2 * b3 + a3 * b2 + a4 * b1 + a5 * b0 + a6 * c11 + a7 * c10 + a8 * c9 + a9 * c8 + a10 * c7 + a11 * c6;
+  let t6 = a0 * b6 + a1 * b5 + a2 * b4 + a3 * b3 + a4 * b2 + a5 * b1 + a6 * b0 + a7 * c11 + a8 * c10 + a9 * c9 + a10 * c8 + a11 * c7;
+  let t7 = a0 * b7 + a1 * b6 + a2 * b5 + a3 * b4 + a4 * b3 + a5 * b2 + a6 * b1 + a7 * b0 + a8 * c11 + a9 * c10 + a10 * c9 + a11 * c8;
+  let t8 = a0 * b8 + a1 * b7 + a2 * b6 + a3 * b5 + a4 * b4 + a5 * b3 + a6 * b2 + a7 * b1 + a8 * b0 + a9 * c11 + a10 * c10 + a11 * c9;
+  let t9 = a0 * b9 + a1 * b8 + a2 * b7 + a3 * b6 + a4 * b5 + a5 * b4 + a6 * b3 + a7 * b2 + a8 * b1 + a9 * b0 + a10 * c11 + a11 * c10;
+  let t10 = a0 * b10 + a1 * b9 + a2 * b8 + a3 * b7 + a4 * b6 + a5 * b5 + a6 * b4 + a7 * b3 + a8 * b2 + a9 * b1 + a10 * b0 + a11 * c11;
+  let t11 = a0 * b11 + a1 * b10 + a2 * b9 + a3 * b8 + a4 * b7 + a5 * b6 + a6 * b5 + a7 * b4 + a8 * b3 + a9 * b2 + a10 * b1 + a11 * b0;
+  // carry(), inlined: V8 does not inline into a function this large, and the copy saves 10%
+  // of the instructions of an X25519 (callgrind).
+  let h: number;
+  h = t0 + R1 - R1; t0 -= h; t1 += h;
+  h = t1 + R2 - R2; t1 -= h; t2 += h;
+  h = t2 + R3 - R3; t2 -= h; t3 += h;
+  h = t3 + R4 - R4; t3 -= h; t4 += h;
+  h = t4 + R5 - R5; t4 -= h; t5 += h;
+  h = t5 + R6 - R6; t5 -= h; t6 += h;
+  h = t6 + R7 - R7; t6 -= h; t7 += h;
+  h = t7 + R8 - R8; t7 -= h; t8 += h;
+  h = t8 + R9 - R9; t8 -= h; t9 += h;
+  h = t9 + R10 - R10; t9 -= h; t10 += h;
+  h = t10 + R11 - R11; t10 -= h; t11 += h;
+  h = t11 + R12 - R12; t11 -= h; t0 += WRAP * h;
+  h = t0 + R1 - R1; t0 -= h; t1 += h;
+  out[0] = t0; out[1] = t1; out[2] = t2; out[3] = t3; out[4] = t4; out[5] = t5;
+  out[6] = t6; out[7] = t7; out[8] = t8; out[9] = t9; out[10] = t10; out[11] = t11;
 }
 
 /**
@@ -131,19 +148,36 @@ export function sqr(out: Fe, a: Fe): void {
   const d0 = 2 * a0, d1 = 2 * a1, d2 = 2 * a2, d3 = 2 * a3, d4 = 2 * a4, d5 = 2 * a5;
   const w6 = WRAP * a6, w7 = WRAP * a7, w8 = WRAP * a8, w9 = WRAP * a9, w10 = WRAP * a10, w11 = WRAP * a11;
   const v7 = 2 * w7, v8 = 2 * w8, v9 = 2 * w9, v10 = 2 * w10, v11 = 2 * w11;
-  out[0] = a0 * a0 + a1 * v11 + a2 * v10 + a3 * v9 + a4 * v8 + a5 * v7 + a6 * w6;
-  out[1] = d0 * a1 + a2 * v11 + a3 * v10 + a4 * v9 + a5 * v8 + a6 * v7;
-  out[2] = d0 * a2 + a1 * a1 + a3 * v11 + a4 * v10 + a5 * v9 + a6 * v8 + a7 * w7;
-  out[3] = d0 * a3 + d1 * a2 + a4 * v11 + a5 * v10 + a6 * v9 + a7 * v8;
-  out[4] = d0 * a4 + d1 * a3 + a2 * a2 + a5 * v11 + a6 * v10 + a7 * v9 + a8 * w8;
-  out[5] = d0 * a5 + d1 * a4 + d2 * a3 + a6 * v11 + a7 * v10 + a8 * v9;
-  out[6] = d0 * a6 + d1 * a5 + d2 * a4 + a3 * a3 + a7 * v11 + a8 * v10 + a9 * w9;
-  out[7] = d0 * a7 + d1 * a6 + d2 * a5 + d3 * a4 + a8 * v11 + a9 * v10;
-  out[8] = d0 * a8 + d1 * a7 + d2 * a6 + d3 * a5 + a4 * a4 + a9 * v11 + a10 * w10;
-  out[9] = d0 * a9 + d1 * a8 + d2 * a7 + d3 * a6 + d4 * a5 + a10 * v11;
-  out[10] = d0 * a10 + d1 * a9 + d2 * a8 + d3 * a7 + d4 * a6 + a5 * a5 + a11 * w11;
-  out[11] = d0 * a11 + d1 * a10 + d2 * a9 + d3 * a8 + d4 * a7 + d5 * a6;
-  carry(out);
+  let t0 = a0 * a0 + a1 * v11 + a2 * v10 + a3 * v9 + a4 * v8 + a5 * v7 + a6 * w6;
+  let t1 = d0 * a1 + a2 * v11 + a3 * v10 + a4 * v9 + a5 * v8 + a6 * v7;
+  let t2 = d0 * a2 + a1 * a1 + a3 * v11 + a4 * v10 + a5 * v9 + a6 * v8 + a7 * w7;
+  let t3 = d0 * a3 + d1 * a2 + a4 * v11 + a5 * v10 + a6 * v9 + a7 * v8;
+  let t4 = d0 * a4 + d1 * a3 + a2 * a2 + a5 * v11 + a6 * v10 + a7 * v9 + a8 * w8;
+  let t5 = d0 * a5 + d1 * a4 + d2 * a3 + a6 * v11 + a7 * v10 + a8 * v9;
+  let t6 = d0 * a6 + d1 * a5 + d2 * a4 + a3 * a3 + a7 * v11 + a8 * v10 + a9 * w9;
+  let t7 = d0 * a7 + d1 * a6 + d2 * a5 + d3 * a4 + a8 * v11 + a9 * v10;
+  let t8 = d0 * a8 + d1 * a7 + d2 * a6 + d3 * a5 + a4 * a4 + a9 * v11 + a10 * w10;
+  let t9 = d0 * a9 + d1 * a8 + d2 * a7 + d3 * a6 + d4 * a5 + a10 * v11;
+  let t10 = d0 * a10 + d1 * a9 + d2 * a8 + d3 * a7 + d4 * a6 + a5 * a5 + a11 * w11;
+  let t11 = d0 * a11 + d1 * a10 + d2 * a9 + d3 * a8 + d4 * a7 + d5 * a6;
+  // carry(), inlined: V8 does not inline into a function this large, and the copy saves 10%
+  // of the instructions of an X25519 (callgrind).
+  let h: number;
+  h = t0 + R1 - R1; t0 -= h; t1 += h;
+  h = t1 + R2 - R2; t1 -= h; t2 += h;
+  h = t2 + R3 - R3; t2 -= h; t3 += h;
+  h = t3 + R4 - R4; t3 -= h; t4 += h;
+  h = t4 + R5 - R5; t4 -= h; t5 += h;
+  h = t5 + R6 - R6; t5 -= h; t6 += h;
+  h = t6 + R7 - R7; t6 -= h; t7 += h;
+  h = t7 + R8 - R8; t7 -= h; t8 += h;
+  h = t8 + R9 - R9; t8 -= h; t9 += h;
+  h = t9 + R10 - R10; t9 -= h; t10 += h;
+  h = t10 + R11 - R11; t10 -= h; t11 += h;
+  h = t11 + R12 - R12; t11 -= h; t0 += WRAP * h;
+  h = t0 + R1 - R1; t0 -= h; t1 += h;
+  out[0] = t0; out[1] = t1; out[2] = t2; out[3] = t3; out[4] = t4; out[5] = t5;
+  out[6] = t6; out[7] = t7; out[8] = t8; out[9] = t9; out[10] = t10; out[11] = t11;
 }
 
 /** `out = a^(2^n)`: `n >= 1` squarings. */
@@ -168,33 +202,22 @@ export function mulSmall(out: Fe, a: Fe, n: number): void {
  * is far below that.
  */
 export function carry(t: Fe): void {
-  let t0 = t[0]!, h: number;
-  h = t0 + R1 - R1; t0 -= h;
-  let t1 = t[1]! + h;
-  h = t1 + R2 - R2; t1 -= h;
-  let t2 = t[2]! + h;
-  h = t2 + R3 - R3; t2 -= h;
-  let t3 = t[3]! + h;
-  h = t3 + R4 - R4; t3 -= h;
-  let t4 = t[4]! + h;
-  h = t4 + R5 - R5; t4 -= h;
-  let t5 = t[5]! + h;
-  h = t5 + R6 - R6; t5 -= h;
-  let t6 = t[6]! + h;
-  h = t6 + R7 - R7; t6 -= h;
-  let t7 = t[7]! + h;
-  h = t7 + R8 - R8; t7 -= h;
-  let t8 = t[8]! + h;
-  h = t8 + R9 - R9; t8 -= h;
-  let t9 = t[9]! + h;
-  h = t9 + R10 - R10; t9 -= h;
-  let t10 = t[10]! + h;
-  h = t10 + R11 - R11; t10 -= h;
-  let t11 = t[11]! + h;
-  h = t11 + R12 - R12; t11 -= h;
-  t0 += WRAP * h;
-  h = t0 + R1 - R1; t0 -= h;
-  t1 += h;
+  let t0 = t[0]!, t1 = t[1]!, t2 = t[2]!, t3 = t[3]!, t4 = t[4]!, t5 = t[5]!;
+  let t6 = t[6]!, t7 = t[7]!, t8 = t[8]!, t9 = t[9]!, t10 = t[10]!, t11 = t[11]!;
+  let h: number;
+  h = t0 + R1 - R1; t0 -= h; t1 += h;
+  h = t1 + R2 - R2; t1 -= h; t2 += h;
+  h = t2 + R3 - R3; t2 -= h; t3 += h;
+  h = t3 + R4 - R4; t3 -= h; t4 += h;
+  h = t4 + R5 - R5; t4 -= h; t5 += h;
+  h = t5 + R6 - R6; t5 -= h; t6 += h;
+  h = t6 + R7 - R7; t6 -= h; t7 += h;
+  h = t7 + R8 - R8; t7 -= h; t8 += h;
+  h = t8 + R9 - R9; t8 -= h; t9 += h;
+  h = t9 + R10 - R10; t9 -= h; t10 += h;
+  h = t10 + R11 - R11; t10 -= h; t11 += h;
+  h = t11 + R12 - R12; t11 -= h; t0 += WRAP * h;
+  h = t0 + R1 - R1; t0 -= h; t1 += h;
   t[0] = t0; t[1] = t1; t[2] = t2; t[3] = t3; t[4] = t4; t[5] = t5;
   t[6] = t6; t[7] = t7; t[8] = t8; t[9] = t9; t[10] = t10; t[11] = t11;
 }
