@@ -51,14 +51,20 @@ export function encodeTicketState(s: TicketState): Uint8Array {
   });
 }
 
-/** The state, or undefined for bytes that are not a TicketState of this version. */
+/**
+ * The state, or undefined for bytes that are not a TicketState of this version (including an
+ * issued_at_ms that is not an exact JavaScript number, which we never write).
+ */
 export function decodeTicketState(b: Uint8Array): TicketState | undefined {
   try {
     const r = new Reader(b, 'ticket');
     if (r.u8() !== VERSION) return undefined;
     const cipherSuite = r.u16();
     const psk = r.opaque8(1, 255).slice();
-    const issuedAtMs = r.u32() * 2 ** 32 + r.u32();
+    const issuedHigh = r.u32();
+    // We write milliseconds since the epoch: a value past 2^53 is not ours (and would not round-trip).
+    if (issuedHigh >= 2 ** 21) return undefined;
+    const issuedAtMs = issuedHigh * 2 ** 32 + r.u32();
     const ticketAgeAdd = r.u32();
     const ticketLifetime = r.u32();
     const maxEarlyDataSize = r.u32();

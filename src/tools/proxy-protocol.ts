@@ -37,7 +37,13 @@ export function proxyV2Header(source: Endpoint | undefined, destination: Endpoin
   }
   const tlvParts: Buffer[] = [];
   if (tlvs.alpn !== undefined) tlvParts.push(tlv(PP2_TYPE_ALPN, Buffer.from(tlvs.alpn, 'latin1')));
-  if (tlvs.authority !== undefined) tlvParts.push(tlv(PP2_TYPE_AUTHORITY, Buffer.from(tlvs.authority, 'utf8')));
+  if (tlvs.authority !== undefined) {
+    const authority = tlv(PP2_TYPE_AUTHORITY, Buffer.from(tlvs.authority, 'utf8'));
+    // The length field is 16 bits: a client's SNI name can be up to 2^16 - 4 bytes (RFC 6066 §3),
+    // too long to fit with the addresses; then the upstream gets no authority rather than no header.
+    const used = addr.length + tlvParts.reduce((n, t) => n + t.length, 0);
+    if (used + authority.length <= MAX_BODY_LEN) tlvParts.push(authority);
+  }
   const body = Buffer.concat([addr, ...tlvParts]);
   const head = Buffer.alloc(16);
   SIGNATURE.copy(head, 0);
@@ -47,6 +53,7 @@ export function proxyV2Header(source: Endpoint | undefined, destination: Endpoin
   return Buffer.concat([head, body]);
 }
 
+/** A TLV; `value` is at most 2^16 - 1 bytes (an ALPN name is at most 255, RFC 7301 §3.1). */
 function tlv(type: number, value: Buffer): Buffer {
   const h = Buffer.alloc(3);
   h[0] = type;
@@ -54,19 +61,30 @@ function tlv(type: number, value: Buffer): Buffer {
   return Buffer.concat([h, value]);
 }
 
-/** 4 or 16 bytes; an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) counts as IPv4. */
+/**
+ * 4 or 16 bytes; an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) counts as IPv4. IPv6 text as node
+ * prints socket addresses (RFC 5952), including a trailing dotted quad (`::a.b.c.d`, RFC 4291
+ * §2.2 form 3) and a zone index (`fe80::1%eth0`, dropped).
+ */
 function ipBytes(address: string): Buffer | undefined {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   const a = mapped ? mapped[1]! : address;
   if (isIPv4(a)) return Buffer.from(a.split('.').map(Number));
   if (!isIPv6(a)) return undefined;
-  const [head = '', tail] = a.split('::');
-  const groups = (s: string): string[] => (s === '' ? [] : s.split(':'));
+  const [head = '', tail] = a.replace(/%.*$/, '').split('::');
+  const groups = (s: string): number[] =>
+    s === ''
+      ? []
+      : s.split(':').flatMap((g) => {
+          if (!g.includes('.')) return [parseInt(g, 16)];
+          const [b0, b1, b2, b3] = g.split('.').map(Number) as [number, number, number, number];
+          return [(b0 << 8) | b1, (b2 << 8) | b3];
+        });
   const h = groups(head);
   const t = tail === undefined ? [] : groups(tail);
-  const all = [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
+  const all = [...h, ...Array<number>(8 - h.length - t.length).fill(0), ...t];
   const out = Buffer.alloc(16);
-  all.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16), i * 2));
+  all.forEach((g, i) => out.writeUInt16BE(g, i * 2));
   return out;
 }
 
@@ -79,3 +97,5 @@ const AF_INET_STREAM = 0x11;
 const AF_INET6_STREAM = 0x21;
 const PP2_TYPE_ALPN = 0x01;
 const PP2_TYPE_AUTHORITY = 0x02;
+/** The header's length field (proxy-protocol.txt §2.2) is 16 bits. */
+const MAX_BODY_LEN = 0xffff;

@@ -62,6 +62,15 @@ describe('ticket state', () => {
     expect(decodeTicketState(new Uint8Array([...encodeTicketState(STATE), 0]))).toBeUndefined();
   });
 
+  it('rejects an issued_at_ms past 2^53 (it could not round-trip; found by the ticket fuzz target)', () => {
+    const b = encodeTicketState(STATE);
+    const at = 1 + 2 + 1 + STATE.psk.length; // version, cipher_suite, psk<1..255>
+    b.set([0x6b, 0x6b, 0x6b, 0x6b, 0, 0, 0, 0], at);
+    expect(decodeTicketState(b)).toBeUndefined();
+    b.set([0, 0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], at); // 2^53 - 1: the largest exact value
+    expect(decodeTicketState(b)?.issuedAtMs).toBe(2 ** 53 - 1);
+  });
+
   it('is valid within its lifetime only (RFC 8446 §4.6.1)', () => {
     expect(isTicketValid(STATE, STATE.issuedAtMs + 7200_000)).toBe(true);
     expect(isTicketValid(STATE, STATE.issuedAtMs + 7200_001)).toBe(false);
