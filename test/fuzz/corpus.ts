@@ -1,12 +1,14 @@
 /**
  * @module test/fuzz/corpus
- * Seeds for the fuzz corpus (STYLE §8.1, §9): real flights recorded from our client and server
- * under the fuzz provider (deterministic, so a recorded flight replays into a fresh connection
- * and reaches the end of the handshake), the handshake messages of the RFC 8448 traces, and their
- * extension blocks. `loadCorpus` reads vectors/fuzz-corpus/<target>/*.bin.
+ * The fuzz corpus (STYLE §8.1, §9): `loadCorpus` reads vectors/fuzz-corpus/<target>/*.bin, which
+ * holds the seeds below, the inputs campaigns kept for reaching new code (`npm run fuzz --
+ * --save`) and minimised findings. Seeds: real flights recorded from our client and server under
+ * the fuzz provider (deterministic, so a recorded flight replays into a fresh connection and
+ * reaches the end of the handshake), the handshake messages of the RFC 8448 traces and their
+ * extension blocks; the other targets' seeds come from seeds/.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { concat, utf8 } from '../../src/bytes/bytes.ts';
@@ -20,11 +22,11 @@ import type { HandshakeMessage } from '../../src/messages/handshake.ts';
 import { NamedGroup } from '../../src/protocol/registry.ts';
 import { decodeMessage, splitHandshakeMessages } from '../helpers/tamper.ts';
 import { loadTrace, type TraceName } from '../helpers/vectors.ts';
+import { clientHelloPeekSeeds, proxyHeaderSeeds, ticketSeeds } from './seeds/network.ts';
+import { certificateSeeds, pemSeeds, privateKeySeeds, verifierSeeds } from './seeds/x509.ts';
 import { EXTENSION_CONTEXT_LIST } from './targets/extensions.ts';
+import type { TargetName } from './targets/index.ts';
 import { FUZZ_CLIENT_CONFIG, FUZZ_SERVER_CONFIG } from './targets/setup.ts';
-
-export const TARGETS = ['message', 'deframer', 'client', 'server', 'extensions'] as const;
-export type TargetName = (typeof TARGETS)[number];
 
 export const CORPUS_DIR: string = resolve(dirname(fileURLToPath(import.meta.url)), '../../vectors/fuzz-corpus');
 
@@ -138,17 +140,31 @@ export function seeds(): Record<TargetName, Uint8Array[]> {
     message: messages,
     extensions: extensionBlocks(messages),
     deframer: flights.map((f, i) => concat(new Uint8Array([i * 37 + 5]), f)),
+    certificate: certificateSeeds(),
+    verifier: verifierSeeds(),
+    'client-hello-peek': clientHelloPeekSeeds(runs),
+    ticket: ticketSeeds(),
+    'proxy-header': proxyHeaderSeeds(),
+    pem: pemSeeds(),
+    'private-key': privateKeySeeds(),
   };
 }
 
 /** Writes the seeds as vectors/fuzz-corpus/<target>/<sha1>.bin (keeps files already there). */
 export function writeCorpus(): void {
-  for (const [target, list] of Object.entries(seeds())) {
-    const dir = join(CORPUS_DIR, target);
-    mkdirSync(dir, { recursive: true });
-    for (const data of list) {
-      const name = createHash('sha1').update(data).digest('hex');
-      writeFileSync(join(dir, `${name}.bin`), data);
-    }
+  for (const [target, list] of Object.entries(seeds())) addToCorpus(target as TargetName, list);
+}
+
+/** Adds inputs to vectors/fuzz-corpus/<target>/ as <sha1>.bin; returns how many were not there yet. */
+export function addToCorpus(target: TargetName, inputs: readonly Uint8Array[]): number {
+  const dir = join(CORPUS_DIR, target);
+  mkdirSync(dir, { recursive: true });
+  let added = 0;
+  for (const data of inputs) {
+    const file = join(dir, `${createHash('sha1').update(data).digest('hex')}.bin`);
+    if (existsSync(file)) continue;
+    writeFileSync(file, data);
+    added++;
   }
+  return added;
 }

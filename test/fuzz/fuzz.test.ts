@@ -12,32 +12,11 @@ import { ClientConnection } from '../../src/connection/client.ts';
 import { ServerConnection } from '../../src/connection/server.ts';
 import { TlsError } from '../../src/errors.ts';
 import { AlertDescription } from '../../src/protocol/registry.ts';
-import { loadCorpus, recordedRuns, TARGETS, type TargetName } from './corpus.ts';
-import { runDriver, type FuzzTarget } from './driver.ts';
-import { fuzz as fuzzClient } from './targets/client.ts';
-import { fuzz as fuzzDeframer } from './targets/deframer.ts';
-import { fuzz as fuzzExtensions } from './targets/extensions.ts';
-import { fuzz as fuzzMessage } from './targets/message.ts';
-import { fuzz as fuzzServer } from './targets/server.ts';
-import { FUZZ_CLIENT_CONFIG, FUZZ_SERVER_CONFIG, expectOnlyTlsErrors } from './targets/setup.ts';
 import { TEST_SEED } from '../helpers/seed.ts';
-
-const TARGET_FNS: Record<TargetName, FuzzTarget> = {
-  message: fuzzMessage,
-  deframer: fuzzDeframer,
-  client: fuzzClient,
-  server: fuzzServer,
-  extensions: fuzzExtensions,
-};
-
-/** Executions per target: connection targets hash and derive keys, so they get fewer. */
-const BUDGET: Record<TargetName, { fastCheck: number; driver: number }> = {
-  message: { fastCheck: 300, driver: 3000 },
-  deframer: { fastCheck: 300, driver: 3000 },
-  extensions: { fastCheck: 300, driver: 3000 },
-  client: { fastCheck: 150, driver: 800 },
-  server: { fastCheck: 150, driver: 800 },
-};
+import { loadCorpus, recordedRuns } from './corpus.ts';
+import { runDriver } from './driver.ts';
+import { TARGET_NAMES, TARGETS } from './targets/index.ts';
+import { FUZZ_CLIENT_CONFIG, FUZZ_SERVER_CONFIG, expectOnlyTlsErrors } from './targets/setup.ts';
 
 describe('fuzz oracle', () => {
   it('swallows a TlsError and rethrows internal_error and anything else', () => {
@@ -75,8 +54,9 @@ describe('fuzz corpus depth (fuzz provider)', () => {
   });
 });
 
-describe.each(TARGETS)('fuzz target %s', (name) => {
-  const target = TARGET_FNS[name];
+describe.each(TARGET_NAMES)('fuzz target %s', (name) => {
+  const spec = TARGETS[name];
+  const target = spec.fuzz;
   const corpus = loadCorpus(name);
 
   it('replays vectors/fuzz-corpus without a finding', () => {
@@ -89,7 +69,7 @@ describe.each(TARGETS)('fuzz target %s', (name) => {
       fc.property(fc.uint8Array({ maxLength: 1500 }), (data) => {
         target(data);
       }),
-      { numRuns: BUDGET[name].fastCheck },
+      { numRuns: spec.inTest.fastCheck },
     );
   });
 
@@ -104,12 +84,13 @@ describe.each(TARGETS)('fuzz target %s', (name) => {
           target(data);
         },
       ),
-      { numRuns: BUDGET[name].fastCheck },
+      { numRuns: spec.inTest.fastCheck },
     );
   });
 
   it('survives the seeded mutation driver', () => {
-    const result = runDriver(target, corpus, { seed: TEST_SEED, executions: BUDGET[name].driver });
+    const derPrefix = 'derPrefix' in spec ? spec.derPrefix : undefined;
+    const result = runDriver(target, corpus, { seed: TEST_SEED, executions: spec.inTest.driver, maxLen: spec.maxLen, derPrefix });
     const first = result.findings[0];
     if (first) {
       const hex = Buffer.from(first.input).toString('hex');
@@ -117,6 +98,6 @@ describe.each(TARGETS)('fuzz target %s', (name) => {
         cause: first.error,
       });
     }
-    expect(result.executions).toBe(BUDGET[name].driver);
+    expect(result.executions).toBe(spec.inTest.driver);
   });
 });

@@ -23,7 +23,9 @@ const leaf = parseCertificate(parseCertificateChain(chainPem)[0] as Uint8Array);
 const acceptAll: CertificateVerifier = { verify: () => ({ leaf, chain: [leaf] }) };
 
 const zeroRandom = (n: number): Uint8Array => new Uint8Array(n);
-const fixedNow = (): number => Date.UTC(2026, 0, 1);
+/** The fuzz targets' clock (ms since the epoch). */
+export const FUZZ_NOW: number = Date.UTC(2026, 0, 1);
+const fixedNow = (): number => FUZZ_NOW;
 
 export const FUZZ_CLIENT_CONFIG: ClientConfig = clientConfig({
   provider: fuzzProvider,
@@ -53,6 +55,20 @@ export function expectOnlyTlsErrors(fn: () => void): void {
     fn();
   } catch (e) {
     if (e instanceof TlsError && e.alert !== AlertDescription.internal_error) return;
+    throw e;
+  }
+}
+
+/**
+ * The oracle for configuration inputs (PEM files, key files): runs `fn`; a plain `Error` whose
+ * message matches `message` is an expected refusal; any other exception (a TypeError from deep
+ * inside, a RangeError, a TlsError, a non-Error) is rethrown as a finding.
+ */
+export function expectOnlyConfigErrors(message: RegExp, fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof Error && e.constructor === Error && message.test(e.message)) return;
     throw e;
   }
 }

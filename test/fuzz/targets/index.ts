@@ -1,0 +1,58 @@
+/**
+ * @module test/fuzz/targets
+ * Every fuzz target (STYLE §8.1: a plain `fuzz(data: Uint8Array): void` that throws only on a
+ * finding), with what the drivers need to know about it: its per-input budget in the campaign,
+ * the longest input worth trying, whether its input is DER (after `derPrefix` option bytes) for
+ * the structure-aware mutations, and how many executions `npm test` gives it.
+ */
+import type { FuzzTarget } from '../driver.ts';
+import type { Budget } from '../guided.ts';
+import { fuzz as certificate } from './certificate.ts';
+import { fuzz as clientHelloPeek } from './client-hello-peek.ts';
+import { fuzz as client } from './client.ts';
+import { fuzz as deframer } from './deframer.ts';
+import { fuzz as extensions } from './extensions.ts';
+import { fuzz as message } from './message.ts';
+import { fuzz as pem } from './pem.ts';
+import { fuzz as privateKey } from './private-key.ts';
+import { fuzz as proxyHeader } from './proxy-header.ts';
+import { fuzz as server } from './server.ts';
+import { fuzz as ticket } from './ticket.ts';
+import { fuzz as verifier } from './verifier.ts';
+
+export interface TargetSpec {
+  readonly fuzz: FuzzTarget;
+  /** What one input may cost in the campaign (`npm run fuzz`); never checked in `npm test`. */
+  readonly budget: Budget;
+  /** Inputs are cut to this length. */
+  readonly maxLen: number;
+  /** The input is DER after this many option bytes (structure-aware mutations apply). */
+  readonly derPrefix?: number;
+  /** Executions in `npm test`: fast-check properties and seeded driver mutants. */
+  readonly inTest: { readonly fastCheck: number; readonly driver: number };
+}
+
+/** Budgets in CPU milliseconds and MiB; a legitimate input stays far below (see the comments). */
+const CODEC: Budget = { ms: 100, mib: 64 };
+const CONNECTION: Budget = { ms: 250, mib: 128 };
+
+export const TARGETS = {
+  message: { fuzz: message, budget: CODEC, maxLen: 1 << 17, inTest: { fastCheck: 300, driver: 3000 } },
+  deframer: { fuzz: deframer, budget: CODEC, maxLen: 1 << 16, inTest: { fastCheck: 300, driver: 3000 } },
+  extensions: { fuzz: extensions, budget: CODEC, maxLen: 1 << 16, inTest: { fastCheck: 300, driver: 3000 } },
+  client: { fuzz: client, budget: CONNECTION, maxLen: 1 << 16, inTest: { fastCheck: 150, driver: 800 } },
+  server: { fuzz: server, budget: CONNECTION, maxLen: 1 << 16, inTest: { fastCheck: 150, driver: 800 } },
+  certificate: { fuzz: certificate, budget: CODEC, maxLen: 1 << 16, derPrefix: 0, inTest: { fastCheck: 300, driver: 2000 } },
+  // Real signatures with the pure provider: a legitimate chain costs milliseconds per check.
+  verifier: { fuzz: verifier, budget: { ms: 1000, mib: 256 }, maxLen: 1 << 17, derPrefix: 1, inTest: { fastCheck: 100, driver: 300 } },
+  'client-hello-peek': { fuzz: clientHelloPeek, budget: CONNECTION, maxLen: 140_000, inTest: { fastCheck: 150, driver: 800 } },
+  ticket: { fuzz: ticket, budget: CONNECTION, maxLen: 1 << 16, inTest: { fastCheck: 100, driver: 300 } },
+  'proxy-header': { fuzz: proxyHeader, budget: CODEC, maxLen: 4096, inTest: { fastCheck: 300, driver: 2000 } },
+  pem: { fuzz: pem, budget: CODEC, maxLen: 1 << 16, inTest: { fastCheck: 300, driver: 2000 } },
+  // Operator input: an encrypted key costs a PBKDF2/scrypt run; OpenSSL's default scrypt
+  // (N=2^14, r=8: 16 MiB) takes about a second of CPU with the pure provider.
+  'private-key': { fuzz: privateKey, budget: { ms: 3000, mib: 128 }, maxLen: 1 << 16, derPrefix: 1, inTest: { fastCheck: 150, driver: 800 } },
+} as const satisfies Record<string, TargetSpec>;
+
+export type TargetName = keyof typeof TARGETS;
+export const TARGET_NAMES: readonly TargetName[] = Object.keys(TARGETS) as TargetName[];
