@@ -8,7 +8,6 @@
  * AggregatorRegistry over the cluster IPC channel).
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { HostPort } from './terminate-config.ts';
 
@@ -131,10 +130,4 @@ export async function serveMetrics(at: HostPort, text: () => Promise<string>, co
 export function clusterRegistry(): { text: () => Promise<string>; contentType: string } {
   const agg = new AggregatorRegistry();
   return { text: () => agg.clusterMetrics(), contentType: agg.contentType };
-}
-
-/** The bound address of a listening server. */
-export function boundAddress(server: { address(): AddressInfo | string | null }): HostPort {
-  const a = server.address() as AddressInfo;
-  return { host: a.address, port: a.port };
 }

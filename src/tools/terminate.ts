@@ -12,7 +12,7 @@
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
 import { asTlsError } from '../errors.ts';
 import { resolveProvider, type KeyCertPair, type ServerSecureOptions } from '../node/options.ts';
 import { createServer, type Server } from '../node/server.ts';
@@ -22,7 +22,7 @@ import { pemEncode } from '../x509/pem.ts';
 import { generateSelfSigned } from '../x509/self-signed.ts';
 import { keyLogSink } from './keylog.ts';
 import { lineSink, type LineSink } from './log-sink.ts';
-import { boundAddress, clusterRegistry, ProxyMetrics, serveMetrics, shareWithPrimary, type HandshakeKind } from './metrics.ts';
+import type { HandshakeKind, ProxyMetrics } from './metrics.ts';
 import { proxyV2Header } from './proxy-protocol.ts';
 import { respond } from './serve.ts';
 import { readOcspFile, type HostPort, type LogLevel, type SniRoute, type TerminateOptions } from './terminate-config.ts';
@@ -81,7 +81,9 @@ export async function startTerminate(options: TerminateOptions, log: Logger, rep
   const secure = loadSecure();
   const leaf = parseCertificateChain(secure.cert as string)[0]!;
   const fingerprint = `SHA256:${fingerprint256(leaf)}`;
-  const metrics = (reporting.metrics ?? options.metrics !== undefined) ? new ProxyMetrics(reporting.droppedLogLines ?? (() => 0)) : undefined;
+  // prom-client is loaded only when metrics are asked for (--metrics): never by library users.
+  const metricsLib = (reporting.metrics ?? options.metrics !== undefined) ? await import('./metrics.ts') : undefined;
+  const metrics: ProxyMetrics | undefined = metricsLib ? new metricsLib.ProxyMetrics(reporting.droppedLogLines ?? (() => 0)) : undefined;
   // A failing key log must not fail handshakes: it is reported once and key logging stops.
   const keyLog = keyLogSink(options.keyLogFile, (err) => log('warn', 'key log write failed: key logging stopped', { file: options.keyLogFile, error: describe(err) }));
   const routes = routeTable(options.sni);
@@ -131,9 +133,9 @@ export async function startTerminate(options: TerminateOptions, log: Logger, rep
     throw e;
   }
   let metricsServer: HttpServer | undefined;
-  if (metrics && cluster.isWorker) shareWithPrimary(metrics);
-  else if (metrics && options.metrics) {
-    metricsServer = await serveMetrics(options.metrics, () => metrics.registry.metrics(), metrics.registry.contentType);
+  if (metricsLib && metrics && cluster.isWorker) metricsLib.shareWithPrimary(metrics);
+  else if (metricsLib && metrics && options.metrics) {
+    metricsServer = await metricsLib.serveMetrics(options.metrics, () => metrics.registry.metrics(), metrics.registry.contentType);
   }
 
   function track(raw: Socket): void {
@@ -361,8 +363,9 @@ async function runPrimary(options: TerminateOptions, log: Logger): Promise<numbe
   });
   let metricsServer: HttpServer | undefined;
   if (options.metrics) {
-    const agg = clusterRegistry();
-    metricsServer = await serveMetrics(options.metrics, agg.text, agg.contentType);
+    const metricsLib = await import('./metrics.ts');
+    const agg = metricsLib.clusterRegistry();
+    metricsServer = await metricsLib.serveMetrics(options.metrics, agg.text, agg.contentType);
   }
   await Promise.all(
     workers.map(
@@ -488,3 +491,9 @@ const TICKET_SECRET_REPLY = 'ticket-secret';
 const UPSTREAM_LINGER_MS = 10_000;
 
 const LEVELS: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
+
+/** The bound address of a listening server. */
+function boundAddress(server: { address(): AddressInfo | string | null }): HostPort {
+  const a = server.address() as AddressInfo;
+  return { host: a.address, port: a.port };
+}
