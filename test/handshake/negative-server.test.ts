@@ -7,6 +7,7 @@ import { concat, utf8 } from '../../src/bytes/bytes.ts';
 import { nobleProvider } from '../../src/crypto/noble/index.ts';
 import type { ServerConnection } from '../../src/connection/server.ts';
 import type { Connection } from '../../src/connection/connection.ts';
+import type { TlsError } from '../../src/errors.ts';
 import { KeyLogLabel } from '../../src/handshake/common/key-log.ts';
 import type { ClientHello } from '../../src/messages/client-hello.ts';
 import type { Extension } from '../../src/messages/extensions/extensions.ts';
@@ -266,37 +267,32 @@ describe('server rejects a bad retried ClientHello (RFC 8446 §4.1.2, §4.1.4)',
   });
 });
 
+/** The client's Finished with its verify_data rewritten by `edit`: the server's error. */
+function rejectClientFinished(edit: (verifyData: Uint8Array) => Uint8Array): { server: ServerConnection; err: TlsError } {
+  const keys = new KeyCapture();
+  const { client, server } = makePair(provider, { client: { keyLog: keys.keyLog } });
+  transfer(client, server);
+  transfer(server, client);
+  const secret = keys.get(KeyLogLabel.clientHandshakeTrafficSecret);
+  const err = expectTlsError(() =>
+    transferAltered(client, server, (b) =>
+      resealHandshake(provider, secret, b, (msgs) => msgs.map((m) => (m.type === HandshakeType.finished ? { ...m, verifyData: edit(m.verifyData) } : m))),
+    ),
+  );
+  return { server, err };
+}
+
 describe('server rejects a bad client Finished and post-handshake misuse', () => {
   it('rejects a client Finished shorter or longer than Hash.length: decode_error (RFC 8446 §4.4.4, §6.2)', () => {
     for (const edit of [(v: Uint8Array) => v.subarray(0, v.length - 1), (v: Uint8Array) => concat(v, new Uint8Array(1))]) {
-      const keys = new KeyCapture();
-      const { client, server } = makePair(provider, { client: { keyLog: keys.keyLog } });
-      transfer(client, server);
-      transfer(server, client);
-      const secret = keys.get(KeyLogLabel.clientHandshakeTrafficSecret);
-      const err = expectTlsError(() =>
-        transferAltered(client, server, (b) =>
-          resealHandshake(provider, secret, b, (msgs) => msgs.map((m) => (m.type === HandshakeType.finished ? { ...m, verifyData: edit(m.verifyData) } : m))),
-        ),
-      );
+      const { server, err } = rejectClientFinished(edit);
       expect([err.alert, err.origin]).toEqual([AlertDescription.decode_error, 'local']);
       expectProtectedAlert(server);
     }
   });
 
   it('rejects a client Finished with wrong verify_data: decrypt_error (RFC 8446 §4.4.4)', () => {
-    const keys = new KeyCapture();
-    const { client, server } = makePair(provider, { client: { keyLog: keys.keyLog } });
-    transfer(client, server);
-    transfer(server, client);
-    const secret = keys.get(KeyLogLabel.clientHandshakeTrafficSecret);
-    const err = expectTlsError(() =>
-      transferAltered(client, server, (b) =>
-        resealHandshake(provider, secret, b, (msgs) =>
-          msgs.map((m) => (m.type === HandshakeType.finished ? { ...m, verifyData: m.verifyData.map((x) => x ^ 0x80) } : m)),
-        ),
-      ),
-    );
+    const { server, err } = rejectClientFinished((v) => v.map((x) => x ^ 0x80));
     expect([err.alert, err.origin]).toEqual([AlertDescription.decrypt_error, 'local']);
     expectProtectedAlert(server);
   });

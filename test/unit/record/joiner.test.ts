@@ -16,6 +16,16 @@ function msg(type: number, body: Uint8Array): Uint8Array {
   return concat(Uint8Array.of(type, n >> 16, (n >> 8) & 0xff, n & 0xff), body);
 }
 
+/** Pushes `wire` to `j` in records of 2^14 bytes; the messages completed on the way. */
+function joinRecords(j: HandshakeJoiner, wire: Uint8Array): JoinedMessage[] {
+  const got: JoinedMessage[] = [];
+  for (const f of fragment(wire, 2 ** 14)) {
+    j.push(f);
+    got.push(...drain(j));
+  }
+  return got;
+}
+
 function drain(j: HandshakeJoiner): JoinedMessage[] {
   const out: JoinedMessage[] = [];
   for (let m = j.next(); m; m = j.next()) out.push(m);
@@ -87,12 +97,7 @@ describe('HandshakeJoiner', () => {
 
   it('accepts a message of exactly MAX_HANDSHAKE_MESSAGE_LEN over many records', () => {
     const wire = msg(HandshakeType.certificate, new Uint8Array(MAX_HANDSHAKE_MESSAGE_LEN).fill(1));
-    const j = new HandshakeJoiner();
-    const got: JoinedMessage[] = [];
-    for (const f of fragment(wire, 2 ** 14)) {
-      j.push(f);
-      got.push(...drain(j));
-    }
+    const got = joinRecords(new HandshakeJoiner(), wire);
     expect(got.length).toBe(1);
     expect(got[0]?.body.length).toBe(MAX_HANDSHAKE_MESSAGE_LEN);
   });
@@ -100,12 +105,7 @@ describe('HandshakeJoiner', () => {
   it('accepts a ClientHello of exactly MAX_CLIENT_HELLO_LEN (131,396, OpenSSL\'s bound) over many records, and rejects one byte more', () => {
     const wire = msg(HandshakeType.client_hello, new Uint8Array(MAX_CLIENT_HELLO_LEN).fill(1));
     const j = new HandshakeJoiner();
-    const got: JoinedMessage[] = [];
-    for (const f of fragment(wire, 2 ** 14)) {
-      j.push(f);
-      got.push(...drain(j));
-    }
-    expect(got.map((m) => m.body.length)).toEqual([MAX_CLIENT_HELLO_LEN]);
+    expect(joinRecords(j, wire).map((m) => m.body.length)).toEqual([MAX_CLIENT_HELLO_LEN]);
     const n = MAX_CLIENT_HELLO_LEN + 1;
     j.push(Uint8Array.of(HandshakeType.client_hello, n >> 16, (n >> 8) & 0xff, n & 0xff));
     expectAlert(() => j.next(), AlertDescription.decode_error);
