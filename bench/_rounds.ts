@@ -271,7 +271,7 @@ export function judge(w: Window, saturating: boolean): string[] {
   if (saturating && w.serverBusy < 0.95) why.push(`server core ${(w.serverBusy * 100).toFixed(0)}% busy`);
   if (w.errors > 0) why.push(`${w.errors} errors (${w.firstError})`);
   if (w.foreignServerCore > 0.05) why.push(`foreign load ${(w.foreignServerCore * 100).toFixed(0)}% on the server core`);
-  if (saturating && w.ops > 0 && w.genCpuMs / w.ops >= w.serverCpuMs / w.ops) why.push('generator not cheaper than the server');
+  if (saturating && w.genCpuMs >= w.serverCpuMs) why.push('generator not cheaper than the server'); // per op or per byte alike
   return why;
 }
 
@@ -283,7 +283,7 @@ export function roundValue(w: Window, value: number, saturating: boolean): Round
     foreign: w.foreign,
     foreignServerCore: w.foreignServerCore,
     serverBusy: w.serverBusy,
-    genShare: w.ops > 0 && w.serverCpuMs > 0 ? w.genCpuMs / w.serverCpuMs : undefined,
+    genShare: w.serverCpuMs > 0 ? w.genCpuMs / w.serverCpuMs : undefined,
   };
 }
 

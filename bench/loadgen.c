@@ -116,6 +116,7 @@ static uint8_t early_psk[32], derived_psk[32], binder_fkey[32];
 
 static int epfd;
 static int draining; /* "q" arrived: finish the handshakes in flight, start none, then exit */
+static uint64_t drain_deadline_ns;
 static struct conn *conns;
 static int nconns;
 static long long ops, errors, not_resumed, bytes_in, bytes_out, started;
@@ -413,12 +414,6 @@ static void client_hello(struct conn *c) {
   }
   c->olen = (size_t)(p - rec);
   c->ooff = 0;
-}
-
-static uint64_t drain_start_ns(void) {
-  static uint64_t t;
-  if (t == 0) t = now_ns();
-  return t;
 }
 
 static void start_conn(struct conn *c) {
@@ -924,6 +919,7 @@ int main(int argc, char **argv) {
           if (r > 0) mark();
           if (mode != M_FULL && mode != M_RESUME && mode != M_HTTP_NEW) return 0;
           draining = 1;
+          drain_deadline_ns = now_ns() + 2000000000ull;
           epoll_ctl(epfd, EPOLL_CTL_DEL, 0, NULL);
           continue;
         }
@@ -935,7 +931,7 @@ int main(int argc, char **argv) {
     if (draining) { /* connections closing or closed are not restarted; exit when none is left */
       int busy = 0;
       for (int i = 0; i < nconns; i++) busy += conns[i].st != S_FREE;
-      if (busy == 0 || now_ns() - drain_start_ns() > 2000000000ull) return 0;
+      if (busy == 0 || now_ns() > drain_deadline_ns) return 0;
       continue;
     }
     if (mode == M_IDLE) {

@@ -45,8 +45,7 @@ console.log('\nEvery other row of the bench, for reference:\n');
 console.log(table(rows.filter((r) => !ISSUE_9.includes(r.id) && !ISSUE_10.includes(r.id))));
 console.log(`\n## Post-quantum key exchange (issue 11): X25519MLKEM768 ÷ X25519 on the same server\n\n${table(pq, ['X25519 (median, range)', 'node:crypto provider, ML-KEM ÷ X25519', 'pure provider, ML-KEM ÷ X25519'])}`);
 console.log(
-  '\n(node:tls column: the same puretls server with X25519; the generator is bench/_pq-load.ts, TypeScript, which may not\n' +
-    'saturate the node:crypto provider: see its rounds above.)',
+  '\n(The generator of this row is bench/_pq-load.ts, TypeScript: it may not saturate the node:crypto provider, see its rounds.)',
 );
 console.log(`\n${((Date.now() - started) / 60000).toFixed(1)} minutes.`);
 const jsonAt = process.argv.indexOf('--json');
