@@ -26,7 +26,6 @@ const TICK_MS = 1000 / 100; // USER_HZ: /proc times are in 1/100 s on Linux
 /** The three servers of every comparison. */
 export type Tls = 'node' | 'pure' | 'node:tls';
 export const TLS_KINDS: readonly Tls[] = ['node', 'pure', 'node:tls'];
-export const TLS_LABEL: Record<Tls, string> = { node: 'puretls, node:crypto provider', pure: 'puretls, pure provider', 'node:tls': 'node:tls' };
 
 // ---------------------------------------------------------------------------------------------
 // Processes: pinned, in their own session, autogroup nice -10
@@ -47,8 +46,8 @@ export function pinSelf(): void {
  * Spawns `argv` pinned to `core` (taskset), in a new session (detached: setsid), and sets that
  * session's autogroup to nice -10 (needs root or CAP_SYS_NICE; `priority` says what happened).
  */
-export function spawnPinned(core: number, argv: readonly string[]): ChildProcess {
-  const child = spawn('taskset', ['-c', String(core), ...argv], { cwd: ROOT, detached: true, stdio: ['pipe', 'pipe', 'inherit'] });
+export function spawnPinned(core: number, argv: readonly string[], stderr: 'inherit' | 'ignore' = 'inherit'): ChildProcess {
+  const child = spawn('taskset', ['-c', String(core), ...argv], { cwd: ROOT, detached: true, stdio: ['pipe', 'pipe', stderr] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   try {
@@ -125,9 +124,12 @@ export function startLoad(o: LoadOptions): LoadGen {
   return driveLoadGen(spawnPinned(LOAD_CORE, [loadgenBinary(), ...loadgenArgs(o)]));
 }
 
-/** Starts a load generator given as a command (the TypeScript one of bench/pq.ts) on the load core. */
-export function startLoadCommand(argv: readonly string[]): LoadGen {
-  return driveLoadGen(spawnPinned(LOAD_CORE, argv));
+/**
+ * Starts a generator given as a command speaking loadgen.c's stdin protocol (bench/_pq-load.ts,
+ * bench/_clients.ts) on `core` (default: the load core).
+ */
+export function startLoadCommand(argv: readonly string[], core: number = LOAD_CORE): LoadGen {
+  return driveLoadGen(spawnPinned(core, argv));
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -138,7 +140,7 @@ export function sleep(ms: number): Promise<void> {
 // /proc
 
 /** utime + stime of a process (all its threads), ms. */
-export function cpuMs(pid: number): number {
+function cpuMs(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(f[11]) + Number(f[12])) * TICK_MS;
 }
@@ -167,7 +169,6 @@ export interface Window {
   readonly wallMs: number;
   readonly ops: number;
   readonly errors: number;
-  readonly notResumed: number;
   readonly bytesIn: number;
   readonly bytesOut: number;
   readonly serverCpuMs: number;
@@ -185,10 +186,11 @@ export interface Window {
 async function snapshot(serverPid: number, gen: LoadGen, otherPids: readonly number[]): Promise<Snapshot> {
   const mark = await gen.mark();
   const self = process.cpuUsage();
+  const genPid = gen.child.pid!;
   return {
     t: performance.now(),
     server: cpuMs(serverPid),
-    ours: cpuMs(gen.child.pid!) + otherPids.reduce((a, p) => a + cpuMs(p), 0) + (self.user + self.system) / 1000,
+    ours: (genPid === serverPid ? 0 : cpuMs(genPid)) + otherPids.reduce((a, p) => a + cpuMs(p), 0) + (self.user + self.system) / 1000,
     busy: busyPerCore(),
     mark,
   };
@@ -198,7 +200,7 @@ async function snapshot(serverPid: number, gen: LoadGen, otherPids: readonly num
  * Measures `ms` of the running load: counters from the generator's marks, CPU from /proc.
  * `otherPids`: more processes of ours (an upstream) not to count as foreign load.
  */
-export async function measureWindow(server: ServerProc, gen: LoadGen, ms: number, otherPids: readonly number[] = []): Promise<Window> {
+export async function measureWindow(server: Pick<ServerProc, 'pid'>, gen: LoadGen, ms: number, otherPids: readonly number[] = []): Promise<Window> {
   const a = await snapshot(server.pid, gen, otherPids);
   await sleep(ms);
   const b = await snapshot(server.pid, gen, otherPids);
@@ -210,7 +212,6 @@ export async function measureWindow(server: ServerProc, gen: LoadGen, ms: number
     wallMs,
     ops: b.mark.ops - a.mark.ops,
     errors: b.mark.errors - a.mark.errors,
-    notResumed: b.mark.notResumed - a.mark.notResumed,
     bytesIn: b.mark.bytesIn - a.mark.bytesIn,
     bytesOut: b.mark.bytesOut - a.mark.bytesOut,
     serverCpuMs,
@@ -265,25 +266,25 @@ export function roundOrder<T>(kinds: readonly T[], r: number): T[] {
  * Checks a saturating window: the server's core busy (≥ 95%), the generator cheaper per op than
  * the server, no errors, little foreign load on the server's core.
  */
-export function judge(w: Window, saturating: boolean): string[] {
+function judge(w: Window, saturating: boolean): string[] {
   const why: string[] = [];
   if (w.ops === 0 && w.bytesIn + w.bytesOut === 0) why.push('no operations');
-  if (saturating && w.serverBusy < 0.95) why.push(`server core ${(w.serverBusy * 100).toFixed(0)}% busy`);
+  if (saturating && w.serverBusy < 0.95) why.push(`measured core ${(w.serverBusy * 100).toFixed(0)}% busy`);
   if (w.errors > 0) why.push(`${w.errors} errors (${w.firstError})`);
-  if (w.foreignServerCore > 0.05) why.push(`foreign load ${(w.foreignServerCore * 100).toFixed(0)}% on the server core`);
+  if (w.foreignServerCore > 0.05) why.push(`foreign load ${(w.foreignServerCore * 100).toFixed(0)}% on the measured core`);
   if (saturating && w.genCpuMs >= w.serverCpuMs) why.push('generator not cheaper than the server'); // per op or per byte alike
   return why;
 }
 
 /** A RoundValue from a window and the figure taken from it. */
-export function roundValue(w: Window, value: number, saturating: boolean): RoundValue {
+function roundValue(w: Window, value: number, saturating: boolean): RoundValue {
   return {
     value,
     disturbed: judge(w, saturating),
     foreign: w.foreign,
     foreignServerCore: w.foreignServerCore,
     serverBusy: w.serverBusy,
-    genShare: w.serverCpuMs > 0 ? w.genCpuMs / w.serverCpuMs : undefined,
+    genShare: w.serverCpuMs > 0 && saturating ? w.genCpuMs / w.serverCpuMs : undefined,
   };
 }
 
@@ -291,15 +292,15 @@ export function roundValue(w: Window, value: number, saturating: boolean): Round
 export function logRound(row: string, tls: Tls | string, r: number, v: RoundValue, unit: string): void {
   const parts = [
     `# ${row} | ${tls} | round ${r + 1}: ${fmt(v.value)} ${unit}`,
-    v.serverBusy === undefined ? '' : `server core ${(v.serverBusy * 100).toFixed(0)}%`,
+    v.serverBusy === undefined ? '' : `measured core ${(v.serverBusy * 100).toFixed(0)}% busy`,
     v.genShare === undefined ? '' : `generator ${(v.genShare * 100).toFixed(0)}% of server CPU`,
-    `foreign ${v.foreign.toFixed(2)} cores (server core ${v.foreignServerCore.toFixed(2)})`,
+    `foreign ${v.foreign.toFixed(2)} cores (measured core ${v.foreignServerCore.toFixed(2)})`,
     v.disturbed.length ? `DISTURBED: ${v.disturbed.join('; ')}` : '',
   ];
   console.log(parts.filter(Boolean).join(', '));
 }
 
-export function median(xs: readonly number[]): number {
+function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const n = s.length;
   if (n === 0) return Number.NaN;
@@ -307,13 +308,13 @@ export function median(xs: readonly number[]): number {
 }
 
 /** Per-round ratios kind ÷ node:tls (rounds paired by index). */
-export function ratios(row: Row, tls: Tls): number[] {
+function ratios(row: Row, tls: Tls): number[] {
   const ours = row.values[tls] ?? [];
   const base = row.values['node:tls'] ?? [];
   return ours.map((v, i) => v.value / (base[i]?.value ?? Number.NaN)).filter(Number.isFinite);
 }
 
-export function fmt(v: number): string {
+function fmt(v: number): string {
   if (!Number.isFinite(v)) return 'n/a';
   if (v >= 1000) return Math.round(v).toLocaleString('en-US');
   if (v >= 100) return v.toFixed(0);
@@ -337,7 +338,7 @@ export function table(
   rows: readonly Row[],
   columns: readonly string[] = ['node:tls (median, range)', 'node:crypto provider ÷ node:tls', 'pure provider ÷ node:tls'],
 ): string {
-  const out = [`| what | ${columns.join(' | ')} | rounds clean; max foreign load (server core) |`, '|---|---|---|---|---|'];
+  const out = [`| what | ${columns.join(' | ')} | rounds clean; max foreign load (measured core) |`, '|---|---|---|---|---|'];
   for (const row of rows) {
     const base = row.values['node:tls'];
     const all = TLS_KINDS.flatMap((k) => row.values[k] ?? []);
@@ -372,8 +373,6 @@ export function machineHeader(): string {
   ].join('\n');
 }
 
-export type { LoadGen, LoadMark };
-
 /** One server of a comparison. */
 export interface Contender {
   readonly tls: Tls;
@@ -404,7 +403,12 @@ export async function interleave(
   contenders: readonly Contender[],
   load: (c: Contender) => LoadGen,
   measure: (w: Window) => number[],
-  options: { readonly saturating: boolean; readonly otherPids?: readonly number[] },
+  options: {
+    readonly saturating: boolean;
+    readonly otherPids?: readonly number[];
+    /** 'generator': the generator is the measured process (on the server core), as in bench/client.ts. */
+    readonly measured?: 'server' | 'generator';
+  },
 ): Promise<Measured> {
   const out: Measured = names.map(() => ({}));
   for (const c of contenders) {
@@ -418,7 +422,9 @@ export async function interleave(
       const gen = load(c);
       try {
         await ramp(gen);
-        const w = await measureWindow(c.server, gen, WINDOW_MS, options.otherPids ?? []);
+        const measured = options.measured === 'generator' ? { pid: gen.child.pid! } : c.server;
+        const others = options.measured === 'generator' ? [c.server.pid] : [];
+        const w = await measureWindow(measured, gen, WINDOW_MS, [...others, ...(options.otherPids ?? [])]);
         measure(w).slice(0, names.length).forEach((value, i) => {
           const v = roundValue(w, value, options.saturating);
           (out[i]![c.tls] ??= []).push(v);

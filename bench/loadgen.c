@@ -50,7 +50,8 @@
 
 enum mode { M_FULL, M_RESUME, M_DOWNLOAD, M_UPLOAD, M_IDLE, M_HTTP_KEEP, M_HTTP_NEW, M_UPSTREAM };
 /* S_HS: handshake in progress; S_TICKET: resume mode's first connection, waiting for a ticket. */
-enum state { S_FREE, S_HS, S_TICKET, S_DOWN, S_UP, S_IDLE, S_RESP, S_UPSTREAM };
+/* S_LINGER: close_notify and FIN sent, reading (and dropping) what the server sends until it closes. */
+enum state { S_FREE, S_HS, S_TICKET, S_DOWN, S_UP, S_IDLE, S_RESP, S_LINGER, S_UPSTREAM };
 
 #define REC_MAX (5 + 16384 + 256)     /* RFC 8446 §5.2: TLSCiphertext at most 2^14 + 256 */
 #define HS_MAX 65536                  /* a server flight larger than this is refused */
@@ -303,6 +304,7 @@ static void finish_if_done(void) {
 static void record_op(struct conn *c) {
   ops++;
   if (nlat < lat_cap) lat[nlat++] = (uint32_t)((now_ns() - c->t0) / 1000);
+  finish_if_done(); /* --ops: exactly that many */
 }
 
 /* ---------- connections ---------- */
@@ -651,7 +653,6 @@ static void app_data(struct conn *c, const uint8_t *d, size_t n) {
   c->rlen += n;
   if (!response_done(c)) return;
   record_op(c);
-  finish_if_done();
   if (mode == M_HTTP_NEW) {
     seal(c, 21, (const uint8_t *)"\1\0", 2);
     c->closing = 1;
@@ -739,7 +740,32 @@ static void on_readable(struct conn *c) {
   }
 }
 
+/* The end of a connection whose work is done: reopen, or start the rest once a ticket is in. */
+static void closed(struct conn *c) {
+  close_conn(c, mode != M_IDLE && mode != M_RESUME ? 1 : 0);
+  if (mode == M_RESUME && have_ticket)
+    for (int i = 0; i < nconns; i++) if (conns[i].st == S_FREE) start_conn(&conns[i]);
+  finish_if_done();
+}
+
+/* Closes as a polite client does (no reset, no error on the server's side): after close_notify,
+ * our FIN, then the server's records (its tickets, its close_notify) are read to its FIN. */
+static void linger(struct conn *c) {
+  uint8_t sink[16384];
+  for (;;) {
+    ssize_t r = read(c->fd, sink, sizeof sink);
+    if (r > 0) continue;
+    if (r < 0 && errno == EAGAIN) return;
+    closed(c);
+    return;
+  }
+}
+
 static void on_event(struct conn *c, uint32_t ev) {
+  if (c->st == S_LINGER) {
+    linger(c);
+    return;
+  }
   if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) on_readable(c);
   if (c->st == S_FREE) return;
   for (;;) { /* an upload keeps writing until the socket is full */
@@ -753,11 +779,10 @@ static void on_event(struct conn *c, uint32_t ev) {
     finish_if_done(); /* upload: only once everything queued is written */
   }
   if (c->closing && c->olen == 0) {
-    close_conn(c, mode != M_IDLE && mode != M_RESUME ? 1 : 0);
-    if (mode == M_RESUME) {
-      if (have_ticket) for (int i = 0; i < nconns; i++) if (conns[i].st == S_FREE) start_conn(&conns[i]);
-    }
-    finish_if_done();
+    shutdown(c->fd, SHUT_WR);
+    c->st = S_LINGER;
+    c->closing = 0;
+    linger(c);
   }
 }
 
