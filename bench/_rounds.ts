@@ -33,13 +33,9 @@ export const TLS_KINDS: readonly Tls[] = ['node', 'pure', 'node:tls'];
 /** How the measured processes run (printed in the header). */
 export let priority = 'not yet known';
 
-/** Pins this process (the orchestrator) to the load core, off the server's core. */
+/** Pins this process (the orchestrator) to the load core, off the server's core (taskset, util-linux). */
 export function pinSelf(): void {
-  try {
-    execFileSync('taskset', ['-p', '-c', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' });
-  } catch {
-    // no taskset: the header says the cores are not pinned
-  }
+  execFileSync('taskset', ['-p', '-c', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' });
 }
 
 /**

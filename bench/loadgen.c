@@ -56,6 +56,7 @@ enum state { S_FREE, S_HS, S_TICKET, S_DOWN, S_UP, S_IDLE, S_RESP, S_LINGER, S_U
 #define REC_MAX (5 + 16384 + 256)     /* RFC 8446 §5.2: TLSCiphertext at most 2^14 + 256 */
 #define HS_MAX 65536                  /* a server flight larger than this is refused */
 #define OUT_MAX (4 * REC_MAX)
+#define IN_BULK (16 * REC_MAX)        /* download: fewer, larger reads */
 
 struct aead {
   EVP_CIPHER_CTX *ctx;
@@ -80,7 +81,7 @@ struct conn {
   struct aead rd, wr;
   uint8_t master[32];                 /* for the resumption secret (resume mode's first connection) */
   SHA256_CTX th_after_cfin;
-  uint8_t in[REC_MAX];                /* received bytes not yet a whole record */
+  uint8_t *in;                        /* received bytes not yet a whole record (in_cap) */
   size_t ilen;
   uint8_t *out;                       /* bytes to send (OUT_MAX) */
   uint32_t ev;                        /* the epoll events asked for */
@@ -124,6 +125,7 @@ static long long ops, errors, not_resumed, bytes_in, bytes_out, started;
 static int established;
 static char first_error[160];
 static uint8_t payload[16384];
+static size_t in_cap = REC_MAX;
 
 static uint32_t *lat;
 static size_t nlat;
@@ -703,7 +705,7 @@ static int on_record(struct conn *c, uint8_t *r, size_t rlen) {
 
 static void on_readable(struct conn *c) {
   for (;;) {
-    ssize_t got = read(c->fd, c->in + c->ilen, sizeof c->in - c->ilen);
+    ssize_t got = read(c->fd, c->in + c->ilen, in_cap - c->ilen);
     if (got == 0 || (got < 0 && errno != EAGAIN)) {
       fail(c, got == 0 ? "closed by the server" : "read");
       return;
@@ -793,11 +795,12 @@ static size_t response_len;
 
 static void upstream_read(struct conn *c) {
   for (;;) {
-    ssize_t r = read(c->fd, c->in + c->ilen, sizeof c->in - c->ilen);
+    ssize_t r = read(c->fd, c->in + c->ilen, REC_MAX - c->ilen);
     if (r <= 0) {
       if (r < 0 && errno == EAGAIN) return;
       epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL);
       close(c->fd);
+      free(c->in);
       free(c);
       return;
     }
@@ -814,7 +817,7 @@ static void upstream_read(struct conn *c) {
       memmove(c->in, c->in + used, c->ilen - used);
       c->ilen -= used;
     }
-    if (c->ilen == sizeof c->in) c->ilen = 0;
+    if (c->ilen == REC_MAX) c->ilen = 0;
   }
 }
 
@@ -845,6 +848,7 @@ static void run_upstream(void) {
         while ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
           setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
           struct conn *c = calloc(1, sizeof *c);
+          c->in = malloc(REC_MAX);
           c->fd = fd;
           struct epoll_event ce = { .events = EPOLLIN, .data.ptr = c };
           epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ce);
@@ -919,8 +923,10 @@ int main(int argc, char **argv) {
 
   nconns = conc;
   conns = calloc((size_t)nconns, sizeof *conns);
+  if (mode == M_DOWNLOAD) in_cap = IN_BULK;
   for (int i = 0; i < nconns; i++) {
     conns[i].fd = -1;
+    conns[i].in = malloc(in_cap);
     conns[i].out = malloc(OUT_MAX);
     if (mode == M_HTTP_KEEP || mode == M_HTTP_NEW) conns[i].resp = malloc((size_t)body_len + 4096);
   }

@@ -3,7 +3,9 @@
  * `puretls terminate` (both providers) against the same proxy on node:tls (bench/_servers.ts
  * `proxy:node:tls`: node:tls in front of the upstream, piping both ways), in front of the same
  * upstream (bench/loadgen.c's upstream mode, 1 KiB answers, on the load core): proxy CPU per
- * request over 16 keep-alive connections, and per new connection + one request (16 clients).
+ * request over 64 keep-alive connections, and per new connection + one request (64 clients):
+ * enough in flight that the proxy always has work while its requests travel through the generator
+ * and the upstream.
  * Run alone: `npx tsx bench/proxy.ts [--quick]`.
  */
 import { interleave, runAlone, startLoad, startServer, TLS_KINDS, type Contender, type Row } from './_rounds.ts';
@@ -20,14 +22,14 @@ export async function proxyRows(): Promise<Row[]> {
   const rows: Row[] = [];
   try {
     for (const [mode, what] of [
-      ['http-keep', '`terminate` CPU per keep-alive request (16 connections)'],
-      ['http-new', '`terminate` CPU per new connection + request (16 clients)'],
+      ['http-keep', '`terminate` CPU per keep-alive request (64 connections)'],
+      ['http-new', '`terminate` CPU per new connection + request (64 clients)'],
     ] as const) {
       const [cpu] = await interleave(
         [what],
         ['µs'],
         contenders,
-        (c) => startLoad({ port: c.server.port, mode, conc: 16 }),
+        (c) => startLoad({ port: c.server.port, mode, conc: 64 }),
         (w) => [(w.serverCpuMs * 1000) / w.ops],
         { saturating: true, otherPids: [upstream.child.pid!] },
       );
