@@ -304,7 +304,10 @@ export function fromBytes(out: Fe, bytes: Uint8Array): void {
   carry(out);
 }
 
-/** Writes the canonical encoding of `a` (its residue in [0, p), 32 bytes little-endian). */
+/**
+ * Writes the canonical encoding of `a` (its residue in [0, p), 32 bytes little-endian). `a` may
+ * be uncarried up to scale 4 (`equal` passes a difference).
+ */
 export function toBytes(out: Uint8Array, a: Fe): void {
   const t = TO_BYTES;
   // 1. Unsigned limbs: limb k in [0, 2^POS[k+1]), the overflow of limb 11 folded back twice;

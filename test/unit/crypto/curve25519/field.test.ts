@@ -154,6 +154,27 @@ describe('curve25519 field: operations against bigint', () => {
     expect(isZero(out)).toBe(true);
   });
 
+  it('encode takes uncarried sums and differences (scale up to 4) to their canonical residue', () => {
+    fc.assert(
+      fc.property(fieldElement, fieldElement, fieldElement, fieldElement, (w, x, y, z) => {
+        const s = fe(), d = fe(), t = fe();
+        add(s, element(w), element(x));
+        sub(d, element(y), element(z));
+        expect(encode(s)).toEqual(leBytes(mod(w + x)));
+        expect(encode(d)).toEqual(leBytes(mod(y - z)));
+        add(t, s, d);
+        expect(encode(t)).toEqual(leBytes(mod(w + x + y - z)));
+        sub(t, d, s);
+        expect(encode(t)).toEqual(leBytes(mod(y - z - w - x)));
+      }),
+      { seed: 5, numRuns: 300 },
+    );
+    for (const signs of [Array(LIMBS).fill(1), Array(LIMBS).fill(-1)]) {
+      const a = extreme(4, signs);
+      expect(encode(a)).toEqual(leBytes(value(a)));
+    }
+  });
+
   it('isZero, equal and isOdd look at the residue, not the representation', () => {
     expect(isZero(element(P))).toBe(true);
     expect(isZero(element(0n))).toBe(true);
