@@ -36,6 +36,7 @@ const fuzzer = new GuidedFuzzer(spec.fuzz, coverage, {
   maxLen: spec.maxLen,
   budget: spec.budget,
   derPrefix: 'derPrefix' in spec ? spec.derPrefix : undefined,
+  step: 'step' in spec ? spec.step : undefined,
   onInput: (data) => {
     current.set(data.subarray(0, current.length));
     Atomics.store(counters, 1, data.length);

@@ -9,9 +9,12 @@
  *
  * Every input is also held to the target's budget: an exception is a finding ('crash'); an input
  * slower than `budget.ms` of wall time, confirmed by two re-runs that each take more than
- * `budget.ms` of CPU time (so neither a GC pause nor a loaded machine counts), is a finding ('slow'); an input that leaves more than `budget.mib` MiB of new heap and
- * external (ArrayBuffer) memory behind is a finding ('memory'). Hangs and out-of-memory kills,
- * which never return, are caught by the campaign's watchdog around the worker.
+ * `budget.ms` of CPU time (so neither a GC pause nor a loaded machine counts), is a finding
+ * ('slow'), and so is one unit of work inside it (a `Step`, such as a signature check) over its
+ * own CPU budget on three runs; an input that leaves more than `budget.mib` MiB of heap and
+ * external (ArrayBuffer) memory allocated and not yet collected is a finding ('memory'). Hangs
+ * and out-of-memory kills, which never return, are caught by the campaign's watchdog around the
+ * worker.
  */
 import { getHeapStatistics } from 'node:v8';
 import { Coverage, FeatureSet } from './coverage.ts';
@@ -25,11 +28,22 @@ export interface Budget {
   readonly mib: number;
 }
 
+/**
+ * A unit of work inside one input (a signature check in path validation) with a CPU budget of
+ * its own: the target measures its units and `slowestMs` gives the slowest of the last input.
+ */
+export interface Step {
+  readonly what: string;
+  readonly budgetMs: number;
+  readonly slowestMs: () => number;
+}
+
 export interface GuidedOptions {
   readonly seed: number;
   readonly executions: number;
   readonly maxLen: number;
   readonly budget: Budget;
+  readonly step?: Step | undefined;
   /** Inputs are DER after this many option bytes: use the structure-aware mutations too. */
   readonly derPrefix?: number | undefined;
   /** Longest wall time of one batch between coverage takes (default MAX_BATCH_MS). */
@@ -225,6 +239,11 @@ export class GuidedFuzzer {
       const cpuMs = this.#confirmSlow(input);
       if (cpuMs !== undefined) this.#report('slow', input, `took ${cpuMs.toFixed(0)} ms of CPU (budget ${this.#opts.budget.ms} ms)`);
     }
+    const step = this.#opts.step;
+    if (step !== undefined && step.slowestMs() > step.budgetMs) {
+      const stepMs = this.#confirmSlowStep(input, step);
+      if (stepMs !== undefined) this.#report('slow', input, `one ${step.what} took ${stepMs.toFixed(0)} ms of CPU (budget ${step.budgetMs} ms)`);
+    }
     if (mib > this.#opts.budget.mib) this.#report('memory', input, `left ${mib.toFixed(0)} MiB behind (budget ${this.#opts.budget.mib} MiB)`);
   }
 
@@ -254,6 +273,21 @@ export class GuidedFuzzer {
       const used = process.cpuUsage(start);
       least = Math.min(least, (used.user + used.system) / 1000);
       if (least <= this.#opts.budget.ms) return undefined;
+    }
+    return least;
+  }
+
+  /** Two more runs whose slowest step is over its budget: the smaller of the two, else undefined. */
+  #confirmSlowStep(input: Uint8Array, step: Step): number | undefined {
+    let least = Infinity;
+    for (let i = 0; i < 2; i++) {
+      try {
+        this.#target(input);
+      } catch {
+        // reported by the first run
+      }
+      least = Math.min(least, step.slowestMs());
+      if (least <= step.budgetMs) return undefined;
     }
     return least;
   }

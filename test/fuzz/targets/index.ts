@@ -6,7 +6,7 @@
  * the structure-aware mutations, and how many executions `npm test` gives it.
  */
 import type { FuzzTarget } from '../driver.ts';
-import type { Budget } from '../guided.ts';
+import type { Budget, Step } from '../guided.ts';
 import { fuzz as certificate } from './certificate.ts';
 import { fuzz as clientHelloPeek } from './client-hello-peek.ts';
 import { fuzz as client } from './client.ts';
@@ -18,7 +18,7 @@ import { fuzz as privateKey } from './private-key.ts';
 import { fuzz as proxyHeader } from './proxy-header.ts';
 import { fuzz as server } from './server.ts';
 import { fuzz as ticket } from './ticket.ts';
-import { fuzz as verifier } from './verifier.ts';
+import { slowestCheckMs, fuzz as verifier } from './verifier.ts';
 
 export interface TargetSpec {
   readonly fuzz: FuzzTarget;
@@ -30,6 +30,8 @@ export interface TargetSpec {
   readonly derPrefix?: number;
   /** Executions in `npm test`: fast-check properties and seeded driver mutants. */
   readonly inTest: { readonly fastCheck: number; readonly driver: number };
+  /** A unit of work inside one input with a budget of its own (campaign only); see Step. */
+  readonly step?: Step;
 }
 
 /** Budgets in CPU milliseconds and MiB; a legitimate input stays far below (see the comments). */
@@ -44,7 +46,16 @@ export const TARGETS = {
   server: { fuzz: server, budget: CONNECTION, maxLen: 1 << 16, inTest: { fastCheck: 150, driver: 800 } },
   certificate: { fuzz: certificate, budget: CODEC, maxLen: 1 << 16, derPrefix: 0, inTest: { fastCheck: 300, driver: 2000 } },
   // Real signatures with the pure provider: a legitimate chain costs milliseconds per check.
-  verifier: { fuzz: verifier, budget: { ms: 1000, mib: 256 }, maxLen: 1 << 17, derPrefix: 1, inTest: { fastCheck: 100, driver: 300 } },
+  // One check of an RSA-8192 or P-384 signature costs a few ms: 100 of them (the path-building
+  // budget) fit in the input budget, and one check over 50 ms is a finding of its own.
+  verifier: {
+    fuzz: verifier,
+    budget: { ms: 1000, mib: 256 },
+    step: { what: 'signature check', budgetMs: 50, slowestMs: slowestCheckMs },
+    maxLen: 1 << 17,
+    derPrefix: 1,
+    inTest: { fastCheck: 100, driver: 300 },
+  },
   'client-hello-peek': { fuzz: clientHelloPeek, budget: CONNECTION, maxLen: 140_000, inTest: { fastCheck: 150, driver: 800 } },
   ticket: { fuzz: ticket, budget: CONNECTION, maxLen: 1 << 16, inTest: { fastCheck: 100, driver: 300 } },
   'proxy-header': { fuzz: proxyHeader, budget: CODEC, maxLen: 4096, inTest: { fastCheck: 300, driver: 2000 } },
