@@ -37,6 +37,7 @@ const COMPONENTS: readonly Component[] = [
   { name: 'crypto/suites', layer: 3, match: 'crypto/suites.ts' },
   { name: 'crypto/rsa', layer: 3, match: 'crypto/rsa/' },
   { name: 'crypto/curve25519', layer: 3, match: 'crypto/curve25519/' },
+  { name: 'crypto/p256', layer: 3, match: 'crypto/p256/' },
   { name: 'crypto/noble', layer: 3, match: 'crypto/noble/' },
   { name: 'x509', layer: 3, match: 'x509/' },
   { name: 'keyschedule', layer: 4, match: 'keyschedule/' },
@@ -75,6 +76,18 @@ const SAME_LAYER_EXCEPTIONS: readonly {
     to: 'crypto/provider',
     typeOnly: true,
     reason: 'crypto/rsa is a helper library of the pure provider (sub-layer 3a) typed by provider types',
+  },
+  {
+    from: 'crypto/p256',
+    to: 'crypto/provider',
+    typeOnly: true,
+    reason: 'crypto/p256 is a helper library of the pure provider (sub-layer 3a) that takes its hash as a provider HashAlgorithm',
+  },
+  {
+    from: 'crypto/noble',
+    to: 'crypto/p256',
+    typeOnly: false,
+    reason: 'the pure provider does P-256 ECDH and ECDSA with our own constant-time arithmetic (sub-layer 3a, below noble; docs/07-security-notes.md §1)',
   },
   {
     from: 'crypto/noble',

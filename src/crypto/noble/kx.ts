@@ -1,17 +1,18 @@
 /**
  * @module crypto/noble/kx
  * The key-exchange groups of the pure provider: x25519 (RFC 7748) on our own Curve25519
- * arithmetic (`src/crypto/curve25519/`), and on @noble/curves and @noble/post-quantum
- * secp256r1/secp384r1 ECDHE (RFC 8446 §4.2.8.2, §7.4.2) and the hybrid X25519MLKEM768
- * (draft-ietf-tls-ecdhe-mlkem §4). Peer shares are validated here and rejected with
- * illegal_parameter; private keys are drawn from the injected `RandomSource`.
+ * arithmetic (`src/crypto/curve25519/`), secp256r1 ECDHE on our own P-256 (`src/crypto/p256/`),
+ * and on @noble/curves and @noble/post-quantum secp384r1 ECDHE (RFC 8446 §4.2.8.2, §7.4.2) and
+ * the hybrid X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem §4). Peer shares are validated here and
+ * rejected with illegal_parameter; private keys are drawn from the injected `RandomSource`.
  */
-import { p256, p384 } from '@noble/curves/nist.js';
+import { p384 } from '@noble/curves/nist.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { concat } from '../../bytes/bytes.ts';
 import { illegalParameter, internalError } from '../../errors.ts';
 import { NamedGroup } from '../../protocol/registry.ts';
 import { x25519, x25519Base } from '../curve25519/index.ts';
+import { p256IsValidPrivateKey, p256PublicKey, p256SharedSecret } from '../p256/index.ts';
 import type { KeyExchangeGroup, KeyShareKeyPair, RandomSource } from '../provider.ts';
 
 /** The groups of the noble provider, in our preference order. */
@@ -80,7 +81,32 @@ const X25519_GROUP: KeyExchangeGroup = {
 // ---------------------------------------------------------------------------------------------
 // secp256r1 / secp384r1
 
-type NistCurve = typeof p256;
+/** The ECDH operations of one NIST curve: P-256 is ours (`src/crypto/p256/`), P-384 noble's. */
+interface EcdhCurve {
+  readonly isValidPrivateKey: (sk: Uint8Array) => boolean;
+  /** Uncompressed public key (SEC 1 §2.3.3). */
+  readonly publicKey: (sk: Uint8Array) => Uint8Array;
+  /** The x-coordinate of sk·peer, or undefined when `peer` is not a point on the curve. */
+  readonly sharedSecret: (sk: Uint8Array, peer: Uint8Array) => Uint8Array | undefined;
+}
+
+const P256_ECDH: EcdhCurve = {
+  isValidPrivateKey: p256IsValidPrivateKey,
+  publicKey: p256PublicKey,
+  sharedSecret: p256SharedSecret,
+};
+
+const P384_ECDH: EcdhCurve = {
+  isValidPrivateKey: (sk) => p384.utils.isValidSecretKey(sk),
+  publicKey: (sk) => p384.getPublicKey(sk, false),
+  sharedSecret: (sk, peer) => {
+    try {
+      return p384.getSharedSecret(sk, peer, true).slice(1);
+    } catch {
+      return undefined;
+    }
+  },
+};
 
 /**
  * Draws an ECDH private scalar from `random`: `len` bytes read as a big-endian integer,
@@ -95,19 +121,16 @@ export function drawScalar(random: RandomSource, len: number, isValid: (sk: Uint
   throw new Error('key_share: random source produced no valid private scalar');
 }
 
-function ecdheGroup(group: number, curve: NistCurve, scalarLen: number): KeyExchangeGroup {
+function ecdheGroup(group: number, curve: EcdhCurve, scalarLen: number): KeyExchangeGroup {
   const shareLen = 1 + 2 * scalarLen;
-  const newPrivateKey = (random: RandomSource): Uint8Array =>
-    drawScalar(random, scalarLen, (sk) => curve.utils.isValidSecretKey(sk));
+  const newPrivateKey = (random: RandomSource): Uint8Array => drawScalar(random, scalarLen, curve.isValidPrivateKey);
   // RFC 8446 §7.4.2: the shared secret is the x-coordinate of the ECDH point, fixed length.
   const sharedSecret = (sk: Uint8Array, peerShare: Uint8Array): Uint8Array => {
     checkUncompressedPoint(peerShare, shareLen);
-    try {
-      return curve.getSharedSecret(sk, peerShare, true).slice(1);
-    } catch {
-      // RFC 8446 §4.2.8.2: peers MUST validate that the point is on the curve.
-      throw illegalParameter('key_share: ECDH share is not a point on the curve');
-    }
+    const secret = curve.sharedSecret(sk, peerShare);
+    // RFC 8446 §4.2.8.2: peers MUST validate that the point is on the curve.
+    if (secret === undefined) throw illegalParameter('key_share: ECDH share is not a point on the curve');
+    return secret;
   };
   return {
     group,
@@ -115,14 +138,14 @@ function ecdheGroup(group: number, curve: NistCurve, scalarLen: number): KeyExch
       const sk = newPrivateKey(random);
       return {
         group,
-        publicKey: curve.getPublicKey(sk, false),
+        publicKey: curve.publicKey(sk),
         complete: (peerShare: Uint8Array): Uint8Array => sharedSecret(sk, peerShare),
       };
     },
     respond(clientShare: Uint8Array, random: RandomSource): { share: Uint8Array; sharedSecret: Uint8Array } {
       checkUncompressedPoint(clientShare, shareLen);
       const sk = newPrivateKey(random);
-      return { share: curve.getPublicKey(sk, false), sharedSecret: sharedSecret(sk, clientShare) };
+      return { share: curve.publicKey(sk), sharedSecret: sharedSecret(sk, clientShare) };
     },
   };
 }
@@ -137,8 +160,8 @@ export function checkUncompressedPoint(share: Uint8Array, shareLen: number): voi
   if (share[0] !== 0x04) throw illegalParameter('key_share: ECDH share is not an uncompressed point');
 }
 
-const P256_GROUP: KeyExchangeGroup = ecdheGroup(NamedGroup.secp256r1, p256, 32);
-const P384_GROUP: KeyExchangeGroup = ecdheGroup(NamedGroup.secp384r1, p384, 48);
+const P256_GROUP: KeyExchangeGroup = ecdheGroup(NamedGroup.secp256r1, P256_ECDH, 32);
+const P384_GROUP: KeyExchangeGroup = ecdheGroup(NamedGroup.secp384r1, P384_ECDH, 48);
 
 // ---------------------------------------------------------------------------------------------
 // X25519MLKEM768

@@ -1,13 +1,15 @@
 /**
  * @module crypto/noble/sign
  * Signature schemes of RFC 8446 §4.2.3 on @noble/curves, our Curve25519 arithmetic
- * (`src/crypto/curve25519/`) and our bigint RSA (`src/crypto/rsa/`): ECDSA P-256/SHA-256 and
- * P-384/SHA-384 (DER ECDSA-Sig-Value), Ed25519 (RFC 8032), RSASSA-PSS with rsaEncryption keys,
- * and RSASSA-PKCS1-v1_5 for certificate signatures only.
+ * (`src/crypto/curve25519/`), our P-256 (`src/crypto/p256/`) and our bigint RSA
+ * (`src/crypto/rsa/`): ECDSA P-256/SHA-256 and P-384/SHA-384 (DER ECDSA-Sig-Value), Ed25519
+ * (RFC 8032), RSASSA-PSS with rsaEncryption keys, and RSASSA-PKCS1-v1_5 for certificate
+ * signatures only.
  */
-import { p256, p384 } from '@noble/curves/nist.js';
+import { p384 } from '@noble/curves/nist.js';
 import { SignatureScheme } from '../../protocol/registry.ts';
 import { ed25519PrivateKey, ed25519Sign, ed25519Verify } from '../curve25519/index.ts';
+import { p256IsValidPrivateKey, p256PublicKey, p256Sign, p256Verify } from '../p256/index.ts';
 import type { HashName, PrivateKey, PublicKey, RandomSource, SigningKey } from '../provider.ts';
 import { rsaModulusBits, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from '../rsa/index.ts';
 import { nobleHash } from './hash.ts';
@@ -32,17 +34,17 @@ export const NOBLE_VERIFY_SCHEMES: readonly number[] = [
 export function nobleSigningKey(key: PrivateKey): SigningKey {
   switch (key.type) {
     case 'ec': {
-      const { curve, scheme } = EC_CURVES[key.curve];
+      const curve = EC_CURVES[key.curve];
       const d = key.d.slice();
-      if (!curve.utils.isValidSecretKey(d)) throw new Error(`signingKey: invalid ${key.curve} private scalar`);
+      if (!curve.isValidPrivateKey(d)) throw new Error(`signingKey: invalid ${key.curve} private scalar`);
       return {
-        schemes: [scheme],
-        publicKey: { type: 'ec', curve: key.curve, point: curve.getPublicKey(d, false) },
+        schemes: [curve.scheme],
+        publicKey: { type: 'ec', curve: key.curve, point: curve.publicKey(d) },
         sign(s: number, message: Uint8Array): Uint8Array {
           checkScheme(this.schemes, s);
           // RFC 8446 §4.2.3: ECDSA signatures are DER-encoded ECDSA-Sig-Value; RFC 6979
           // deterministic nonces, low-S (accepted by every verifier).
-          return curve.sign(message, d, { prehash: true, format: 'der' });
+          return curve.sign(d, message);
         },
       };
     }
@@ -88,8 +90,7 @@ export function nobleVerify(scheme: number, key: PublicKey, message: Uint8Array,
       case SignatureScheme.ecdsa_secp256r1_sha256:
       case SignatureScheme.ecdsa_secp384r1_sha384: {
         if (key.type !== 'ec' || EC_CURVES[key.curve].scheme !== scheme) return false;
-        const { curve } = EC_CURVES[key.curve];
-        return curve.verify(signature, message, key.point, { prehash: true, format: 'der', lowS: false });
+        return EC_CURVES[key.curve].verify(key.point, message, signature);
       }
       case SignatureScheme.ed25519:
         if (key.type !== 'ed25519' || key.key.length !== ED25519_LEN || signature.length !== 2 * ED25519_LEN) return false;
@@ -133,9 +134,35 @@ function checkScheme(schemes: readonly number[], scheme: number): void {
 const ED25519_LEN = 32;
 const SHA512 = nobleHash('sha512');
 
-const EC_CURVES: { readonly [K in 'P-256' | 'P-384']: { readonly curve: typeof p256; readonly scheme: number } } = {
-  'P-256': { curve: p256, scheme: SignatureScheme.ecdsa_secp256r1_sha256 },
-  'P-384': { curve: p384, scheme: SignatureScheme.ecdsa_secp384r1_sha384 },
+/** ECDSA on one curve with its TLS scheme: P-256 is ours (`src/crypto/p256/`), P-384 noble's. */
+interface EcdsaCurve {
+  readonly scheme: number;
+  readonly isValidPrivateKey: (d: Uint8Array) => boolean;
+  /** Uncompressed public key (SEC 1 §2.3.3). */
+  readonly publicKey: (d: Uint8Array) => Uint8Array;
+  /** DER signature with an RFC 6979 nonce, low S. */
+  readonly sign: (d: Uint8Array, message: Uint8Array) => Uint8Array;
+  /** Any S in [1, n − 1] (as OpenSSL); false for anything malformed. */
+  readonly verify: (point: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean;
+}
+
+const SHA256 = nobleHash('sha256');
+
+const EC_CURVES: { readonly [K in 'P-256' | 'P-384']: EcdsaCurve } = {
+  'P-256': {
+    scheme: SignatureScheme.ecdsa_secp256r1_sha256,
+    isValidPrivateKey: p256IsValidPrivateKey,
+    publicKey: p256PublicKey,
+    sign: (d, message) => p256Sign(SHA256, d, message),
+    verify: (point, message, signature) => p256Verify(SHA256, point, message, signature),
+  },
+  'P-384': {
+    scheme: SignatureScheme.ecdsa_secp384r1_sha384,
+    isValidPrivateKey: (d) => p384.utils.isValidSecretKey(d),
+    publicKey: (d) => p384.getPublicKey(d, false),
+    sign: (d, message) => p384.sign(message, d, { prehash: true, format: 'der' }),
+    verify: (point, message, signature) => p384.verify(signature, message, point, { prehash: true, format: 'der', lowS: false }),
+  },
 };
 
 /** RSA-PSS (rsaEncryption key) scheme → hash. */
