@@ -2,7 +2,9 @@
  * @module bench/_harness
  * The tiny shared bench harness (STYLE §10, after noble's benchmark/_utils.ts): a header with the
  * hardware and versions, correctness check before timing, warm-up, repeated timed runs, medians,
- * ops/s and MiB/s. Zero dependencies; `--quick` shortens every run, `--json` writes results.
+ * ops/s and MiB/s, and `benchInterleaved` for comparing implementations of the same operations
+ * on a shared machine (CPU time per operation over interleaved rounds). Zero dependencies;
+ * `--quick` shortens every run, `--json` writes results.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -94,6 +96,128 @@ export async function bench(
       `  (median of ${runs})`,
   );
   return res;
+}
+
+/** One implementation of an operation in `benchInterleaved`. */
+export interface Variant {
+  readonly name: string;
+  /** One operation; returns its result (bytes or a verdict) for the correctness check. */
+  readonly fn: () => unknown;
+  /** Replaces the comparison with the operation's `expected` (e.g. for a randomised signature). */
+  readonly check?: (result: Uint8Array) => boolean;
+}
+
+/** An operation with the implementations to compare; the first variant is the reference (×1). */
+export interface Operation {
+  readonly name: string;
+  /** What every variant must return once (correct before fast). */
+  readonly expected: Uint8Array;
+  readonly variants: readonly Variant[];
+}
+
+/** CPU time per operation (median and range over the rounds) and median wall time, in µs. */
+export interface InterleavedRow {
+  readonly operation: string;
+  readonly variant: string;
+  readonly cpuMicros: { readonly median: number; readonly min: number; readonly max: number };
+  readonly wallMicros: number;
+}
+
+/**
+ * Checks every variant once, warms it up, then runs `rounds` rounds in which every variant of
+ * every operation runs for one window of `windowMs`, so that load on a shared machine hits all
+ * of them alike. Prints, per operation, each variant's process CPU time per call
+ * (`process.cpuUsage`, so waiting for a core does not count), wall time, and the ratio to the
+ * first variant; time spent inside `pauseClock` is left out.
+ */
+export async function benchInterleaved(
+  operations: readonly Operation[],
+  options: { rounds?: number; windowMs?: number } = {},
+): Promise<InterleavedRow[]> {
+  const rounds = options.rounds ?? (QUICK ? 3 : 11);
+  const windowMs = options.windowMs ?? (QUICK ? 40 : 200);
+  for (const op of operations) {
+    for (const v of op.variants) {
+      if (v.check === undefined) checkOnce(() => resultBytes(v.fn()), op.expected);
+      else if (!v.check(resultBytes(v.fn()))) throw new Error(`bench: correctness check failed: ${v.name}`);
+      await warmup(v.fn);
+    }
+  }
+  const samples = new Map<Variant, { cpu: number[]; wall: number[] }>();
+  for (let round = 0; round < rounds; round++) {
+    for (const op of operations) {
+      for (const v of op.variants) {
+        const { cpu, wall } = timeWindow(v.fn, windowMs);
+        const s = samples.get(v) ?? { cpu: [], wall: [] };
+        s.cpu.push(cpu);
+        s.wall.push(wall);
+        samples.set(v, s);
+      }
+    }
+    await tick();
+  }
+  const rows: InterleavedRow[] = [];
+  for (const op of operations) {
+    section(op.name);
+    const opRows = op.variants.map((v): InterleavedRow => {
+      const s = samples.get(v) ?? { cpu: [], wall: [] };
+      return {
+        operation: op.name,
+        variant: v.name,
+        cpuMicros: { median: median(s.cpu), min: Math.min(...s.cpu), max: Math.max(...s.cpu) },
+        wallMicros: median(s.wall),
+      };
+    });
+    const reference = opRows[0]?.cpuMicros.median ?? Number.NaN;
+    for (const row of opRows) {
+      const c = row.cpuMicros;
+      console.log(
+        `${row.variant.padEnd(46)} ${c.median.toFixed(1).padStart(8)} µs CPU (${c.min.toFixed(1)}–${c.max.toFixed(1)})` +
+          `  ${row.wallMicros.toFixed(1).padStart(8)} µs wall  ×${(c.median / reference).toFixed(2)}`,
+      );
+    }
+    rows.push(...opRows);
+  }
+  console.log(`\n${rounds} interleaved rounds of ${windowMs} ms per variant; "×r": that row's CPU time over the first row's.`);
+  return rows;
+}
+
+let pausedCpu = 0;
+let pausedWall = 0;
+
+/** Runs `fn` without counting its time in the current `benchInterleaved` window. */
+export function pauseClock<T>(fn: () => T): T {
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  const out = fn();
+  const cpu = process.cpuUsage(cpu0);
+  pausedCpu += cpu.user + cpu.system;
+  pausedWall += (performance.now() - wall0) * 1000;
+  return out;
+}
+
+/** Runs `fn` for one window; CPU and wall microseconds per call, paused time left out. */
+function timeWindow(fn: () => unknown, windowMs: number): { cpu: number; wall: number } {
+  let n = 0;
+  pausedCpu = 0;
+  pausedWall = 0;
+  const cpu0 = process.cpuUsage();
+  const start = performance.now();
+  let now = start;
+  while (now - start < windowMs) {
+    fn();
+    n++;
+    now = performance.now();
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return { cpu: (cpu.user + cpu.system - pausedCpu) / n, wall: ((now - start) * 1000 - pausedWall) / n };
+}
+
+/** A variant's result for the correctness check: bytes as they are, verdicts as one byte. */
+function resultBytes(x: unknown): Uint8Array {
+  if (typeof x === 'boolean') return new Uint8Array([x ? 1 : 0]);
+  if (x instanceof Uint8Array) return new Uint8Array(x);
+  throw new Error('bench: unexpected result type');
 }
 
 /** Writes all results as JSON when `--json <file>` was given. */

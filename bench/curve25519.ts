@@ -13,80 +13,11 @@ import { ed25519 as nobleEd25519, x25519 as nobleX25519 } from '@noble/curves/ed
 import { ed25519PrivateKey, ed25519Sign, ed25519Verify, x25519, x25519Base } from '../src/crypto/curve25519/index.ts';
 import { nobleHash } from '../src/crypto/noble/hash.ts';
 import { seededRandom } from '../test/helpers/providers.ts';
-import { QUICK, checkOnce, finish, header, median, section, warmup } from './_harness.ts';
-
-interface Variant {
-  readonly name: string;
-  readonly fn: () => unknown;
-}
-
-interface Operation {
-  readonly name: string;
-  /** What every variant must return once (correct before fast). */
-  readonly expected: Uint8Array;
-  readonly variants: readonly Variant[];
-}
-
-interface Row {
-  readonly operation: string;
-  readonly variant: string;
-  readonly cpuMicros: { readonly median: number; readonly min: number; readonly max: number };
-  readonly wallMicros: number;
-}
-
-const ROUNDS = QUICK ? 3 : 11;
-const WINDOW_MS = QUICK ? 40 : 200;
+import { benchInterleaved, finish, header, type Operation } from './_harness.ts';
 
 async function main(): Promise<void> {
   header('puretls Curve25519: X25519 and Ed25519, ours vs @noble/curves vs node:crypto (interleaved rounds, CPU time per op)');
-  const operations = buildOperations();
-  for (const op of operations) {
-    for (const v of op.variants) {
-      checkOnce(() => toBytes(v.fn()), op.expected);
-      await warmup(v.fn);
-    }
-  }
-  const samples = new Map<string, { cpu: number[]; wall: number[] }>();
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const op of operations) {
-      for (const v of op.variants) {
-        const { cpu, wall } = timeWindow(v.fn);
-        const key = `${op.name}\u0000${v.name}`;
-        const s = samples.get(key) ?? { cpu: [], wall: [] };
-        s.cpu.push(cpu);
-        s.wall.push(wall);
-        samples.set(key, s);
-      }
-    }
-    await new Promise((r) => setImmediate(r));
-  }
-  const rows: Row[] = [];
-  for (const op of operations) {
-    section(op.name);
-    const medians = new Map<string, number>();
-    for (const v of op.variants) {
-      const s = samples.get(`${op.name}\u0000${v.name}`);
-      if (s === undefined) continue;
-      const row: Row = {
-        operation: op.name,
-        variant: v.name,
-        cpuMicros: { median: median(s.cpu), min: Math.min(...s.cpu), max: Math.max(...s.cpu) },
-        wallMicros: median(s.wall),
-      };
-      rows.push(row);
-      medians.set(v.name, row.cpuMicros.median);
-    }
-    const ours = medians.get(op.variants[0]?.name ?? '') ?? Number.NaN;
-    for (const row of rows.filter((r) => r.operation === op.name)) {
-      const c = row.cpuMicros;
-      console.log(
-        `${row.variant.padEnd(42)} ${c.median.toFixed(1).padStart(8)} µs CPU (${c.min.toFixed(1)}–${c.max.toFixed(1)})` +
-          `  ${row.wallMicros.toFixed(1).padStart(8)} µs wall  ×${(c.median / ours).toFixed(2)} ours`,
-      );
-    }
-  }
-  console.log(`\n${ROUNDS} interleaved rounds of ${WINDOW_MS} ms per variant; "×r ours": that row's CPU time over ours.`);
-  finish(rows);
+  finish(await benchInterleaved(buildOperations()));
 }
 
 function buildOperations(): Operation[] {
@@ -141,28 +72,6 @@ function buildOperations(): Operation[] {
       ],
     },
   ];
-}
-
-/** Runs `fn` for one window; returns CPU and wall microseconds per call. */
-function timeWindow(fn: () => unknown): { cpu: number; wall: number } {
-  let n = 0;
-  const cpu0 = process.cpuUsage();
-  const start = performance.now();
-  let now = start;
-  while (now - start < WINDOW_MS) {
-    fn();
-    n++;
-    now = performance.now();
-  }
-  const cpu = process.cpuUsage(cpu0);
-  return { cpu: (cpu.user + cpu.system) / n, wall: ((now - start) * 1000) / n };
-}
-
-/** Normalises a variant's result for the correctness check (verify results become one byte). */
-function toBytes(x: unknown): Uint8Array {
-  if (typeof x === 'boolean') return new Uint8Array([x ? 1 : 0]);
-  if (x instanceof Uint8Array) return new Uint8Array(x);
-  throw new Error('bench: unexpected result type');
 }
 
 function b64u(b: Uint8Array): string {

@@ -6,10 +6,9 @@
  * then the client side of an in-memory full handshake that verifies an ECDSA P-256 chain
  * (CertificateVerify + leaf + intermediate: three verifications, plus a secp256r1 key share) with
  * the pure provider as it is, the pure provider with noble's P-256 put back (before), and the
- * node provider. Each round runs every variant of every operation for one time window, so load
- * on a shared machine hits all of them alike; the figure is the process CPU time per operation
- * (median and range over the rounds), wall time beside it. Run: `npx tsx bench/p256.ts`
- * (`--quick` for a smoke run, `--json <file>` to save the table).
+ * node provider. Interleaved rounds, process CPU time per operation (`benchInterleaved` in
+ * _harness.ts). Run: `npx tsx bench/p256.ts` (`--quick` for a smoke run, `--json <file>` to
+ * save the table).
  */
 import { createECDH, createPrivateKey, createPublicKey, sign as opensslSign, verify as opensslVerify } from 'node:crypto';
 import { p256 as nobleP256 } from '@noble/curves/nist.js';
@@ -25,83 +24,11 @@ import { NamedGroup, SignatureScheme } from '../src/protocol/registry.ts';
 import { trustExactly } from '../src/x509/verifier.ts';
 import { testCertifiedKey, testRoot } from '../test/helpers/pair.ts';
 import { seededRandom } from '../test/helpers/providers.ts';
-import { QUICK, checkOnce, finish, header, median, section, warmup } from './_harness.ts';
-
-interface Variant {
-  readonly name: string;
-  /** One operation; returns its result (bytes or a verdict) for the correctness check. */
-  readonly fn: () => unknown;
-  /** Replaces the byte comparison with `expected` (for OpenSSL's randomised signatures). */
-  readonly check?: (result: Uint8Array) => boolean;
-}
-
-interface Operation {
-  readonly name: string;
-  /** What every variant must return once (correct before fast). */
-  readonly expected: Uint8Array;
-  readonly variants: readonly Variant[];
-}
-
-interface Row {
-  readonly operation: string;
-  readonly variant: string;
-  readonly cpuMicros: { readonly median: number; readonly min: number; readonly max: number };
-  readonly wallMicros: number;
-}
-
-const ROUNDS = QUICK ? 3 : 11;
-const WINDOW_MS = QUICK ? 40 : 200;
+import { benchInterleaved, finish, header, pauseClock, type Operation } from './_harness.ts';
 
 async function main(): Promise<void> {
   header('puretls P-256: ours vs @noble/curves vs node:crypto, and a client handshake verifying an ECDSA chain (interleaved rounds, CPU time per op)');
-  const operations = [...primitiveOperations(), ...handshakeOperations()];
-  for (const op of operations) {
-    for (const v of op.variants) {
-      if (v.check === undefined) checkOnce(() => toBytes(v.fn()), op.expected);
-      else if (!v.check(toBytes(v.fn()))) throw new Error(`bench: correctness check failed: ${v.name}`);
-      await warmup(v.fn);
-    }
-  }
-  const samples = new Map<string, { cpu: number[]; wall: number[] }>();
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const op of operations) {
-      for (const v of op.variants) {
-        const { cpu, wall } = timeWindow(v.fn);
-        const key = `${op.name}\u0000${v.name}`;
-        const s = samples.get(key) ?? { cpu: [], wall: [] };
-        s.cpu.push(cpu);
-        s.wall.push(wall);
-        samples.set(key, s);
-      }
-    }
-    await new Promise((r) => setImmediate(r));
-  }
-  const rows: Row[] = [];
-  for (const op of operations) {
-    section(op.name);
-    const opRows: Row[] = [];
-    for (const v of op.variants) {
-      const s = samples.get(`${op.name}\u0000${v.name}`);
-      if (s === undefined) continue;
-      opRows.push({
-        operation: op.name,
-        variant: v.name,
-        cpuMicros: { median: median(s.cpu), min: Math.min(...s.cpu), max: Math.max(...s.cpu) },
-        wallMicros: median(s.wall),
-      });
-    }
-    const ours = opRows[0]?.cpuMicros.median ?? Number.NaN;
-    for (const row of opRows) {
-      const c = row.cpuMicros;
-      console.log(
-        `${row.variant.padEnd(46)} ${c.median.toFixed(1).padStart(8)} µs CPU (${c.min.toFixed(1)}–${c.max.toFixed(1)})` +
-          `  ${row.wallMicros.toFixed(1).padStart(8)} µs wall  ×${(c.median / ours).toFixed(2)} ours`,
-      );
-    }
-    rows.push(...opRows);
-  }
-  console.log(`\n${ROUNDS} interleaved rounds of ${WINDOW_MS} ms per variant; "×r ours": that row's CPU time over the first row's.`);
-  finish(rows);
+  finish(await benchInterleaved([...primitiveOperations(), ...handshakeOperations()]));
 }
 
 function primitiveOperations(): Operation[] {
@@ -216,37 +143,6 @@ function clientHandshake(sc: ServerConfig, cc: ClientConfig): boolean {
   return client.isHandshakeDone && server.isHandshakeDone;
 }
 
-let pausedCpu = 0;
-let pausedWall = 0;
-
-/** Runs `fn` and books its CPU and wall time as paused (subtracted by `timeWindow`). */
-function pauseClock<T>(fn: () => T): T {
-  const cpu0 = process.cpuUsage();
-  const wall0 = performance.now();
-  const out = fn();
-  const cpu = process.cpuUsage(cpu0);
-  pausedCpu += cpu.user + cpu.system;
-  pausedWall += (performance.now() - wall0) * 1000;
-  return out;
-}
-
-/** Runs `fn` for one window; returns CPU and wall microseconds per call, paused time excluded. */
-function timeWindow(fn: () => unknown): { cpu: number; wall: number } {
-  let n = 0;
-  pausedCpu = 0;
-  pausedWall = 0;
-  const cpu0 = process.cpuUsage();
-  const start = performance.now();
-  let now = start;
-  while (now - start < WINDOW_MS) {
-    fn();
-    n++;
-    now = performance.now();
-  }
-  const cpu = process.cpuUsage(cpu0);
-  return { cpu: (cpu.user + cpu.system - pausedCpu) / n, wall: ((now - start) * 1000 - pausedWall) / n };
-}
-
 /**
  * The pure provider as it was before src/crypto/p256/: P-256 key shares and ECDSA on
  * @noble/curves, everything else unchanged.
@@ -293,13 +189,6 @@ const NOBLE_P256_GROUP: KeyExchangeGroup = {
     return { share: nobleP256.getPublicKey(sk, false), sharedSecret: nobleP256.getSharedSecret(sk, clientShare, true).slice(1) };
   },
 };
-
-/** Normalises a variant's result for the correctness check (verdicts become one byte). */
-function toBytes(x: unknown): Uint8Array {
-  if (typeof x === 'boolean') return new Uint8Array([x ? 1 : 0]);
-  if (x instanceof Uint8Array) return new Uint8Array(x);
-  throw new Error('bench: unexpected result type');
-}
 
 function b64u(b: Uint8Array): string {
   return Buffer.from(b).toString('base64url');
