@@ -48,7 +48,7 @@ import {
 export type FieldElement = Limbs;
 
 /** The prime p. */
-export const P = 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n;
+export const P: bigint = 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n;
 const MONTGOMERY_R = 2n ** 264n;
 
 const P_LIMBS = limbsOf(P);

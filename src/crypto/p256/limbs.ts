@@ -27,9 +27,9 @@ export const LIMBS = 12;
 /** 2^22, the limb radix. */
 export const RADIX = 0x400000;
 /** 2^-22 (exact: a power of two). */
-export const INV_RADIX = 1 / RADIX;
+export const INV_RADIX: number = 1 / RADIX;
 /** 1.5·2^52: `ROUND + y − ROUND` rounds y (|y| < 2^51) to the nearest integer, exactly. */
-export const ROUND = 1.5 * 2 ** 52;
+export const ROUND: number = 1.5 * 2 ** 52;
 const LIMB_MASK = RADIX - 1;
 
 /** A 12-limb number (a field element or a scalar, by context). */
