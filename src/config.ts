@@ -30,7 +30,10 @@ export interface CommonConfigInput {
   readonly now?: () => number;
   /** Cipher suite ids in preference order; default all three (AES-128-GCM first). */
   readonly cipherSuites?: readonly number[];
-  /** Key-exchange groups in preference order; default x25519, secp256r1, secp384r1, X25519MLKEM768. */
+  /**
+   * Key-exchange groups in preference order; default X25519MLKEM768 (post-quantum hybrid,
+   * draft-ietf-tls-ecdhe-mlkem), x25519, secp256r1, secp384r1 (those the provider has).
+   */
   readonly groups?: readonly number[];
   /** ALPN protocol names in preference order (RFC 7301). */
   readonly alpnProtocols?: readonly string[];
@@ -53,7 +56,11 @@ export interface CommonConfigInput {
 export interface ClientConfigInput extends CommonConfigInput {
   /** Decides whether the server's chain is acceptable. Required: there is no silent default. */
   readonly verifier: CertificateVerifier;
-  /** Groups for which a key share is sent in the first ClientHello; default [groups[0]]. */
+  /**
+   * Groups for which a key share is sent in the first ClientHello. Default: the first of `groups`,
+   * and x25519 too when the first is X25519MLKEM768 (as Chrome, Firefox, rustls and Go do: a peer
+   * without ML-KEM still finds an x25519 share, no HelloRetryRequest).
+   */
   readonly keyShareGroups?: readonly number[];
   /** Signature schemes offered (RFC 8446 §4.2.3); default: what the provider verifies. */
   readonly signatureSchemes?: readonly number[];
@@ -129,6 +136,12 @@ export interface ServerConfigInput extends CommonConfigInput {
    */
   readonly selectAlpn?: (serverName: string | undefined, offered: readonly string[]) => string | undefined;
   /**
+   * Whose cipher suite order wins (RFC 8446 §4.1.1 leaves it to the server): 'server' (default)
+   * takes the first of `cipherSuites` the client offers; 'client' the first of the client's list
+   * that is in `cipherSuites` (node:tls without `honorCipherOrder`).
+   */
+  readonly cipherSuiteOrder?: 'server' | 'client';
+  /**
    * Groups announced to the client in EncryptedExtensions (RFC 8446 §4.2.7: "the server's
    * preferences", which a client may use in later connections). Sent verbatim; default: not sent.
    */
@@ -195,6 +208,7 @@ export interface ServerConfig extends CommonConfig {
   readonly selectCertificate: ((serverName: string | undefined) => CertifiedKey | undefined) | undefined;
   readonly alpnStrict: boolean;
   readonly selectAlpn: ((serverName: string | undefined, offered: readonly string[]) => string | undefined) | undefined;
+  readonly cipherSuiteOrder: 'server' | 'client';
   readonly advertisedGroups: readonly number[] | undefined;
   readonly tickets: number;
   readonly ticketLifetime: number;
@@ -211,7 +225,7 @@ export function clientConfig(input: ClientConfigInput): ClientConfig {
   if (!input.verifier || typeof input.verifier.verify !== 'function') {
     throw new TypeError('clientConfig: verifier is required (use trustExactly(...) or dangerouslyAcceptAnyCertificate())');
   }
-  const requested = input.keyShareGroups ?? common.groups.slice(0, 1);
+  const requested = input.keyShareGroups ?? defaultKeyShares(common.groups);
   for (const g of requested) {
     if (!common.groups.includes(g)) throw new RangeError(`clientConfig: key share group 0x${g.toString(16)} is not in groups`);
   }
@@ -253,6 +267,7 @@ export function serverConfig(input: ServerConfigInput): ServerConfig {
     selectCertificate: input.selectCertificate,
     alpnStrict: input.alpnStrict ?? true,
     selectAlpn: selectAlpnOption(input, common),
+    cipherSuiteOrder: cipherSuiteOrderOption(input.cipherSuiteOrder),
     advertisedGroups: input.advertisedGroups,
     ...ticketOptions(input, common),
     clientAuth: clientAuthOption(input.clientAuth, common),
@@ -267,6 +282,12 @@ function selectAlpnOption(input: ServerConfigInput, common: CommonConfig): Serve
   if (typeof hook !== 'function') throw new TypeError('serverConfig: selectAlpn must be a function');
   if (common.alpnProtocols.length > 0) throw new TypeError('serverConfig: selectAlpn and alpnProtocols are mutually exclusive');
   return hook;
+}
+
+function cipherSuiteOrderOption(order: ServerConfigInput['cipherSuiteOrder']): ServerConfig['cipherSuiteOrder'] {
+  if (order === undefined) return 'server';
+  if (order !== 'server' && order !== 'client') throw new RangeError("serverConfig: cipherSuiteOrder must be 'server' or 'client'");
+  return order;
 }
 
 /** Mutual TLS options, validated (RFC 8446 §4.3.2, §4.2.4). */
@@ -356,9 +377,16 @@ function commonConfig(input: CommonConfigInput): CommonConfig {
   };
 }
 
+/** Post-quantum first (servers prefer it when the client sends its share), then classic ECDHE. */
 const DEFAULT_GROUPS: readonly number[] = [
+  NamedGroup.X25519MLKEM768,
   NamedGroup.x25519,
   NamedGroup.secp256r1,
   NamedGroup.secp384r1,
-  NamedGroup.X25519MLKEM768,
 ];
+
+/** The client's default first-flight shares: the first group, plus x25519 after the X25519MLKEM768 hybrid. */
+function defaultKeyShares(groups: readonly number[]): readonly number[] {
+  const first = groups.slice(0, 1);
+  return first[0] === NamedGroup.X25519MLKEM768 && groups.includes(NamedGroup.x25519) ? [...first, NamedGroup.x25519] : first;
+}

@@ -15,6 +15,8 @@ import { TLSSocket } from './tls-socket.ts';
 export interface ConnectOptions extends ClientSecureOptions {
   readonly host?: string;
   readonly port?: number;
+  /** A Unix domain socket (or Windows named pipe) to connect to instead of `host`/`port`. */
+  readonly path?: string;
   /** SNI and certificate name; default `host` unless it is an IP literal (then the IP is checked, no SNI). */
   readonly servername?: string;
   /** An already connected Duplex to run TLS over instead of a new TCP connection. */
@@ -39,15 +41,27 @@ export interface ConnectOptions extends ClientSecureOptions {
 }
 
 /**
- * Connects and starts the handshake; `callback` runs on 'secureConnect'.
- * Trust: `ca` when given, else node's bundled Mozilla roots (`tls.rootCertificates`).
+ * Connects and starts the handshake; `callback` runs on 'secureConnect'. The call forms are
+ * node:tls's: `connect(options[, cb])`, `connect(port[, host][, options][, cb])` and
+ * `connect(path[, options][, cb])` (a `host` or `path` in `options` wins over the argument).
+ * Trust: `ca` when given, else node's bundled Mozilla roots (`tls.rootCertificates`). Failures to
+ * connect (ECONNREFUSED, DNS) arrive as the socket's 'error' event, as in node:tls.
  * @example
- * const s = connect({ host: 'localhost', port: 8443, ca: fs.readFileSync('ca.pem') }, () => {
+ * const s = connect(8443, 'localhost', { ca: fs.readFileSync('ca.pem') }, () => {
  *   console.log(s.negotiated); s.end();
  * });
- * @throws TypeError / Error for bad options (malformed `ca` or `session`)
+ * @throws TypeError / Error for bad options (malformed `ca` or `session`, a setting that cannot be
+ *   honoured)
  */
-export function connect(options: ConnectOptions, callback?: () => void): TLSSocket {
+export function connect(options: ConnectOptions, callback?: () => void): TLSSocket;
+export function connect(port: number, host?: string, options?: ConnectOptions, callback?: () => void): TLSSocket;
+export function connect(port: number, options?: ConnectOptions, callback?: () => void): TLSSocket;
+export function connect(port: number, callback?: () => void): TLSSocket;
+export function connect(port: number, host: string, callback?: () => void): TLSSocket;
+export function connect(path: string, options?: ConnectOptions, callback?: () => void): TLSSocket;
+export function connect(path: string, callback?: () => void): TLSSocket;
+export function connect(...args: unknown[]): TLSSocket {
+  const [options, callback] = connectArguments(args);
   const host = options.host ?? 'localhost';
   const servername = options.servername ?? (isIP(host) === 0 ? host : undefined);
   const certName = servername ?? host;
@@ -65,7 +79,10 @@ export function connect(options: ConnectOptions, callback?: () => void): TLSSock
   const early = options.earlyData;
   const sentEarly = early === undefined ? 0 : connection.writeEarlyData(early);
   const transport =
-    options.socket ?? netConnect({ host, port: options.port ?? 443, allowHalfOpen: true });
+    options.socket ??
+    (options.path !== undefined
+      ? netConnect({ path: options.path, allowHalfOpen: true })
+      : netConnect({ host, port: options.port ?? 443, allowHalfOpen: true }));
   sock = new TLSSocket(transport, connection, {
     isServer: false,
     servername,
@@ -95,6 +112,33 @@ export function connect(options: ConnectOptions, callback?: () => void): TLSSock
   }
   if (callback) sock.once('secureConnect', callback);
   return sock;
+}
+
+/**
+ * node:tls's argument forms (its normalizeConnectArgs over net's): the first argument is the
+ * options, a port (a number, or a string of digits) or a path (any other string); a host may
+ * follow a port; then options (merged over them) and the callback, last.
+ * @throws TypeError for arguments that fit none of the forms
+ */
+function connectArguments(args: readonly unknown[]): [ConnectOptions, (() => void) | undefined] {
+  const last = args[args.length - 1];
+  const callback = typeof last === 'function' ? (last as () => void) : undefined;
+  const rest = callback === undefined ? args : args.slice(0, -1);
+  const [first, second, third] = rest;
+  const isObject = (x: unknown): x is ConnectOptions => typeof x === 'object' && x !== null;
+  let options: ConnectOptions;
+  if (isObject(first)) {
+    options = first;
+  } else if (typeof first === 'number' || (typeof first === 'string' && /^[0-9]+$/.test(first))) {
+    const port = Number(first);
+    options = typeof second === 'string' ? { port, host: second } : { port };
+  } else if (typeof first === 'string') {
+    options = { path: first };
+  } else {
+    throw new TypeError('connect: the first argument must be options, a port or a path');
+  }
+  const more = isObject(second) ? second : isObject(third) ? third : undefined;
+  return [isObject(first) || more === undefined ? options : { ...options, ...more }, callback];
 }
 
 /** The CertificateError's reason (a stable code, like node's error codes), else the message. */

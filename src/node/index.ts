@@ -5,15 +5,8 @@
  */
 export { connect, type ConnectOptions } from './connect.ts';
 export { nodeCryptoProvider } from './crypto-provider.ts';
-export { createSecureContext } from './options.ts';
-export type {
-  KeyCertPair,
-  PemInput,
-  ProviderOption,
-  SecureContext,
-  SNICallback,
-  ServerSecureOptions,
-  ClientSecureOptions,
-} from './options.ts';
+export { createSecureContext, type SecureContext, type SecureContextOptions, type PemInput, type ProviderOption } from './secure-context.ts';
+export { parseCipherList, parseGroupList, type GroupList } from './tls-lists.ts';
+export type { KeyCertPair, SNICallback, ServerSecureOptions, ClientSecureOptions } from './options.ts';
 export { createServer, Server, wrapServerSocket, type ServerOptions } from './server.ts';
 export { TLSSocket, type PeerCertificate, type TLSSocketOptions } from './tls-socket.ts';

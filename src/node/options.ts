@@ -1,13 +1,13 @@
 /**
  * @module node/options
- * Turns `node:tls`-style options (PEM `key`/`cert`/`ca`, `ALPNProtocols`, `rejectUnauthorized`,
- * a provider name) into the engine's validated `ServerConfig` / `ClientConfig` (src/config.ts).
- * All option checking of the adapter happens here, once per server or per `connect()` call.
+ * Turns `node:tls`-style options into the engine's validated `ServerConfig` / `ClientConfig`
+ * (src/config.ts): the context options (`key`/`cert`, `ca`, `ciphers`, `ecdhCurve`, versions)
+ * through a `SecureContext` (secure-context.ts: given as `secureContext`, or built from the
+ * options), the connection options (`ALPNProtocols`, `rejectUnauthorized`, `servername`, ...)
+ * here. All option checking of the adapter happens here, once per server or per `connect()` call.
  */
 import { clientConfig, serverConfig, type ClientConfig, type KeyLogger, type ServerConfig } from '../config.ts';
-import type { CryptoProvider } from '../crypto/provider.ts';
 import { rootCertificates } from 'node:tls';
-import { nobleProvider } from '../crypto/noble/index.ts';
 import { AlertDescription } from '../protocol/registry.ts';
 import type { SessionStore } from '../session/store.ts';
 import { certifiedKey, type CertifiedKey } from '../x509/certified-key.ts';
@@ -20,14 +20,8 @@ import {
   type VerifiedChain,
   type VerifyInput,
 } from '../x509/verifier.ts';
-import { nodeCryptoProvider } from './crypto-provider.ts';
+import { contextOf, resolveProvider, type PemInput, type SecureContext, type SecureContextOptions } from './secure-context.ts';
 import { describeCertificate, type PeerCertificate } from './tls-socket.ts';
-
-/** PEM text or DER bytes (a Buffer is a Uint8Array). */
-export type PemInput = string | Uint8Array;
-
-/** `'node'` (node:crypto primitives, the default), `'pure'` (noble), or any provider object. */
-export type ProviderOption = 'node' | 'pure' | CryptoProvider;
 
 /** A certificate chain (leaf first) and its private key, both PEM (or DER). */
 export interface KeyCertPair {
@@ -42,39 +36,23 @@ export interface KeyCertPair {
   readonly ocspResponse?: Uint8Array;
 }
 
-/** A certificate context for `SNICallback` (node:tls's `SecureContext`), from `createSecureContext`. */
-export interface SecureContext {
-  readonly certifiedKey: CertifiedKey;
-}
+// The CLI (src/tools/) takes these from here with the rest of the adapter's options.
+export { resolveProvider, type PemInput, type ProviderOption, type SecureContext } from './secure-context.ts';
 
 /** node:tls's `SNICallback(servername, cb)`. */
 export type SNICallback = (servername: string, cb: (err: Error | null, ctx?: SecureContext) => void) => void;
 
 /**
- * A certificate context for `SNICallback` (node:tls `createSecureContext`, for the key and
- * certificate options only). @throws Error for a key that does not match its certificate
+ * Server options, modelled on `tls.createServer`. The context options (SecureContextOptions:
+ * `key`/`cert` pairs, the first the default; `ocspResponse`; `ca` for client certificates;
+ * `ciphers`, `ecdhCurve`, `honorCipherOrder`, versions) come from `secureContext` when given.
  */
-export function createSecureContext(options: KeyCertPair & { readonly provider?: ProviderOption }): SecureContext {
-  const provider = resolveProvider(options.provider);
-  return {
-    certifiedKey: certifiedKey(provider, parseCertificateChain(options.cert), options.key, {
-      passphrase: options.passphrase,
-      ocspResponse: options.ocspResponse,
-    }),
-  };
-}
-
-/** Server options, modelled on `tls.createServer`. */
-export interface ServerSecureOptions {
-  /** Private key(s), PEM. With arrays, `key[i]` belongs to `cert[i]`; the first pair is the default. */
-  readonly key?: PemInput | readonly PemInput[];
-  /** Certificate chain(s), PEM, leaf first. */
-  readonly cert?: PemInput | readonly PemInput[];
+export interface ServerSecureOptions extends SecureContextOptions {
   /**
-   * DER OCSP response(s) to staple (RFC 6066 §8): one for the first `cert`, or an array lined up
-   * with `cert` (undefined entries: nothing stapled). Per-name ones go in `contexts`.
+   * A context from `createSecureContext` for the key pairs and TLS settings, instead of those
+   * options here (giving both is an error). node:tls's createServer ignores this option; we honour it.
    */
-  readonly ocspResponse?: Uint8Array | readonly (Uint8Array | undefined)[];
+  readonly secureContext?: SecureContext;
   /** Extra certificates chosen by SNI server name (exact name, or `*.example.com`). */
   readonly contexts?: Readonly<Record<string, KeyCertPair>>;
   /**
@@ -98,10 +76,6 @@ export interface ServerSecureOptions {
    * or undefined to refuse with no_application_protocol (RFC 7301 §3.2). Not with `ALPNProtocols`.
    */
   readonly ALPNCallback?: (arg: { servername: string | undefined; protocols: string[] }) => string | undefined;
-  readonly provider?: ProviderOption;
-  /** Override the cipher suites / groups (wire ids). */
-  readonly cipherSuites?: readonly number[];
-  readonly groups?: readonly number[];
   /**
    * Master secret (>= 32 bytes) the session-ticket keys derive from (node:tls `ticketKeys`);
    * servers given the same one resume each other's tickets (RFC 8446 §4.6.1). Default: random
@@ -110,8 +84,6 @@ export interface ServerSecureOptions {
   readonly ticketKeys?: Uint8Array;
   /** Ticket lifetime in seconds (node:tls `sessionTimeout`; RFC 8446 §4.6.1 caps it at 7 days). */
   readonly sessionTimeout?: number;
-  /** Passphrase of encrypted PKCS#8 private keys ("ENCRYPTED PRIVATE KEY"), as in node:tls. */
-  readonly passphrase?: string;
   /** NewSessionTickets sent after each full handshake (0..8, default 2; 0 turns resumption off). */
   readonly tickets?: number;
   /**
@@ -133,8 +105,6 @@ export interface ServerSecureOptions {
    * client in and reports the check in `socket.authorized` / `authorizationError` (dangerous).
    */
   readonly rejectUnauthorized?: boolean;
-  /** With `requestCert`: roots for client certificates (default: node's bundled roots, as node:tls). */
-  readonly ca?: PemInput | readonly PemInput[];
   /**
    * puretls extension. With `requestCert` and `rejectUnauthorized` (the default): 'required'
    * (default) refuses a client that sends no certificate (certificate_required); 'optional' lets
@@ -143,13 +113,14 @@ export interface ServerSecureOptions {
   readonly clientAuthMode?: 'required' | 'optional';
 }
 
-/** Client options, modelled on `tls.connect`. */
-export interface ClientSecureOptions {
-  /**
-   * Trusted root certificate(s), PEM or DER; they replace the default, node's bundled Mozilla
-   * roots (`tls.rootCertificates`), as in node:tls.
-   */
-  readonly ca?: PemInput | readonly PemInput[];
+/**
+ * Client options, modelled on `tls.connect`. The context options (SecureContextOptions: `ca`,
+ * the client certificate `cert`/`key`/`passphrase`, `ciphers`, `ecdhCurve`, versions) come from
+ * `secureContext` when given.
+ */
+export interface ClientSecureOptions extends SecureContextOptions {
+  /** A context from `createSecureContext`, reused across connections (its roots are parsed once). */
+  readonly secureContext?: SecureContext;
   /**
    * Default true: the handshake fails unless the chain validates (RFC 5280 §6.1) and names the
    * server. false: any certificate is accepted; the real check still runs and `authorized` /
@@ -162,47 +133,35 @@ export interface ClientSecureOptions {
    * bad_certificate. Path validation itself is not replaced.
    */
   readonly checkServerIdentity?: (hostname: string, cert: PeerCertificate) => Error | undefined;
-  /** Client certificate chain (PEM, leaf first) and its `key`, sent when the server asks (RFC 8446 §4.4.2). */
-  readonly cert?: PemInput;
-  readonly key?: PemInput;
-  /** Passphrase of an encrypted PKCS#8 `key`. */
-  readonly passphrase?: string;
   /** Ask for a stapled OCSP response (RFC 6066 §8); it is emitted as 'OCSPResponse' (not checked). */
   readonly requestOCSP?: boolean;
   readonly ALPNProtocols?: readonly string[];
-  readonly provider?: ProviderOption;
-  readonly cipherSuites?: readonly number[];
-  readonly groups?: readonly number[];
 }
 
-/** Resolves a provider option; default `'node'`. @throws TypeError for an unknown name */
-export function resolveProvider(p: ProviderOption | undefined): CryptoProvider {
-  if (p === undefined || p === 'node') return nodeCryptoProvider;
-  if (p === 'pure') return nobleProvider;
-  if (typeof p === 'object' && p !== null && typeof p.hash === 'function') return p;
-  throw new TypeError(`provider must be 'node', 'pure' or a CryptoProvider, got ${String(p)}`);
+/** What `serverConfigFromOptions` builds: the engine config and the client-certificate check. */
+export interface ServerSetup {
+  readonly config: ServerConfig;
+  /** With `requestCert`: the verifier of client certificates and whether it is enforced. */
+  readonly clientCheck: { readonly verifier: CertificateVerifier; readonly enforced: boolean } | undefined;
 }
 
-/** Builds the `ServerConfig` for `createServer`. @throws TypeError / Error for bad options */
-export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: KeyLogger): ServerConfig {
+/**
+ * Builds the `ServerConfig` for `createServer` from its options (the context: `secureContext`, or
+ * one built from the options). @throws TypeError / Error for bad options
+ */
+export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: KeyLogger): ServerSetup {
   if (options.SNICallback !== undefined && typeof options.SNICallback !== 'function') {
     throw new TypeError('createServer: SNICallback must be a function');
   }
-  const provider = resolveProvider(options.provider);
-  const keys = asList(options.key);
-  const certs = asList(options.cert);
-  if (keys.length === 0 || keys.length !== certs.length) {
-    throw new TypeError('createServer: `key` and `cert` are required and must pair up');
-  }
-  const passphrase = options.passphrase;
+  const ctx = contextOf(options, 'createServer');
+  const provider = options.provider === undefined || options.secureContext === undefined ? ctx.provider : resolveProvider(options.provider);
+  const defaults = ctx.certifiedKeys;
+  if (defaults.length === 0) throw new TypeError('createServer: `key` and `cert` (or `pfx`) are required and must pair up');
   const load = (pair: KeyCertPair): CertifiedKey =>
-    certifiedKey(provider, parseCertificateChain(pair.cert), pair.key, {
-      passphrase: pair.passphrase ?? passphrase,
+    certifiedKey(ctx.provider, parseCertificateChain(pair.cert), pair.key, {
+      passphrase: pair.passphrase ?? options.passphrase,
       ocspResponse: pair.ocspResponse,
     });
-  const ocsp = options.ocspResponse instanceof Uint8Array ? [options.ocspResponse] : [...(options.ocspResponse ?? [])];
-  if (ocsp.length > keys.length) throw new TypeError('createServer: more `ocspResponse` entries than certificates');
-  const defaults = keys.map((k, i) => load({ key: k, cert: certs[i]!, ocspResponse: ocsp[i] }));
   const byName = new Map<string, CertifiedKey>();
   for (const [name, pair] of Object.entries(options.contexts ?? {})) {
     byName.set(name.toLowerCase(), load(pair));
@@ -221,29 +180,36 @@ export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: K
           if (serverName === undefined) return undefined;
           return lookupContext(byName, serverName) ?? pickByDnsName(defaults, serverName);
         };
-  return serverConfig({
+  const clientCheck =
+    options.requestCert === true
+      ? { verifier: ctx.trustedRoots ?? systemRootsVerifier(), enforced: options.rejectUnauthorized !== false }
+      : undefined;
+  const config = serverConfig({
     provider,
     certificates: [...defaults, ...byName.values()],
     selectCertificate,
     alpnProtocols: options.ALPNProtocols,
     alpnStrict: options.alpnStrict,
     selectAlpn: options.ALPNCallback === undefined ? undefined : alpnCallback(options.ALPNCallback),
-    cipherSuites: options.cipherSuites,
-    groups: options.groups,
+    cipherSuites: ctx.cipherSuites,
+    // node:tls servers default to their own suite order (tls.Server sets honorCipherOrder unless false).
+    cipherSuiteOrder: ctx.honorCipherOrder === false ? 'client' : 'server',
+    groups: ctx.groups,
     ticketSecret: options.ticketKeys,
     ticketLifetime: options.sessionTimeout,
     tickets: options.tickets,
     sessionStore: options.sessionStore,
     maxEarlyDataSize: options.maxEarlyDataSize,
     clientAuth:
-      options.requestCert === true
-        ? options.rejectUnauthorized === false
-          ? // Dangerous by the caller's explicit choice; Server checks the chain after the handshake.
-            { mode: 'optional', verifier: dangerouslyAcceptAnyCertificate() }
-          : { mode: options.clientAuthMode ?? 'required', verifier: clientCertificateVerifier(options) }
-        : undefined,
+      clientCheck === undefined
+        ? undefined
+        : clientCheck.enforced
+          ? { mode: options.clientAuthMode ?? 'required', verifier: clientCheck.verifier }
+          : // Dangerous by the caller's explicit choice; Server checks the chain after the handshake.
+            { mode: 'optional', verifier: dangerouslyAcceptAnyCertificate() },
     keyLog,
   });
+  return { config, clientCheck };
 }
 
 /** node:tls's `ALPNCallback({ servername, protocols })` as the engine's `selectAlpn`. */
@@ -252,11 +218,6 @@ function alpnCallback(
 ): (serverName: string | undefined, offered: readonly string[]) => string | undefined {
   if (typeof cb !== 'function') throw new TypeError('createServer: ALPNCallback must be a function');
   return (serverName, offered) => cb({ servername: serverName, protocols: [...offered] });
-}
-
-/** The verifier of client certificates: `ca`, else node's bundled roots. */
-export function clientCertificateVerifier(options: ServerSecureOptions): CertificateVerifier {
-  return options.ca === undefined ? systemRootsVerifier() : webPkiVerifier({ roots: trustedCertificates(options) });
 }
 
 /** What `clientConfigFromOptions` adds besides the config. */
@@ -270,16 +231,19 @@ export interface ClientSetup {
 }
 
 /**
- * Builds the `ClientConfig` for `connect`: trust = `ca`, else node's bundled roots; the name check
- * through `checkServerIdentity` when given. @throws TypeError / Error for bad options
+ * Builds the `ClientConfig` for `connect`: the context (`secureContext`, or one built from the
+ * options) gives the trust (`ca`, else node's bundled roots), the client certificate and the TLS
+ * settings; the name check goes through `checkServerIdentity` when given.
+ * @throws TypeError / Error for bad options
  */
 export function clientConfigFromOptions(
   options: ClientSecureOptions,
   keyLog?: KeyLogger,
   extra: { readonly earlyData?: boolean } = {},
 ): ClientSetup {
-  const provider = resolveProvider(options.provider);
-  const roots = options.ca === undefined ? systemRootsVerifier() : webPkiVerifier({ roots: trustedCertificates(options) });
+  const ctx = contextOf(options, 'connect');
+  const provider = options.provider === undefined || options.secureContext === undefined ? ctx.provider : resolveProvider(options.provider);
+  const roots = ctx.trustedRoots ?? systemRootsVerifier();
   const checked = options.checkServerIdentity === undefined ? roots : withIdentityCheck(roots, options.checkServerIdentity);
   let verdict: Error | null | undefined;
   const verifier: CertificateVerifier =
@@ -302,29 +266,17 @@ export function clientConfigFromOptions(
     provider,
     verifier,
     alpnProtocols: options.ALPNProtocols,
-    cipherSuites: options.cipherSuites,
-    groups: options.groups,
+    cipherSuites: ctx.cipherSuites,
+    groups: ctx.groups,
+    keyShareGroups: ctx.keyShareGroups,
     // connect() resumes only the session it is given (option `session`), never from a shared cache.
     sessionCache: false,
     earlyData: extra.earlyData ?? false,
-    certificates: clientCertificates(options, provider),
+    certificates: ctx.certifiedKeys,
     requestOcsp: options.requestOCSP ?? false,
     keyLog,
   });
   return { config, verdict: () => verdict };
-}
-
-function clientCertificates(options: ClientSecureOptions, provider: CryptoProvider): CertifiedKey[] {
-  if (options.cert === undefined && options.key === undefined) return [];
-  if (options.cert === undefined || options.key === undefined) throw new TypeError('connect: `cert` and `key` go together');
-  return [certifiedKey(provider, parseCertificateChain(options.cert), options.key, { passphrase: options.passphrase })];
-}
-
-/** The DER certificates of the `ca` option. @throws TypeError when it holds none */
-export function trustedCertificates(options: { readonly ca?: PemInput | readonly PemInput[] }): Uint8Array[] {
-  const ders = asList(options.ca).flatMap((pem) => parseCertificateChain(pem));
-  if (ders.length === 0) throw new TypeError('`ca` holds no certificate');
-  return ders;
 }
 
 /**
@@ -363,12 +315,6 @@ function withIdentityCheck(
 /** NSS key log line (SSLKEYLOGFILE format): `LABEL <client_random hex> <secret hex>\n`. */
 export function keyLogLine(label: string, clientRandom: Uint8Array, secret: Uint8Array): string {
   return `${label} ${Buffer.from(clientRandom).toString('hex')} ${Buffer.from(secret).toString('hex')}\n`;
-}
-
-function asList(x: PemInput | readonly PemInput[] | undefined): PemInput[] {
-  if (x === undefined) return [];
-  if (typeof x === 'string' || x instanceof Uint8Array) return [x];
-  return [...x];
 }
 
 function lookupContext(byName: Map<string, CertifiedKey>, serverName: string): CertifiedKey | undefined {

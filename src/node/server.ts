@@ -10,14 +10,8 @@ import type { ServerConfig } from '../config.ts';
 import { ServerConnection } from '../connection/server.ts';
 import type { CertificateVerifier } from '../x509/verifier.ts';
 import { ClientHelloPeek } from './client-hello-peek.ts';
-import {
-  clientCertificateVerifier,
-  keyLogLine,
-  serverConfigFromOptions,
-  type SecureContext,
-  type ServerSecureOptions,
-  type SNICallback,
-} from './options.ts';
+import { keyLogLine, serverConfigFromOptions, type ServerSecureOptions, type SNICallback } from './options.ts';
+import type { SecureContext } from './secure-context.ts';
 import { TLSSocket } from './tls-socket.ts';
 
 /** Options of `createServer` (see ServerSecureOptions for the TLS ones). */
@@ -45,8 +39,7 @@ export class Server extends NetServer {
   constructor(options: ServerOptions, secureConnectionListener?: (socket: TLSSocket) => void) {
     // The transport stays half-open: the TLSSocket decides when to end it (after close_notify).
     super({ allowHalfOpen: true });
-    this.config = serverConfigFromOptions(options);
-    this.clientCheck = clientCheckOf(options);
+    ({ config: this.config, clientCheck: this.clientCheck } = serverConfigFromOptions(options));
     this.sniCallback = options.SNICallback;
     this.handshakeTimeout = options.handshakeTimeout ?? 10_000;
     this.socketHalfOpen = options.allowHalfOpen ?? false;
@@ -101,8 +94,7 @@ export class Server extends NetServer {
    * @throws TypeError / Error for bad options, leaving the current configuration in place
    */
   setSecureContext(options: ServerSecureOptions): void {
-    this.config = serverConfigFromOptions(options);
-    this.clientCheck = clientCheckOf(options);
+    ({ config: this.config, clientCheck: this.clientCheck } = serverConfigFromOptions(options));
     this.sniCallback = options.SNICallback;
   }
 
@@ -167,7 +159,7 @@ export class Server extends NetServer {
  * @throws TypeError / Error for bad options (as createServer)
  */
 export function wrapServerSocket(socket: Duplex, options: ServerOptions): TLSSocket {
-  const base = serverConfigFromOptions(options);
+  const { config: base, clientCheck: check } = serverConfigFromOptions(options);
   let tlsSocket: TLSSocket | undefined;
   const config: ServerConfig = {
     ...base,
@@ -183,7 +175,6 @@ export function wrapServerSocket(socket: Duplex, options: ServerOptions): TLSSoc
     handshakeTimeout: options.handshakeTimeout ?? 10_000,
   });
   tlsSocket = sock;
-  const check = clientCheckOf(options);
   if (check !== undefined) sock.prependOnceListener('secure', () => authorizeClient(sock, check, config));
   // The caller may have paused the plain connection while it answered the STARTTLS command.
   socket.resume();
@@ -201,11 +192,6 @@ export function wrapServerSocket(socket: Duplex, options: ServerOptions): TLSSoc
  */
 export function createServer(options: ServerOptions, secureConnectionListener?: (socket: TLSSocket) => void): Server {
   return new Server(options, secureConnectionListener);
-}
-
-function clientCheckOf(options: ServerSecureOptions): { verifier: CertificateVerifier; enforced: boolean } | undefined {
-  if (options.requestCert !== true) return undefined;
-  return { verifier: clientCertificateVerifier(options), enforced: options.rejectUnauthorized !== false };
 }
 
 /**

@@ -87,6 +87,34 @@ export function readChildren(content: Uint8Array, what: string): Tlv[] {
   return out;
 }
 
+/** AlgorithmIdentifier → [dotted OID, parameters]. @throws Error / TlsError when malformed */
+export function algorithm(t: Tlv): [string, Tlv | undefined] {
+  const [oid, params, ...extra] = readChildren(expectTag(t, DerTag.SEQUENCE).value, 'AlgorithmIdentifier');
+  if (extra.length > 0) throw new Error('malformed AlgorithmIdentifier');
+  return [oidToText(expectTag(oid, DerTag.OID).value), params];
+}
+
+/** `t`, which must have tag `tag`. @throws Error otherwise */
+export function expectTag(t: Tlv | undefined, tag: number): Tlv {
+  if (t?.tag !== tag) throw new Error(`expected tag 0x${tag.toString(16)}`);
+  return t;
+}
+
+/** X.690 §8.19 OBJECT IDENTIFIER contents → dotted text (arcs here are small). */
+export function oidToText(b: Uint8Array): string {
+  const arcs: number[] = [];
+  let v = 0;
+  for (const c of b) {
+    v = v * 128 + (c & 0x7f);
+    if ((c & 0x80) === 0) {
+      arcs.push(v);
+      v = 0;
+    }
+  }
+  const first = arcs.shift() ?? 0;
+  return [first < 80 ? Math.floor(first / 40) : 2, first < 80 ? first % 40 : first - 80, ...arcs].join('.');
+}
+
 /**
  * Walks every constructed element under `content` (X.690 §8.1.1: bit 6 of the identifier), so
  * that non-DER length encodings anywhere in the structure are rejected, not just at the top.

@@ -3,17 +3,11 @@
  * Private-key files for the engine's certified keys: PKCS#8 PrivateKeyInfo (RFC 5208 §5; EC per
  * RFC 5915 §3 / RFC 5480, Ed25519 per RFC 8410 §7, RSA per RFC 8017 §A.1.2), SEC1 "EC PRIVATE
  * KEY" (RFC 5915 §3) and PKCS#1 "RSA PRIVATE KEY" (RFC 8017 §A.1.2), as PEM (RFC 7468) or DER.
- * Encrypted keys: RFC 5958 §3 EncryptedPrivateKeyInfo with RFC 8018 PBES2 (PBKDF2 with
- * HMAC-SHA-1/256/384/512, or RFC 7914 scrypt; AES-128/192/256-CBC), decrypted with a
- * `passphrase` through the provider's optional `passwordBased` primitives.
+ * Encrypted keys: RFC 5958 §3 EncryptedPrivateKeyInfo with RFC 8018 PBES2 (pbes2.ts), decrypted
+ * with a `passphrase` through the provider's optional `passwordBased` primitives.
  * These are configuration inputs, so failures are plain Errors, not TlsErrors.
  *
  *   EncryptedPrivateKeyInfo ::= SEQUENCE { encryptionAlgorithm AlgorithmIdentifier, encryptedData OCTET STRING }
- *   PBES2-params ::= SEQUENCE { keyDerivationFunc AlgorithmIdentifier, encryptionScheme AlgorithmIdentifier }
- *   PBKDF2-params ::= SEQUENCE { salt OCTET STRING, iterationCount INTEGER, keyLength INTEGER OPTIONAL,
- *                                prf AlgorithmIdentifier DEFAULT algid-hmacWithSHA1 }
- *   scrypt-params ::= SEQUENCE { salt OCTET STRING, costParameter INTEGER, blockSize INTEGER,
- *                                parallelizationParameter INTEGER, keyLength INTEGER OPTIONAL }
  *
  *   PrivateKeyInfo ::= SEQUENCE {
  *     version                   Version,
@@ -34,7 +28,8 @@ import { ECParameters, ECPrivateKey } from '@peculiar/asn1-ecc';
 import { RSAPrivateKey } from '@peculiar/asn1-rsa';
 import { concat, equalBytes } from '../bytes/bytes.ts';
 import type { CryptoProvider, PrivateKey, PublicKey } from '../crypto/provider.ts';
-import { DerTag, encodeTlv, integerContents, readChildren, readSingle, stripLeadingZeros, type Tlv } from './der.ts';
+import { DerTag, encodeTlv, integerContents, readChildren, readSingle, stripLeadingZeros } from './der.ts';
+import { decryptPbes2 } from './pbes2.ts';
 import { pemDecode, pemTextOf } from './pem.ts';
 
 /** Options of `parsePrivateKey`. */
@@ -77,6 +72,7 @@ export function parsePrivateKey(input: string | Uint8Array, options: PrivateKeyO
   throw new Error(`key: no private key block found (labels: ${blocks.map((b) => b.label).join(', ') || 'none'})`);
 }
 
+
 /** RFC 5958 §3 EncryptedPrivateKeyInfo with PBES2 (RFC 8018 §6.2) → PrivateKey. */
 function parseEncryptedPkcs8(der: Uint8Array, options: PrivateKeyOptions): PrivateKey {
   const { passphrase, provider } = options;
@@ -87,71 +83,13 @@ function parseEncryptedPkcs8(der: Uint8Array, options: PrivateKeyOptions): Priva
   const plain = wrapErrors('ENCRYPTED PRIVATE KEY', () => {
     const [alg, data, ...extra] = readChildren(readSingle(der, DerTag.SEQUENCE, 'EncryptedPrivateKeyInfo').value, 'EncryptedPrivateKeyInfo');
     if (alg === undefined || data?.tag !== DerTag.OCTET_STRING || extra.length > 0) throw new Error('malformed EncryptedPrivateKeyInfo');
-    const [algOid, params] = algorithm(alg);
-    if (algOid !== PBE_OID.pbes2 || params === undefined) throw new Error(`unsupported encryption ${algOid} (only PBES2)`);
-    const [kdf, enc, ...more] = readChildren(expect(params, DerTag.SEQUENCE).value, 'PBES2-params');
-    if (kdf === undefined || enc === undefined || more.length > 0) throw new Error('malformed PBES2-params');
-    const [encOid, ivTlv] = algorithm(enc);
-    const keyLen = AES_CBC_KEY_LEN[encOid];
-    if (keyLen === undefined) throw new Error(`unsupported cipher ${encOid} (only AES-CBC)`);
-    const iv = expect(ivTlv, DerTag.OCTET_STRING).value;
-    if (iv.length !== 16) throw new Error('AES-CBC IV is not 16 bytes');
-    const key = deriveKey(kdf, password, keyLen, pb);
-    let out: Uint8Array;
-    try {
-      out = pb.aesCbcDecrypt(key, iv, data.value);
-    } catch {
-      throw new Error('wrong passphrase or corrupt key (bad padding)');
-    }
-    return out;
+    return decryptPbes2(alg, data.value, password, pb);
   });
   try {
     return parsePkcs8(plain);
   } catch (e) {
     throw new Error('key: ENCRYPTED PRIVATE KEY: wrong passphrase or corrupt key', { cause: e });
   }
-}
-
-/** RFC 8018 §5.2 PBKDF2 or RFC 7914 §7 scrypt, with bounded cost parameters. */
-function deriveKey(kdf: Tlv, password: Uint8Array, keyLen: number, pb: NonNullable<CryptoProvider['passwordBased']>): Uint8Array {
-  const [oid, params] = algorithm(kdf);
-  const fields = readChildren(expect(params, DerTag.SEQUENCE).value, 'KDF params');
-  const salt = expect(fields[0], DerTag.OCTET_STRING).value;
-  const int = (t: Tlv | undefined, what: string): number => {
-    const v = stripLeadingZeros(expect(t, DerTag.INTEGER).value);
-    if (v.length > 4) throw new Error(`${what} too large`);
-    let n = 0;
-    for (const b of v) n = n * 256 + b;
-    return n;
-  };
-  if (oid === PBE_OID.pbkdf2) {
-    const iterations = int(fields[1], 'iterationCount');
-    if (iterations < 1 || iterations > MAX_PBKDF2_ITERATIONS) throw new Error(`PBKDF2 iteration count ${iterations} out of range`);
-    let i = 2;
-    if (fields[i]?.tag === DerTag.INTEGER && int(fields[i++], 'keyLength') !== keyLen) throw new Error('PBKDF2 keyLength does not fit the cipher');
-    let hash: 'sha1' | 'sha256' | 'sha384' | 'sha512' = 'sha1'; // DEFAULT algid-hmacWithSHA1
-    const prf = fields[i];
-    if (prf !== undefined) {
-      i++;
-      const h = PRF_HASH[algorithm(prf)[0]];
-      if (h === undefined) throw new Error('unsupported PBKDF2 PRF');
-      hash = h;
-    }
-    if (i !== fields.length) throw new Error('malformed PBKDF2-params');
-    return pb.pbkdf2(hash, password, salt, iterations, keyLen);
-  }
-  if (oid === PBE_OID.scrypt) {
-    const n = int(fields[1], 'costParameter');
-    const r = int(fields[2], 'blockSize');
-    const p = int(fields[3], 'parallelizationParameter');
-    if (fields[4] !== undefined && int(fields[4], 'keyLength') !== keyLen) throw new Error('scrypt keyLength does not fit the cipher');
-    // RFC 7914 §2: N a power of two > 1; memory 128·N·r bytes and work N·r·p bounded here.
-    if (n < 2 || (n & (n - 1)) !== 0 || n > MAX_SCRYPT_N || r < 1 || p < 1 || n * r > MAX_SCRYPT_NR || n * r * p > MAX_SCRYPT_NRP) {
-      throw new Error(`scrypt parameters N=${n} r=${r} p=${p} out of range`);
-    }
-    return pb.scrypt(password, salt, n, r, p, keyLen);
-  }
-  throw new Error(`unsupported key derivation ${oid} (only PBKDF2 and scrypt)`);
 }
 
 /** True when `der` is an EncryptedPrivateKeyInfo (its first element is a SEQUENCE, not the INTEGER version). */
@@ -163,32 +101,6 @@ function isEncryptedInfo(der: Uint8Array): boolean {
   }
 }
 
-/** AlgorithmIdentifier → [dotted OID, parameters]. */
-function algorithm(t: Tlv): [string, Tlv | undefined] {
-  const [oid, params, ...extra] = readChildren(expect(t, DerTag.SEQUENCE).value, 'AlgorithmIdentifier');
-  if (extra.length > 0) throw new Error('malformed AlgorithmIdentifier');
-  return [oidToText(expect(oid, DerTag.OID).value), params];
-}
-
-function expect(t: Tlv | undefined, tag: number): Tlv {
-  if (t?.tag !== tag) throw new Error(`expected tag 0x${tag.toString(16)}`);
-  return t;
-}
-
-/** X.690 §8.19 OBJECT IDENTIFIER contents → dotted text (arcs here are small). */
-function oidToText(b: Uint8Array): string {
-  const arcs: number[] = [];
-  let v = 0;
-  for (const c of b) {
-    v = v * 128 + (c & 0x7f);
-    if ((c & 0x80) === 0) {
-      arcs.push(v);
-      v = 0;
-    }
-  }
-  const first = arcs.shift() ?? 0;
-  return [first < 80 ? Math.floor(first / 40) : 2, first < 80 ? first % 40 : first - 80, ...arcs].join('.');
-}
 
 /** Encodes `key` as PKCS#8 PrivateKeyInfo DER (EC keys without the optional public key). */
 export function encodePrivateKeyPkcs8(key: PrivateKey): Uint8Array {
@@ -353,22 +265,3 @@ export const CURVE_OID: { readonly 'P-256': string; readonly 'P-384': string } =
   'P-384': '1.3.132.0.34',
 };
 const CURVE_SIZE = { 'P-256': 32, 'P-384': 48 } as const;
-/** RFC 8018 Appendix A/B and RFC 7914 §7 object identifiers. */
-const PBE_OID = { pbes2: '1.2.840.113549.1.5.13', pbkdf2: '1.2.840.113549.1.5.12', scrypt: '1.3.6.1.4.1.11591.4.11' } as const;
-const PRF_HASH: Readonly<Record<string, 'sha1' | 'sha256' | 'sha384' | 'sha512'>> = {
-  '1.2.840.113549.2.7': 'sha1',
-  '1.2.840.113549.2.9': 'sha256',
-  '1.2.840.113549.2.10': 'sha384',
-  '1.2.840.113549.2.11': 'sha512',
-};
-/** RFC 8018 Appendix B.2.5 aes128/192/256-CBC-Pad → key length in bytes. */
-const AES_CBC_KEY_LEN: Readonly<Record<string, number>> = {
-  '2.16.840.1.101.3.4.1.2': 16,
-  '2.16.840.1.101.3.4.1.22': 24,
-  '2.16.840.1.101.3.4.1.42': 32,
-};
-/** Cost bounds for key derivation (a configuration file cannot make us spin for minutes). */
-const MAX_PBKDF2_ITERATIONS = 10_000_000;
-const MAX_SCRYPT_N = 2 ** 20;
-const MAX_SCRYPT_NR = 2 ** 23;
-const MAX_SCRYPT_NRP = 2 ** 24;

@@ -2,7 +2,8 @@
  * @module negotiate
  * What the server chooses from a ClientHello (RFC 8446 §4.1.1): version, cipher suite, group
  * and key share, certificate and signature scheme, ALPN protocol. Server preference order wins
- * everywhere; a key share the client already sent beats a HelloRetryRequest (Go does the same).
+ * everywhere (for suites unless `cipherSuiteOrder` is 'client'); a key share the client already
+ * sent beats a HelloRetryRequest (Go does the same).
  */
 import { equalBytes, fromUtf8 } from '../../bytes/bytes.ts';
 import type { ServerConfig } from '../../config.ts';
@@ -88,11 +89,26 @@ function checkVersion(ch: ClientHello): void {
   }
 }
 
-/** RFC 8446 §4.1.1: the first of our suites the client offers; none → handshake_failure. */
+/**
+ * RFC 8446 §4.1.1: a suite both sides support, by the server's order (the first of ours the
+ * client offers) or, with cipherSuiteOrder 'client', the client's; none → handshake_failure.
+ */
 function selectSuite(config: ServerConfig, ch: ClientHello): CipherSuiteInfo {
-  const suite = config.cipherSuites.find((s) => ch.cipherSuites.includes(s.id));
+  const suite =
+    config.cipherSuiteOrder === 'client'
+      ? firstOf(ch.cipherSuites, (id) => config.cipherSuites.find((s) => s.id === id))
+      : config.cipherSuites.find((s) => ch.cipherSuites.includes(s.id));
   if (!suite) throw handshakeFailure('client_hello: no cipher suite in common');
   return suite;
+}
+
+/** The first non-undefined `pick(x)` over `list`, in list order. */
+function firstOf<T, R>(list: readonly T[], pick: (x: T) => R | undefined): R | undefined {
+  for (const x of list) {
+    const r = pick(x);
+    if (r !== undefined) return r;
+  }
+  return undefined;
 }
 
 /**
