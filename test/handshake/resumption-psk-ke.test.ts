@@ -142,8 +142,9 @@ describe.each(PROVIDERS)('psk_ke resumption ($name)', (provider) => {
     client.receive(flight);
     handshake(client, server);
     expect(server.negotiated?.isResumed).toBe(true);
-    expect(server.negotiated?.group).toBe('x25519');
-    expect(client.negotiated?.group).toBe('x25519');
+    // The default groups: X25519MLKEM768 first, shared by the client and preferred by the server.
+    expect(server.negotiated?.group).toBe('X25519MLKEM768');
+    expect(client.negotiated?.group).toBe('X25519MLKEM768');
   });
 
   it('both sides opted in, a client with no key share resumes with psk_ke and exchanges data (RFC 8446 §4.2.9, §7.1 zero IKM)', () => {
@@ -178,7 +179,7 @@ describe.each(PROVIDERS)('psk_ke resumption ($name)', (provider) => {
     handshake(client, server);
     expect(server.negotiated?.didRetry).toBe(true);
     expect(server.negotiated?.isResumed).toBe(true);
-    expect(server.negotiated?.groupId).toBe(NamedGroup.x25519);
+    expect(server.negotiated?.groupId).toBe(NamedGroup.X25519MLKEM768); // the server's first group
   });
 
   it('a client that did not offer psk_ke rejects a ServerHello with pre_shared_key and no key_share with missing_extension (RFC 8446 §4.2.9)', () => {
