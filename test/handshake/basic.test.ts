@@ -9,7 +9,7 @@ describe.each(PROVIDERS)('client ↔ server in memory ($name)', (provider) => {
     const { client, server } = makePair(provider);
     handshake(client, server);
     expect(client.negotiated?.cipherSuite).toBe('TLS_AES_128_GCM_SHA256');
-    expect(client.negotiated?.group).toBe('x25519');
+    expect(client.negotiated?.group).toBe('X25519MLKEM768'); // the default: hybrid post-quantum first
     expect(server.negotiated?.serverName).toBe('localhost');
     client.write(utf8('hello'));
     transfer(client, server);
