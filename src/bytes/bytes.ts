@@ -58,16 +58,19 @@ export function fromHex(hex: string): Uint8Array {
   return out;
 }
 
-const encoder = new TextEncoder();
-const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+// Created on first use, so that importing puretls never fails on a runtime without them.
+let encoder: InstanceType<typeof TextEncoder> | undefined;
+let strictDecoder: InstanceType<typeof TextDecoder> | undefined;
 
 /** UTF-8 encoding of `s`. */
 export function utf8(s: string): Uint8Array {
+  encoder ??= new TextEncoder();
   return encoder.encode(s);
 }
 
 /** Strict UTF-8 decoding; returns undefined for invalid UTF-8. */
 export function fromUtf8(b: Uint8Array): string | undefined {
+  strictDecoder ??= new TextDecoder('utf-8', { fatal: true });
   try {
     return strictDecoder.decode(b);
   } catch {

@@ -28,6 +28,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { illegalParameter } from '../errors.ts';
+import { isAcceptedRsaPublicExponent } from '../protocol/limits.ts';
 import { NamedGroup, SignatureScheme } from '../protocol/registry.ts';
 import type {
   Aead,
@@ -354,6 +355,8 @@ function nodeSigningKey(key: PrivateKey): SigningKey {
     case 'rsa': {
       const schemes = rsaPssSchemesFor(key.n);
       if (schemes.length === 0) throw new Error('signingKey: RSA modulus too small for RSA-PSS');
+      // protocol/limits.ts: the exponent bound holds for our own keys too (as for the noble provider).
+      if (!isAcceptedRsaPublicExponent(key.e)) throw new Error('signingKey: RSA public exponent must be odd, 3 <= e < 2^33');
       const keyObject = createPrivateKey({
         key: {
           kty: 'RSA',
@@ -389,10 +392,13 @@ function nodeSigningKey(key: PrivateKey): SigningKey {
 
 /**
  * Verifies with OpenSSL. Never throws: malformed input, an unknown scheme or one that does not
- * fit the key (RFC 8446 §4.2.3 binds each ECDSA scheme to one curve) yields false. OpenSSL
- * accepts high-S ECDSA signatures and requires strict DER.
+ * fit the key (RFC 8446 §4.2.3 binds each ECDSA scheme to one curve) yields false, and so does an
+ * RSA key whose exponent is outside protocol/limits.ts's bound (OpenSSL refuses exponents over 64
+ * bits only for moduli over 3072 bits: below that a huge e costs it 100 ms and more per check).
+ * OpenSSL accepts high-S ECDSA signatures and requires strict DER.
  */
 function nodeVerifySignature(scheme: number, key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean {
+  if (key.type === 'rsa' && !isAcceptedRsaPublicExponent(key.e)) return false;
   try {
     switch (scheme) {
       case SignatureScheme.ecdsa_secp256r1_sha256:

@@ -55,3 +55,21 @@ export const MIN_RECORD_SIZE_LIMIT: number = 64;
 export const MAX_RECORD_SIZE_LIMIT: number = 2 ** 14 + 1;
 /** RFC 8446 §4.6.1: ticket lifetime MUST NOT exceed 7 days. */
 export const MAX_TICKET_LIFETIME_S: number = 604_800;
+/**
+ * Largest RSA public exponent we compute with (exclusive): every RSA key, in certificates,
+ * CertificateVerify and key files, needs an odd e with 3 <= e < 2^33 (the rule of ring and
+ * rustls-webpki). RFC 8017 §3.1 allows any odd e below n, but verification costs one modular
+ * squaring per bit of e: fifteen fake CAs with 8191-bit exponents cost seconds of CPU before any
+ * authentication (issue 8). Keys in use have e = 65537, a few e = 3.
+ */
+export const MAX_RSA_PUBLIC_EXPONENT: number = 2 ** 33;
+
+/** True when the big-endian unsigned `e` is odd and 3 <= e < MAX_RSA_PUBLIC_EXPONENT. */
+export function isAcceptedRsaPublicExponent(e: Uint8Array): boolean {
+  let value = 0;
+  for (const b of e) {
+    value = value * 256 + b;
+    if (value >= MAX_RSA_PUBLIC_EXPONENT) return false;
+  }
+  return value >= 3 && value % 2 === 1;
+}

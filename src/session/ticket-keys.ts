@@ -82,9 +82,10 @@ export class TicketKeys {
   }
 
   #keyFor(epoch: number): Uint8Array {
-    const info = new Uint8Array(INFO_PREFIX.length + 4);
-    info.set(INFO_PREFIX, 0);
-    writeU32(info, INFO_PREFIX.length, epoch);
+    const prefix = utf8(INFO_PREFIX);
+    const info = new Uint8Array(prefix.length + 4);
+    info.set(prefix, 0);
+    writeU32(info, prefix.length, epoch);
     return this.#hash.hkdfExpand(this.#prk, info, KEY_LEN);
   }
 }
@@ -96,4 +97,5 @@ const NONCE_LEN = 12;
 const TAG_LEN = 16;
 const KEY_LEN = 32;
 const SALT = 'puretls ticket keys';
-const INFO_PREFIX = utf8('puretls ticket key epoch');
+/** Encoded when used, not at module load (importing must not need TextEncoder). */
+const INFO_PREFIX = 'puretls ticket key epoch';

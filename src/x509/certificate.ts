@@ -669,8 +669,10 @@ function attributeValueText(v: Tlv): string {
       return latin1(b);
     case 0x0c: {
       // UTF8String
+      // Created on first use (an import must not need TextDecoder); BOMs are kept, as the oracle does.
+      utf8Decoder ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
       try {
-        return UTF8.decode(b);
+        return utf8Decoder.decode(b);
       } catch {
         throw derError('Name: UTF8String is not UTF-8');
       }
@@ -784,7 +786,7 @@ function latin1(b: Uint8Array): string {
 
 const MAX_DEPTH = 32;
 const UNIVERSAL_CONSTRUCTED: ReadonlySet<number> = new Set([8, 11, 16, 17, 29]);
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+let utf8Decoder: InstanceType<typeof TextDecoder> | undefined;
 function emptyFacts(): ExtensionFacts {
   return {
     dnsNames: [],

@@ -36,6 +36,10 @@ export const DerTag = {
 export function readTlv(buf: Uint8Array, offset: number, what: string): Tlv {
   const tag = buf[offset];
   if (tag === undefined) throw derError(`${what}: truncated (no tag)`);
+  // X.690 §8.1.5: end-of-contents octets only close indefinite-length encodings, which DER
+  // forbids (§10.1). (Lenient BER readers take 0x00 anywhere as end-of-contents and skip its
+  // length octets: issue 8's oracle disagreement.)
+  if (tag === 0) throw derError(`${what}: end-of-contents octets (tag 0x00), a form DER does not allow`);
   // X.690 §8.1.2.4: high tag numbers are not used by any structure we read.
   if ((tag & 0x1f) === 0x1f) throw derError(`${what}: high tag number form`);
   const first = buf[offset + 1];

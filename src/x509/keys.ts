@@ -28,6 +28,7 @@ import { ECParameters, ECPrivateKey } from '@peculiar/asn1-ecc';
 import { RSAPrivateKey } from '@peculiar/asn1-rsa';
 import { concat, equalBytes } from '../bytes/bytes.ts';
 import type { CryptoProvider, PrivateKey, PublicKey } from '../crypto/provider.ts';
+import { isAcceptedRsaPublicExponent } from '../protocol/limits.ts';
 import { DerTag, encodeTlv, integerContents, readChildren, readSingle, stripLeadingZeros } from './der.ts';
 import { decryptPbes2 } from './pbes2.ts';
 import { pemDecode, pemTextOf } from './pem.ts';
@@ -205,16 +206,21 @@ function parseEcPrivateKey(der: Uint8Array, curve: 'P-256' | 'P-384' | undefined
   return { type: 'ec', curve: c, d: leftPad(d, size) };
 }
 
-/** RFC 8017 §A.1.2 RSAPrivateKey (two-prime only). */
+/**
+ * RFC 8017 §A.1.2 RSAPrivateKey (two-prime only), with a public exponent within
+ * protocol/limits.ts's bound (odd, 3 <= e < 2^33), the rule every RSA key here obeys.
+ */
 function parseRsaPrivateKey(der: Uint8Array): PrivateKey {
   readSingle(der, DerTag.SEQUENCE, 'RSAPrivateKey');
   const k = AsnConvert.parse(der, RSAPrivateKey);
   if (k.version !== 0 || k.otherPrimeInfos !== undefined) throw new Error('multi-prime RSA keys are not supported');
   const u = (b: ArrayBuffer): Uint8Array => stripLeadingZeros(new Uint8Array(b));
+  const e = u(k.publicExponent);
+  if (!isAcceptedRsaPublicExponent(e)) throw new Error('RSA public exponent out of range (must be odd, 3 <= e < 2^33)');
   return {
     type: 'rsa',
     n: u(k.modulus),
-    e: u(k.publicExponent),
+    e,
     d: u(k.privateExponent),
     p: u(k.prime1),
     q: u(k.prime2),

@@ -11,6 +11,7 @@
 import { equalBytes, toHex } from '../bytes/bytes.ts';
 import type { CryptoProvider, PublicKey } from '../crypto/provider.ts';
 import { TlsError } from '../errors.ts';
+import { isAcceptedRsaPublicExponent } from '../protocol/limits.ts';
 import { AlertDescription, nameOf, SignatureScheme } from '../protocol/registry.ts';
 import { KeyUsageBit, type NameConstraints, type ParsedCertificate, parseCertificate } from './certificate.ts';
 import { DerTag, readChildren, readSingle } from './der.ts';
@@ -64,6 +65,7 @@ export type CertificateFailure =
   | 'unknown_critical_extension'
   | 'weak_signature_algorithm'
   | 'weak_key'
+  | 'bad_rsa_exponent'
   | 'unsupported_algorithm'
   | 'algorithm_not_offered'
   | 'chain_too_long'
@@ -102,7 +104,8 @@ export interface WebPkiVerifierOptions {
  * The Web PKI verifier: RFC 5280 §6.1 path validation to one of `roots`, then the name check.
  * Per certificate on the path: validity at `now` (§6.1.3 (a)(2)), signature by the next one
  * through the provider (§6.1.3 (a)(1)) with an algorithm we offered (RFC 8446 §4.2.3), never
- * MD5/SHA-1 (RFC 8446 §4.4.2.4), RSA keys of 2048..8192 bits; unknown critical extensions
+ * MD5/SHA-1 (RFC 8446 §4.4.2.4), RSA keys of 2048..8192 bits whose exponent is odd and below 2^33
+ * (checked before any use of the key: protocol/limits.ts); unknown critical extensions
  * refused (§4.2); issuers must be CAs (§6.1.4 (k)) with keyCertSign when keyUsage is present
  * (§6.1.4 (n)), within their pathLenConstraint (§6.1.4 (l), (m)), with extKeyUsage (when present)
  * allowing the purpose, and their DNS/IP name constraints hold for every name below them
@@ -386,9 +389,17 @@ function checkSignature(cert: ParsedCertificate, issuer: ParsedCertificate, dept
   return undefined;
 }
 
-/** RSA moduli of MIN_RSA_BITS..MAX_RSA_BITS only: weaker keys are breakable, larger ones make verification cost unbounded. */
+/**
+ * RSA moduli of MIN_RSA_BITS..MAX_RSA_BITS only: weaker keys are breakable, larger ones make
+ * verification cost unbounded; and exponents odd, 3 <= e < 2^33 (protocol/limits.ts): verifying
+ * costs a modular squaring per bit of e. Checked before the key is ever used.
+ */
 function checkKeyStrength(key: PublicKey | undefined, depth: number, s: string): CertificateError | undefined {
   if (key?.type !== 'rsa') return undefined;
+  if (!isAcceptedRsaPublicExponent(key.e)) {
+    const e = key.e.length <= 6 ? `e = ${Number.parseInt(toHex(key.e) || '0', 16)}` : `a ${bitLength(key.e)}-bit exponent`;
+    return fail(AlertDescription.unsupported_certificate, 'bad_rsa_exponent', depth, s, `RSA key with ${e} (accepted: odd, 3 <= e < 2^33)`);
+  }
   const bits = bitLength(key.n);
   if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
     return fail(AlertDescription.unsupported_certificate, 'weak_key', depth, s, `RSA key of ${bits} bits (accepted: ${MIN_RSA_BITS}..${MAX_RSA_BITS})`);

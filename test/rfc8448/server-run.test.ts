@@ -36,8 +36,9 @@ function traceServer(name: '03-simple-1rtt' | '07-compatibility-mode'): { server
     serverConfig({
       provider,
       now: () => TRACE_NOW,
-      // RFC 8448 draws, in order: the x25519 private key, ServerHello.random, the PSS salt.
-      random: replayRandom(t.ephemeralKey('server', 'x25519'), serverHelloRandom(t.message('server', 'ServerHello')), salt),
+      // RFC 8448 draws, in order: the x25519 private key, ServerHello.random, the PSS salt; then
+      // ours draws the RSA blinding factor (k + 8 bytes; any value gives the same signature).
+      random: replayRandom(t.ephemeralKey('server', 'x25519'), serverHelloRandom(t.message('server', 'ServerHello')), salt, RSA_BLINDING),
       certificates: [certifiedKey(provider, [rfc8448Certificate(t)], key)],
       groups: [NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1],
       advertisedGroups: TRACE_SERVER_GROUPS,
@@ -48,6 +49,9 @@ function traceServer(name: '03-simple-1rtt' | '07-compatibility-mode'): { server
   );
   return { server, t };
 }
+
+/** Blinding factor draw for the RFC 8448 §2 RSA-1024 key (k = 128): any bytes do. */
+const RSA_BLINDING = new Uint8Array(128 + 8).fill(0x42);
 
 describe('RFC 8448 §3 simple 1-RTT: our server reproduces the trace', () => {
   it('writes the ServerHello record and the encrypted server flight byte for byte', () => {

@@ -11,7 +11,7 @@ import { SignatureScheme } from '../../protocol/registry.ts';
 import { ed25519PrivateKey, ed25519Sign, ed25519Verify } from '../curve25519/index.ts';
 import { p256IsValidPrivateKey, p256PublicKey, p256Sign, p256Verify } from '../p256/index.ts';
 import type { HashName, PrivateKey, PublicKey, RandomSource, SigningKey } from '../provider.ts';
-import { rsaModulusBits, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from '../rsa/index.ts';
+import { checkRsaPrivateKey, rsaModulusBits, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from '../rsa/index.ts';
 import { nobleHash } from './hash.ts';
 
 /** Schemes the noble provider verifies, in preference order (RFC 8446 §4.2.3). */
@@ -64,6 +64,7 @@ export function nobleSigningKey(key: PrivateKey): SigningKey {
     case 'rsa': {
       const schemes = rsaPssSchemesFor(key.n);
       if (schemes.length === 0) throw new Error('signingKey: RSA modulus too small for RSA-PSS');
+      checkRsaPrivateKey(key);
       return {
         schemes,
         publicKey: { type: 'rsa', n: key.n, e: key.e },

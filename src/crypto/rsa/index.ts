@@ -3,8 +3,9 @@
  * RSA signatures on `bigint` for the pure provider: RSASSA-PSS (RFC 8017 §8.1) as TLS 1.3
  * uses it for rsa_pss_rsae_* (salt length = hash length, MGF1 with the same hash,
  * RFC 8446 §4.2.3) and RSASSA-PKCS1-v1_5 (RFC 8017 §8.2) for rsa_pkcs1_* certificate
- * signatures. The primitives are policy-free: the verifier layer decides which key sizes to
- * accept, using `rsaModulusBits`.
+ * signatures. One policy lives here, because it bounds our own CPU: public exponents must be
+ * below MAX_RSA_PUBLIC_EXPONENT (protocol/limits.ts; `publicNumbers`). Which modulus sizes to
+ * accept is the verifier layer's choice, using `rsaModulusBits`.
  */
 import type { HashAlgorithm, RandomSource } from '../provider.ts';
 import { equalConstantTime } from '../../bytes/bytes.ts';
@@ -19,7 +20,8 @@ export type { RsaPublicKey } from './public.ts';
 
 /**
  * RFC 8017 §8.1.1 RSASSA-PSS-SIGN with sLen = hLen (RFC 8446 §4.2.3). The salt is
- * `random(hLen)`; blinding uses the platform CSPRNG, so a fixed `random` gives a fixed signature.
+ * `random(hLen)`, then the blinding factor is drawn from `random` too (`rsasp1`); a fixed `random`
+ * gives a fixed signature.
  * @throws RangeError when the key is malformed or too small for the hash
  * @throws TlsError internal_error when the result fails its check under the public key
  */
@@ -33,7 +35,7 @@ export function rsaPssSign(
   // Step 1: EM = EMSA-PSS-ENCODE(M, modBits - 1).
   const em = emsaPssEncode(hash, message, k.modBits - 1, random(hash.outputLen));
   // Steps 2a-2c: m = OS2IP(EM), s = RSASP1(K, m), S = I2OSP(s, k).
-  return signRepresentative(k, os2ip(em));
+  return signRepresentative(k, os2ip(em), random);
 }
 
 /**
@@ -61,15 +63,15 @@ export function rsaPssVerify(
 }
 
 /**
- * RFC 8017 §8.2.1 RSASSA-PKCS1-V1_5-SIGN. Deterministic; blinding uses the platform CSPRNG.
+ * RFC 8017 §8.2.1 RSASSA-PKCS1-V1_5-SIGN. Deterministic; `random` only blinds (`rsasp1`).
  * @throws RangeError when the key is malformed or too small for the DigestInfo
  * @throws TlsError internal_error when the result fails its check under the public key
  */
-export function rsaPkcs1Sign(hash: HashAlgorithm, key: RsaPrivateKey, message: Uint8Array): Uint8Array {
+export function rsaPkcs1Sign(hash: HashAlgorithm, key: RsaPrivateKey, message: Uint8Array, random: RandomSource): Uint8Array {
   const k = privateNumbers(key);
   // Step 1: EM = EMSA-PKCS1-V1_5-ENCODE(M, k).
   const em = emsaPkcs1v15Encode(hash, message, k.k);
-  return signRepresentative(k, os2ip(em));
+  return signRepresentative(k, os2ip(em), random);
 }
 
 /**
@@ -103,14 +105,23 @@ export function rsaPkcs1Verify(
   return equalConstantTime(em, expected);
 }
 
+/**
+ * Checks a private key once, at import, as signing would (RFC 8017 §3.1, §3.2: n = p * q, CRT
+ * values in range, the public exponent within MAX_RSA_PUBLIC_EXPONENT).
+ * @throws RangeError naming what is wrong
+ */
+export function checkRsaPrivateKey(key: RsaPrivateKey): void {
+  privateNumbers(key);
+}
+
 /** The bit length of the modulus `n` (big-endian, leading zero octets ignored). */
 export function rsaModulusBits(n: Uint8Array): number {
   return bitLength(os2ip(n));
 }
 
 /** RFC 8017 §8.1.1 step 2 / §8.2.1 step 2: s = RSASP1(K, m), S = I2OSP(s, k). */
-function signRepresentative(key: RsaPrivateNumbers, m: bigint): Uint8Array {
-  const s = i2osp(rsasp1(key, m), key.k);
+function signRepresentative(key: RsaPrivateNumbers, m: bigint, random: RandomSource): Uint8Array {
+  const s = i2osp(rsasp1(key, m, random), key.k);
   // s < n < 256^k, so I2OSP cannot fail.
   if (!s) throw new RangeError('RSASP1: result does not fit the modulus length');
   return s;

@@ -31,7 +31,7 @@ export function privateNumbers(key: RsaPrivateKey): RsaPrivateNumbers {
   const cached = parsed.get(key);
   if (cached) return cached;
   const pub = publicNumbers(key);
-  if (!pub) throw new RangeError('RSA private key: invalid modulus or public exponent');
+  if (!pub) throw new RangeError('RSA private key: invalid modulus or public exponent (e must be odd, 3 <= e < 2^33)');
   const p = os2ip(key.p);
   const q = os2ip(key.q);
   const dp = os2ip(key.dp);
@@ -49,8 +49,8 @@ export function privateNumbers(key: RsaPrivateKey): RsaPrivateNumbers {
 /**
  * RFC 8017 §5.2.1 RSASP1(K, m) = m^d mod n, computed as:
  *
- * 1. blinding (RFC 8017 §5.2.1 note, Kocher 1996): draw r, m' = m * r^e mod n, so the
- *    exponentiations run on a value unrelated to m;
+ * 1. blinding (RFC 8017 §5.2.1 note, Kocher 1996): r in [2, n-2] from `random`,
+ *    m' = m * r^e mod n, so the exponentiations run on a value unrelated to m;
  * 2. CRT (RFC 8017 §5.2.1 step 2b): s1 = m'^dP mod p, s2 = m'^dQ mod q,
  *    h = (s1 - s2) * qInv mod p, s' = s2 + q * h;
  * 3. unblinding: s = s' * r^-1 mod n;
@@ -59,22 +59,24 @@ export function privateNumbers(key: RsaPrivateKey): RsaPrivateNumbers {
  *    Lenstra); OpenSSL makes the same check.
  *
  * Blinding hides m from the timing of the exponentiations; it does not make them constant
- * time in the exponent (see `modPow` for what a JIT cannot promise).
- * `blindingRandom` defaults to the platform CSPRNG; it is never the handshake's injected
- * RandomSource, so a deterministic replay still gets the same signature.
+ * time in the exponent (see `modPow` for what a JIT cannot promise). `random` is the injected
+ * RandomSource of the handshake, like every other draw (a fixed source gives a fixed r, and the
+ * signature does not depend on r).
  * @throws RangeError when m is out of range (m >= n)
- * @throws TlsError internal_error when the fault check fails
+ * @throws TlsError internal_error when `random` gives no invertible r in MAX_BLINDING_DRAWS draws,
+ *   or when the fault check fails
  */
-export function rsasp1(key: RsaPrivateNumbers, m: bigint, blindingRandom: RandomSource = systemRandom): bigint {
+export function rsasp1(key: RsaPrivateNumbers, m: bigint, random: RandomSource): bigint {
   const { n, e, p, q, dp, dq, qi } = key;
   if (m < 0n || m >= n) throw new RangeError('RSASP1: message representative out of range');
-  // 1. Blinding factor r in [2, n-1] with gcd(r, n) = 1 (a random r fails that with
-  //    probability about 2/sqrt(n); loop anyway).
+  // 1. Blinding factor r = 2 + (draw mod (n - 3)), so r is never 0 or 1 whatever the source; r
+  //    is invertible unless it shares a prime with n (probability about 2/sqrt(n) per draw).
   let r = 0n;
   let rInv: bigint | undefined;
-  while (rInv === undefined) {
-    r = os2ip(blindingRandom(key.k + 8)) % n;
-    if (r > 1n) rInv = modInverse(r, n);
+  for (let draw = 0; rInv === undefined; draw++) {
+    if (draw === MAX_BLINDING_DRAWS) throw internalError('RSA blinding: the random source gave no usable factor');
+    r = 2n + (os2ip(random(key.k + 8)) % (n - 3n));
+    rInv = modInverse(r, n);
   }
   const blinded = (m * modPow(r, e, n)) % n;
   // 2. CRT.
@@ -89,11 +91,6 @@ export function rsasp1(key: RsaPrivateNumbers, m: bigint, blindingRandom: Random
   return s;
 }
 
-/** Random bytes from the platform CSPRNG (Web Crypto, present in Node >= 19 and browsers). */
-export function systemRandom(length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  globalThis.crypto.getRandomValues(out);
-  return out;
-}
-
+/** Draws of a blinding factor before giving up (a real random source needs one). */
+const MAX_BLINDING_DRAWS = 4;
 const parsed = new WeakMap<RsaPrivateKey, RsaPrivateNumbers>();

@@ -4,6 +4,7 @@
  * §5.2.2). Inputs here are public (a certificate's key, a peer's signature), so plain
  * variable-time arithmetic is fine.
  */
+import { isAcceptedRsaPublicExponent } from '../../protocol/limits.ts';
 import type { PublicKey } from '../provider.ts';
 import { bitLength, modPow, os2ip } from './bigint.ts';
 
@@ -20,15 +21,18 @@ export interface RsaPublicNumbers {
 }
 
 /**
- * The key as integers, or undefined when it is not an RSA public key per RFC 8017 §3.1:
- * n must be odd and at least 3, and 3 <= e <= n - 1 with e odd. (An e of 1 would make every
- * padded message its own signature.) Leading zero octets of n and e are ignored.
+ * The key as integers, or undefined when it is not an RSA public key per RFC 8017 §3.1 (n odd
+ * and at least 3, 3 <= e <= n - 1 with e odd; an e of 1 would make every padded message its own
+ * signature) or its exponent is not below MAX_RSA_PUBLIC_EXPONENT (each bit of e costs one
+ * modular squaring per verification, so a huge e is a denial of service; protocol/limits.ts).
+ * Leading zero octets of n and e are ignored.
  */
 export function publicNumbers(key: { readonly n: Uint8Array; readonly e: Uint8Array }): RsaPublicNumbers | undefined {
+  if (!isAcceptedRsaPublicExponent(key.e)) return undefined;
   const n = os2ip(key.n);
   const e = os2ip(key.e);
   if (n < 3n || (n & 1n) === 0n) return undefined;
-  if (e < 3n || e >= n || (e & 1n) === 0n) return undefined;
+  if (e >= n) return undefined;
   const modBits = bitLength(n);
   return { n, e, modBits, k: Math.ceil(modBits / 8) };
 }

@@ -136,6 +136,20 @@ describe.each(PROVIDERS)('signatures ($name provider)', (provider) => {
     expect(() => rsa.sign(S.rsa_pkcs1_sha256, MESSAGE, seededRandom(1))).toThrow();
   });
 
+  it('RSA keys need an odd exponent 3 <= e < 2^33 (issue 8): verify is false, signingKey throws', () => {
+    const huge = new Uint8Array(RSA_8448.n.length).fill(0x35);
+    huge[0] = 0x7f; // one bit shorter than n, odd
+    const m = MESSAGE;
+    const sig = provider.signingKey(RSA_8448).sign(S.rsa_pss_rsae_sha256, m, seededRandom(1));
+    for (const e of [huge, Uint8Array.of(2, 0, 0, 0, 1), Uint8Array.of(1), Uint8Array.of(1, 0, 0)]) {
+      expect(provider.verify(S.rsa_pss_rsae_sha256, { type: 'rsa', n: RSA_8448.n, e }, m, sig)).toBe(false);
+      expect(provider.verify(S.rsa_pkcs1_sha256, { type: 'rsa', n: RSA_8448.n, e }, m, sig)).toBe(false);
+      expect(() => provider.signingKey({ ...RSA_8448, e })).toThrow(/exponent/);
+    }
+    // Control: the same key with its own e = 65537 verifies.
+    expect(provider.verify(S.rsa_pss_rsae_sha256, { type: 'rsa', n: RSA_8448.n, e: RSA_8448.e }, m, sig)).toBe(true);
+  });
+
   it('Ed25519 reproduces RFC 8032 §7.1 test 1', () => {
     const sk = provider.signingKey({ type: 'ed25519', seed: fromHexStr('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60') });
     expect(sk.publicKey).toEqual({ type: 'ed25519', key: fromHexStr('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a') });
@@ -208,9 +222,11 @@ describe('RSA-PSS salt source', () => {
     const noble = nobleProvider;
     const sk = noble.signingKey(RSA_8448);
     const salt = new Uint8Array(32).fill(0x5a);
-    const a = sk.sign(S.rsa_pss_rsae_sha256, MESSAGE, scriptedRandom(salt));
-    const b = sk.sign(S.rsa_pss_rsae_sha256, MESSAGE, scriptedRandom(salt));
-    const c = sk.sign(S.rsa_pss_rsae_sha256, MESSAGE, scriptedRandom(new Uint8Array(32).fill(0x5b)));
+    // Then the blinding factor, k + 8 bytes, from the same source (it does not change the signature).
+    const blind = (fill: number): Uint8Array => new Uint8Array(128 + 8).fill(fill);
+    const a = sk.sign(S.rsa_pss_rsae_sha256, MESSAGE, scriptedRandom(salt, blind(1)));
+    const b = sk.sign(S.rsa_pss_rsae_sha256, MESSAGE, scriptedRandom(salt, blind(2)));
+    const c = sk.sign(S.rsa_pss_rsae_sha256, MESSAGE, scriptedRandom(new Uint8Array(32).fill(0x5b), blind(1)));
     expect(toHex(a)).toBe(toHex(b));
     expect(toHex(a)).not.toBe(toHex(c));
   });

@@ -75,6 +75,15 @@ describe('parsePrivateKey (RFC 5208, RFC 5915, RFC 8410, RFC 8017)', () => {
     expect(() => parsePrivateKey(new Uint8Array(k.export({ format: 'der', type: 'pkcs8' })))).toThrow(/unsupported key algorithm 1\.3\.101\.110/);
   });
 
+  it('rejects an RSA key whose public exponent is not odd with 3 <= e < 2^33 (issue 8, protocol/limits.ts)', () => {
+    const rsa = parsePrivateKey(generated.find(([n]) => n === 'RSA-2048')?.[1].export({ format: 'pem', type: 'pkcs8' }) as string);
+    if (rsa.type !== 'rsa') throw new Error('not RSA');
+    for (const e of [Uint8Array.of(2, 0, 0, 0, 1), Uint8Array.of(1), Uint8Array.of(1, 0, 0), new Uint8Array(200).fill(0x11)]) {
+      expect(() => parsePrivateKey(encodePrivateKeyPkcs8({ ...rsa, e }))).toThrow(/key: PKCS#8: RSA public exponent out of range/);
+    }
+    expect(parsePrivateKey(encodePrivateKeyPkcs8({ ...rsa, e: Uint8Array.of(1, 0xff, 0xff, 0xff, 0xff) }))).toMatchObject({ type: 'rsa' });
+  });
+
   it('rejects PEM text without a key block', () => {
     expect(() => parsePrivateKey(vectorText('ecdsa-p256', 'end.pem'))).toThrow(/no private key block/);
   });

@@ -34,7 +34,13 @@ const STRICTER: readonly { readonly rule: string; readonly message: RegExp }[] =
   { rule: 'X.690 §8.8.2: NULL has no contents', message: /NULL with contents/ },
   { rule: 'X.690 §11.2.1: unused bits of a DER BIT STRING are zero', message: /unused bits set/ },
   { rule: 'X.690 §8.6.2: BIT STRING unused-bits octet', message: /malformed BIT STRING|subjectPublicKey: unused bits/ },
-  { rule: 'X.690 §8.1.5, §10.2: no end-of-contents tag; strings, INTEGER etc. primitive', message: /form DER does not allow/ },
+  {
+    // The @peculiar stack (asn1js) reads a 0x00 octet anywhere as end-of-contents, skips its
+    // length octets and lets the schema ignore it: RSAPublicKey { n, INTEGER 1, 00 01 } parses
+    // (issue 8 item 19). Ours refuses the element: DER has no end-of-contents octets at all.
+    rule: 'X.690 §8.1.5, §10.1, §10.2: no end-of-contents octets (DER has no indefinite lengths); strings, INTEGER etc. primitive',
+    message: /form DER does not allow/,
+  },
   { rule: 'RFC 5280 §4.1.2.1: version is v1, v2 or v3', message: /version/ },
   { rule: 'RFC 5280 §4.1.2.4: UTF8String is UTF-8, UniversalString valid code points', message: /UTF8String|UniversalString/ },
   { rule: 'RFC 5280 §4.1.2.5: UTCTime/GeneralizedTime anywhere in the strict format', message: /malformed time|impossible time/ },
@@ -198,6 +204,32 @@ describe('strict DER reader vs the @peculiar oracle on mutated certificates', ()
       ),
       { numRuns: 1500 },
     );
+  });
+
+  it('issue 8 item 19: the counterexample of seed -571149308 on the RSA-PSS base certificate', () => {
+    // [base, edits] as fast-check printed it. On a 783-byte base (the usual length of the
+    // generated PSS certificate) the first edit sets the publicExponent INTEGER's length octet
+    // from 3 to 1: RSAPublicKey { n, INTEGER 1, 00 01 }. The oracle accepted it (e = 1!), ours
+    // said "truncated"; ours is right (end-of-contents octets are not DER, and an RSAPublicKey
+    // is exactly two INTEGERs, RFC 8017 §A.1.1) and now names the rule.
+    const [b, edits] = [2, [[1833131080, 1], [355932418, 0]]] as const;
+    const der = (bases[b] as Uint8Array).slice();
+    for (const [i, v] of edits) der[i % der.length] = v;
+    compare(der, stricterSeen);
+  });
+
+  it('issue 8 item 19, pinned on vectors/certs/rsa-2048/end-pss.pem: RSAPublicKey { n, INTEGER 1, 00 01 }', () => {
+    const base = CORPUS.find(([l]) => l.endsWith('rsa-2048/end-pss.pem#0'))?.[1] as Uint8Array;
+    // The publicExponent 65537 (02 03 01 00 01) right after the 257-octet modulus.
+    const at = hex(base).indexOf('0203010001') / 2;
+    expect(at).toBeGreaterThan(0);
+    const der = base.slice();
+    der[at + 1] = 1;
+    const ours = run(parseCertificate, der);
+    expect(ours.ok ? '' : ours.err.message).toMatch(/RSAPublicKey: end-of-contents octets \(tag 0x00\), a form DER does not allow/);
+    const oracle = run(oracleParseCertificate, der);
+    expect(oracle.ok && oracle.cert.publicKey).toMatchObject({ type: 'rsa', e: Uint8Array.of(1) });
+    compare(der);
   });
 
   it('truncations and appended bytes are rejected by both', () => {

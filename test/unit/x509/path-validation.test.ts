@@ -9,6 +9,8 @@ import type { CryptoProvider } from '../../../src/crypto/provider.ts';
 import { AlertDescription, SignatureScheme } from '../../../src/protocol/registry.ts';
 import { NOW, certDer, rulesChain, rulesDer } from './_certs.ts';
 import { PROVIDERS, standInProvider } from './_provider.ts';
+import { buildCertificate, oddNumber, rsaSpki } from './_build.ts';
+import { hugeExponentChain } from './_hostile.ts';
 
 const root = rulesDer('root');
 const inter = rulesDer('inter');
@@ -98,6 +100,43 @@ describe('path building: order, duplicates, extras, alternatives, bounds', () =>
   });
   it('a malformed certificate in the list → bad_certificate at its index', () => {
     expectFailure([good, inter.subarray(0, 50)], {}, AlertDescription.bad_certificate, 'malformed', 1);
+  });
+});
+
+describe('hostile chains (issue 8)', () => {
+  /** `provider` with a counter of the signatures it is asked to verify. */
+  function counting(provider: CryptoProvider): { provider: CryptoProvider; verifies: () => number } {
+    let n = 0;
+    return {
+      provider: {
+        ...provider,
+        verify: (...args) => {
+          n++;
+          return provider.verify(...args);
+        },
+      },
+      verifies: () => n,
+    };
+  }
+  it.each([
+    [8192, 'noble'],
+    [3072, 'node'],
+  ])('15 fake RSA-%i CAs with huge exponents are refused (bad_rsa_exponent) without one RSA operation (%s)', (bits, name) => {
+    const chain = hugeExponentChain(bits, 15);
+    const c = counting(PROVIDERS.find((p) => p.name === name) as CryptoProvider);
+    expect(failureOf(() => verifier.verify(input(chain, { provider: c.provider, serverName: 'hostile.test' })))).toEqual({
+      alert: AlertDescription.unsupported_certificate,
+      reason: 'bad_rsa_exponent',
+      depth: 1,
+    });
+    expect(c.verifies()).toBe(0);
+  });
+  it('a leaf whose RSA key has e = 2^33 + 1 → unsupported_certificate (bad_rsa_exponent) at depth 0; e = 2^33 - 1 passes the key check', () => {
+    const leafWith = (e: Uint8Array): Uint8Array =>
+      buildCertificate({ subject: 'rsa leaf', issuer: 'CN=good', spki: rsaSpki(oddNumber(256, 0xa5), e), ca: false, dnsNames: ['good.test'] });
+    expectFailure([leafWith(Uint8Array.of(2, 0, 0, 0, 1)), inter], {}, AlertDescription.unsupported_certificate, 'bad_rsa_exponent', 0);
+    // The largest accepted exponent gets past the key check to path building (no issuer here).
+    expect(failureOf(() => verifier.verify(input([leafWith(Uint8Array.of(1, 0xff, 0xff, 0xff, 0xff)), inter])))).toMatchObject({ reason: 'unknown_issuer' });
   });
 });
 

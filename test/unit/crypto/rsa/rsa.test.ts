@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { afterEach, describe, it, expect, vi } from 'vitest';
 import * as nodeCrypto from 'node:crypto';
 import {
   rsaModulusBits,
@@ -123,11 +123,12 @@ describe('RFC 8448 §3 server CertificateVerify (rsa_pss_rsae_sha256)', () => {
     const requested: number[] = [];
     const replay: RandomSource = (len) => {
       requested.push(len);
-      return (salt as Uint8Array).slice(0, len);
+      return requested.length === 1 ? (salt as Uint8Array).slice() : fixedRandom(18)(len);
     };
     expect(rsaPssSign(SHA256, rfcKey, rfcSignedContent, replay)).toEqual(new Uint8Array(signature));
-    // RFC 8446 §4.2.3: the salt is as long as the digest, and it is the only randomness drawn.
-    expect(requested).toEqual([32]);
+    // RFC 8446 §4.2.3: the salt is as long as the digest; the only other draw is the blinding
+    // factor (k + 8 bytes), which does not change the signature.
+    expect(requested).toEqual([32, 128 + 8]);
   });
 
   it('PSS salt comes only from `random`: the same random gives the same signature, node verifies it', () => {
@@ -181,7 +182,7 @@ describe.each([2048, 3072])('RSA-%i cross-checked with node:crypto (RFC 8017 §8
     });
 
     it('our RSASSA-PKCS1-v1_5 signature equals node:crypto\'s byte for byte (deterministic, RFC 8017 §8.2.1)', () => {
-      const ours = rsaPkcs1Sign(hash, keys.priv, message);
+      const ours = rsaPkcs1Sign(hash, keys.priv, message, fixedRandom(11));
       const theirs = new Uint8Array(nodeCrypto.sign(name, message, { key: keys.nodePriv, padding: PKCS1 }));
       expect(ours).toEqual(theirs);
       expect(nodeCrypto.verify(name, message, { key: keys.nodePub, padding: PKCS1 }, ours)).toBe(true);
@@ -200,7 +201,7 @@ describe.each([2048, 3072])('RSA-%i cross-checked with node:crypto (RFC 8017 §8
 
   it('a signature that is not exactly k octets fails, even with only a leading zero added or removed (RFC 8017 §8.1.2 step 1)', () => {
     const pss = rsaPssSign(SHA256, keys.priv, message, fixedRandom(3));
-    const pkcs = rsaPkcs1Sign(SHA256, keys.priv, message);
+    const pkcs = rsaPkcs1Sign(SHA256, keys.priv, message, fixedRandom(11));
     expect(rsaPssVerify(SHA256, pub, message, concat(Uint8Array.of(0), pss))).toBe(false);
     expect(rsaPkcs1Verify(SHA256, pub, message, concat(Uint8Array.of(0), pkcs))).toBe(false);
     expect(rsaPssVerify(SHA256, pub, message, pss.subarray(1))).toBe(false);
@@ -211,7 +212,7 @@ describe.each([2048, 3072])('RSA-%i cross-checked with node:crypto (RFC 8017 §8
   it('a signature representative s >= n fails (RFC 8017 §5.2.2 step 1)', () => {
     const n = os2ip(keys.priv.n);
     const pss = rsaPssSign(SHA256, keys.priv, message, fixedRandom(4));
-    const pkcs = rsaPkcs1Sign(SHA256, keys.priv, message);
+    const pkcs = rsaPkcs1Sign(SHA256, keys.priv, message, fixedRandom(11));
     // s + n is congruent to s: it would verify if the range check were missing (when it fits k octets).
     for (const [sig, verify] of [
       [pss, rsaPssVerify],
@@ -235,7 +236,7 @@ describe('RSA edge cases', () => {
     expect(nodeCrypto.verify('sha256', m, { key: keys.nodePub, padding: PSS, saltLength: 32 }, ours)).toBe(true);
     const theirs = nodeCrypto.sign('sha256', m, { key: keys.nodePriv, padding: PSS, saltLength: 32 });
     expect(rsaPssVerify(SHA256, pub, m, new Uint8Array(theirs))).toBe(true);
-    expect(rsaPkcs1Verify(SHA256, pub, m, rsaPkcs1Sign(SHA256, keys.priv, m))).toBe(true);
+    expect(rsaPkcs1Verify(SHA256, pub, m, rsaPkcs1Sign(SHA256, keys.priv, m, fixedRandom(11)))).toBe(true);
   });
 
   it('PKCS#1 v1.5 verify re-encodes and compares: blocks a lenient parser would accept are refused (RFC 8017 §8.2.2)', () => {
@@ -244,7 +245,7 @@ describe('RSA edge cases', () => {
     const m = utf8('Bleichenbacher 2006');
     const digest = SHA256.digest(m);
     const prefix = fromHex('3031300d060960864801650304020105000420');
-    const rawSign = (em: Uint8Array): Uint8Array => i2osp(rsasp1(k, os2ip(em)), k.k) as Uint8Array;
+    const rawSign = (em: Uint8Array): Uint8Array => i2osp(rsasp1(k, os2ip(em), fixedRandom(12)), k.k) as Uint8Array;
     const block = (blockType: number, psLen: number, psByte: number, t: Uint8Array, tail: Uint8Array): Uint8Array => {
       const em = concat(Uint8Array.of(0, blockType), new Uint8Array(psLen).fill(psByte), Uint8Array.of(0), t, tail);
       expect(em.length).toBe(k.k);
@@ -293,7 +294,7 @@ describe('RSA edge cases', () => {
     const m = utf8('small');
     const sha512 = HASHES[2] as HashAlgorithm;
     expect(() => rsaPssSign(sha512, keys.priv, m, fixedRandom(7))).toThrow(RangeError);
-    expect(() => rsaPkcs1Sign(sha512, keys.priv, m)).toThrow(RangeError);
+    expect(() => rsaPkcs1Sign(sha512, keys.priv, m, fixedRandom(11))).toThrow(RangeError);
     expect(rsaPssVerify(sha512, publicOf(keys.priv), m, new Uint8Array(64).fill(1))).toBe(false);
     expect(rsaPkcs1Verify(sha512, publicOf(keys.priv), m, new Uint8Array(64).fill(1))).toBe(false);
   });
@@ -304,7 +305,7 @@ describe('RSA edge cases', () => {
     const faulty: RsaPrivateKey = { ...rfcKey, dp };
     let err: unknown;
     try {
-      rsaPkcs1Sign(SHA256, faulty, utf8('fault'));
+      rsaPkcs1Sign(SHA256, faulty, utf8('fault'), fixedRandom(11));
     } catch (e) {
       err = e;
     }
@@ -323,7 +324,8 @@ describe('RSA edge cases', () => {
     const m = os2ip(emsaPkcs1v15Encode(SHA256, utf8('blind'), k.k));
     const plain = rsasp1(k, m, fixedRandom(9));
     expect(rsasp1(k, m, fixedRandom(10))).toBe(plain);
-    expect(rsasp1(k, m)).toBe(plain);
+    // An all-zero source still blinds (r = 2): the factor is 2 + draw mod (n - 3).
+    expect(rsasp1(k, m, (len) => new Uint8Array(len))).toBe(plain);
     // Unblinded, non-CRT reference: m^d mod n.
     let ref = 1n;
     let b = m;
@@ -334,6 +336,71 @@ describe('RSA edge cases', () => {
       d >>= 1n;
     }
     expect(plain).toBe(ref);
-    expect(() => rsasp1(k, k.n)).toThrow(RangeError);
+    expect(() => rsasp1(k, k.n, fixedRandom(13))).toThrow(RangeError);
+  });
+});
+
+describe('every random draw goes through the injected RandomSource (issue 8 item 15)', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+  it('RSA-PSS draws the salt, then the blinding factor (k + 8 bytes), from `random`', () => {
+    const k = privateNumbers(rfcKey);
+    const draws: number[] = [];
+    const counting: RandomSource = (len) => {
+      draws.push(len);
+      return fixedRandom(14)(len);
+    };
+    const sig = rsaPssSign(SHA256, rfcKey, utf8('draws'), counting);
+    expect(draws).toEqual([32, k.k + 8]);
+    expect(rsaPssVerify(SHA256, publicOf(rfcKey), utf8('draws'), sig)).toBe(true);
+    draws.length = 0;
+    rsaPkcs1Sign(SHA256, rfcKey, utf8('draws'), counting);
+    expect(draws).toEqual([k.k + 8]);
+  });
+  it('signs where no global Web Crypto exists', () => {
+    vi.stubGlobal('crypto', undefined);
+    expect(globalThis.crypto).toBeUndefined();
+    const sig = rsaPssSign(SHA256, rfcKey, utf8('no global crypto'), fixedRandom(15));
+    expect(rsaPssVerify(SHA256, publicOf(rfcKey), utf8('no global crypto'), sig)).toBe(true);
+  });
+  it('a source that never gives an invertible blinding factor fails with internal_error, in bounded draws', () => {
+    const k = privateNumbers(rfcKey);
+    // r = 2 + draw mod (n - 3) = p shares the factor p with n, every time.
+    const factor: RandomSource = (len) => i2osp(k.p - 2n, len) as Uint8Array;
+    let calls = 0;
+    let err: unknown;
+    try {
+      rsasp1(k, 5n, (len) => {
+        calls++;
+        return factor(len);
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(TlsError);
+    expect((err as TlsError).alert).toBe(AlertDescription.internal_error);
+    expect(calls).toBe(4);
+  });
+});
+
+describe('RSA public exponent bound: odd, 3 <= e < 2^33 (issue 8 item 1, protocol/limits.ts)', () => {
+  const n = rfcKey.n;
+  const e = (v: bigint): Uint8Array => i2osp(v, v < 2n ** 32n ? 4 : 8) as Uint8Array;
+  it.each([3n, 65537n, 2n ** 33n - 1n])('e = %s is accepted', (v) => {
+    expect(publicNumbers({ n, e: e(v) })?.e).toBe(v);
+  });
+  it.each([1n, 65536n, 2n ** 33n + 1n, 2n ** 61n + 1n])('e = %s is refused', (v) => {
+    expect(publicNumbers({ n, e: e(v) })).toBeUndefined();
+  });
+  it('verification with a 1023-bit exponent is refused before any arithmetic (false, not a slow failure)', () => {
+    const huge = new Uint8Array(128).fill(0x35);
+    huge[0] = 0x7f;
+    const sig = rsaPssSign(SHA256, rfcKey, utf8('huge e'), fixedRandom(16));
+    expect(rsaPssVerify(SHA256, { type: 'rsa', n, e: huge }, utf8('huge e'), sig)).toBe(false);
+    expect(rsaPkcs1Verify(SHA256, { type: 'rsa', n, e: huge }, utf8('huge e'), sig)).toBe(false);
+  });
+  it('a private key with an exponent out of range cannot sign', () => {
+    expect(() => rsaPssSign(SHA256, { ...rfcKey, e: e(2n ** 33n + 1n) }, utf8('x'), fixedRandom(17))).toThrow(RangeError);
   });
 });
