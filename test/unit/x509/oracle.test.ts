@@ -51,6 +51,12 @@ const STRICTER: readonly { readonly rule: string; readonly message: RegExp }[] =
   },
 ];
 
+/**
+ * The two large properties take 15-35 s alone and several times that on a loaded shared machine;
+ * they must not fail for want of a core (the vitest default is 60 s).
+ */
+const PROPERTY_TIMEOUT_MS = 600_000;
+
 const CERT_DIR = fileURLToPath(new URL('../../../vectors/certs/', import.meta.url));
 
 /** Every CERTIFICATE block under vectors/certs. */
@@ -204,7 +210,7 @@ describe('strict DER reader vs the @peculiar oracle on mutated certificates', ()
       ),
       { numRuns: 1500 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('issue 8 item 19: the counterexample of seed -571149308 on the RSA-PSS base certificate', () => {
     // [base, edits] as fast-check printed it. On a 783-byte base (the usual length of the
@@ -258,7 +264,7 @@ describe('strict DER reader vs the @peculiar oracle on mutated certificates', ()
       }),
       { numRuns: 3000 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('documented stricter rules were exercised (report)', () => {
     // Not an assertion on counts (random), only that the comparison ran and recorded its cases.
