@@ -4,9 +4,9 @@
  * src/ is imported in a fresh Node process whose TextEncoder/TextDecoder record the stack of each
  * construction; a construction with a frame in src/ is ours and fails the test.
  *
- * Outside our reach: @noble/curves builds its Ed25519 FROST context at import
- * (`node_modules/@noble/curves/ed25519.js` → `@noble/hashes` `utf8ToBytes`), so a runtime without
- * TextEncoder still cannot import the noble provider. Those constructions are listed, not failed.
+ * Outside our reach: @noble/curves builds its FROST contexts at import (`nist.js` →
+ * `abstract/frost.js` → `@noble/hashes` `utf8ToBytes`), so a runtime without TextEncoder still
+ * cannot import the noble provider. Those constructions have no frame in src/ and are not failed.
  */
 import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
