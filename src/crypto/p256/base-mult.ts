@@ -1,32 +1,31 @@
 /**
  * @module crypto/p256/base-mult
- * k·G for a secret k (ECDH key generation, the ECDSA nonce point) with a precomputed table: for
- * each of the 52 radix-32 windows i, the affine points j·32^i·G for j = 1..16 (832 points,
- * 160 KB, built on first use in a few milliseconds). Then k·G = Σ d_i·32^i·G is 52 mixed
- * additions and no doubling.
+ * k·G for a secret k in [1, n − 1] (ECDH key generation, the ECDSA nonce point) with a
+ * precomputed table: for each of the 52 radix-32 windows i, the affine points j·32^i·G for
+ * j = 1..16 (832 points, 160 KB, built on first use in a few milliseconds). Then
+ * k·G = Σ d_i·32^i·G is 52 mixed additions in Jacobian coordinates and no doubling.
  *
  * Constant time: every window reads all 16 entries and keeps one by arithmetic masking, negates
- * by multiplying by ±1, and always performs the addition; a zero digit discards the sum with a
- * masked select. The additions use the complete formulas of `point.ts`, so the identity start
- * and every digit pattern go through the same code.
+ * by multiplying by ±1, always performs the addition, and keeps or discards it with masked
+ * selects driven by 0/1 flags computed from the digits.
+ *
+ * Why the incomplete Jacobian addition is safe here. Before window w the accumulator holds
+ * S_w·G with S_w = Σ_{i<w} d_i·32^i, |S_w| < 0.52·32^w, and adds e = d_w·32^w. The addition is
+ * exceptional when S_w ≡ ±e (mod n) or an operand is the identity.
+ *   - S_w ≡ 0 only for S_w = 0, that is every digit below w is zero (signed digits of this range
+ *     represent 0 only one way): the flag `accumulatorIsIdentity`. A zero digit: `digitIsZero`.
+ *   - For w ≤ 50 and d_w ≠ 0: |S_w ∓ e| ≤ 16.52·32^w < 2^255 < n, so S_w = ±e, impossible as
+ *     |e| ≥ 32^w > |S_w|.
+ *   - For w = 51 (d_51 ∈ {0, 1, 2}, e = d_51·2^255): S_51 = k − e, so S_51 ≡ −e means k ≡ 0,
+ *     and S_51 ≡ e means k ≡ d_51·2^256 (mod n), i.e. k = 2^256 − n or 2·(2^256 − n); both are
+ *     below 2^226, where d_51 = 0.
+ * The tests run scalars 1, n − 1, 2^256 − n, its double and others next to noble.
  */
 import { DIGITS, digitMagnitude, digitSign, equalBit, signedDigits, WINDOW_ENTRIES } from './digits.ts';
-import { fieldConstant, fieldScale, newField, type FieldElement } from './field.ts';
+import { FIELD_ONE, fieldConstant, fieldScale, newField, type FieldElement } from './field.ts';
+import { JACOBIAN_IDENTITY, jacobianAddAffine, jacobianCopy, jacobianSelect, newJacobian, type JacobianPoint } from './jacobian.ts';
 import { LIMBS } from './limbs.ts';
-import {
-  GX,
-  GY,
-  newPoint,
-  pointAdd,
-  pointAddAffine,
-  pointCopy,
-  pointDouble,
-  pointSelect,
-  pointSetAffine,
-  pointSetIdentity,
-  pointsToAffine,
-  type ProjectivePoint,
-} from './point.ts';
+import { GX, GY, newPoint, pointAdd, pointCopy, pointDouble, pointSetAffine, pointsToAffine, type ProjectivePoint } from './point.ts';
 
 /** Doubles per table entry: x and y. */
 const ENTRY = 2 * LIMBS;
@@ -57,7 +56,9 @@ function buildTable(): Float64Array {
 const digits = new Int32Array(DIGITS);
 const entryX = newField();
 const entryY = newField();
-const sum = newPoint();
+const sum = newJacobian();
+/** The affine table entry as a Jacobian point (x : y : 1), for the first nonzero digit. */
+const entry: JacobianPoint = { x: newField(), y: newField(), z: FIELD_ONE.slice() };
 
 /**
  * Reads entry `magnitude` (1..16) of window `w` into (x, y) by scanning all 16 entries; all
@@ -87,17 +88,29 @@ function lookup(x: FieldElement, y: FieldElement, t: Float64Array, w: number, ma
   y[6] = y6; y[7] = y7; y[8] = y8; y[9] = y9; y[10] = y10; y[11] = y11;
 }
 
-/** `out = k·G` for a scalar k given as 32 big-endian bytes, k < n (k = 0 gives the identity). */
-export function mulBase(out: ProjectivePoint, k: Uint8Array): void {
+/**
+ * `out = k·G` for a scalar k given as 32 big-endian bytes in [1, n − 1]; for k = 0, `out` is
+ * the identity (1 : 1 : 0).
+ */
+export function mulBase(out: JacobianPoint, k: Uint8Array): void {
   const t = (table ??= buildTable());
   signedDigits(digits, k);
-  pointSetIdentity(out);
+  out.z.fill(0);
+  let accumulatorIsIdentity = 1;
   for (let w = 0; w < DIGITS; w++) {
     const d = digits[w] as number;
     const magnitude = digitMagnitude(d);
+    const digitIsZero = equalBit(magnitude, 0);
     lookup(entryX, entryY, t, w, magnitude);
     fieldScale(entryY, entryY, 1 + 2 * digitSign(d)); // −(x, y) = (x, −y)
-    pointAddAffine(sum, out, entryX, entryY);
-    pointSelect(out, out, sum, equalBit(magnitude, 0) ^ 1);
+    jacobianCopy(sum, out);
+    jacobianAddAffine(sum, entryX, entryY);
+    jacobianSelect(sum, sum, out, digitIsZero); // a zero digit adds nothing
+    // Identity + (x, y) = (x : y : 1).
+    entry.x.set(entryX);
+    entry.y.set(entryY);
+    jacobianSelect(out, sum, entry, accumulatorIsIdentity);
+    accumulatorIsIdentity &= digitIsZero;
   }
+  jacobianSelect(out, out, JACOBIAN_IDENTITY, accumulatorIsIdentity);
 }

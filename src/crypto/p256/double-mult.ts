@@ -12,7 +12,7 @@
  * Wycheproof's edge cases do.
  */
 import { mulBase } from './base-mult.ts';
-import { FIELD_ONE, fieldConstant, fieldIsZero, fieldScale, fieldSqr, newField, type FieldElement } from './field.ts';
+import { FIELD_ONE, fieldCarry, fieldConstant, fieldIsZero, fieldMul, fieldScale, fieldSqr, newField, type FieldElement } from './field.ts';
 import { jacobianAdd, jacobianAddAffine, jacobianDouble, newJacobian, type JacobianPoint } from './jacobian.ts';
 import { LIMBS } from './limbs.ts';
 import {
@@ -98,8 +98,19 @@ const qTable: readonly JacobianPoint[] = Array.from({ length: 1 << (Q_WIDTH - 2)
 const qTableNegated: readonly JacobianPoint[] = qTable.map((p) => ({ x: p.x, y: newField(), z: p.z }));
 const twoQ = newJacobian();
 const entryY = newField();
-const fallbackG = newPoint();
-const fallbackQ = newPoint();
+const fallbackG = newJacobian();
+const fallbackQ = newJacobian();
+const projectiveG = newPoint();
+const projectiveQ = newPoint();
+
+/** (X : Y : Z) Jacobian → (X·Z : Y : Z³) projective, the same point (identity included). */
+function toProjective(out: ProjectivePoint, p: JacobianPoint): void {
+  fieldMul(out.x, p.x, p.z); // 4·2
+  out.y.set(p.y);
+  fieldCarry(out.y); // w3 → w2
+  fieldSqr(out.z, p.z);
+  fieldMul(out.z, out.z, p.z); // 1·2
+}
 
 /** Fills `qTable` with (2j + 1)·Q. */
 function buildQTable(q: AffinePoint): void {
@@ -166,7 +177,9 @@ export function mulDoubleVartime(u1: Uint8Array, u2: Uint8Array, q: AffinePoint)
   // Identity or an exceptional step: recompute with the complete formulas.
   mulBase(fallbackG, u1);
   mulPoint(fallbackQ, q.x, q.y, u2);
-  pointAdd(fallbackG, fallbackG, fallbackQ);
-  if (fieldIsZero(fallbackG.z)) return undefined;
-  return { num: fallbackG.x.slice(), den: fallbackG.z.slice() };
+  toProjective(projectiveG, fallbackG);
+  toProjective(projectiveQ, fallbackQ);
+  pointAdd(projectiveG, projectiveG, projectiveQ);
+  if (fieldIsZero(projectiveG.z)) return undefined;
+  return { num: projectiveG.x.slice(), den: projectiveG.z.slice() };
 }

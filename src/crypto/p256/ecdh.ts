@@ -6,14 +6,15 @@
  */
 import { fieldIsZero, fieldToBytes, newField } from './field.ts';
 import { mulBase } from './base-mult.ts';
-import { encodeUncompressed, decodePoint, newPoint, pointToAffine } from './point.ts';
+import { jacobianToAffine, newJacobian } from './jacobian.ts';
+import { encodeUncompressed, decodePoint } from './point.ts';
 import { mulPoint } from './point-mult.ts';
 import { newScalar, scalarFromBytes, scalarIsValidNonZero } from './scalar.ts';
 
 const PRIVATE_KEY_LEN = 32;
 
 const scalar = newScalar();
-const product = newPoint();
+const product = newJacobian();
 const affineX = newField();
 const affineY = newField();
 
@@ -31,7 +32,7 @@ export function p256IsValidPrivateKey(d: Uint8Array): boolean {
 export function p256PublicKey(d: Uint8Array): Uint8Array {
   if (!p256IsValidPrivateKey(d)) throw new RangeError('p256: invalid private key');
   mulBase(product, d);
-  pointToAffine(affineX, affineY, product);
+  jacobianToAffine(affineX, affineY, product);
   return encodeUncompressed(affineX, affineY);
 }
 
@@ -48,7 +49,7 @@ export function p256SharedSecret(d: Uint8Array, peer: Uint8Array): Uint8Array | 
   mulPoint(product, q.x, q.y, d);
   // Unreachable for a valid point of prime order n and 0 < d < n; checked all the same.
   if (fieldIsZero(product.z)) return undefined;
-  pointToAffine(affineX, affineY, product);
+  jacobianToAffine(affineX, undefined, product);
   const out = new Uint8Array(32);
   fieldToBytes(affineX, out, 0);
   return out;

@@ -1,20 +1,24 @@
 /**
  * @module crypto/p256/jacobian
- * Jacobian coordinates (X : Y : Z), x = X/Z², y = Y/Z³, for ECDSA *verification* only, where
- * every input is public and speed matters more than uniformity: doubling costs 3M + 5S here
- * against 8M + 3S + 2m_b for the complete projective formula of `point.ts`, and verification is
- * mostly doublings. Formulas from the Explicit-Formulas Database: dbl-2001-b (a = −3),
- * madd-2007-bl (mixed addition), add-2007-bl.
+ * Jacobian coordinates (X : Y : Z), x = X/Z², y = Y/Z³, the identity any point with Z = 0.
+ * Doubling costs 3M + 5S here against 8M + 3S + 2m_b for the complete projective formula of
+ * `point.ts`, and scalar multiplication is mostly doublings. Formulas from the Explicit-Formulas
+ * Database: dbl-2001-b (a = −3), madd-2007-bl (mixed addition), add-2007-bl. Each function is
+ * a fixed sequence of field operations: no branch, whatever the values.
  *
- * These formulas are *not* complete: adding P to ±P, or anything to the identity, yields Z = 0
- * (H = 0 makes Z3 = 0), and Z = 0 then stays 0 through every later doubling and addition. So
- * the caller does not test each step: a final Z ≡ 0 says "identity or an exceptional case
- * somewhere", and `double-mult.ts` then recomputes with the complete formulas.
+ * These formulas are *not* complete: adding P to ±P, or the identity to anything, gives Z = 0
+ * (H = 0 makes Z3 = 0) instead of the sum, and Z = 0 then stays 0 through every later doubling
+ * and addition. Every caller therefore shows that the case cannot arise or handles it:
+ * `base-mult.ts` and `point-mult.ts` prove that, for a scalar in [1, n − 1], their only
+ * exceptional additions involve the identity, and track that with a 0/1 flag computed from the
+ * digits (no branch); `double-mult.ts` (verification, public inputs) checks for a final Z = 0
+ * and then recomputes with the complete formulas.
  *
  * Weights (see `field.ts`): a point here has X of weight ≤ 4, Y ≤ 3, Z ≤ 2, and the affine
  * operand of `jacobianAddAffine` weight 1; each function returns that shape.
  */
-import { fieldAdd, fieldCarry, fieldMul, fieldScale, fieldSqr, fieldSub, newField, type FieldElement } from './field.ts';
+import { FIELD_ONE, fieldAdd, fieldCarry, fieldInvert, fieldMul, fieldScale, fieldSqr, fieldSub, newField, type FieldElement } from './field.ts';
+import { select } from './limbs.ts';
 
 /** A point in Jacobian coordinates (X ≤ w4, Y ≤ w3, Z ≤ w2). */
 export interface JacobianPoint {
@@ -23,10 +27,28 @@ export interface JacobianPoint {
   readonly z: FieldElement;
 }
 
-/** A new point with zero coordinates. */
+/** A new point with zero coordinates (the identity). */
 export function newJacobian(): JacobianPoint {
   return { x: newField(), y: newField(), z: newField() };
 }
+
+/** The identity (1 : 1 : 0), as `base-mult.ts` and `point-mult.ts` return it. */
+export const JACOBIAN_IDENTITY: JacobianPoint = { x: FIELD_ONE.slice(), y: FIELD_ONE.slice(), z: newField() };
+
+/** `p = q`. */
+export function jacobianCopy(p: JacobianPoint, q: JacobianPoint): void {
+  p.x.set(q.x);
+  p.y.set(q.y);
+  p.z.set(q.z);
+}
+
+/** `out = bit ? b : a` for `bit` in {0, 1}, without a branch. */
+export function jacobianSelect(out: JacobianPoint, a: JacobianPoint, b: JacobianPoint, bit: number): void {
+  select(out.x, a.x, b.x, bit);
+  select(out.y, a.y, b.y, bit);
+  select(out.z, a.z, b.z, bit);
+}
+
 
 const delta = newField();
 const gamma = newField();
@@ -125,4 +147,21 @@ function finish(p: JacobianPoint, sOne: FieldElement): void {
   fieldSub(v, v, p.x); // V − X3: w5
   fieldMul(v, r, v); // 8·5
   fieldSub(p.y, v, t); // w3
+}
+
+const zInverse = newField();
+
+/**
+ * The affine coordinates (X/Z², Y/Z³) with a constant-time inversion (Fermat); `y` may be
+ * omitted. The identity gives (0, 0): callers that may meet it check `fieldIsZero(p.z)`.
+ */
+export function jacobianToAffine(x: FieldElement, y: FieldElement | undefined, p: JacobianPoint): void {
+  fieldInvert(zInverse, p.z); // 1/Z (Z: w2)
+  if (y !== undefined) {
+    fieldSqr(t, zInverse);
+    fieldMul(t, t, zInverse); // 1/Z³
+    fieldMul(y, p.y, t);
+  }
+  fieldSqr(zInverse, zInverse); // 1/Z²
+  fieldMul(x, p.x, zInverse);
 }

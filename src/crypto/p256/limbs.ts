@@ -30,6 +30,12 @@ export const RADIX = 0x400000;
 export const INV_RADIX: number = 1 / RADIX;
 /** 1.5·2^52: `ROUND + y − ROUND` rounds y (|y| < 2^51) to the nearest integer, exactly. */
 export const ROUND: number = 1.5 * 2 ** 52;
+/**
+ * 1.5·2^74: `x + ROUND_TO_RADIX − ROUND_TO_RADIX` rounds x (|x| < 2^73) to the nearest multiple
+ * of 2^22 in two additions (doubles near 1.5·2^74 are 2^22 apart), so x minus that is x's
+ * balanced low limb.
+ */
+export const ROUND_TO_RADIX: number = 1.5 * 2 ** 74;
 const LIMB_MASK = RADIX - 1;
 
 /** A 12-limb number (a field element or a scalar, by context). */

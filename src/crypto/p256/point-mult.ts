@@ -1,48 +1,63 @@
 /**
  * @module crypto/p256/point-mult
- * k·P for a secret k and a peer's point P (the ECDH shared secret): a fixed window of 5 bits
- * over signed digits, left to right — 51 × (5 doublings + 1 addition) after the top digit —
- * with a table of 1·P … 16·P computed per call.
+ * k·P for a secret k in [1, n − 1] and a peer's point P (the ECDH shared secret): a fixed window
+ * of 5 bits over the signed digits of `digits.ts`, left to right — 51 × (5 doublings + 1
+ * addition) after the top digit — in Jacobian coordinates (`jacobian.ts`), with a table of
+ * 1·P … 16·P computed per call.
  *
  * Constant time: the same doublings and additions for every k; each window scans all 16 table
- * entries (and the identity for a zero digit) by arithmetic masking and negates by multiplying
- * by ±1. The complete formulas of `point.ts` make P + P, P + (−P) and the identity ordinary
- * inputs, so no exceptional case needs a branch.
+ * entries by arithmetic masking, negates by multiplying by ±1, always adds, and chooses the
+ * result with masked selects driven by 0/1 flags computed from the digits.
+ *
+ * Why the incomplete Jacobian addition is safe here. Write M_w = Σ_{i≥w} d_i·32^(i−w) for the
+ * value of the digits from w up. Before window w adds d = d_w, the accumulator holds a·P with
+ * a = 32·M_{w+1}, and the sum is M_w·P. The signed digits satisfy |Σ_{i<w} d_i·32^i| < 0.52·32^w,
+ * so 0 ≤ M_w < n for every w when k < n. The addition a·P + d·P is exceptional when a ≡ ±d
+ * (mod n):
+ *   - a ≡ −d means M_w ≡ 0, so M_w = 0 and a = −d; a is a multiple of 32 and |d| ≤ 16, so
+ *     a = d = 0: both operands are the identity;
+ *   - a ≡ d means M_w − 2d ≡ 0 with M_w − 2d in [−32, n + 32), so a = d (again a = d = 0) or
+ *     a = n + d with d < 0 (as M_w = n + 2d < n); then n + d ≡ 0 mod 32, d ≡ −n ≡ −17 mod 32,
+ *     impossible for d in [−15, 16].
+ * So the only exceptional cases are "the accumulator is the identity" (every digit so far was
+ * zero) and "d = 0", both known from the digits: the flag `accumulatorIsIdentity` and
+ * `equalBit(magnitude, 0)` select the right result. Table entries j·P = (j − 1)·P + P are never
+ * exceptional for 3 ≤ j ≤ 16 < n. The tests run scalars 1, 2, n − 1, n − 2, 2^256 − n and
+ * others next to noble.
  */
 import { DIGITS, digitMagnitude, digitSign, equalBit, signedDigits, WINDOW_ENTRIES } from './digits.ts';
 import { FIELD_ONE, fieldScale, type FieldElement } from './field.ts';
 import {
-  newPoint,
-  pointAdd,
-  pointAddAffine,
-  pointDouble,
-  pointSetAffine,
-  pointSetIdentity,
-  type ProjectivePoint,
-} from './point.ts';
+  JACOBIAN_IDENTITY,
+  jacobianAdd,
+  jacobianAddAffine,
+  jacobianCopy,
+  jacobianDouble,
+  jacobianSelect,
+  newJacobian,
+  type JacobianPoint,
+} from './jacobian.ts';
 
 /** table[j] = (j + 1)·P. */
-const table: readonly ProjectivePoint[] = Array.from({ length: WINDOW_ENTRIES }, newPoint);
+const table: readonly JacobianPoint[] = Array.from({ length: WINDOW_ENTRIES }, newJacobian);
 const digits = new Int32Array(DIGITS);
-const entry = newPoint();
+const entry = newJacobian();
+const sum = newJacobian();
 
 /**
- * entry = table[magnitude − 1], or the identity (0 : 1 : 0) for magnitude 0, scanning every
- * entry; the limbs accumulate in locals.
+ * entry = table[magnitude − 1] (all zero for magnitude 0), scanning every entry; the limbs
+ * accumulate in locals.
  */
 function lookup(magnitude: number): void {
-  const isIdentity = equalBit(magnitude, 0);
   let x0 = 0, x1 = 0, x2 = 0, x3 = 0, x4 = 0, x5 = 0;
   let x6 = 0, x7 = 0, x8 = 0, x9 = 0, x10 = 0, x11 = 0;
+  let y0 = 0, y1 = 0, y2 = 0, y3 = 0, y4 = 0, y5 = 0;
+  let y6 = 0, y7 = 0, y8 = 0, y9 = 0, y10 = 0, y11 = 0;
   let z0 = 0, z1 = 0, z2 = 0, z3 = 0, z4 = 0, z5 = 0;
   let z6 = 0, z7 = 0, z8 = 0, z9 = 0, z10 = 0, z11 = 0;
-  let y0 = isIdentity * (FIELD_ONE[0] as number), y1 = isIdentity * (FIELD_ONE[1] as number), y2 = isIdentity * (FIELD_ONE[2] as number);
-  let y3 = isIdentity * (FIELD_ONE[3] as number), y4 = isIdentity * (FIELD_ONE[4] as number), y5 = isIdentity * (FIELD_ONE[5] as number);
-  let y6 = isIdentity * (FIELD_ONE[6] as number), y7 = isIdentity * (FIELD_ONE[7] as number), y8 = isIdentity * (FIELD_ONE[8] as number);
-  let y9 = isIdentity * (FIELD_ONE[9] as number), y10 = isIdentity * (FIELD_ONE[10] as number), y11 = isIdentity * (FIELD_ONE[11] as number);
   for (let j = 0; j < WINDOW_ENTRIES; j++) {
     const take = equalBit(magnitude, j + 1);
-    const p = table[j] as ProjectivePoint;
+    const p = table[j] as JacobianPoint;
     const xs = p.x;
     const ys = p.y;
     const zs = p.z;
@@ -64,19 +79,37 @@ function lookup(magnitude: number): void {
   entry.z[6] = z6; entry.z[7] = z7; entry.z[8] = z8; entry.z[9] = z9; entry.z[10] = z10; entry.z[11] = z11;
 }
 
-/** `out = k·P` for the affine point P = (x, y) and k given as 32 big-endian bytes, k < n. */
-export function mulPoint(out: ProjectivePoint, x: FieldElement, y: FieldElement, k: Uint8Array): void {
-  const first = table[0] as ProjectivePoint;
-  pointSetAffine(first, x, y);
-  pointDouble(table[1] as ProjectivePoint, first);
-  for (let j = 2; j < WINDOW_ENTRIES; j++) pointAddAffine(table[j] as ProjectivePoint, table[j - 1] as ProjectivePoint, x, y);
-  signedDigits(digits, k);
-  pointSetIdentity(out);
-  for (let w = DIGITS - 1; w >= 0; w--) {
-    if (w < DIGITS - 1) for (let i = 0; i < 5; i++) pointDouble(out, out);
-    const d = digits[w] as number;
-    lookup(digitMagnitude(d));
-    fieldScale(entry.y, entry.y, 1 + 2 * digitSign(d));
-    pointAdd(out, out, entry);
+/**
+ * `out = k·P` for the affine point P = (x, y) (a point of the curve) and k given as 32
+ * big-endian bytes in [1, n − 1]. For k = 0, `out` is the identity (1 : 1 : 0).
+ */
+export function mulPoint(out: JacobianPoint, x: FieldElement, y: FieldElement, k: Uint8Array): void {
+  const first = table[0] as JacobianPoint;
+  first.x.set(x);
+  first.y.set(y);
+  first.z.set(FIELD_ONE);
+  jacobianCopy(table[1] as JacobianPoint, first);
+  jacobianDouble(table[1] as JacobianPoint);
+  for (let j = 2; j < WINDOW_ENTRIES; j++) {
+    jacobianCopy(table[j] as JacobianPoint, table[j - 1] as JacobianPoint);
+    jacobianAddAffine(table[j] as JacobianPoint, x, y);
   }
+  signedDigits(digits, k);
+  out.z.fill(0);
+  let accumulatorIsIdentity = 1;
+  for (let w = DIGITS - 1; w >= 0; w--) {
+    if (w < DIGITS - 1) for (let i = 0; i < 5; i++) jacobianDouble(out);
+    const d = digits[w] as number;
+    const magnitude = digitMagnitude(d);
+    const digitIsZero = equalBit(magnitude, 0);
+    lookup(magnitude);
+    fieldScale(entry.y, entry.y, 1 + 2 * digitSign(d)); // −(X : Y : Z) = (X : −Y : Z)
+    jacobianCopy(sum, out);
+    jacobianAdd(sum, entry);
+    jacobianSelect(sum, sum, out, digitIsZero); // a zero digit adds nothing
+    jacobianSelect(out, sum, entry, accumulatorIsIdentity); // identity + entry = entry
+    accumulatorIsIdentity &= digitIsZero;
+  }
+  // Only k ≡ 0 leaves the identity: make it (1 : 1 : 0) whatever the arithmetic left there.
+  jacobianSelect(out, out, JACOBIAN_IDENTITY, accumulatorIsIdentity);
 }

@@ -3,10 +3,12 @@
  * Points of P-256 (y² = x³ − 3x + b over GF(p), prime order n; SP 800-186 §3.2.1.3) in
  * homogeneous projective coordinates (X : Y : Z), x = X/Z, y = Y/Z, the identity (0 : 1 : 0),
  * with the *complete* formulas of Renes, Costello and Batina, "Complete addition formulas for
- * prime order elliptic curves" (EUROCRYPT 2016, eprint 2015/1060), Algorithms 4, 5 and 6 for
+ * prime order elliptic curves" (EUROCRYPT 2016, eprint 2015/1060), Algorithms 4 and 6 for
  * a = −3. Complete means one formula gives the right sum for every pair of points — P + P,
- * P + (−P), the identity on either side — so the secret-scalar code in `base-mult.ts` and
- * `point-mult.ts` needs no exceptional case, hence no branch.
+ * P + (−P), the identity on either side. They cost about half again as much as the Jacobian
+ * formulas of `jacobian.ts`, so they serve where an exceptional case cannot be ruled out or
+ * speed does not matter: building the precomputed tables of G, and the verification fallback
+ * of `double-mult.ts`.
  *
  * Weights (see `field.ts`): point coordinates have weight ≤ 2; every function here accepts that
  * and returns it. Each line below notes the weight of what it computes ("w3") and each product
@@ -31,7 +33,7 @@ import {
   newField,
   type FieldElement,
 } from './field.ts';
-import { LIMBS, select } from './limbs.ts';
+import { LIMBS } from './limbs.ts';
 
 /** A point in projective coordinates (coordinates of weight ≤ 2). */
 export interface ProjectivePoint {
@@ -60,13 +62,6 @@ export function newPoint(): ProjectivePoint {
   return { x: newField(), y: newField(), z: newField() };
 }
 
-/** `out` = the identity (0 : 1 : 0). */
-export function pointSetIdentity(out: ProjectivePoint): void {
-  out.x.fill(0);
-  out.y.set(FIELD_ONE);
-  out.z.fill(0);
-}
-
 /** `out = p`. */
 export function pointCopy(out: ProjectivePoint, p: ProjectivePoint): void {
   out.x.set(p.x);
@@ -79,13 +74,6 @@ export function pointSetAffine(out: ProjectivePoint, x: FieldElement, y: FieldEl
   out.x.set(x);
   out.y.set(y);
   out.z.set(FIELD_ONE);
-}
-
-/** `out = bit ? b : a` for `bit` in {0, 1}, without a branch. */
-export function pointSelect(out: ProjectivePoint, a: ProjectivePoint, b: ProjectivePoint, bit: number): void {
-  select(out.x, a.x, b.x, bit);
-  select(out.y, a.y, b.y, bit);
-  select(out.z, a.z, b.z, bit);
 }
 
 // Temporaries of the formulas (the functions below never call each other).
@@ -141,44 +129,10 @@ export function pointAdd(out: ProjectivePoint, p: ProjectivePoint, q: Projective
 }
 
 /**
- * `out = p + (x2, y2)` for an affine point, RCB Algorithm 5 (a = −3): 11M + 2m_b, complete
- * for every p as long as (x2, y2) is a point (never the identity). The caller may pass any
- * coordinates of weight 1 and discard the result: the arithmetic has no failure mode.
- */
-export function pointAddAffine(out: ProjectivePoint, p: ProjectivePoint, x2: FieldElement, y2: FieldElement): void {
-  fieldMul(xx, p.x, x2); // w1 (2·1)
-  fieldMul(yy, p.y, y2); // w1
-  fieldAdd(s1, p.x, p.y); // w4
-  fieldAdd(s2, x2, y2); // w2
-  fieldMul(xyPairs, s1, s2); // 4·2
-  fieldSub(xyPairs, xyPairs, xx);
-  fieldSub(xyPairs, xyPairs, yy); // X1y2 + x2Y1: w3
-  fieldMul(yzPairs, y2, p.z);
-  fieldAdd(yzPairs, yzPairs, p.y); // y2Z1 + Y1: w3
-  fieldMul(xzPairs, x2, p.z);
-  fieldAdd(xzPairs, xzPairs, p.x); // x2Z1 + X1: w3
-  fieldMul(t, CURVE_B, p.z); // w1
-  fieldSub(bz3, xzPairs, t); // w4
-  fieldCarry(bz3); // w2
-  fieldScale(bz3, bz3, 3); // 3(xzPairs − b·Z1): w6
-  fieldSub(yyMinus, yy, bz3); // w7
-  fieldAdd(yyPlus, yy, bz3); // w7
-  fieldScale(zz, p.z, 3); // 3Z1: w6
-  fieldMul(bxz3, CURVE_B, xzPairs); // 1·3
-  fieldSub(bxz3, bxz3, xx);
-  fieldSub(bxz3, bxz3, zz); // w8
-  fieldCarry(bxz3); // w2
-  fieldScale(bxz3, bxz3, 3); // 3(b·xzPairs − XX − 3Z1): w6
-  fieldScale(xx3MinusZz3, xx, 3);
-  fieldSub(xx3MinusZz3, xx3MinusZz3, zz); // 3XX − 3Z1: w9
-  combine(out, xyPairs);
-}
-
-/**
- * The last lines of Algorithms 4 and 5, shared (operand weights: Algorithm 4, then 5):
- *   X3 = yyPlus·xyPairs − yzPairs·bxz3         (7·3, 3·15 | 7·3, 3·6)
- *   Y3 = yyPlus·yyMinus + xx3MinusZz3·bxz3      (7·7, 6·15 | 7·7, 9·6)
- *   Z3 = yyMinus·yzPairs + xyPairs·xx3MinusZz3  (7·3, 3·6  | 7·3, 3·9)
+ * The last lines of Algorithm 4 (operand weights in parentheses):
+ *   X3 = yyPlus·xyPairs − yzPairs·bxz3         (7·3, 3·15)
+ *   Y3 = yyPlus·yyMinus + xx3MinusZz3·bxz3      (7·7, 6·15)
+ *   Z3 = yyMinus·yzPairs + xyPairs·xx3MinusZz3  (7·3, 3·6)
  * each a sum of two products: w2.
  */
 function combine(out: ProjectivePoint, xy: FieldElement): void {
@@ -225,18 +179,6 @@ export function pointDouble(out: ProjectivePoint, p: ProjectivePoint): void {
   fieldMul(s2, xx3MinusZz3, bxz3); // 6·15
   fieldAdd(out.y, s1, s2);
   fieldMul(out.z, yzPairs, t); // 2·4
-}
-
-const zInverse = newField();
-
-/**
- * `(x, y) = (X/Z, Y/Z)` with a constant-time inversion (Fermat). The identity gives (0, 0);
- * callers that may meet it check `fieldIsZero(p.z)` first.
- */
-export function pointToAffine(x: FieldElement, y: FieldElement, p: ProjectivePoint): void {
-  fieldInvert(zInverse, p.z);
-  fieldMul(x, p.x, zInverse);
-  fieldMul(y, p.y, zInverse);
 }
 
 /** SEC 1 §2.3.3 uncompressed encoding 04 ‖ X ‖ Y of an affine point. */

@@ -195,6 +195,26 @@ describe('P-256 edge cases', () => {
     }
   });
 
+  it('edge scalars for the incomplete Jacobian additions (base-mult.ts, point-mult.ts proofs) agree with noble', () => {
+    const delta = 2n ** 256n - N; // 2^256 mod n: the scalars the base-mult proof singles out
+    const scalars = new Set<bigint>([delta, 2n * delta, delta - 1n, delta + 1n, 2n ** 255n, 2n ** 255n - 1n, 2n ** 255n + 1n, (N - 1n) / 2n, (N + 1n) / 2n]);
+    for (let i = 1n; i <= 40n; i++) {
+      scalars.add(i);
+      scalars.add(N - i);
+    }
+    for (let i = 0n; i < 52n; i++) {
+      scalars.add(32n ** i % N); // a single nonzero digit
+      scalars.add((32n ** i * 17n) % N); // a digit that turns negative with a carry
+      scalars.add((2n ** 256n - 1n - 32n ** i) % N); // long runs of −1 digits
+    }
+    const other = noble.Point.BASE.multiply(0x1234567n).toBytes(false);
+    for (const k of scalars) {
+      const kb = bytes32(k);
+      expect(toHex(p256PublicKey(kb))).toBe(toHex(noble.getPublicKey(kb, false)));
+      expect(toHex(p256SharedSecret(kb, other) ?? new Uint8Array())).toBe(toHex(noble.getSharedSecret(kb, other).subarray(1)));
+    }
+  });
+
   it('G, −G and small multiples as peer points give noble\'s secrets', () => {
     for (const k of [1n, 2n, 3n, N - 1n, N - 2n]) {
       const point = noble.Point.BASE.multiply(k).toBytes(false);
