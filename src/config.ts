@@ -146,8 +146,15 @@ export interface ServerConfigInput extends CommonConfigInput {
    * preferences", which a client may use in later connections). Sent verbatim; default: not sent.
    */
   readonly advertisedGroups?: readonly number[];
-  /** NewSessionTicket messages sent after each handshake (RFC 8446 §4.6.1): 0..8, default 2. */
+  /** NewSessionTicket messages sent after each full handshake (RFC 8446 §4.6.1): 0..8, default 2. */
   readonly tickets?: number;
+  /**
+   * NewSessionTicket messages sent after a resumed handshake: 0..8, default 0, as node:tls
+   * (OpenSSL) does; the client keeps its other tickets, and a stateless ticket stays valid for
+   * its lifetime. Set it (e.g. to 1 with a single-use `sessionStore`) for clients that should
+   * get a fresh ticket for each one they use.
+   */
+  readonly ticketsAfterResumption?: number;
   /** ticket_lifetime in seconds (RFC 8446 §4.6.1): 1..604800, default 7200 (2 hours). */
   readonly ticketLifetime?: number;
   /**
@@ -211,6 +218,7 @@ export interface ServerConfig extends CommonConfig {
   readonly cipherSuiteOrder: 'server' | 'client';
   readonly advertisedGroups: readonly number[] | undefined;
   readonly tickets: number;
+  readonly ticketsAfterResumption: number;
   readonly ticketLifetime: number;
   readonly ticketKeys: TicketKeys;
   readonly sessionStore: SessionStore | undefined;
@@ -310,11 +318,15 @@ function clientAuthOption(input: ClientAuthInput | undefined, common: CommonConf
 function ticketOptions(
   input: ServerConfigInput,
   common: CommonConfig,
-): Pick<ServerConfig, 'tickets' | 'ticketLifetime' | 'ticketKeys' | 'sessionStore' | 'maxEarlyDataSize'> {
-  const tickets = input.tickets ?? 2;
-  if (!Number.isInteger(tickets) || tickets < 0 || tickets > MAX_TICKETS_PER_CONNECTION) {
-    throw new RangeError(`serverConfig: tickets must be 0..${MAX_TICKETS_PER_CONNECTION}`);
-  }
+): Pick<ServerConfig, 'tickets' | 'ticketsAfterResumption' | 'ticketLifetime' | 'ticketKeys' | 'sessionStore' | 'maxEarlyDataSize'> {
+  const ticketCount = (name: string, value: number): number => {
+    if (!Number.isInteger(value) || value < 0 || value > MAX_TICKETS_PER_CONNECTION) {
+      throw new RangeError(`serverConfig: ${name} must be 0..${MAX_TICKETS_PER_CONNECTION}`);
+    }
+    return value;
+  };
+  const tickets = ticketCount('tickets', input.tickets ?? 2);
+  const ticketsAfterResumption = ticketCount('ticketsAfterResumption', input.ticketsAfterResumption ?? 0);
   const ticketLifetime = input.ticketLifetime ?? 7200;
   // RFC 8446 §4.6.1: "Servers MUST NOT use any value greater than 604800 seconds (7 days)."
   if (!Number.isInteger(ticketLifetime) || ticketLifetime < 1 || ticketLifetime > MAX_TICKET_LIFETIME_S) {
@@ -332,7 +344,7 @@ function ticketOptions(
   if (maxEarlyDataSize > 0 && store === undefined) throw new RangeError('serverConfig: maxEarlyDataSize needs a sessionStore');
   const secret = input.ticketSecret ?? common.provider.randomBytes(32);
   const ticketKeys = new TicketKeys(common.provider, secret, input.ticketEpoch ?? DEFAULT_EPOCH_S);
-  return { tickets, ticketLifetime, ticketKeys, sessionStore: store, maxEarlyDataSize };
+  return { tickets, ticketsAfterResumption, ticketLifetime, ticketKeys, sessionStore: store, maxEarlyDataSize };
 }
 
 function commonConfig(input: CommonConfigInput): CommonConfig {

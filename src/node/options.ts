@@ -86,6 +86,8 @@ export interface ServerSecureOptions extends SecureContextOptions {
   readonly sessionTimeout?: number;
   /** NewSessionTickets sent after each full handshake (0..8, default 2; 0 turns resumption off). */
   readonly tickets?: number;
+  /** NewSessionTickets sent after a resumed handshake (0..8, default 0, as node:tls). */
+  readonly ticketsAfterResumption?: number;
   /**
    * Stateful resumption (e.g. `new MemorySessionStore(10000)`): tickets are random ids, each
    * usable once. Required for 0-RTT (RFC 8446 §8.1). Default: stateless sealed tickets.
@@ -198,6 +200,7 @@ export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: K
     ticketSecret: options.ticketKeys,
     ticketLifetime: options.sessionTimeout,
     tickets: options.tickets,
+    ticketsAfterResumption: options.ticketsAfterResumption,
     sessionStore: options.sessionStore,
     maxEarlyDataSize: options.maxEarlyDataSize,
     clientAuth:

@@ -78,6 +78,25 @@ describe.each(PROVIDERS)('session resumption ($name)', (provider) => {
     expect(b.negotiated?.isResumed).toBe(false);
   });
 
+  it('a resumed handshake issues no ticket by default (as node:tls), and ticketsAfterResumption of them when set (RFC 8446 §4.6.1)', () => {
+    const c = clock();
+    for (const [ticketsAfterResumption, expected] of [[undefined, 0], [1, 1], [3, 3]] as const) {
+      const { sc, cc } = configs(provider, c.now, ticketsAfterResumption === undefined ? {} : { ticketsAfterResumption });
+      connect(cc, sc);
+      const resumed = connect(cc, sc);
+      expect(resumed.server.negotiated?.isResumed).toBe(true);
+      expect(drainEvents(resumed.client).filter((e) => e.kind === 'sessionTicket')).toHaveLength(expected);
+      // The client keeps the other ticket of the full handshake, plus any new ones.
+      expect(cc.sessionCache?.count('localhost')).toBe(1 + expected);
+    }
+  });
+
+  it('refuses ticketsAfterResumption outside 0..8', () => {
+    for (const ticketsAfterResumption of [-1, 9, 1.5]) {
+      expect(() => configs(provider, Date.now, { ticketsAfterResumption })).toThrow(/ticketsAfterResumption must be 0\.\.8/);
+    }
+  });
+
   it('issues no ticket when tickets is 0 (RFC 8446 §4.6.1)', () => {
     const c = clock();
     const { sc, cc } = configs(provider, c.now, { tickets: 0 });

@@ -1,7 +1,8 @@
 /**
  * @module tickets
  * Ticket issuance after the handshake (RFC 8446 §4.6.1): `config.tickets` NewSessionTicket
- * messages under the application key, each with a random ticket_age_add, a nonce unique on this
+ * messages after a full handshake, `config.ticketsAfterResumption` (default none, as node:tls) after
+ * a resumed one, under the application key, each with a random ticket_age_add, a nonce unique on this
  * connection and its own PSK = HKDF-Expand-Label(resumption_master_secret, "resumption", nonce).
  * The ticket is the sealed session state (stateless) or a random id into the session store.
  * With client authentication the client's verified chain (its identity) goes into the state, so
@@ -22,12 +23,14 @@ import type { HandshakeOutput } from '../output.ts';
 
 /** Queues the configured number of NewSessionTicket messages (post-handshake, not in the transcript). */
 export function sendTickets(config: ServerConfig, st: TrafficState, out: HandshakeOutput): void {
+  const count = st.negotiated.isResumed ? config.ticketsAfterResumption : config.tickets;
+  if (count === 0) return;
   const clientIdentity = encodeClientIdentity(st.negotiated.peerCertificates);
   // A client identity too large for the ticket: no tickets, rather than a resumed session that
   // silently lost its authentication.
   if (clientIdentity === undefined) return;
   const now = config.now();
-  for (let i = 0; i < config.tickets; i++) {
+  for (let i = 0; i < count; i++) {
     // RFC 8446 §4.6.1: "The ticket_nonce ... MUST be unique across all tickets issued on this
     // connection"; ticket_age_add is "a securely generated, random 32-bit value".
     const ticketNonce = new Uint8Array([i]);
