@@ -7,9 +7,10 @@
  *
  * Variable time by design (public inputs only), in Jacobian coordinates (`jacobian.ts`) without
  * per-step exceptional checks: if the final Z is 0, the sum is the identity or some step met an
- * exceptional case (P ± P), and the result is recomputed with the complete formulas of
- * `point.ts`, which are right for every input. Honest signatures never take that path;
- * Wycheproof's edge cases do.
+ * exceptional case (P ± P), and the result is recomputed the slow way: u1·G and u2·Q apart
+ * (`base-mult.ts`, `point-mult.ts`, exact for every scalar below n) and added with the complete
+ * formula of `point.ts`, which is right for every pair of points. Honest signatures never take
+ * that path; Wycheproof's edge cases do.
  */
 import { mulBase } from './base-mult.ts';
 import { FIELD_ONE, fieldCarry, fieldConstant, fieldIsZero, fieldMul, fieldScale, fieldSqr, newField, type FieldElement } from './field.ts';
@@ -174,7 +175,7 @@ export function mulDoubleVartime(u1: Uint8Array, u2: Uint8Array, q: AffinePoint)
     fieldSqr(den, acc.z); // Jacobian: x = X/Z²
     return { num: acc.x.slice(), den };
   }
-  // Identity or an exceptional step: recompute with the complete formulas.
+  // Identity or an exceptional step: recompute u1·G and u2·Q apart and add them completely.
   mulBase(fallbackG, u1);
   mulPoint(fallbackQ, q.x, q.y, u2);
   toProjective(projectiveG, fallbackG);
