@@ -10,7 +10,7 @@ import type { CryptoProvider } from '../src/crypto/provider.ts';
 import { nodeCryptoProvider } from '../src/node/crypto-provider.ts';
 import { CertificateError, webPkiVerifier } from '../src/x509/verifier.ts';
 import { buildCertificate, ecKey, spkiOf } from '../test/unit/x509/_build.ts';
-import { hugeExponentChain } from '../test/unit/x509/_hostile.ts';
+import { hugeExponentChain, nameConstraintChain } from '../test/unit/x509/_hostile.ts';
 import { header, QUICK, section } from './_harness.ts';
 
 const NOW = Date.UTC(2025, 5, 1);
@@ -18,13 +18,15 @@ const NOW = Date.UTC(2025, 5, 1);
 function main(): void {
   header('puretls X.509: CPU per refused hostile chain (issue 8)');
   const root = buildCertificate({ subject: 'unrelated root', issuer: 'unrelated root', spki: spkiOf(ecKey('P-256')), ca: true });
-  const verifier = webPkiVerifier({ roots: [root] });
-  const cases: [string, Uint8Array[], CryptoProvider][] = [
-    ['15 RSA-8192 CAs with 8191-bit exponents, noble', hugeExponentChain(8192, 15), nobleProvider],
-    ['15 RSA-3072 CAs with 3071-bit exponents, node', hugeExponentChain(3072, 15), nodeCryptoProvider],
+  const nc = nameConstraintChain(1000, 1000, 2);
+  const cases: [string, Uint8Array[], Uint8Array, CryptoProvider][] = [
+    ['15 RSA-8192 CAs with 8191-bit exponents, noble', hugeExponentChain(8192, 15), root, nobleProvider],
+    ['15 RSA-3072 CAs with 3071-bit exponents, node', hugeExponentChain(3072, 15), root, nodeCryptoProvider],
+    ['2 CAs × 1000 name constraints, 1000 SANs, node', nc.chain, nc.root, nodeCryptoProvider],
   ];
   section('one validation each (ms CPU, median)');
-  for (const [label, chain, provider] of cases) {
+  for (const [label, chain, anchor, provider] of cases) {
+    const verifier = webPkiVerifier({ roots: [anchor] });
     const bytes = chain.reduce((n, c) => n + c.length, 0);
     const samples: number[] = [];
     let reason = '';

@@ -25,7 +25,7 @@ import type { CryptoProvider, HashAlgorithm, HashName, PrivateKey } from '../cry
 import { parseCertificate } from './certificate.ts';
 import { algorithm, DerTag, expectTag, oidToText, readChildren, readSingle, stripLeadingZeros, type Tlv } from './der.ts';
 import { parsePrivateKey, publicKeysEqual } from './keys.ts';
-import { decryptPbes2, PBES2_OID } from './pbes2.ts';
+import { decryptPbes2, MAX_PBKDF2_ITERATIONS, PBES2_OID } from './pbes2.ts';
 
 /** What a PKCS#12 file holds for a TLS endpoint. */
 export interface Pkcs12Contents {
@@ -95,7 +95,8 @@ function checkMac(macData: Tlv, content: Uint8Array, passphrase: string, provide
     );
   }
   const iterations = iterTlv === undefined ? 1 : integer(iterTlv, 'MAC iterations');
-  if (iterations < 1 || iterations > MAX_ITERATIONS) throw new Error(`pfx: MAC iteration count ${iterations} out of range`);
+  // The same bound as PBKDF2's (pbes2.ts): an absurd count fails before any hashing.
+  if (iterations < 1 || iterations > MAX_PBKDF2_ITERATIONS) throw new Error(`pfx: MAC iteration count ${iterations} out of range`);
   const hash = provider.hash(hashName);
   const salt = expectTag(saltTlv, DerTag.OCTET_STRING).value;
   const expected = expectTag(digestTlv, DerTag.OCTET_STRING).value;
@@ -229,8 +230,6 @@ function step<T>(what: string, fn: () => T): T {
 
 const EXPLICIT_0 = 0xa0;
 const IMPLICIT_0_PRIMITIVE = 0x80;
-/** Same bound as PBKDF2's (pbes2.ts): a file cannot make us spin for minutes. */
-const MAX_ITERATIONS = 10_000_000;
 /** Hash block sizes in bytes (v of RFC 7292 Appendix B.2). */
 const BLOCK_SIZE: Readonly<Record<HashName, number>> = { sha256: 64, sha384: 128, sha512: 128 };
 

@@ -171,19 +171,27 @@ function verifyChain(input: VerifyInput, anchors: readonly ParsedCertificate[], 
   const leafDer = input.chain[0];
   // RFC 8446 §4.4.2.4: an empty Certificate message is handled by the handshake; here it is a bug.
   if (leafDer === undefined) throw fail(AlertDescription.bad_certificate, 'empty_chain', 0, '', 'empty certificate chain');
-  if (input.chain.length > MAX_PEER_CERTIFICATES) {
-    throw fail(AlertDescription.bad_certificate, 'chain_too_long', 0, '', `the peer sent ${input.chain.length} certificates (at most ${MAX_PEER_CERTIFICATES})`);
+  // No limit on the number of certificates (long cross-signed bundles are legal): the bytes are
+  // capped, parsing is linear in them, and the path search runs on a work budget.
+  const bytes = input.chain.reduce((n, c) => n + c.length, 0);
+  if (bytes > MAX_CHAIN_BYTES) {
+    throw fail(AlertDescription.bad_certificate, 'chain_too_long', 0, '', `the peer sent ${bytes} bytes of certificates (at most ${MAX_CHAIN_BYTES})`);
   }
   const leaf = parseAt(leafDer, 0);
   // Duplicates are tolerated: each distinct certificate is a candidate once.
-  const intermediates: ParsedCertificate[] = [];
+  const seen = new Set<string>([toHex(leafDer)]);
+  const issuersBySubject = new Map<string, ParsedCertificate[]>();
   for (const [i, der] of input.chain.entries()) {
-    if (i === 0 || intermediates.some((c) => equalBytes(c.der, der)) || equalBytes(der, leafDer)) continue;
-    intermediates.push(parseAt(der, i));
+    const key = toHex(der);
+    if (i === 0 || seen.has(key)) continue;
+    seen.add(key);
+    const c = parseAt(der, i);
+    const subject = toHex(c.subjectDer);
+    issuersBySubject.set(subject, [...(issuersBySubject.get(subject) ?? []), c]);
   }
   const purpose = input.usage === 'client' ? EKU.clientAuth : EKU.serverAuth;
   checkLeaf(leaf, input, purpose);
-  const path = anchors.some((a) => equalBytes(a.der, leaf.der)) ? [leaf] : buildPath(leaf, intermediates, bySubject, input, purpose);
+  const path = anchors.some((a) => equalBytes(a.der, leaf.der)) ? [leaf] : buildPath(leaf, issuersBySubject, bySubject, input, purpose);
   // RFC 9525 §6.3 / RFC 6125 §6.4: the reference identity against subjectAltName only.
   if (input.serverName !== undefined && !matchesServerName(input.serverName, leaf.dnsNames, leaf.ipAddresses)) {
     const names = [...leaf.dnsNames, ...leaf.ipAddresses.map(ipText)];
@@ -216,39 +224,67 @@ function checkLeaf(leaf: ParsedCertificate, input: VerifyInput, purpose: string)
 }
 
 /**
+ * The work one validation may do, shared by everything path building does (rustls-webpki's
+ * `Budget`): signature verifications, candidate issuers considered, and name-constraint
+ * comparisons (one per name and subtree). Running out aborts the whole validation with
+ * bad_certificate, reason `budget_exceeded`, even when some other path might have been valid.
+ */
+class PathBudget {
+  #signatures = MAX_SIGNATURE_CHECKS;
+  #candidates = MAX_CANDIDATE_VISITS;
+  #comparisons = MAX_NAME_CONSTRAINT_COMPARISONS;
+
+  /** @throws CertificateError budget_exceeded */
+  signature(depth: number, subject: string): void {
+    if (this.#signatures-- <= 0) throw budgetExceeded(depth, subject, `more than ${MAX_SIGNATURE_CHECKS} signatures to check`);
+  }
+
+  /** @throws CertificateError budget_exceeded */
+  candidate(depth: number, subject: string): void {
+    if (this.#candidates-- <= 0) throw budgetExceeded(depth, subject, `more than ${MAX_CANDIDATE_VISITS} candidate issuers`);
+  }
+
+  /** @throws CertificateError budget_exceeded */
+  comparison(depth: number, subject: string): void {
+    if (this.#comparisons-- <= 0) throw budgetExceeded(depth, subject, `more than ${MAX_NAME_CONSTRAINT_COMPARISONS} name-constraint comparisons`);
+  }
+}
+
+function budgetExceeded(depth: number, subject: string, what: string): CertificateError {
+  return fail(AlertDescription.bad_certificate, 'budget_exceeded', depth, subject, `path building gave up: ${what}`);
+}
+
+/**
  * Depth-first search for a path leaf → intermediates → anchor, trying every candidate issuer
  * (anchors first) and backtracking on failure. When no path exists the first failure met is
  * reported (so an expired intermediate or a bad signature is named rather than a generic
- * unknown_ca). Bounded by MAX_PATH_DEPTH and by a budget of signature checks and visited
- * candidates, like rustls-webpki's budget, so a hostile set of mutually-signed CAs cannot make
- * us do exponential work.
+ * unknown_ca). Bounded by MAX_PATH_DEPTH and by one PathBudget, so a hostile set of
+ * mutually-signed CAs or of name constraints cannot make us do exponential (or just a lot of) work.
  */
 function buildPath(
   leaf: ParsedCertificate,
-  intermediates: readonly ParsedCertificate[],
+  issuersBySubject: ReadonlyMap<string, readonly ParsedCertificate[]>,
   bySubject: ReadonlyMap<string, ParsedCertificate[]>,
   input: VerifyInput,
   purpose: string,
 ): ParsedCertificate[] {
   let firstFailure: CertificateError | undefined;
-  let signatures = MAX_SIGNATURE_CHECKS;
-  let visits = MAX_CANDIDATE_VISITS;
+  const budget = new PathBudget();
   const search = (path: ParsedCertificate[]): ParsedCertificate[] | undefined => {
     const current = path[path.length - 1] as ParsedCertificate;
     const depth = path.length; // depth of the candidate issuer
-    const anchorsHere = bySubject.get(toHex(current.issuerDer)) ?? [];
+    const issuer = toHex(current.issuerDer);
+    const anchorsHere = bySubject.get(issuer) ?? [];
     const candidates: [ParsedCertificate, boolean][] = [
       ...anchorsHere.map((a): [ParsedCertificate, boolean] => [a, true]),
-      ...intermediates
-        .filter((c) => equalBytes(c.subjectDer, current.issuerDer) && !anchorsHere.some((a) => equalBytes(a.der, c.der)))
+      ...(issuersBySubject.get(issuer) ?? [])
+        .filter((c) => !anchorsHere.some((a) => equalBytes(a.der, c.der)))
         .map((c): [ParsedCertificate, boolean] => [c, false]),
     ];
     for (const [cand, isAnchor] of candidates) {
       if (path.some((p) => equalBytes(p.der, cand.der))) continue; // no loops
-      if (visits-- <= 0) {
-        throw fail(AlertDescription.bad_certificate, 'budget_exceeded', depth, cand.subjectText, 'path building gave up (too many candidate issuers)');
-      }
-      const err = checkIssuer(cand, depth, path, input, purpose) ?? checkSignatureBudgeted(path[path.length - 1] as ParsedCertificate, cand, depth);
+      budget.candidate(depth, cand.subjectText);
+      const err = checkIssuer(cand, depth, path, input, purpose, budget) ?? checkSignatureBudgeted(current, cand, depth);
       if (err !== undefined) {
         firstFailure ??= err;
         continue;
@@ -264,14 +300,12 @@ function buildPath(
     return undefined;
   };
   const checkSignatureBudgeted = (cert: ParsedCertificate, issuer: ParsedCertificate, depth: number): CertificateError | undefined => {
-    if (signatures-- <= 0) {
-      throw fail(AlertDescription.bad_certificate, 'budget_exceeded', depth, issuer.subjectText, 'path building gave up (too many signatures to check)');
-    }
+    budget.signature(depth, issuer.subjectText);
     return checkSignature(cert, issuer, depth, input);
   };
   const path = search([leaf]);
   if (path) return path;
-  const top = intermediates.find((c) => equalBytes(c.subjectDer, leaf.issuerDer));
+  const top = issuersBySubject.get(toHex(leaf.issuerDer))?.[0];
   throw (
     firstFailure ??
     fail(
@@ -289,7 +323,14 @@ function buildPath(
  * §6.1.4), everything except its signature on path's last certificate. Applied to trust anchors
  * too (as Go's crypto/x509 does): a root's own constraints are honoured.
  */
-function checkIssuer(cand: ParsedCertificate, depth: number, path: readonly ParsedCertificate[], input: VerifyInput, purpose: string): CertificateError | undefined {
+function checkIssuer(
+  cand: ParsedCertificate,
+  depth: number,
+  path: readonly ParsedCertificate[],
+  input: VerifyInput,
+  purpose: string,
+  budget: PathBudget,
+): CertificateError | undefined {
   const s = cand.subjectText;
   const validity = checkValidity(cand, depth, input.now);
   if (validity) return validity;
@@ -313,7 +354,7 @@ function checkIssuer(cand: ParsedCertificate, depth: number, path: readonly Pars
   const eku = checkExtKeyUsage(cand, depth, purpose);
   if (eku) return eku;
   if (cand.nameConstraints !== undefined) {
-    const nc = checkNameConstraints(cand.nameConstraints, path, depth, s);
+    const nc = checkNameConstraints(cand.nameConstraints, path, depth, s, budget);
     if (nc) return nc;
   }
   return undefined;
@@ -323,26 +364,31 @@ function checkIssuer(cand: ParsedCertificate, depth: number, path: readonly Pars
  * RFC 5280 §6.1.3 (b), (c) for the dNSName and iPAddress forms: every such subjectAltName of the
  * certificates below the constraining CA (self-issued intermediates excepted, §6.1.3 (b)) lies
  * within some permitted subtree of its form (when there are any) and within no excluded one.
+ * Each comparison of one name with one subtree is charged to `budget`.
  */
-function checkNameConstraints(nc: NameConstraints, path: readonly ParsedCertificate[], depth: number, s: string): CertificateError | undefined {
+function checkNameConstraints(nc: NameConstraints, path: readonly ParsedCertificate[], depth: number, s: string, budget: PathBudget): CertificateError | undefined {
   if (nc.hasUnsupportedForms) {
     return fail(AlertDescription.unsupported_certificate, 'unsupported_name_constraint', depth, s, 'nameConstraints use a name form or distance we do not evaluate');
   }
+  const charged = <T>(test: (subtree: T) => boolean) => (subtree: T): boolean => {
+    budget.comparison(depth, s);
+    return test(subtree);
+  };
   for (const [i, c] of path.entries()) {
     if (i > 0 && equalBytes(c.subjectDer, c.issuerDer)) continue;
     for (const name of c.dnsNames) {
-      if (nc.permittedDns !== undefined && !nc.permittedDns.some((p) => dnsNameWithinConstraint(name, p))) {
+      if (nc.permittedDns !== undefined && !nc.permittedDns.some(charged((p) => dnsNameWithinConstraint(name, p)))) {
         return fail(AlertDescription.bad_certificate, 'name_constraint_violated', depth, s, `${JSON.stringify(name)} (depth ${i}) is outside the permitted DNS subtrees`);
       }
-      if (nc.excludedDns?.some((p) => dnsNameWithinConstraint(name, p) || wildcardReachesConstraint(name, p))) {
+      if (nc.excludedDns?.some(charged((p) => dnsNameWithinConstraint(name, p) || wildcardReachesConstraint(name, p)))) {
         return fail(AlertDescription.bad_certificate, 'name_constraint_violated', depth, s, `${JSON.stringify(name)} (depth ${i}) is in an excluded DNS subtree`);
       }
     }
     for (const ip of c.ipAddresses) {
-      if (nc.permittedIp !== undefined && !nc.permittedIp.some((t) => ipInSubtree(ip, t.address, t.mask))) {
+      if (nc.permittedIp !== undefined && !nc.permittedIp.some(charged((t) => ipInSubtree(ip, t.address, t.mask)))) {
         return fail(AlertDescription.bad_certificate, 'name_constraint_violated', depth, s, `${ipText(ip)} (depth ${i}) is outside the permitted IP subtrees`);
       }
-      if (nc.excludedIp?.some((t) => ipInSubtree(ip, t.address, t.mask))) {
+      if (nc.excludedIp?.some(charged((t) => ipInSubtree(ip, t.address, t.mask)))) {
         return fail(AlertDescription.bad_certificate, 'name_constraint_violated', depth, s, `${ipText(ip)} (depth ${i}) is in an excluded IP subtree`);
       }
     }
@@ -496,13 +542,19 @@ const DER_ID_MD5: Uint8Array = new Uint8Array([0x06, 0x08, 0x2a, 0x86, 0x48, 0x8
 const DER_ID_SHA1: Uint8Array = new Uint8Array([0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a]);
 /** RFC 5280 §4.2.1.12 KeyPurposeIds. */
 const EKU = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2', any: '2.5.29.37.0' } as const;
-/** Most certificates accepted in one peer list (a real chain has 2–4). */
-const MAX_PEER_CERTIFICATES = 16;
+/**
+ * Most bytes of certificates in one peer list: Go's bound on a Certificate message (256 KiB),
+ * four times our 64 KiB handshake message limit, so every chain a handshake can carry fits;
+ * it bounds parsing for direct callers of `verify`.
+ */
+const MAX_CHAIN_BYTES = 256 * 1024;
 /** Longest path searched (leaf + intermediates, the anchor not counted). */
 const MAX_PATH_DEPTH = 8;
-/** Most signature verifications one path search may do. */
-const MAX_SIGNATURE_CHECKS = 64;
-/** Most candidate issuers one path search may consider. */
+/** Most signature verifications in one validation (rustls-webpki, after Go's fix for CVE-2018-16875). */
+const MAX_SIGNATURE_CHECKS = 100;
+/** Most candidate issuers considered in one validation (a real path needs a handful). */
 const MAX_CANDIDATE_VISITS = 256;
+/** Most name-constraint comparisons (one name against one subtree) in one validation (Go's and rustls-webpki's bound). */
+const MAX_NAME_CONSTRAINT_COMPARISONS = 250_000;
 const MIN_RSA_BITS = 2048;
 const MAX_RSA_BITS = 8192;

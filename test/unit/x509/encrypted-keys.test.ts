@@ -7,6 +7,9 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import * as nodeCrypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { concat, fromHex } from '../../../src/bytes/bytes.ts';
+import type { CryptoProvider } from '../../../src/crypto/provider.ts';
+import { DerTag, encodeTlv, integerContents } from '../../../src/x509/der.ts';
 import { parsePrivateKey, publicKeysEqual } from '../../../src/x509/keys.ts';
 import { certifiedKey } from '../../../src/x509/certified-key.ts';
 import { PROVIDERS } from '../../helpers/providers.ts';
@@ -54,5 +57,67 @@ describe('encrypted PKCS#8: configuration errors', () => {
   });
   it('needs a provider with passwordBased primitives', () => {
     expect(() => parsePrivateKey(pem, { passphrase: 'puretls' })).toThrow(/passwordBased/);
+  });
+});
+
+describe('encrypted PKCS#8: absurd key-derivation parameters fail before any work (issue 8 item 17)', () => {
+  // A provider whose password-based primitives only count calls: a refused file never reaches them.
+  let derivations = 0;
+  const counting: CryptoProvider = {
+    ...PROVIDERS[0]!,
+    passwordBased: {
+      pbkdf2: (_h, _pw, _salt, _iter, dkLen) => {
+        derivations++;
+        return new Uint8Array(dkLen);
+      },
+      scrypt: (_pw, _salt, _n, _r, _p, dkLen) => {
+        derivations++;
+        return new Uint8Array(dkLen);
+      },
+      aesCbcDecrypt: () => {
+        throw new Error('bad padding');
+      },
+    },
+  };
+  const seq = (...parts: Uint8Array[]): Uint8Array => encodeTlv(DerTag.SEQUENCE, concat(...parts));
+  const oid = (hex: string): Uint8Array => encodeTlv(DerTag.OID, fromHex(hex));
+  const int = (n: number): Uint8Array => encodeTlv(DerTag.INTEGER, integerContents(Uint8Array.of(n / 2 ** 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff)));
+  const octets = (n: number): Uint8Array => encodeTlv(DerTag.OCTET_STRING, new Uint8Array(n).fill(7));
+  /** EncryptedPrivateKeyInfo with PBES2 (RFC 8018 §A.4), the given KDF and AES-256-CBC. */
+  const encrypted = (kdf: Uint8Array): Uint8Array =>
+    seq(seq(oid('2a864886f70d01050d'), seq(kdf, seq(oid('60864801650304012a'), octets(16)))), octets(32));
+  const pbkdf2 = (iterations: number): Uint8Array =>
+    encrypted(seq(oid('2a864886f70d01050c'), seq(octets(8), int(iterations), seq(oid('2a864886f70d0209'), encodeTlv(DerTag.NULL, new Uint8Array(0))))));
+  const scrypt = (n: number, r: number, p: number): Uint8Array => encrypted(seq(oid('2b06010401da47040b'), seq(octets(8), int(n), int(r), int(p))));
+  const outcome = (der: Uint8Array): string => {
+    derivations = 0;
+    try {
+      parsePrivateKey(der, { passphrase: 'x', provider: counting });
+    } catch (e) {
+      const msg = (e as Error).message;
+      return derivations > 0 ? 'derived' : /out of range/.test(msg) ? 'refused' : `other: ${msg}`;
+    }
+    return 'parsed';
+  };
+  it.each([
+    [2048, 'derived'],
+    [1_000_000, 'derived'],
+    [1_000_001, 'refused'],
+    [2 ** 31 - 1, 'refused'],
+    [0, 'refused'],
+  ])('PBKDF2 with %i iterations: %s', (iterations, expected) => {
+    expect(outcome(pbkdf2(iterations))).toBe(expected);
+  });
+  it.each([
+    [2 ** 14, 8, 1, 'derived'], // OpenSSL's default, 16 MiB
+    [2 ** 15, 8, 1, 'derived'], // 32 MiB
+    [2 ** 16, 8, 1, 'refused'], // 64 MiB
+    [2 ** 20, 8, 1, 'refused'], // 1 GiB
+    [2 ** 14, 8, 8, 'derived'], // work 2^20
+    [2 ** 14, 8, 9, 'refused'],
+    [2 ** 14 + 1, 8, 1, 'refused'], // N not a power of two (RFC 7914 §2)
+    [2 ** 30, 1, 1, 'refused'],
+  ])('scrypt N=%i r=%i p=%i: %s', (n, r, p, expected) => {
+    expect(outcome(scrypt(n, r, p))).toBe(expected);
   });
 });

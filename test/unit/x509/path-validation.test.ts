@@ -9,12 +9,13 @@ import type { CryptoProvider } from '../../../src/crypto/provider.ts';
 import { AlertDescription, SignatureScheme } from '../../../src/protocol/registry.ts';
 import { NOW, certDer, rulesChain, rulesDer } from './_certs.ts';
 import { PROVIDERS, standInProvider } from './_provider.ts';
-import { buildCertificate, oddNumber, rsaSpki } from './_build.ts';
+import { buildCertificate, ecKey, oddNumber, rsaSpki, spkiOf } from './_build.ts';
 import { hugeExponentChain } from './_hostile.ts';
 
 const root = rulesDer('root');
 const inter = rulesDer('inter');
 const verifier = webPkiVerifier({ roots: [root] });
+const rulesSpki = spkiOf(ecKey('P-256'));
 
 const input = (chain: Uint8Array[], over: Partial<VerifyInput> = {}): VerifyInput => ({
   chain,
@@ -93,10 +94,11 @@ describe('path building: order, duplicates, extras, alternatives, bounds', () =>
       alert: AlertDescription.bad_certificate,
       reason: 'budget_exceeded',
     });
-    expect(verifies).toBeLessThanOrEqual(64);
+    expect(verifies).toBeLessThanOrEqual(100);
   });
-  it('a peer list longer than 16 certificates → bad_certificate', () => {
-    expectFailure([good, ...new Array<Uint8Array>(16).fill(inter)], {}, AlertDescription.bad_certificate, 'chain_too_long', 0);
+  it('a peer list over 256 KiB → bad_certificate (chain_too_long), before parsing', () => {
+    const huge = buildCertificate({ subject: 'huge', issuer: 'huge', spki: rulesSpki, junkSignatureLength: 256 * 1024 });
+    expectFailure([good, huge, inter], {}, AlertDescription.bad_certificate, 'chain_too_long', 0);
   });
   it('a malformed certificate in the list → bad_certificate at its index', () => {
     expectFailure([good, inter.subarray(0, 50)], {}, AlertDescription.bad_certificate, 'malformed', 1);
@@ -137,6 +139,69 @@ describe('hostile chains (issue 8)', () => {
     expectFailure([leafWith(Uint8Array.of(2, 0, 0, 0, 1)), inter], {}, AlertDescription.unsupported_certificate, 'bad_rsa_exponent', 0);
     // The largest accepted exponent gets past the key check to path building (no issuer here).
     expect(failureOf(() => verifier.verify(input([leafWith(Uint8Array.of(1, 0xff, 0xff, 0xff, 0xff)), inter])))).toMatchObject({ reason: 'unknown_issuer' });
+  });
+});
+
+describe('one work budget per validation, no count limit (issue 8 items 2, 12)', () => {
+  // A PKI of our own: root (trusted) → CA → leaf, every signature real.
+  const rootKey = ecKey('P-256');
+  const caKey = ecKey('P-256');
+  const leafKey = ecKey('P-256');
+  const root = buildCertificate({ subject: 'budget root', issuer: 'budget root', spki: spkiOf(rootKey), ca: true, signer: { key: rootKey, hash: 'sha256' } });
+  const v = webPkiVerifier({ roots: [root] });
+  const caWith = (permittedDns?: string[], serial = 1): Uint8Array =>
+    buildCertificate({ subject: 'budget CA', issuer: 'budget root', spki: spkiOf(caKey), ca: true, permittedDns, serial, signer: { key: rootKey, hash: 'sha256' } });
+  const leafWith = (dnsNames: string[]): Uint8Array =>
+    buildCertificate({ subject: 'budget leaf', issuer: 'budget CA', spki: spkiOf(leafKey), ca: false, dnsNames, signer: { key: caKey, hash: 'sha256' } });
+  const verify = (chain: Uint8Array[]): unknown => v.verify(input(chain, { serverName: 'h0.allowed.test', provider: PROVIDERS[1] as CryptoProvider }));
+
+  // 500 permitted subtrees that match nothing, then the one that matches: every name costs 501 comparisons.
+  const permitted = [...Array.from({ length: 500 }, (_, i) => `c${i}.test`), 'allowed.test'];
+  const names = (n: number): string[] => Array.from({ length: n }, (_, i) => `h${i}.allowed.test`);
+  it('400 names × 501 permitted subtrees (200,400 comparisons) are within the budget', () => {
+    expect((verify([leafWith(names(400)), caWith(permitted)]) as { chain: unknown[] }).chain).toHaveLength(3);
+  });
+  it('600 names × 501 permitted subtrees (300,600 comparisons) → bad_certificate (budget_exceeded) at depth 1', () => {
+    expect(failureOf(() => verify([leafWith(names(600)), caWith(permitted)]))).toEqual({
+      alert: AlertDescription.bad_certificate,
+      reason: 'budget_exceeded',
+      depth: 1,
+    });
+  });
+  it('the comparisons of every candidate count against one budget: 6 copies of a CA × 50,100 run out, 3 do not', () => {
+    // Copies of the CA (same name and key) with a bad signature: each has its name constraints
+    // evaluated (100 names × 501 subtrees) before its signature fails, then the next is tried.
+    const decoys = [2, 3, 4, 5, 6].map((serial) => {
+      const der = caWith(permitted, serial).slice();
+      der[der.length - 5] = (der[der.length - 5] as number) ^ 1; // a bad signature
+      return der;
+    });
+    expect(failureOf(() => verify([leafWith(names(100)), ...decoys, caWith(permitted)]))).toMatchObject({ reason: 'budget_exceeded' });
+    expect((verify([leafWith(names(100)), ...decoys.slice(0, 2), caWith(permitted)]) as { chain: unknown[] }).chain).toHaveLength(3);
+  });
+  it('a cross-signed bundle of 41 certificates (40 decoys with the issuer\'s name) still finds the path', () => {
+    const decoys = Array.from({ length: 40 }, (_, i) => {
+      const der = caWith(undefined, 100 + i).slice();
+      der[der.length - 5] = (der[der.length - 5] as number) ^ 1;
+      return der;
+    });
+    const r = verify([leafWith(['h0.allowed.test']), ...decoys, caWith()]) as { chain: unknown[] };
+    expect(r.chain).toHaveLength(3);
+  });
+  it('more than 100 signatures to check → bad_certificate (budget_exceeded)', () => {
+    const decoys = Array.from({ length: 120 }, (_, i) => {
+      const der = caWith(undefined, 200 + i).slice();
+      der[der.length - 5] = (der[der.length - 5] as number) ^ 1;
+      return der;
+    });
+    expect(failureOf(() => verify([leafWith(['h0.allowed.test']), ...decoys, caWith()]))).toMatchObject({ reason: 'budget_exceeded' });
+  });
+  it('more than 256 candidate issuers → bad_certificate (budget_exceeded), without a signature check', () => {
+    // 300 expired copies of the CA: each fails before its signature is looked at.
+    const expired = Array.from({ length: 300 }, (_, i) =>
+      buildCertificate({ subject: 'budget CA', issuer: 'budget root', spki: spkiOf(caKey), ca: true, serial: 1000 + i, notAfter: '20200101000000Z', notBefore: '20190101000000Z' }),
+    );
+    expect(failureOf(() => verify([leafWith(['h0.allowed.test']), ...expired]))).toMatchObject({ reason: 'budget_exceeded', depth: 1 });
   });
 });
 
