@@ -127,6 +127,15 @@ export interface CryptoProvider {
    * when the signature is wrong, malformed, or the scheme does not fit the key.
    */
   verify(scheme: number, key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean;
+  /**
+   * Verifies a certificate's signature (RFC 5280 §4.1.1.3) as `verify` does, except that an
+   * ECDSA scheme names only its hash: X.509's ecdsa-with-SHA256/384/512 (RFC 5758 §3.2) carry no
+   * curve, so a P-384 CA may sign with SHA-256 and a P-256 CA with SHA-384 or SHA-512.
+   * ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384 and ecdsa_secp521r1_sha512 stand for ECDSA
+   * with SHA-256, SHA-384 and SHA-512 on the key's curve (P-256 or P-384). CertificateVerify uses
+   * `verify`, where RFC 8446 §4.2.3 binds the curve. Never throws.
+   */
+  verifyCertificateSignature(scheme: number, key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean;
   /** Cryptographically secure random bytes. */
   randomBytes(length: number): Uint8Array;
   /** Password-based primitives for encrypted PKCS#8 private keys (RFC 8018 PBES2); optional. */

@@ -46,7 +46,7 @@ import type {
 } from '../crypto/provider.ts';
 import { AEAD_KEY_LEN, AEAD_NONCE_LEN, AEAD_TAG_LEN } from '../crypto/noble/aead.ts';
 import { checkUncompressedPoint, drawScalar, hybridX25519MlKem768, X25519_LEN } from '../crypto/noble/kx.ts';
-import { NOBLE_VERIFY_SCHEMES, RSA_PKCS1_HASH, RSA_PSS_HASH, rsaPssSchemesFor } from '../crypto/noble/sign.ts';
+import { CERTIFICATE_ECDSA_HASH, NOBLE_VERIFY_SCHEMES, RSA_PKCS1_HASH, RSA_PSS_HASH, rsaPssSchemesFor } from '../crypto/noble/sign.ts';
 
 /**
  * The node:crypto provider: OpenSSL-speed primitives under the same TypeScript engine.
@@ -62,6 +62,7 @@ export const nodeCryptoProvider: CryptoProvider = {
   verifySchemes: NOBLE_VERIFY_SCHEMES,
   signingKey: nodeSigningKey,
   verify: nodeVerifySignature,
+  verifyCertificateSignature: nodeVerifyCertificateSignature,
   randomBytes: pooledRandomBytes,
   passwordBased: {
     pbkdf2: (hash, password, salt, iterations, dkLen) => u8(pbkdf2Sync(password, salt, iterations, dkLen, hash)),
@@ -433,6 +434,21 @@ function nodeVerifySignature(scheme: number, key: PublicKey, message: Uint8Array
       default:
         return false;
     }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `CryptoProvider.verifyCertificateSignature` on OpenSSL: an ECDSA scheme stands for its hash on
+ * the key's curve (OpenSSL takes any digest with any curve); other schemes as `verify`.
+ */
+function nodeVerifyCertificateSignature(scheme: number, key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean {
+  const hash = CERTIFICATE_ECDSA_HASH[scheme];
+  if (hash === undefined) return nodeVerifySignature(scheme, key, message, signature);
+  if (key.type !== 'ec') return false;
+  try {
+    return nodeVerify(hash, message, { key: publicKeyObject(key), dsaEncoding: 'der' }, signature);
   } catch {
     return false;
   }

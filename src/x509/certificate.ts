@@ -525,7 +525,13 @@ function parseAlgorithmIdentifier(t: Tlv, what: string): AlgorithmId {
   return { oid: oidText(oid, what), params };
 }
 
-/** Maps the certificate signature AlgorithmIdentifier to a TLS SignatureScheme (RFC 8446 §4.2.3). */
+/**
+ * Maps the certificate signature AlgorithmIdentifier to a TLS SignatureScheme (RFC 8446 §4.2.3).
+ * X.509 ECDSA names no curve (the signer's key has it): ecdsa-with-SHA256/384/512 map by their
+ * hash to ecdsa_secp256r1_sha256 / ecdsa_secp384r1_sha384 / ecdsa_secp521r1_sha512, as OpenSSL
+ * and rustls map them, and are verified on the issuer key's curve
+ * (`CryptoProvider.verifyCertificateSignature`).
+ */
 function signatureSchemeOf(alg: AlgorithmId): number | undefined {
   const absent = alg.params === undefined;
   const absentOrNull = nullOrAbsent(alg);
@@ -535,6 +541,8 @@ function signatureSchemeOf(alg: AlgorithmId): number | undefined {
       return absent ? SignatureScheme.ecdsa_secp256r1_sha256 : undefined;
     case SIG_OID.ecdsaWithSha384:
       return absent ? SignatureScheme.ecdsa_secp384r1_sha384 : undefined;
+    case SIG_OID.ecdsaWithSha512:
+      return absent ? SignatureScheme.ecdsa_secp521r1_sha512 : undefined;
     // RFC 8410 §3: Ed25519 parameters MUST be absent.
     case OID.ed25519:
       return absent ? SignatureScheme.ed25519 : undefined;
@@ -804,6 +812,7 @@ const MAX_ARC_BEFORE_SHIFT = Math.floor((Number.MAX_SAFE_INTEGER - 127) / 128);
 const SIG_OID = {
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
   ecdsaWithSha384: '1.2.840.10045.4.3.3',
+  ecdsaWithSha512: '1.2.840.10045.4.3.4',
   sha256WithRsa: '1.2.840.113549.1.1.11',
   sha384WithRsa: '1.2.840.113549.1.1.12',
   sha512WithRsa: '1.2.840.113549.1.1.13',

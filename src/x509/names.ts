@@ -52,6 +52,24 @@ export function matchesServerName(
 }
 
 /**
+ * True when a subjectAltName dNSName is well formed: RFC 5280 §4.2.1.6 asks for the preferred
+ * name syntax (RFC 1034 §3.5 as relaxed by RFC 1123 §2.1): labels of letters, digits and
+ * hyphens, 1..63 octets, not starting or ending with a hyphen, at most 253 octets in all, and
+ * the last label not all digits (it would read as an IP address). Allowed besides, as
+ * rustls-webpki allows them: underscores, a "*" as the whole left-most label (RFC 6125 §6.4.3)
+ * and one trailing dot (every comparison here drops it). ".example.com", "a..b", "f*o.x" and
+ * "-a.x" are not names: under a name constraint they must not count as inside a subtree.
+ */
+export function isWellFormedDnsName(name: string): boolean {
+  const n = name.endsWith('.') ? name.slice(0, -1) : name;
+  if (n.length === 0 || n.length > 253) return false;
+  const labels = n.split('.');
+  if (labels[0] === '*') labels.shift();
+  if (labels.length === 0 || !labels.every((l) => DNS_LABEL.test(l))) return false;
+  return !/^\d+$/.test(labels[labels.length - 1] as string);
+}
+
+/**
  * RFC 5280 §4.2.1.10: a dNSName is within the constraint `base` when it equals `base` or is
  * `base` with labels added on the left (case-insensitive; "example.com" covers
  * "www.example.com", never "badexample.com"; a leading-dot base ".example.com" covers only names
@@ -137,4 +155,6 @@ function parseIpv6(s: string): Uint8Array | undefined {
 }
 
 const ASCII_HOST = /^[\x21-\x7e]+$/;
+/** One label of a dNSName: 1..63 letters, digits, hyphens or underscores, no hyphen at either end. */
+const DNS_LABEL = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$/;
 const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;

@@ -15,7 +15,7 @@ import { isAcceptedRsaPublicExponent } from '../protocol/limits.ts';
 import { AlertDescription, nameOf, SignatureScheme } from '../protocol/registry.ts';
 import { KeyUsageBit, type NameConstraints, type ParsedCertificate, parseCertificate } from './certificate.ts';
 import { DerTag, readChildren, readSingle } from './der.ts';
-import { dnsNameWithinConstraint, ipInSubtree, matchesServerName, wildcardReachesConstraint } from './names.ts';
+import { dnsNameWithinConstraint, ipInSubtree, isWellFormedDnsName, matchesServerName, wildcardReachesConstraint } from './names.ts';
 
 /** What the handshake hands a verifier. */
 export interface VerifyInput {
@@ -69,7 +69,9 @@ export type CertificateFailure =
   | 'unsupported_algorithm'
   | 'algorithm_not_offered'
   | 'chain_too_long'
-  | 'budget_exceeded';
+  | 'budget_exceeded'
+  | 'ca_used_as_end_entity'
+  | 'malformed_name';
 
 /**
  * A certificate validation failure: `reason` says what failed, `depth` where (0 = the leaf, 1 its
@@ -109,8 +111,9 @@ export interface WebPkiVerifierOptions {
  * refused (§4.2); issuers must be CAs (§6.1.4 (k)) with keyCertSign when keyUsage is present
  * (§6.1.4 (n)), within their pathLenConstraint (§6.1.4 (l), (m)), with extKeyUsage (when present)
  * allowing the purpose, and their DNS/IP name constraints hold for every name below them
- * (§6.1.3 (b), (c)); the leaf needs digitalSignature when keyUsage is present and the purpose in
- * extKeyUsage when present. A leaf byte-identical to a root is accepted without a path (pinning).
+ * (§6.1.3 (b), (c)) for well-formed names; the leaf must not be a CA, needs digitalSignature
+ * when keyUsage is present and the purpose in extKeyUsage when present. A leaf byte-identical to
+ * a root is accepted without a path (pinning), CA or not. One work budget bounds the whole search.
  * @throws TlsError bad_certificate (at construction) when a root is malformed
  * @example const verifier = webPkiVerifier({ roots: parseCertificateChain(readFileSync('ca.pem', 'utf8')) });
  */
@@ -190,8 +193,9 @@ function verifyChain(input: VerifyInput, anchors: readonly ParsedCertificate[], 
     issuersBySubject.set(subject, [...(issuersBySubject.get(subject) ?? []), c]);
   }
   const purpose = input.usage === 'client' ? EKU.clientAuth : EKU.serverAuth;
-  checkLeaf(leaf, input, purpose);
-  const path = anchors.some((a) => equalBytes(a.der, leaf.der)) ? [leaf] : buildPath(leaf, issuersBySubject, bySubject, input, purpose);
+  const pinned = anchors.some((a) => equalBytes(a.der, leaf.der));
+  checkLeaf(leaf, input, purpose, pinned);
+  const path = pinned ? [leaf] : buildPath(leaf, issuersBySubject, bySubject, input, purpose);
   // RFC 9525 §6.3 / RFC 6125 §6.4: the reference identity against subjectAltName only.
   if (input.serverName !== undefined && !matchesServerName(input.serverName, leaf.dnsNames, leaf.ipAddresses)) {
     const names = [...leaf.dnsNames, ...leaf.ipAddresses.map(ipText)];
@@ -206,9 +210,19 @@ function verifyChain(input: VerifyInput, anchors: readonly ParsedCertificate[], 
   return { leaf, chain: path };
 }
 
-/** The end-entity rules: validity, critical extensions, keyUsage, extKeyUsage, key strength. */
-function checkLeaf(leaf: ParsedCertificate, input: VerifyInput, purpose: string): void {
+/**
+ * The end-entity rules: not a CA (unless `pinned`: trusted byte for byte), validity, critical
+ * extensions, keyUsage, extKeyUsage, key strength.
+ */
+function checkLeaf(leaf: ParsedCertificate, input: VerifyInput, purpose: string, pinned: boolean): void {
   const err =
+    // A CA certificate is not an end-entity certificate (RFC 5280 §4.2.1.9: cA asserts the key
+    // signs certificates), as rustls-webpki and the CA/Browser Forum rules hold. A certificate
+    // the configuration trusts byte for byte is the operator's own choice (`openssl req -x509`
+    // makes self-signed certificates with cA TRUE), so a pin is exempt.
+    (leaf.isCa && !pinned
+      ? fail(AlertDescription.bad_certificate, 'ca_used_as_end_entity', 0, leaf.subjectText, 'a CA certificate (basicConstraints cA TRUE) as the end-entity certificate')
+      : undefined) ??
     checkValidity(leaf, 0, input.now) ??
     checkCriticalExtensions(leaf, 0) ??
     // RFC 5280 §4.2.1.3 / RFC 8446 §4.4.2.2: the leaf key signs CertificateVerify.
@@ -374,9 +388,16 @@ function checkNameConstraints(nc: NameConstraints, path: readonly ParsedCertific
     budget.comparison(depth, s);
     return test(subtree);
   };
+  const dnsConstrained = nc.permittedDns !== undefined || nc.excludedDns !== undefined;
   for (const [i, c] of path.entries()) {
     if (i > 0 && equalBytes(c.subjectDer, c.issuerDer)) continue;
     for (const name of c.dnsNames) {
+      // A malformed dNSName (".example.com", "a..b") would match subtrees by accident of the
+      // string comparison: under DNS constraints it is refused (elsewhere it is inert, since
+      // name matching ignores it), as Go and rustls-webpki do.
+      if (dnsConstrained && !isWellFormedDnsName(name)) {
+        return fail(AlertDescription.bad_certificate, 'malformed_name', i, c.subjectText, `subjectAltName ${JSON.stringify(name)} is not a DNS name (RFC 5280 §4.2.1.6)`);
+      }
       if (nc.permittedDns !== undefined && !nc.permittedDns.some(charged((p) => dnsNameWithinConstraint(name, p)))) {
         return fail(AlertDescription.bad_certificate, 'name_constraint_violated', depth, s, `${JSON.stringify(name)} (depth ${i}) is outside the permitted DNS subtrees`);
       }
@@ -419,17 +440,20 @@ function checkSignature(cert: ParsedCertificate, issuer: ParsedCertificate, dept
   const strength = checkKeyStrength(key, depth, issuer.subjectText);
   if (strength) return strength;
   // RFC 8446 §4.2.3: signatures in certificates must use an algorithm we offered; the default
-  // alert for a chain we cannot accept is unsupported_certificate.
-  if (input.signatureSchemes !== undefined && !input.signatureSchemes.includes(scheme)) {
-    return fail(
-      AlertDescription.unsupported_certificate,
-      'algorithm_not_offered',
-      d,
-      cert.subjectText,
-      `signed with ${nameOf(SignatureScheme, scheme)}, which we did not offer`,
-    );
+  // alert for a chain we cannot accept is unsupported_certificate. X.509 ECDSA names a hash and
+  // no curve, while TLS 1.3 schemes bind one: an ECDSA signature counts as offered when the
+  // ECDSA scheme of the signer's curve is, whatever its SHA-2 hash (a P-384 CA signs with
+  // SHA-256 by default with `openssl x509 -req`; OpenSSL, GnuTLS and node:tls accept that).
+  const ecdsaCurve = key.type === 'ec' && CERTIFICATE_ECDSA_SCHEMES.includes(scheme) ? key.curve : undefined;
+  const offeredAs = ecdsaCurve === undefined ? scheme : ECDSA_SCHEME_OF_CURVE[ecdsaCurve];
+  if (input.signatureSchemes !== undefined && !input.signatureSchemes.includes(offeredAs)) {
+    const what = ecdsaCurve === undefined ? nameOf(SignatureScheme, scheme) : `ECDSA on ${ecdsaCurve}, which needs ${nameOf(SignatureScheme, offeredAs)}`;
+    return fail(AlertDescription.unsupported_certificate, 'algorithm_not_offered', d, cert.subjectText, `signed with ${what}, which we did not offer`);
   }
-  if (!input.provider.verify(scheme, key, cert.tbsDer, cert.signature)) {
+  // Cross-curve ECDSA (P-384 with SHA-256, P-256 with SHA-384 or SHA-512) is verified too:
+  // the provider reads an ECDSA scheme as its hash on the key's curve (rustls-webpki has
+  // ECDSA_P384_SHA256 and ECDSA_P256_SHA384 for the same reason).
+  if (!input.provider.verifyCertificateSignature(scheme, key, cert.tbsDer, cert.signature)) {
     return fail(AlertDescription.bad_certificate, 'bad_signature', d, cert.subjectText, `bad signature by ${issuer.subjectText}`);
   }
   return undefined;
@@ -466,8 +490,14 @@ function checkExtKeyUsage(c: ParsedCertificate, depth: number, purpose: string):
   return fail(AlertDescription.unsupported_certificate, 'extended_key_usage', depth, c.subjectText, `extKeyUsage does not allow ${want}`);
 }
 
-/** RFC 5280 §6.1.3 (a)(2): the certificate validity period includes the current time. */
-function checkValidity(c: ParsedCertificate, depth: number, now: number): CertificateError | undefined {
+/**
+ * RFC 5280 §6.1.3 (a)(2): the certificate validity period includes the current time. X.509
+ * times have one-second resolution and the period runs "from notBefore through notAfter,
+ * inclusive" (§4.1.2.5), so the clock is compared in whole seconds, as OpenSSL and rustls-webpki
+ * compare it: a certificate is still valid during the second of its notAfter.
+ */
+function checkValidity(c: ParsedCertificate, depth: number, nowMs: number): CertificateError | undefined {
+  const now = Math.floor(nowMs / 1000) * 1000;
   if (now < c.notBefore) {
     return fail(AlertDescription.certificate_expired, 'not_yet_valid', depth, c.subjectText, `not valid before ${new Date(c.notBefore).toISOString()}`);
   }
@@ -540,6 +570,14 @@ const SHA1_SIGNATURE_OIDS: readonly string[] = ['1.2.840.113549.1.1.5', '1.2.840
 const DER_ID_MD5: Uint8Array = new Uint8Array([0x06, 0x08, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x05]);
 /** id-sha1, 1.3.14.3.2.26 (RFC 3279 §2.1), as a whole DER OBJECT IDENTIFIER. */
 const DER_ID_SHA1: Uint8Array = new Uint8Array([0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a]);
+/** The ECDSA schemes a certificate's signatureAlgorithm maps to (certificate.ts: by hash). */
+const CERTIFICATE_ECDSA_SCHEMES: readonly number[] = [
+  SignatureScheme.ecdsa_secp256r1_sha256,
+  SignatureScheme.ecdsa_secp384r1_sha384,
+  SignatureScheme.ecdsa_secp521r1_sha512,
+];
+/** RFC 8446 §4.2.3: the ECDSA scheme bound to each curve we support. */
+const ECDSA_SCHEME_OF_CURVE = { 'P-256': SignatureScheme.ecdsa_secp256r1_sha256, 'P-384': SignatureScheme.ecdsa_secp384r1_sha384 } as const;
 /** RFC 5280 §4.2.1.12 KeyPurposeIds. */
 const EKU = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2', any: '2.5.29.37.0' } as const;
 /**

@@ -80,5 +80,6 @@ export const fuzzProvider: CryptoProvider = {
     return { schemes: real.schemes, publicKey: real.publicKey, sign: () => new Uint8Array(64).fill(0x5a) };
   },
   verify: () => true,
+  verifyCertificateSignature: () => true,
   randomBytes: (length) => new Uint8Array(length),
 };

@@ -6,7 +6,9 @@
  * each asserting the alert we send and the CertificateError reason.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clientConfig } from '../../src/config.ts';
 import { ClientConnection } from '../../src/connection/client.ts';
@@ -147,4 +149,46 @@ describe.each(TYPES.map((type) => ({ type })))('our client validates a node:tls 
       expectCertificateFailure(await pump.waitForFailure(), AlertDescription.certificate_expired, 'expired', 0);
     });
   }
+});
+
+/**
+ * A CA on `caCurve` that signs a P-256 leaf (SAN localhost) with `openssl x509 -req` and `digest`
+ * ('default': no option, OpenSSL's default SHA-256 whatever the curve), in a new temporary directory.
+ */
+function crossCurveChain(caCurve: 'P-256' | 'P-384', digest: 'default' | 'sha384' | 'sha512'): { ca: string; leaf: string; key: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'puretls-xcurve-'));
+  const f = (name: string): string => join(dir, name);
+  const run = (args: string[]): void => {
+    execFileSync('openssl', args, { stdio: 'ignore' });
+  };
+  run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', `ec_paramgen_curve:${caCurve}`, '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'),
+    '-days', '2', '-subj', `/CN=${caCurve} test CA`]);
+  run(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('leaf.key'), '-out', f('leaf.csr'),
+    '-subj', '/CN=localhost']);
+  writeFileSync(f('ext.cnf'), 'basicConstraints = critical, CA:FALSE\nsubjectAltName = DNS:localhost\n');
+  run(['x509', '-req', '-in', f('leaf.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('leaf.pem'),
+    '-days', '2', '-extfile', f('ext.cnf'), ...(digest === 'default' ? [] : [`-${digest}`])]);
+  return { ca: f('ca.pem'), leaf: f('leaf.pem'), key: f('leaf.key') };
+}
+
+describe('our client validates ECDSA chains whose hash is not the CA curve\'s (issue 8 item 9)', () => {
+  it.each([
+    ['P-384', 'default', 'ecdsa-with-SHA256'],
+    ['P-256', 'sha384', 'ecdsa-with-SHA384'],
+    ['P-256', 'sha512', 'ecdsa-with-SHA512'],
+  ] as const)('a %s CA signing with `openssl x509 -req`, digest %s (%s): accepted from openssl s_server', async (caCurve, digest, algorithm) => {
+    const files = crossCurveChain(caCurve, digest);
+    expect(execFileSync('openssl', ['x509', '-in', files.leaf, '-noout', '-text'], { encoding: 'utf8' })).toContain(`Signature Algorithm: ${algorithm}`);
+    const srv = await startOpensslServer({ identity: { cert: files.leaf, key: files.key }, args: ['-www'] });
+    peers.track(srv.peer);
+    const config = clientConfig({ provider: nobleProvider, verifier: webPkiVerifier({ roots: [firstCertDer(files.ca)] }) });
+    const pump = await connectPump(srv.port, new ClientConnection(config, { serverName: 'localhost' }));
+    peers.onStop(() => {
+      pump.socket.destroy();
+    });
+    expect((await pump.handshake()).peerCertificates).toHaveLength(1);
+    pump.close();
+    pump.end();
+    await pump.waitForSocketClose();
+  });
 });

@@ -10,7 +10,7 @@ import { nobleHash } from './hash.ts';
 import { NOBLE_GROUPS, nobleKeyExchange } from './kx.ts';
 import { noblePasswordBased } from './password-based.ts';
 import { randomBytes } from './random.ts';
-import { NOBLE_VERIFY_SCHEMES, nobleSigningKey, nobleVerify } from './sign.ts';
+import { NOBLE_VERIFY_SCHEMES, nobleSigningKey, nobleVerify, nobleVerifyCertificateSignature } from './sign.ts';
 
 /**
  * The noble provider.
@@ -27,6 +27,7 @@ export const nobleProvider: CryptoProvider = {
   verifySchemes: NOBLE_VERIFY_SCHEMES,
   signingKey: nobleSigningKey,
   verify: nobleVerify,
+  verifyCertificateSignature: nobleVerifyCertificateSignature,
   randomBytes,
   passwordBased: noblePasswordBased,
 };

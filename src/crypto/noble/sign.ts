@@ -10,7 +10,7 @@ import { p384 } from '@noble/curves/nist.js';
 import { SignatureScheme } from '../../protocol/registry.ts';
 import { ed25519PrivateKey, ed25519Sign, ed25519Verify } from '../curve25519/index.ts';
 import { p256IsValidPrivateKey, p256PublicKey, p256Sign, p256Verify } from '../p256/index.ts';
-import type { HashName, PrivateKey, PublicKey, RandomSource, SigningKey } from '../provider.ts';
+import type { HashAlgorithm, HashName, PrivateKey, PublicKey, RandomSource, SigningKey } from '../provider.ts';
 import { checkRsaPrivateKey, rsaModulusBits, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from '../rsa/index.ts';
 import { nobleHash } from './hash.ts';
 
@@ -91,7 +91,7 @@ export function nobleVerify(scheme: number, key: PublicKey, message: Uint8Array,
       case SignatureScheme.ecdsa_secp256r1_sha256:
       case SignatureScheme.ecdsa_secp384r1_sha384: {
         if (key.type !== 'ec' || EC_CURVES[key.curve].scheme !== scheme) return false;
-        return EC_CURVES[key.curve].verify(key.point, message, signature);
+        return EC_CURVES[key.curve].verify(nobleHash(CERTIFICATE_ECDSA_HASH[scheme] as HashName), key.point, message, signature);
       }
       case SignatureScheme.ed25519:
         if (key.type !== 'ed25519' || key.key.length !== ED25519_LEN || signature.length !== 2 * ED25519_LEN) return false;
@@ -110,6 +110,22 @@ export function nobleVerify(scheme: number, key: PublicKey, message: Uint8Array,
       default:
         return false;
     }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `CryptoProvider.verifyCertificateSignature`: ECDSA schemes stand for their hash on the key's
+ * curve (a digest longer than the group order is cut to its leftmost bits, SEC 1 §4.1.4 step 5);
+ * other schemes as `nobleVerify`.
+ */
+export function nobleVerifyCertificateSignature(scheme: number, key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean {
+  const hash = CERTIFICATE_ECDSA_HASH[scheme];
+  if (hash === undefined) return nobleVerify(scheme, key, message, signature);
+  if (key.type !== 'ec') return false;
+  try {
+    return EC_CURVES[key.curve].verify(nobleHash(hash), key.point, message, signature);
   } catch {
     return false;
   }
@@ -143,8 +159,8 @@ interface EcdsaCurve {
   readonly publicKey: (d: Uint8Array) => Uint8Array;
   /** DER signature with an RFC 6979 nonce, low S. */
   readonly sign: (d: Uint8Array, message: Uint8Array) => Uint8Array;
-  /** Any S in [1, n − 1] (as OpenSSL); false for anything malformed. */
-  readonly verify: (point: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean;
+  /** ECDSA with `hash` (any SHA-2: certificates may pair any); any S in [1, n − 1] (as OpenSSL); false for anything malformed. */
+  readonly verify: (hash: HashAlgorithm, point: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean;
 }
 
 const SHA256 = nobleHash('sha256');
@@ -155,15 +171,22 @@ const EC_CURVES: { readonly [K in 'P-256' | 'P-384']: EcdsaCurve } = {
     isValidPrivateKey: p256IsValidPrivateKey,
     publicKey: p256PublicKey,
     sign: (d, message) => p256Sign(SHA256, d, message),
-    verify: (point, message, signature) => p256Verify(SHA256, point, message, signature),
+    verify: (hash, point, message, signature) => p256Verify(hash, point, message, signature),
   },
   'P-384': {
     scheme: SignatureScheme.ecdsa_secp384r1_sha384,
     isValidPrivateKey: (d) => p384.utils.isValidSecretKey(d),
     publicKey: (d) => p384.getPublicKey(d, false),
     sign: (d, message) => p384.sign(message, d, { prehash: true, format: 'der' }),
-    verify: (point, message, signature) => p384.verify(signature, message, point, { prehash: true, format: 'der', lowS: false }),
+    verify: (hash, point, message, signature) => p384.verify(signature, hash.digest(message), point, { prehash: false, format: 'der', lowS: false }),
   },
+};
+
+/** In certificates, an ECDSA scheme → the hash it stands for (`verifyCertificateSignature`). */
+export const CERTIFICATE_ECDSA_HASH: Readonly<Record<number, HashName>> = {
+  [SignatureScheme.ecdsa_secp256r1_sha256]: 'sha256',
+  [SignatureScheme.ecdsa_secp384r1_sha384]: 'sha384',
+  [SignatureScheme.ecdsa_secp521r1_sha512]: 'sha512',
 };
 
 /** RSA-PSS (rsaEncryption key) scheme → hash. */

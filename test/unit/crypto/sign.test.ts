@@ -150,6 +150,27 @@ describe.each(PROVIDERS)('signatures ($name provider)', (provider) => {
     expect(provider.verify(S.rsa_pss_rsae_sha256, { type: 'rsa', n: RSA_8448.n, e: RSA_8448.e }, m, sig)).toBe(true);
   });
 
+  it.each([
+    ['P-384', 'sha256', S.ecdsa_secp256r1_sha256],
+    ['P-256', 'sha384', S.ecdsa_secp384r1_sha384],
+    ['P-256', 'sha512', S.ecdsa_secp521r1_sha512],
+    ['P-384', 'sha512', S.ecdsa_secp521r1_sha512],
+  ] as const)('verifyCertificateSignature: ECDSA on %s with %s (X.509 names no curve); verify stays bound to the curve', (curve, hash, scheme) => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: curve });
+    const jwk = publicKey.export({ format: 'jwk' });
+    const key: PublicKey = { type: 'ec', curve, point: concat(Uint8Array.of(4), b64(jwk.x), b64(jwk.y)) };
+    const sig = new Uint8Array(nodeSign(hash, MESSAGE, { key: privateKey, dsaEncoding: 'der' }));
+    expect(provider.verifyCertificateSignature(scheme, key, MESSAGE, sig)).toBe(true);
+    expect(provider.verifyCertificateSignature(scheme, key, flip(MESSAGE, 1), sig)).toBe(false);
+    // Another hash, or a key of another type, does not verify.
+    for (const other of [S.ecdsa_secp256r1_sha256, S.ecdsa_secp384r1_sha384, S.ecdsa_secp521r1_sha512].filter((x) => x !== scheme)) {
+      expect(provider.verifyCertificateSignature(other, key, MESSAGE, sig)).toBe(false);
+    }
+    expect(provider.verifyCertificateSignature(scheme, provider.signingKey(RSA_8448).publicKey, MESSAGE, sig)).toBe(false);
+    // RFC 8446 §4.2.3: in CertificateVerify the scheme binds the curve.
+    expect(provider.verify(scheme, key, MESSAGE, sig)).toBe(false);
+  });
+
   it('Ed25519 reproduces RFC 8032 §7.1 test 1', () => {
     const sk = provider.signingKey({ type: 'ed25519', seed: fromHexStr('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60') });
     expect(sk.publicKey).toEqual({ type: 'ed25519', key: fromHexStr('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a') });

@@ -272,6 +272,8 @@ function signatureSchemeOf(alg: AlgorithmIdentifier): number | undefined {
       return absent ? SignatureScheme.ecdsa_secp256r1_sha256 : undefined;
     case SIG_OID.ecdsaWithSha384:
       return absent ? SignatureScheme.ecdsa_secp384r1_sha384 : undefined;
+    case SIG_OID.ecdsaWithSha512:
+      return absent ? SignatureScheme.ecdsa_secp521r1_sha512 : undefined;
     // RFC 8410 §3: Ed25519 parameters MUST be absent.
     case OID.ed25519:
       return absent ? SignatureScheme.ed25519 : undefined;
@@ -364,6 +366,7 @@ function nullOrAbsent(a: AlgorithmIdentifier): boolean {
 const SIG_OID = {
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
   ecdsaWithSha384: '1.2.840.10045.4.3.3',
+  ecdsaWithSha512: '1.2.840.10045.4.3.4',
   sha256WithRsa: '1.2.840.113549.1.1.11',
   sha384WithRsa: '1.2.840.113549.1.1.12',
   sha512WithRsa: '1.2.840.113549.1.1.13',

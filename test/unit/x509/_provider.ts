@@ -132,6 +132,17 @@ export const standInProvider: CryptoProvider = {
       return false;
     }
   },
+  // In certificates an ECDSA scheme names only its hash (CryptoProvider.verifyCertificateSignature).
+  verifyCertificateSignature(scheme: number, key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean {
+    const hash = ({ 0x0403: 'sha256', 0x0503: 'sha384', 0x0603: 'sha512' } as Record<number, string>)[scheme];
+    if (hash === undefined) return this.verify(scheme, key, message, signature);
+    if (key.type !== 'ec') return false;
+    try {
+      return nodeCrypto.verify(hash, message, { key: publicKeyObject(key), dsaEncoding: 'der' }, signature);
+    } catch {
+      return false;
+    }
+  },
   randomBytes: (n: number) => new Uint8Array(nodeCrypto.randomBytes(n)),
 };
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { matchesServerName, parseIpLiteral } from '../../../src/x509/names.ts';
+import { isWellFormedDnsName, matchesServerName, parseIpLiteral } from '../../../src/x509/names.ts';
 
 describe('matchesServerName (RFC 6125 §6.4)', () => {
   const dns = ['example.com', '*.wild.example.com', '*.com', 'a*.part.example.com'];
@@ -45,4 +45,35 @@ describe('parseIpLiteral', () => {
       expect(parseIpLiteral(s)).toBeUndefined();
     },
   );
+});
+
+describe('isWellFormedDnsName (RFC 5280 §4.2.1.6, RFC 1034 §3.5, RFC 1123 §2.1)', () => {
+  it.each(['example.com', 'EXAMPLE.com', 'example.com.', '*.example.com', 'xn--bcher-kva.example', '_dmarc.example.com', 'a-b.c', 'localhost', '1.example.com', `${'a'.repeat(63)}.com`])(
+    '%s is a DNS name',
+    (name) => {
+      expect(isWellFormedDnsName(name)).toBe(true);
+    },
+  );
+  it.each([
+    '.example.com',
+    'example..com',
+    'example.com..',
+    '',
+    '.',
+    '*',
+    '*.',
+    'f*o.example.com',
+    '*.*.example.com',
+    'a.*.example.com',
+    '-a.example.com',
+    'a-.example.com',
+    'a b.example.com',
+    'a@b.example.com',
+    '10.0.0.1',
+    'example.123',
+    `${'a'.repeat(64)}.com`,
+    `${'a.'.repeat(127)}com`,
+  ])('%j is not', (name) => {
+    expect(isWellFormedDnsName(name)).toBe(false);
+  });
 });

@@ -103,6 +103,8 @@ function opensslCerts(): [string, Uint8Array][] {
       '-addext', 'basicConstraints=CA:FALSE']],
     ['p384 GeneralizedTime + non-ASCII', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384', '-sha384', '-days', '20000', '-utf8',
       '-subj', '/CN=Grüße/O=日本語/L=Zürich']],
+    ['p256 signed with SHA-512 (ecdsa-with-SHA512)', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-sha512', '-subj', '/CN=p256-sha512']],
+    ['p384 signed with SHA-256 (ecdsa-with-SHA256)', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384', '-sha256', '-subj', '/CN=p384-sha256']],
     ['secp256k1 (unsupported curve)', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:secp256k1', '-sha256', '-subj', '/CN=k1']],
     ['ed25519', ['-newkey', 'ed25519', '-subj', '/CN=ed/O=x', '-addext', 'subjectAltName=DNS:ed.example']],
     ['ed448 (unsupported)', ['-newkey', 'ed448', '-subj', '/CN=ed448']],
@@ -164,7 +166,7 @@ describe('strict DER reader vs the @peculiar oracle on well-formed certificates 
   it('the corpus covers every key and signature type the reader maps', () => {
     const parsed = CORPUS.map(([, der]) => parseCertificate(der));
     const algs = new Set(parsed.map((c) => c.signatureAlgorithm));
-    for (const s of [SignatureScheme.ecdsa_secp256r1_sha256, SignatureScheme.ecdsa_secp384r1_sha384, SignatureScheme.ed25519,
+    for (const s of [SignatureScheme.ecdsa_secp256r1_sha256, SignatureScheme.ecdsa_secp384r1_sha384, SignatureScheme.ecdsa_secp521r1_sha512, SignatureScheme.ed25519,
       SignatureScheme.rsa_pkcs1_sha256, SignatureScheme.rsa_pkcs1_sha512, SignatureScheme.rsa_pss_rsae_sha256,
       SignatureScheme.rsa_pss_rsae_sha384, undefined]) {
       expect(algs.has(s)).toBe(true);

@@ -39,6 +39,25 @@ function expectFailure(chain: Uint8Array[], over: Partial<VerifyInput>, alert: n
   expect(failureOf(() => verifier.verify(input(chain, over)))).toEqual({ alert, reason, depth });
 }
 
+/** `provider` with a counter of the signatures it is asked to verify (in certificates or not). */
+function counting(provider: CryptoProvider): { provider: CryptoProvider; verifies: () => number } {
+  let n = 0;
+  return {
+    provider: {
+      ...provider,
+      verify: (...args) => {
+        n++;
+        return provider.verify(...args);
+      },
+      verifyCertificateSignature: (...args) => {
+        n++;
+        return provider.verifyCertificateSignature(...args);
+      },
+    },
+    verifies: () => n,
+  };
+}
+
 describe('webPkiVerifier: a valid path (RFC 5280 §6.1)', () => {
   for (const provider of PROVIDERS) {
     it(`${provider.name}: accepts leaf → pathlen:0 intermediate → root, returning the path`, () => {
@@ -80,21 +99,14 @@ describe('path building: order, duplicates, extras, alternatives, bounds', () =>
     expect(failureOf(() => verifier.verify(input([good])))).toMatchObject({ alert: AlertDescription.unknown_ca, reason: 'unknown_issuer' });
   });
   it('a hostile set of mutually-issuing CAs hits the work budget → bad_certificate', () => {
-    let verifies = 0;
-    const counting: CryptoProvider = {
-      ...standInProvider,
-      verify: (...args) => {
-        verifies++;
-        return standInProvider.verify(...args);
-      },
-    };
+    const c = counting(standInProvider);
     const chain = [rulesDer('hostile-leaf'), ...rulesChain('hostile.chain')];
     expect(chain).toHaveLength(16);
-    expect(failureOf(() => verifier.verify(input(chain, { provider: counting, serverName: undefined })))).toMatchObject({
+    expect(failureOf(() => verifier.verify(input(chain, { provider: c.provider, serverName: undefined })))).toMatchObject({
       alert: AlertDescription.bad_certificate,
       reason: 'budget_exceeded',
     });
-    expect(verifies).toBeLessThanOrEqual(100);
+    expect(c.verifies()).toBe(100);
   });
   it('a peer list over 256 KiB → bad_certificate (chain_too_long), before parsing', () => {
     const huge = buildCertificate({ subject: 'huge', issuer: 'huge', spki: rulesSpki, junkSignatureLength: 256 * 1024 });
@@ -106,20 +118,6 @@ describe('path building: order, duplicates, extras, alternatives, bounds', () =>
 });
 
 describe('hostile chains (issue 8)', () => {
-  /** `provider` with a counter of the signatures it is asked to verify. */
-  function counting(provider: CryptoProvider): { provider: CryptoProvider; verifies: () => number } {
-    let n = 0;
-    return {
-      provider: {
-        ...provider,
-        verify: (...args) => {
-          n++;
-          return provider.verify(...args);
-        },
-      },
-      verifies: () => n,
-    };
-  }
   it.each([
     [8192, 'noble'],
     [3072, 'node'],
@@ -202,6 +200,83 @@ describe('one work budget per validation, no count limit (issue 8 items 2, 12)',
       buildCertificate({ subject: 'budget CA', issuer: 'budget root', spki: spkiOf(caKey), ca: true, serial: 1000 + i, notAfter: '20200101000000Z', notBefore: '20190101000000Z' }),
     );
     expect(failureOf(() => verify([leafWith(['h0.allowed.test']), ...expired]))).toMatchObject({ reason: 'budget_exceeded', depth: 1 });
+  });
+});
+
+describe('verifier edge cases (issue 8 items 9, 10, 11, 13)', () => {
+  const caKeys = { 'P-256': ecKey('P-256'), 'P-384': ecKey('P-384') };
+  const caOf = (curve: 'P-256' | 'P-384'): Uint8Array =>
+    buildCertificate({ subject: `edge ${curve} CA`, issuer: `edge ${curve} CA`, spki: spkiOf(caKeys[curve]), ca: true, signer: { key: caKeys[curve], hash: 'sha256' } });
+  const leafKey = ecKey('P-256');
+  const leafUnder = (curve: 'P-256' | 'P-384', hash: string, over: Partial<Parameters<typeof buildCertificate>[0]> = {}): Uint8Array =>
+    buildCertificate({ subject: 'edge leaf', issuer: `edge ${curve} CA`, spki: spkiOf(leafKey), ca: false, dnsNames: ['edge.test'], signer: { key: caKeys[curve], hash }, ...over });
+  const check = (curve: 'P-256' | 'P-384', leaf: Uint8Array, over: Partial<VerifyInput> = {}): unknown =>
+    webPkiVerifier({ roots: [caOf(curve)] }).verify(input([leaf], { serverName: 'edge.test', ...over }));
+
+  for (const provider of PROVIDERS) {
+    it.each([
+      ['P-384', 'sha256'],
+      ['P-384', 'sha512'],
+      ['P-256', 'sha384'],
+      ['P-256', 'sha512'],
+      ['P-256', 'sha256'],
+      ['P-384', 'sha384'],
+    ] as const)(`${provider.name}: a %s CA signing with ECDSA-%s is accepted (X.509 ECDSA names no curve, RFC 5758 §3.2)`, (curve, hash) => {
+      expect((check(curve, leafUnder(curve, hash), { provider }) as { chain: unknown[] }).chain).toHaveLength(2);
+      const bad = leafUnder(curve, hash).slice();
+      bad[bad.length - 5] = (bad[bad.length - 5] as number) ^ 1;
+      expect(failureOf(() => check(curve, bad, { provider }))).toMatchObject({ reason: 'bad_signature', depth: 0 });
+    });
+  }
+  it('an ECDSA certificate signature counts as offered when the signer curve\'s scheme is (RFC 8446 §4.2.3)', () => {
+    const leaf = leafUnder('P-384', 'sha256');
+    expect((check('P-384', leaf, { signatureSchemes: [SignatureScheme.ecdsa_secp384r1_sha384] }) as { chain: unknown[] }).chain).toHaveLength(2);
+    expect(failureOf(() => check('P-384', leaf, { signatureSchemes: [SignatureScheme.ecdsa_secp256r1_sha256] }))).toEqual({
+      alert: AlertDescription.unsupported_certificate,
+      reason: 'algorithm_not_offered',
+      depth: 0,
+    });
+  });
+
+  it('a CA certificate (cA TRUE) as the leaf → bad_certificate (ca_used_as_end_entity) at depth 0', () => {
+    expect(failureOf(() => check('P-256', leafUnder('P-256', 'sha256', { ca: true })))).toEqual({
+      alert: AlertDescription.bad_certificate,
+      reason: 'ca_used_as_end_entity',
+      depth: 0,
+    });
+    // Without basicConstraints, or with cA FALSE, it is an end-entity.
+    expect((check('P-256', leafUnder('P-256', 'sha256', { ca: undefined })) as { chain: unknown[] }).chain).toHaveLength(2);
+  });
+  it('…unless the configuration trusts that very certificate (a pinned self-signed cA TRUE certificate, as `openssl req -x509` makes)', () => {
+    const self = buildCertificate({ subject: 'pinned', issuer: 'pinned', spki: spkiOf(leafKey), ca: true, dnsNames: ['edge.test'] });
+    expect(webPkiVerifier({ roots: [self] }).verify(input([self], { serverName: 'edge.test' })).chain).toHaveLength(1);
+  });
+
+  it('under a DNS name constraint, a malformed dNSName (".allowed.test") → bad_certificate (malformed_name) at its depth', () => {
+    const ca = buildCertificate({ subject: 'edge nc CA', issuer: 'edge P-256 CA', spki: spkiOf(caKeys['P-384']), ca: true, permittedDns: ['allowed.test'], signer: { key: caKeys['P-256'], hash: 'sha256' } });
+    const leaf = (name: string): Uint8Array =>
+      buildCertificate({ subject: 'edge leaf', issuer: 'edge nc CA', spki: spkiOf(leafKey), ca: false, dnsNames: [name], signer: { key: caKeys['P-384'], hash: 'sha384' } });
+    const v = webPkiVerifier({ roots: [caOf('P-256')] });
+    for (const bad of ['.allowed.test', 'a..allowed.test', 'f*o.allowed.test', '-x.allowed.test']) {
+      expect(failureOf(() => v.verify(input([leaf(bad), ca], { serverName: undefined })))).toEqual({
+        alert: AlertDescription.bad_certificate,
+        reason: 'malformed_name',
+        depth: 0,
+      });
+    }
+    expect(v.verify(input([leaf('www.allowed.test'), ca], { serverName: 'www.allowed.test' })).chain).toHaveLength(3);
+    // Without constraints a malformed name is inert (matching ignores it): the leaf is valid for its other names.
+    const plain = leafUnder('P-256', 'sha256', { dnsNames: ['.allowed.test', 'edge.test'] });
+    expect((check('P-256', plain) as { chain: unknown[] }).chain).toHaveLength(2);
+  });
+
+  it('validity in whole seconds: valid through the second of notAfter, not before the second of notBefore (RFC 5280 §4.1.2.5)', () => {
+    const t = Date.UTC(2030, 0, 1);
+    const leaf = leafUnder('P-256', 'sha256', { notBefore: '20300101000000Z', notAfter: '20300101000000Z' });
+    expect((check('P-256', leaf, { now: t }) as { chain: unknown[] }).chain).toHaveLength(2);
+    expect((check('P-256', leaf, { now: t + 999 }) as { chain: unknown[] }).chain).toHaveLength(2);
+    expect(failureOf(() => check('P-256', leaf, { now: t + 1000 }))).toMatchObject({ reason: 'expired', depth: 0 });
+    expect(failureOf(() => check('P-256', leaf, { now: t - 1 }))).toMatchObject({ reason: 'not_yet_valid', depth: 0 });
   });
 });
 
