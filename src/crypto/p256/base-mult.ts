@@ -54,10 +54,8 @@ function buildTable(): Float64Array {
 }
 
 const digits = new Int32Array(DIGITS);
-const entryX = newField();
-const entryY = newField();
 const sum = newJacobian();
-/** The affine table entry as a Jacobian point (x : y : 1), for the first nonzero digit. */
+/** The table entry (x, y) of the current window, also as the Jacobian point (x : y : 1). */
 const entry: JacobianPoint = { x: newField(), y: newField(), z: FIELD_ONE.slice() };
 
 /**
@@ -95,21 +93,18 @@ function lookup(x: FieldElement, y: FieldElement, t: Float64Array, w: number, ma
 export function mulBase(out: JacobianPoint, k: Uint8Array): void {
   const t = (table ??= buildTable());
   signedDigits(digits, k);
-  out.z.fill(0);
+  jacobianCopy(out, JACOBIAN_IDENTITY);
   let accumulatorIsIdentity = 1;
   for (let w = 0; w < DIGITS; w++) {
     const d = digits[w] as number;
     const magnitude = digitMagnitude(d);
     const digitIsZero = equalBit(magnitude, 0);
-    lookup(entryX, entryY, t, w, magnitude);
-    fieldScale(entryY, entryY, 1 + 2 * digitSign(d)); // −(x, y) = (x, −y)
+    lookup(entry.x, entry.y, t, w, magnitude);
+    fieldScale(entry.y, entry.y, 1 + 2 * digitSign(d)); // −(x, y) = (x, −y)
     jacobianCopy(sum, out);
-    jacobianAddAffine(sum, entryX, entryY);
+    jacobianAddAffine(sum, entry.x, entry.y);
     jacobianSelect(sum, sum, out, digitIsZero); // a zero digit adds nothing
-    // Identity + (x, y) = (x : y : 1).
-    entry.x.set(entryX);
-    entry.y.set(entryY);
-    jacobianSelect(out, sum, entry, accumulatorIsIdentity);
+    jacobianSelect(out, sum, entry, accumulatorIsIdentity); // identity + (x, y) = (x : y : 1)
     accumulatorIsIdentity &= digitIsZero;
   }
   jacobianSelect(out, out, JACOBIAN_IDENTITY, accumulatorIsIdentity);

@@ -95,7 +95,7 @@ export function mulPoint(out: JacobianPoint, x: FieldElement, y: FieldElement, k
     jacobianAddAffine(table[j] as JacobianPoint, x, y);
   }
   signedDigits(digits, k);
-  out.z.fill(0);
+  jacobianCopy(out, JACOBIAN_IDENTITY);
   let accumulatorIsIdentity = 1;
   for (let w = DIGITS - 1; w >= 0; w--) {
     if (w < DIGITS - 1) for (let i = 0; i < 5; i++) jacobianDouble(out);
