@@ -190,7 +190,9 @@ function verifyChain(input: VerifyInput, anchors: readonly ParsedCertificate[], 
     seen.add(key);
     const c = parseAt(der, i);
     const subject = toHex(c.subjectDer);
-    issuersBySubject.set(subject, [...(issuersBySubject.get(subject) ?? []), c]);
+    const same = issuersBySubject.get(subject);
+    if (same === undefined) issuersBySubject.set(subject, [c]);
+    else same.push(c);
   }
   const purpose = input.usage === 'client' ? EKU.clientAuth : EKU.serverAuth;
   const pinned = anchors.some((a) => equalBytes(a.der, leaf.der));
