@@ -7,7 +7,8 @@
 export { clientConfig, serverConfig } from './config.ts';
 export type { ClientConfig, ClientConfigInput, ServerConfig, ServerConfigInput, KeyLogger } from './config.ts';
 export { ClientConnection, type ClientConnectionOptions } from './connection/client.ts';
-export { ServerConnection } from './connection/server.ts';
+export { ServerConnection, type ServerConnectionOptions } from './connection/server.ts';
+export type { ConnectionObserver, ObservedEvent, SecretName } from './connection/observer.ts';
 export type { Connection } from './connection/connection.ts';
 export type { ConnectionEvent, Negotiated } from './connection/events.ts';
 export { TlsError } from './errors.ts';

@@ -13,6 +13,7 @@ import { HandshakeOutput } from '../handshake/output.ts';
 import type { ClientHello } from '../messages/client-hello.ts';
 import type { ClientSession, ClientSessionCache } from '../session/client-cache.ts';
 import { Connection } from './connection.ts';
+import type { ConnectionObserver } from './observer.ts';
 
 export interface ClientConnectionOptions {
   /** The server's name: sent as SNI (RFC 6066 §3) unless an IP literal, and checked against its certificate. */
@@ -22,6 +23,8 @@ export interface ClientConnectionOptions {
    * the newest unexpired ticket for serverName from config.sessionCache, used once.
    */
   readonly session?: ClientSession;
+  /** Sees every record, handshake message, alert and key schedule value (connection/observer.ts). */
+  readonly observer?: ConnectionObserver;
 }
 
 /**
@@ -42,7 +45,7 @@ export class ClientConnection extends Connection<ClientState> {
     const initial: ClientExpectServerHello = first
       ? sendFirstClientHello(config, options.serverName, first.hello, first.keyShares, out, session && offerPsk(config, session))
       : startClient(config, options.serverName, session, out);
-    super(config, { handle: clientHandle }, initial, true);
+    super(config, { handle: clientHandle }, initial, true, options.observer);
     this.cache = config.sessionCache;
     this.start(out);
   }

@@ -9,14 +9,17 @@
 import { aBytes, aString, aUint } from '../bytes/assert.ts';
 import { concat } from '../bytes/bytes.ts';
 import type { CommonConfig } from '../config.ts';
+import type { TrafficKeys } from '../crypto/provider.ts';
+import type { CipherSuiteInfo } from '../crypto/suites.ts';
 import { TlsError, asTlsError, decodeError, internalError, unexpectedMessage } from '../errors.ts';
 import type { HandshakeInput } from '../handshake/common/input.ts';
+import { NSS_KEY_LOG_LABEL } from '../handshake/common/key-log.ts';
 import { sendKeyUpdate, type TrafficState } from '../handshake/common/traffic.ts';
 import type { Negotiated } from '../handshake/negotiated.ts';
-import { HandshakeOutput, type HandshakeAction } from '../handshake/output.ts';
+import { HandshakeOutput, type Epoch, type HandshakeAction } from '../handshake/output.ts';
 import { exportKeyingMaterial } from '../keyschedule/exporter.ts';
 import { deriveTrafficKeys } from '../keyschedule/traffic.ts';
-import { decodeHandshakeBody } from '../messages/handshake.ts';
+import { decodeHandshakeBody, HANDSHAKE_HEADER_LEN } from '../messages/handshake.ts';
 import {
   MAX_BUFFERED_PLAINTEXT,
   MAX_CONSECUTIVE_EMPTY_RECORDS,
@@ -26,6 +29,7 @@ import {
   MAX_POST_HANDSHAKE_MESSAGE_BURST,
   MAX_WARNING_ALERTS,
   POST_HANDSHAKE_MESSAGE_DATA_COST,
+  RECORD_HEADER_LEN,
 } from '../protocol/limits.ts';
 import { AlertDescription, AlertLevel, ContentType, nameOf } from '../protocol/registry.ts';
 import { Deframer, checkPlaintextRecordLen, type RawRecord } from '../record/deframer.ts';
@@ -34,6 +38,7 @@ import { HandshakeJoiner } from '../record/joiner.ts';
 import { RecordProtection, encodePlaintextRecord, sealedRecordLen } from '../record/protection.ts';
 import type { ClientSession } from '../session/client-cache.ts';
 import type { ConnectionEvent } from './events.ts';
+import type { ConnectionObserver, Direction, Protection } from './observer.ts';
 
 /** The handshake state types both sides plug in. */
 export interface SideMachine<S extends { readonly kind: string }> {
@@ -87,9 +92,20 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
   private postHandshakeAllowance = POST_HANDSHAKE_BUDGET;
   /** RFC 8446 §5.1: the initial ClientHello may use legacy_record_version 0x0301. */
   private firstRecordVersion: number | undefined;
+  private readonly observer: ConnectionObserver | undefined;
+  /** What protects the records we read / write now (for the observer). */
+  private readEpoch: Protection = 'plaintext';
+  private writeEpoch: Protection = 'plaintext';
 
-  protected constructor(config: CommonConfig, machine: SideMachine<S>, initial: S, isClient: boolean) {
+  protected constructor(
+    config: CommonConfig,
+    machine: SideMachine<S>,
+    initial: S,
+    isClient: boolean,
+    observer: ConnectionObserver | undefined,
+  ) {
     this.config = config;
+    this.observer = observer;
     this.machine = machine;
     this.state = initial;
     this.helloSeen = isClient;
@@ -274,7 +290,10 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
 
   /** RFC 8446 §5.1, §5.2: one record from the deframer. */
   private processRecord(rec: RawRecord): void {
-    if (rec.contentType === ContentType.change_cipher_spec) return this.onChangeCipherSpec(rec);
+    if (rec.contentType === ContentType.change_cipher_spec) {
+      this.observeRecord('received', 'plaintext', rec.contentType, rec.contentType, rec.fragment.length, rec.fragment.length);
+      return this.onChangeCipherSpec(rec);
+    }
     if (this.readProtection === undefined) {
       if (rec.contentType === ContentType.application_data) {
         // RFC 8446 §4.2.10: after a HelloRetryRequest, the server skips the client's 0-RTT
@@ -287,10 +306,12 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
       }
       // Before the first key change everything is plaintext, bounded by 2^14 (RFC 8446 §5.1).
       checkPlaintextRecordLen(rec);
+      this.observeRecord('received', 'plaintext', rec.contentType, rec.contentType, rec.fragment.length, rec.fragment.length);
       return this.onContent(rec.contentType, rec.fragment);
     }
     if (rec.contentType === ContentType.alert && !this.handshakeDone && rec.fragment.length === 2) {
       // A peer that could not use our keys may alert in the clear during the handshake.
+      this.observeRecord('received', 'plaintext', rec.contentType, rec.contentType, 2, 2);
       return this.onAlert(rec.fragment);
     }
     if (rec.contentType !== ContentType.application_data) {
@@ -311,6 +332,7 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
       throw e;
     }
     this.skipEarlyDataBudget = 0;
+    this.observeRecord('received', this.readEpoch, rec.contentType, inner.contentType, rec.fragment.length, inner.plaintext.length);
     this.onContent(inner.contentType, inner.plaintext);
   }
 
@@ -353,6 +375,7 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
         raw: m.raw,
         endsRecord: this.joiner.isEmpty,
       };
+      this.observer?.({ kind: 'handshakeMessage', direction: 'received', protection: this.readEpoch, message: input.message, raw: m.raw });
       const out = new HandshakeOutput();
       this.state = this.machine.handle(this.state, input, out);
       this.apply(out.actions);
@@ -365,6 +388,7 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
     if (data.length !== 2) throw decodeError('alert: record is not exactly one alert');
     const level = data[0] as number;
     const description = data[1] as number;
+    this.observer?.({ kind: 'alert', direction: 'received', level, description });
     if (description === AlertDescription.close_notify) {
       this.peerClosedFlag = true;
       this.events.push({ kind: 'peerClosed' });
@@ -429,29 +453,39 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
     for (const a of actions) {
       switch (a.kind) {
         case 'send':
+          if (this.observer) {
+            // What goes on the wire, decoded by the same codec as what we receive.
+            const message = decodeHandshakeBody(a.raw[0] as number, a.raw.subarray(HANDSHAKE_HEADER_LEN));
+            this.observer({ kind: 'handshakeMessage', direction: 'sent', protection: this.writeEpoch, message, raw: a.raw.slice() });
+          }
           this.pendingHandshake.push(a.raw);
           break;
         case 'sendCompatCcs':
           this.flushHandshake();
           // RFC 8446 Appendix D.4: always an unprotected record holding the byte 0x01.
           this.queueOutput(encodePlaintextRecord(ContentType.change_cipher_spec, CCS_BODY));
+          this.observeRecord('sent', 'plaintext', ContentType.change_cipher_spec, ContentType.change_cipher_spec, 1, 1);
           break;
         case 'setWriteKeys': {
           this.flushHandshake();
-          const hash = this.config.provider.hash(a.suite.hash);
-          this.writeProtection = new RecordProtection(this.config.provider, a.suite, deriveTrafficKeys(hash, a.suite, a.secret));
+          const keys = this.trafficKeys('write', a.epoch, a.suite, a.secret);
+          this.writeProtection = new RecordProtection(this.config.provider, a.suite, keys);
+          this.writeEpoch = a.epoch;
           if (a.epoch !== 'early') this.earlyWriteBudget = undefined;
           break;
         }
         case 'setReadKeys': {
-          const hash = this.config.provider.hash(a.suite.hash);
-          this.readProtection = new RecordProtection(this.config.provider, a.suite, deriveTrafficKeys(hash, a.suite, a.secret));
+          this.readProtection = new RecordProtection(this.config.provider, a.suite, this.trafficKeys('read', a.epoch, a.suite, a.secret));
+          this.readEpoch = a.epoch;
           this.readLimit = this.config.recordSizeLimit;
           break;
         }
-        case 'keyLog':
-          this.config.keyLog?.(a.label, a.clientRandom, a.secret);
+        case 'secret': {
+          const label = NSS_KEY_LOG_LABEL[a.name];
+          if (label !== undefined) this.config.keyLog?.(label, a.clientRandom, a.secret);
+          this.observer?.({ kind: 'secret', name: a.name, secret: a.secret.slice(), transcriptHash: a.transcriptHash?.slice() });
           break;
+        }
         case 'peerRecordSizeLimit':
           // RFC 8449 §4: in TLS 1.3 the limit counts the content type byte (and padding).
           this.maxFragmentLen = Math.min(MAX_PLAINTEXT_LEN, a.limit - 1);
@@ -469,6 +503,7 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
         case 'dropWriteKeys':
           this.flushHandshake();
           this.writeProtection = undefined;
+          this.writeEpoch = 'plaintext';
           this.earlyWriteBudget = undefined;
           break;
         case 'skipEarlyData':
@@ -529,7 +564,10 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
         this.apply(update.actions);
       }
       const w = this.writeProtection as RecordProtection;
-      pos += w.sealInto(ContentType.application_data, data.subarray(off, off + max), pad, out, pos);
+      const chunk = data.subarray(off, off + max);
+      const sealed = w.sealInto(ContentType.application_data, chunk, pad, out, pos);
+      pos += sealed;
+      if (this.observer) this.observeRecord('sent', this.writeEpoch, ContentType.application_data, ContentType.application_data, sealed - RECORD_HEADER_LEN, chunk.length);
     }
     this.queueOutput(out.subarray(0, pos));
   }
@@ -560,16 +598,44 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
   private sendCloseNotify(): void {
     if (this.closeSent) return;
     this.closeSent = true;
-    this.writeRecord(ContentType.alert, new Uint8Array([AlertLevel.warning, AlertDescription.close_notify]));
+    this.sendAlert(AlertLevel.warning, AlertDescription.close_notify);
+  }
+
+  private sendAlert(level: number, description: number): void {
+    this.observer?.({ kind: 'alert', direction: 'sent', level, description });
+    this.writeRecord(ContentType.alert, new Uint8Array([level, description]));
   }
 
   private writeRecord(type: number, data: Uint8Array): void {
+    let record: Uint8Array;
     if (this.writeProtection) {
-      this.queueOutput(this.writeProtection.seal(type, data, this.config.recordPadding));
-      return;
+      record = this.writeProtection.seal(type, data, this.config.recordPadding);
+    } else {
+      record = encodePlaintextRecord(type, data, this.firstRecordVersion);
+      this.firstRecordVersion = undefined;
     }
-    this.queueOutput(encodePlaintextRecord(type, data, this.firstRecordVersion));
-    this.firstRecordVersion = undefined;
+    this.queueOutput(record);
+    this.observeRecord('sent', this.writeEpoch, record[0] as number, type, record.length - RECORD_HEADER_LEN, data.length);
+  }
+
+  // ---------------------------------------------------------------- observer
+
+  /** RFC 8446 §7.3: the key and IV for `secret`, reported to the observer. */
+  private trafficKeys(direction: 'read' | 'write', epoch: Epoch, suite: CipherSuiteInfo, secret: Uint8Array): TrafficKeys {
+    const keys = deriveTrafficKeys(this.config.provider.hash(suite.hash), suite, secret);
+    this.observer?.({ kind: 'trafficKeys', direction, epoch, suite: suite.name, secret: secret.slice(), key: keys.key.slice(), iv: keys.iv.slice() });
+    return keys;
+  }
+
+  private observeRecord(
+    direction: Direction,
+    protection: Protection,
+    contentType: number,
+    innerType: number,
+    length: number,
+    contentLength: number,
+  ): void {
+    this.observer?.({ kind: 'record', direction, protection, contentType, innerType, length, contentLength });
   }
 
   // ---------------------------------------------------------------- failure
@@ -585,7 +651,7 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
       if (err.origin === 'local') {
         // RFC 8446 §6.2: fatal alerts go under the current write keys.
         try {
-          this.writeRecord(ContentType.alert, new Uint8Array([AlertLevel.fatal, err.alert]));
+          this.sendAlert(AlertLevel.fatal, err.alert);
         } catch {
           // Nothing more can be said; the transport will be closed.
         }

@@ -6,6 +6,12 @@
 import type { ServerConfig } from '../config.ts';
 import { serverHandle, startServer, type ServerState } from '../handshake/server/index.ts';
 import { Connection } from './connection.ts';
+import type { ConnectionObserver } from './observer.ts';
+
+export interface ServerConnectionOptions {
+  /** Sees every record, handshake message, alert and key schedule value (connection/observer.ts). */
+  readonly observer?: ConnectionObserver;
+}
 
 /**
  * A TLS 1.3 server connection.
@@ -14,9 +20,9 @@ import { Connection } from './connection.ts';
  * conn.receive(bytesFromClient); socket.write(conn.takeOutput());
  */
 export class ServerConnection extends Connection<ServerState> {
-  constructor(config: ServerConfig) {
+  constructor(config: ServerConfig, options: ServerConnectionOptions = {}) {
     if (config?.side !== 'server') throw new TypeError('ServerConnection: expected a config from serverConfig()');
-    super(config, { handle: serverHandle }, startServer(config), false);
+    super(config, { handle: serverHandle }, startServer(config), false, options.observer);
   }
 
   /**

@@ -12,6 +12,23 @@ import type { Negotiated } from './negotiated.ts';
 /** Which traffic secret a key change installs (for logs and tests). */
 export type Epoch = 'early' | 'handshake' | 'application';
 
+/**
+ * The values of the RFC 8446 §7.1 key schedule, by their RFC names: the three stage secrets, the
+ * (EC)DHE input of the Handshake Secret, and the secrets Derive-Secret makes from them.
+ */
+export type SecretName =
+  | 'early_secret'
+  | 'client_early_traffic_secret'
+  | 'ecdhe_shared_secret'
+  | 'handshake_secret'
+  | 'client_handshake_traffic_secret'
+  | 'server_handshake_traffic_secret'
+  | 'master_secret'
+  | 'client_application_traffic_secret_0'
+  | 'server_application_traffic_secret_0'
+  | 'exporter_master_secret'
+  | 'resumption_master_secret';
+
 export type HandshakeAction =
   /** Send this encoded handshake message (already added to the transcript). */
   | { readonly kind: 'send'; readonly raw: Uint8Array }
@@ -19,8 +36,17 @@ export type HandshakeAction =
   | { readonly kind: 'sendCompatCcs' }
   | { readonly kind: 'setReadKeys'; readonly epoch: Epoch; readonly suite: CipherSuiteInfo; readonly secret: Uint8Array }
   | { readonly kind: 'setWriteKeys'; readonly epoch: Epoch; readonly suite: CipherSuiteInfo; readonly secret: Uint8Array }
-  /** NSS key-log line: label, client random, secret. */
-  | { readonly kind: 'keyLog'; readonly label: string; readonly clientRandom: Uint8Array; readonly secret: Uint8Array }
+  /**
+   * A key schedule value was computed (for the NSS key log and observers). `transcriptHash` is
+   * the Transcript-Hash it was derived over (Derive-Secret's Messages), when it has one.
+   */
+  | {
+      readonly kind: 'secret';
+      readonly name: SecretName;
+      readonly secret: Uint8Array;
+      readonly clientRandom: Uint8Array;
+      readonly transcriptHash?: Uint8Array;
+    }
   /** RFC 8449: the peer's record_size_limit, bounding what we send. */
   | { readonly kind: 'peerRecordSizeLimit'; readonly limit: number }
   /** The handshake is complete. */

@@ -65,6 +65,11 @@ export class EarlySecret {
   readonly #hash: HashAlgorithm;
   readonly #secret: Uint8Array;
 
+  /** The secret itself, for key-schedule traces; derive from it with the methods. */
+  get bytes(): Uint8Array {
+    return this.#secret;
+  }
+
   /** Use `EarlySecret.create`. */
   private constructor(hash: HashAlgorithm, secret: Uint8Array) {
     this.#hash = hash;
@@ -124,6 +129,11 @@ export class HandshakeSecret {
     this.#secret = secret;
   }
 
+  /** The secret itself, for key-schedule traces; derive from it with the methods. */
+  get bytes(): Uint8Array {
+    return this.#secret;
+  }
+
   /** `Derive-Secret(., "c hs traffic", ClientHello...ServerHello) = client_handshake_traffic_secret`. */
   clientHandshakeTrafficSecret(helloHash: Uint8Array): Uint8Array {
     return deriveSecret(this.#hash, this.#secret, LABEL_C_HS_TRAFFIC, helloHash);
@@ -150,6 +160,11 @@ export class MasterSecret {
   constructor(hash: HashAlgorithm, secret: Uint8Array) {
     this.#hash = hash;
     this.#secret = secret;
+  }
+
+  /** The secret itself, for key-schedule traces; derive from it with the methods. */
+  get bytes(): Uint8Array {
+    return this.#secret;
   }
 
   /** `Derive-Secret(., "c ap traffic", ClientHello...server Finished) = client_application_traffic_secret_0`. */

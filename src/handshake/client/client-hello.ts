@@ -20,7 +20,6 @@ import { CertificateStatusType, HandshakeType, ProtocolVersion, PskKeyExchangeMo
 import { Transcript } from '../../transcript.ts';
 import type { HandshakeOutput } from '../output.ts';
 import { sendMessage } from '../common/send.ts';
-import { KeyLogLabel } from '../common/key-log.ts';
 import type { ClientExpectServerHello, OfferedPsk } from './state.ts';
 
 /** Starts a handshake: builds and queues the first ClientHello. */
@@ -67,8 +66,11 @@ export function sendFirstClientHello(
     sentCompatCcs = config.middleboxCompat;
     // RFC 8446 §7.1: client_early_traffic_secret = Derive-Secret(Early Secret, "c e traffic", ClientHello).
     const hash = config.provider.hash(offeredPsk.suite.hash);
-    const secret = offeredPsk.earlySecret.clientEarlyTrafficSecret(hash.digest(raw));
-    out.push({ kind: 'keyLog', label: KeyLogLabel.clientEarlyTrafficSecret, clientRandom: hello.random, secret });
+    const clientHelloHash = hash.digest(raw);
+    const secret = offeredPsk.earlySecret.clientEarlyTrafficSecret(clientHelloHash);
+    const clientRandom = hello.random;
+    out.push({ kind: 'secret', name: 'early_secret', secret: offeredPsk.earlySecret.bytes, clientRandom });
+    out.push({ kind: 'secret', name: 'client_early_traffic_secret', secret, clientRandom, transcriptHash: clientHelloHash });
     out.push({ kind: 'setWriteKeys', epoch: 'early', suite: offeredPsk.suite, secret });
     out.push({ kind: 'earlyDataOpen', maxLen: offeredPsk.session.maxEarlyDataSize });
   }

@@ -11,7 +11,6 @@ import { checkFinished, finishedVerifyData } from '../../keyschedule/finished.ts
 import { HandshakeType, NamedGroup, SignatureScheme, nameOf } from '../../protocol/registry.ts';
 import type { HandshakeOutput } from '../output.ts';
 import { expectMessage, requireRecordBoundary, type HandshakeInput } from '../common/input.ts';
-import { KeyLogLabel } from '../common/key-log.ts';
 import { sendMessage } from '../common/send.ts';
 import type { TrafficState } from '../common/traffic.ts';
 import type { ClientExpectFinished } from './state.ts';
@@ -34,9 +33,10 @@ export function onServerFinished(st: ClientExpectFinished, input: HandshakeInput
   const serverSecret = master.serverApplicationTrafficSecret0(handshakeHash);
   const exporterMasterSecret = master.exporterMasterSecret(handshakeHash);
   const r = st.clientRandom;
-  out.push({ kind: 'keyLog', label: KeyLogLabel.clientApplicationTrafficSecret0, clientRandom: r, secret: clientSecret });
-  out.push({ kind: 'keyLog', label: KeyLogLabel.serverApplicationTrafficSecret0, clientRandom: r, secret: serverSecret });
-  out.push({ kind: 'keyLog', label: KeyLogLabel.exporterMasterSecret, clientRandom: r, secret: exporterMasterSecret });
+  out.push({ kind: 'secret', name: 'master_secret', secret: master.bytes, clientRandom: r });
+  out.push({ kind: 'secret', name: 'client_application_traffic_secret_0', secret: clientSecret, clientRandom: r, transcriptHash: handshakeHash });
+  out.push({ kind: 'secret', name: 'server_application_traffic_secret_0', secret: serverSecret, clientRandom: r, transcriptHash: handshakeHash });
+  out.push({ kind: 'secret', name: 'exporter_master_secret', secret: exporterMasterSecret, clientRandom: r, transcriptHash: handshakeHash });
   out.push({ kind: 'setReadKeys', epoch: 'application', suite, secret: serverSecret });
 
   // RFC 8446 Appendix D.4: our one change_cipher_spec goes before our second flight.
@@ -51,7 +51,9 @@ export function onServerFinished(st: ClientExpectFinished, input: HandshakeInput
   const verifyData = finishedVerifyData(hash, st.clientHandshakeTrafficSecret, transcript.hashNow());
   sendMessage(out, transcript, { type: HandshakeType.finished, verifyData });
   out.push({ kind: 'setWriteKeys', epoch: 'application', suite, secret: clientSecret });
-  const resumptionMasterSecret = master.resumptionMasterSecret(transcript.hashNow());
+  const clientFinishedHash = transcript.hashNow();
+  const resumptionMasterSecret = master.resumptionMasterSecret(clientFinishedHash);
+  out.push({ kind: 'secret', name: 'resumption_master_secret', secret: resumptionMasterSecret, clientRandom: r, transcriptHash: clientFinishedHash });
 
   const negotiated = {
     version: 'TLSv1.3' as const,

@@ -16,7 +16,6 @@ import { findExtension } from '../../messages/extensions/extensions.ts';
 import { AlertDescription, HandshakeType, ProtocolVersion, PskKeyExchangeMode } from '../../protocol/registry.ts';
 import type { HandshakeOutput } from '../output.ts';
 import { expectMessage, requireRecordBoundary, type HandshakeInput } from '../common/input.ts';
-import { KeyLogLabel } from '../common/key-log.ts';
 import { sendMessage } from '../common/send.ts';
 import { attachPsk, buildRetryClientHello, generateKeyShare } from './client-hello.ts';
 import type { ClientExpectEncryptedExtensions, ClientExpectServerHello } from './state.ts';
@@ -166,11 +165,16 @@ function onRealServerHello(
   if (!transcript.hash) transcript.setHash(hash);
   transcript.update(input.raw);
   const helloHash = transcript.hashNow();
-  const handshakeSecret = (earlySecret ?? EarlySecret.create(hash)).handshakeSecret(sharedSecret);
+  const early = earlySecret ?? EarlySecret.create(hash);
+  const handshakeSecret = early.handshakeSecret(sharedSecret);
   const clientHandshakeTrafficSecret = handshakeSecret.clientHandshakeTrafficSecret(helloHash);
   const serverHandshakeTrafficSecret = handshakeSecret.serverHandshakeTrafficSecret(helloHash);
-  out.push({ kind: 'keyLog', label: KeyLogLabel.clientHandshakeTrafficSecret, clientRandom: st.clientRandom, secret: clientHandshakeTrafficSecret });
-  out.push({ kind: 'keyLog', label: KeyLogLabel.serverHandshakeTrafficSecret, clientRandom: st.clientRandom, secret: serverHandshakeTrafficSecret });
+  const clientRandom = st.clientRandom;
+  out.push({ kind: 'secret', name: 'early_secret', secret: early.bytes, clientRandom });
+  if (sharedSecret) out.push({ kind: 'secret', name: 'ecdhe_shared_secret', secret: sharedSecret, clientRandom });
+  out.push({ kind: 'secret', name: 'handshake_secret', secret: handshakeSecret.bytes, clientRandom });
+  out.push({ kind: 'secret', name: 'client_handshake_traffic_secret', secret: clientHandshakeTrafficSecret, clientRandom, transcriptHash: helloHash });
+  out.push({ kind: 'secret', name: 'server_handshake_traffic_secret', secret: serverHandshakeTrafficSecret, clientRandom, transcriptHash: helloHash });
   out.push({ kind: 'setReadKeys', epoch: 'handshake', suite, secret: serverHandshakeTrafficSecret });
   // Our write key changes now too, so that an alert we send about the server's flight is
   // protected as the server expects; the compatibility change_cipher_spec is always plaintext.

@@ -34,7 +34,9 @@ export function onClientFinished(st: ServerExpectFinished, input: HandshakeInput
   requireRecordBoundary(input, 'finished');
   st.transcript.update(input.raw);
   // RFC 8446 §7.1: resumption_master_secret hashes the transcript through the client Finished.
-  const resumptionMasterSecret = st.masterSecret.resumptionMasterSecret(st.transcript.hashNow());
+  const clientFinishedHash = st.transcript.hashNow();
+  const resumptionMasterSecret = st.masterSecret.resumptionMasterSecret(clientFinishedHash);
+  out.push({ kind: 'secret', name: 'resumption_master_secret', secret: resumptionMasterSecret, clientRandom: st.clientRandom, transcriptHash: clientFinishedHash });
   out.push({ kind: 'setReadKeys', epoch: 'application', suite: st.suite, secret: st.clientApplicationTrafficSecret });
   out.push({ kind: 'handshakeDone', negotiated: st.negotiated });
   const traffic: TrafficState = {

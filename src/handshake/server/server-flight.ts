@@ -18,7 +18,6 @@ import { finishedVerifyData } from '../../keyschedule/finished.ts';
 import { CertificateStatusType, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme, nameOf } from '../../protocol/registry.ts';
 import type { Transcript } from '../../transcript.ts';
 import type { HandshakeOutput } from '../output.ts';
-import { KeyLogLabel } from '../common/key-log.ts';
 import { sendMessage } from '../common/send.ts';
 import { certificateVerifyContent } from '../common/signature-content.ts';
 import type { Negotiated } from '../negotiated.ts';
@@ -77,18 +76,22 @@ export function sendServerFlight(
   // available, then the 0-value consisting of a string of Hash.length bytes set to zeros is used"
   // (psk_ke: no (EC)DHE input).
   const helloHash = transcript.hashNow();
-  const handshakeSecret = (psk?.earlySecret ?? EarlySecret.create(hash)).handshakeSecret(answer?.sharedSecret);
+  const earlySecret = psk?.earlySecret ?? EarlySecret.create(hash);
+  const handshakeSecret = earlySecret.handshakeSecret(answer?.sharedSecret);
   const clientHandshakeTrafficSecret = handshakeSecret.clientHandshakeTrafficSecret(helloHash);
   const serverHandshakeTrafficSecret = handshakeSecret.serverHandshakeTrafficSecret(helloHash);
   const clientRandom = ch.random;
-  out.push({ kind: 'keyLog', label: KeyLogLabel.clientHandshakeTrafficSecret, clientRandom, secret: clientHandshakeTrafficSecret });
-  out.push({ kind: 'keyLog', label: KeyLogLabel.serverHandshakeTrafficSecret, clientRandom, secret: serverHandshakeTrafficSecret });
+  out.push({ kind: 'secret', name: 'early_secret', secret: earlySecret.bytes, clientRandom });
+  if (answer) out.push({ kind: 'secret', name: 'ecdhe_shared_secret', secret: answer.sharedSecret, clientRandom });
+  out.push({ kind: 'secret', name: 'handshake_secret', secret: handshakeSecret.bytes, clientRandom });
+  out.push({ kind: 'secret', name: 'client_handshake_traffic_secret', secret: clientHandshakeTrafficSecret, clientRandom, transcriptHash: helloHash });
+  out.push({ kind: 'secret', name: 'server_handshake_traffic_secret', secret: serverHandshakeTrafficSecret, clientRandom, transcriptHash: helloHash });
   out.push({ kind: 'setWriteKeys', epoch: 'handshake', suite, secret: serverHandshakeTrafficSecret });
   if (acceptEarly) {
     // RFC 8446 §4.2.10: accepted 0-RTT data arrives under client_early_traffic_secret until
     // EndOfEarlyData; then the client's handshake key applies.
     const clientEarlyTrafficSecret = psk.earlySecret.clientEarlyTrafficSecret(clientHelloHash);
-    out.push({ kind: 'keyLog', label: KeyLogLabel.clientEarlyTrafficSecret, clientRandom, secret: clientEarlyTrafficSecret });
+    out.push({ kind: 'secret', name: 'client_early_traffic_secret', secret: clientEarlyTrafficSecret, clientRandom, transcriptHash: clientHelloHash });
     out.push({ kind: 'setReadKeys', epoch: 'early', suite, secret: clientEarlyTrafficSecret });
     out.push({ kind: 'earlyDataOpen', maxLen: psk.state.maxEarlyDataSize });
   } else {
@@ -130,9 +133,10 @@ export function sendServerFlight(
   const clientApplicationTrafficSecret = masterSecret.clientApplicationTrafficSecret0(handshakeHash);
   const serverApplicationTrafficSecret = masterSecret.serverApplicationTrafficSecret0(handshakeHash);
   const exporterMasterSecret = masterSecret.exporterMasterSecret(handshakeHash);
-  out.push({ kind: 'keyLog', label: KeyLogLabel.clientApplicationTrafficSecret0, clientRandom, secret: clientApplicationTrafficSecret });
-  out.push({ kind: 'keyLog', label: KeyLogLabel.serverApplicationTrafficSecret0, clientRandom, secret: serverApplicationTrafficSecret });
-  out.push({ kind: 'keyLog', label: KeyLogLabel.exporterMasterSecret, clientRandom, secret: exporterMasterSecret });
+  out.push({ kind: 'secret', name: 'master_secret', secret: masterSecret.bytes, clientRandom });
+  out.push({ kind: 'secret', name: 'client_application_traffic_secret_0', secret: clientApplicationTrafficSecret, clientRandom, transcriptHash: handshakeHash });
+  out.push({ kind: 'secret', name: 'server_application_traffic_secret_0', secret: serverApplicationTrafficSecret, clientRandom, transcriptHash: handshakeHash });
+  out.push({ kind: 'secret', name: 'exporter_master_secret', secret: exporterMasterSecret, clientRandom, transcriptHash: handshakeHash });
   // RFC 8446 §4.4.4 / Appendix A.2: the server may send application data right after its
   // Finished; the client's Finished still arrives under the handshake key.
   out.push({ kind: 'setWriteKeys', epoch: 'application', suite, secret: serverApplicationTrafficSecret });
