@@ -125,14 +125,15 @@ export interface ServerConfigInput extends CommonConfigInput {
   /** Overrides SNI selection: return the key for this name, or undefined for the default. */
   readonly selectCertificate?: (serverName: string | undefined) => CertifiedKey | undefined;
   /**
-   * When the client sends ALPN and nothing matches: true (default) aborts with
-   * no_application_protocol (RFC 7301 §3.2); false continues without ALPN.
+   * When the client sends ALPN and nothing matches (or `selectAlpn` returns undefined): true
+   * (default) aborts with no_application_protocol (RFC 7301 §3.2); false continues without ALPN.
    */
   readonly alpnStrict?: boolean;
   /**
    * Chooses the ALPN protocol instead of `alpnProtocols` (node:tls `ALPNCallback`), called only
-   * when the client offers ALPN: return one of `offered`, or undefined to refuse the connection
-   * with no_application_protocol (RFC 7301 §3.2). Synchronous; mutually exclusive with `alpnProtocols`.
+   * when the client offers ALPN: return one of `offered`, or undefined for none, which refuses the
+   * connection with no_application_protocol (RFC 7301 §3.2) unless `alpnStrict` is false.
+   * Synchronous; mutually exclusive with `alpnProtocols`.
    */
   readonly selectAlpn?: (serverName: string | undefined, offered: readonly string[]) => string | undefined;
   /**

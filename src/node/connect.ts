@@ -7,6 +7,7 @@
 import { connect as netConnect, isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ClientConnection } from '../connection/client.ts';
+import type { ConnectionObserver } from '../connection/observer.ts';
 import { decodeClientSession, isSessionValid, type ClientSession } from '../session/client-cache.ts';
 import { keyLogLine, clientConfigFromOptions, type ClientSecureOptions } from './options.ts';
 import { TLSSocket } from './tls-socket.ts';
@@ -38,6 +39,11 @@ export interface ConnectOptions extends ClientSecureOptions {
    * the peer receives it exactly once either way; `socket.earlyDataAccepted` says which.
    */
   readonly earlyData?: Uint8Array;
+  /**
+   * puretls extension: sees every record, handshake message, alert and key schedule value of the
+   * connection as it happens (connection/observer.ts; `puretls connect --trace` prints them).
+   */
+  readonly observer?: ConnectionObserver;
 }
 
 /**
@@ -75,7 +81,7 @@ export function connect(...args: unknown[]): TLSSocket {
   );
   const session = resumable(options.session, certName, setup.config.now());
   // The engine checks the certificate against serverName; for an IP host that is the IP itself.
-  const connection = new ClientConnection(setup.config, { serverName: certName, session });
+  const connection = new ClientConnection(setup.config, { serverName: certName, session, observer: options.observer });
   const early = options.earlyData;
   const sentEarly = early === undefined ? 0 : connection.writeEarlyData(early);
   const transport =

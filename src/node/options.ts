@@ -69,11 +69,15 @@ export interface ServerSecureOptions extends SecureContextOptions {
   readonly SNICallback?: SNICallback;
   /** ALPN protocol names in preference order (RFC 7301). */
   readonly ALPNProtocols?: readonly string[];
-  /** false: continue without ALPN when nothing matches, instead of no_application_protocol. */
+  /**
+   * false: continue without ALPN when nothing matches (or `ALPNCallback` returns undefined),
+   * instead of no_application_protocol.
+   */
   readonly alpnStrict?: boolean;
   /**
    * node:tls `ALPNCallback` (called only when the client offers ALPN): return one of `protocols`,
-   * or undefined to refuse with no_application_protocol (RFC 7301 §3.2). Not with `ALPNProtocols`.
+   * or undefined to refuse with no_application_protocol (RFC 7301 §3.2; with `alpnStrict` false:
+   * to continue without ALPN). Not with `ALPNProtocols`.
    */
   readonly ALPNCallback?: (arg: { servername: string | undefined; protocols: string[] }) => string | undefined;
   /**
@@ -113,6 +117,12 @@ export interface ServerSecureOptions extends SecureContextOptions {
    * it in unauthenticated. A certificate that is sent must validate either way (RFC 8446 §4.4.2.4).
    */
   readonly clientAuthMode?: 'required' | 'optional';
+  /**
+   * puretls extension, dangerous (default false): also resume with psk_ke (RFC 8446 §4.2.9) when
+   * the client asks for it: such a resumed connection has no (EC)DHE, so no forward secrecy
+   * (the engine's `dangerouslyAllowPskKe`).
+   */
+  readonly dangerouslyAllowPskKe?: boolean;
 }
 
 /**
@@ -203,6 +213,7 @@ export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: K
     ticketsAfterResumption: options.ticketsAfterResumption,
     sessionStore: options.sessionStore,
     maxEarlyDataSize: options.maxEarlyDataSize,
+    dangerouslyAllowPskKe: options.dangerouslyAllowPskKe,
     clientAuth:
       clientCheck === undefined
         ? undefined

@@ -48,6 +48,8 @@ export class Deframer {
   private buf: Uint8Array = new Uint8Array(0);
   private start = 0;
   private end = 0;
+  /** No record has been returned yet (the first bytes of a non-TLS peer get a clearer error). */
+  private first = true;
 
   /** Appends `bytes` (copied: the caller may reuse its buffer). */
   push(bytes: Uint8Array): void {
@@ -82,6 +84,9 @@ export class Deframer {
     // RFC 8446 §5: "If a TLS implementation receives an unexpected record type, it MUST
     // terminate the connection with an "unexpected_message" alert."
     if (!isKnownContentType(contentType)) {
+      const text = this.first ? printablePrefix(b.subarray(at, this.end)) : '';
+      // A peer answering in a text protocol (HTTP, SMTP, SSH banners) on a TLS port.
+      if (text.length >= MIN_TEXT_PREFIX) throw unexpectedMessage(`the peer does not speak TLS (it sent '${text}')`);
       throw unexpectedMessage(`record: unknown content type ${contentType}`);
     }
     // RFC 8446 §5.1: legacy_record_version "MUST be ignored for all purposes", so any 0x03XX is
@@ -100,6 +105,7 @@ export class Deframer {
     const header = b.subarray(at, at + RECORD_HEADER_LEN);
     const fragment = b.subarray(at + RECORD_HEADER_LEN, at + RECORD_HEADER_LEN + length);
     this.start = at + RECORD_HEADER_LEN + length;
+    this.first = false;
     return { contentType, legacyRecordVersion, header, fragment };
   }
 
@@ -133,6 +139,24 @@ function isKnownContentType(t: number): boolean {
     t === ContentType.application_data
   );
 }
+
+/**
+ * The printable ASCII at the start of `b`, up to the first other byte (CR, LF, binary), at most
+ * MAX_TEXT_PREFIX characters (`…` marks a cut): safe to put in an error message and a log line.
+ */
+function printablePrefix(b: Uint8Array): string {
+  let s = '';
+  for (const c of b) {
+    if (c < 0x20 || c > 0x7e) break;
+    if (s.length === MAX_TEXT_PREFIX) return `${s}…`;
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
+/** Shown in the "does not speak TLS" error: enough for 'HTTP/1.1 400 Bad Request'. */
+const MAX_TEXT_PREFIX = 40;
+/** Fewer printable bytes than a record header (5) is not evidence of a text protocol. */
+const MIN_TEXT_PREFIX = 5;
 
 /** Smallest buffer allocated: one maximal record, so small pushes rarely reallocate. */
 const MIN_CAPACITY = RECORD_HEADER_LEN + MAX_CIPHERTEXT_LEN;

@@ -2,17 +2,23 @@
  * @module tools/connect
  * `puretls connect`: an `openssl s_client`-like client. It prints the negotiated parameters and
  * the peer's chain to stderr, then relays stdin to the peer and the peer to stdout; stdin EOF sends
- * close_notify (RFC 8446 §6.1).
+ * close_notify (RFC 8446 §6.1). With `--trace` it prints the handshake as it runs
+ * (tools/trace.ts). A failure is one line saying what happened: the name did not resolve, the
+ * connection was refused, the peer does not speak TLS, the handshake or the certificate failed.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import { parseCertificate } from '../x509/certificate.ts';
+import { parseCertificate, type ParsedCertificate } from '../x509/certificate.ts';
 import { CertificateError } from '../x509/verifier.ts';
+import { pemEncode } from '../x509/pem.ts';
 import { connect } from '../node/connect.ts';
 import type { ProviderOption } from '../node/options.ts';
-import type { TLSSocket } from '../node/tls-socket.ts';
-import { keyLogSink } from './keylog.ts';
+import { HANDSHAKE_TIMEOUT_CODE, type TLSSocket } from '../node/tls-socket.ts';
+import { readFlagFile } from './args.ts';
+import { certificateDetails } from './certificate-text.ts';
 import { describeError } from './describe.ts';
+import { keyLogSink } from './keylog.ts';
+import { traceLegend, traceObserver } from './trace.ts';
 
 /** Options of `runConnect` (the CLI flags). */
 export interface ConnectToolOptions {
@@ -23,9 +29,14 @@ export interface ConnectToolOptions {
   readonly caFile?: string;
   readonly insecure: boolean;
   readonly provider: ProviderOption;
+  /** Key exchange groups, node:tls `ecdhCurve` syntax (tools/args.ts parseGroupsFlag); default: the library's. */
+  readonly groups?: string;
+  /** TLS 1.3 cipher suites, node:tls `ciphers` syntax; default: the library's. */
+  readonly ciphers?: string;
   /** NSS key log file (tools/keylog.ts); none when undefined. */
   readonly keyLogFile?: string;
-  readonly handshakeTimeout?: number;
+  /** Seconds to resolve the name, connect and finish the handshake (default 30). */
+  readonly timeoutSeconds?: number;
   /** Write each session received (RFC 8446 §4.6.1) to this file; the last one stays. */
   readonly sessOutFile?: string;
   /** Resume the session saved in this file (by --sess-out). */
@@ -35,9 +46,15 @@ export interface ConnectToolOptions {
   /** Client certificate chain (PEM) and key, sent when the server asks (mutual TLS). */
   readonly certFile?: string;
   readonly keyFile?: string;
+  /** Passphrase of an encrypted `keyFile`. */
+  readonly passphrase?: string;
+  /** Print the handshake as it runs; 'secrets' adds the key schedule's values. */
+  readonly trace?: 'messages' | 'secrets';
+  /** Print the peer's chain in full: subject, issuer, validity, names and PEM. */
+  readonly showCerts?: boolean;
 }
 
-/** Runs the client until the connection ends; resolves to the process exit code. */
+/** Runs the client until the connection ends; resolves to the process exit code (2: bad options, 1: failure). */
 export function runConnect(
   options: ConnectToolOptions,
   io: { stdin: Readable; stdout: Writable; stderr: Writable },
@@ -45,27 +62,31 @@ export function runConnect(
   const log = (line: string): void => {
     io.stderr.write(`${line}\n`);
   };
+  const peer = `${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
+  const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TIMEOUT_S;
   return new Promise<number>((resolve) => {
     let sock: TLSSocket;
     let keyLog: ((line: Uint8Array) => void) | undefined;
     try {
       keyLog = keyLogSink(options.keyLogFile, (err) => log(`puretls connect: key log write failed, key logging stopped: ${describeError(err)}`));
-      if (options.earlyDataFile !== undefined && options.sessInFile === undefined) {
-        throw new Error('--early-data needs --sess-in (0-RTT data goes only with a resumed session)');
-      }
+      if (options.trace !== undefined) for (const line of traceLegend(peer, options.trace === 'secrets')) log(line);
       sock = connect({
         host: options.host,
         port: options.port,
         servername: options.servername,
         ALPNProtocols: options.alpn,
-        ca: options.caFile === undefined ? undefined : readFileSync(options.caFile, 'utf8'),
+        ca: options.caFile === undefined ? undefined : readFlagFile(options.caFile, '--ca').toString('utf8'),
         rejectUnauthorized: !options.insecure,
         provider: options.provider,
-        handshakeTimeout: options.handshakeTimeout ?? 30_000,
-        session: options.sessInFile === undefined ? undefined : readFileSync(options.sessInFile),
-        earlyData: options.earlyDataFile === undefined ? undefined : readFileSync(options.earlyDataFile),
-        cert: options.certFile === undefined ? undefined : readFileSync(options.certFile, 'utf8'),
-        key: options.keyFile === undefined ? undefined : readFileSync(options.keyFile, 'utf8'),
+        ecdhCurve: options.groups,
+        ciphers: options.ciphers,
+        handshakeTimeout: timeoutSeconds * 1000,
+        session: options.sessInFile === undefined ? undefined : readFlagFile(options.sessInFile, '--sess-in'),
+        earlyData: options.earlyDataFile === undefined ? undefined : readFlagFile(options.earlyDataFile, '--early-data'),
+        cert: options.certFile === undefined ? undefined : readFlagFile(options.certFile, '--cert').toString('utf8'),
+        key: options.keyFile === undefined ? undefined : readFlagFile(options.keyFile, '--key').toString('utf8'),
+        passphrase: options.passphrase,
+        observer: options.trace === undefined ? undefined : traceObserver(log, { side: 'client', secrets: options.trace === 'secrets' }),
       });
     } catch (e) {
       log(`puretls connect: ${describeError(e)}`);
@@ -92,13 +113,13 @@ export function runConnect(
       resolve(code);
     };
     sock.on('error', (err: Error) => {
-      if (err instanceof CertificateError) {
-        // One line naming the RFC 5280 validation failure: reason first, then the alert and details.
-        log(`puretls connect: certificate verification failed: ${err.reason}: ${describeError(err)}`);
-      } else {
-        const stage = sock.secureEstablished ? 'connection failed' : 'handshake failed';
-        log(`puretls connect: ${stage}: ${describeError(err)}`);
-      }
+      log(`puretls connect: ${failureText(err, peer, options.host, timeoutSeconds, sock.secureEstablished)}`);
+      finish(1);
+    });
+    // A reader that went away (`| head`) ends the session, with one line instead of a crash.
+    io.stdout.on('error', (err: Error) => {
+      log(`puretls connect: cannot write to stdout (${describeError(err)}); closing the connection`);
+      sock.end();
       finish(1);
     });
     sock.on('secureConnect', () => {
@@ -125,9 +146,43 @@ export function runConnect(
   });
 }
 
+/** Seconds allowed by default to resolve, connect and complete the handshake. */
+const DEFAULT_TIMEOUT_S = 30;
+
+/** One line saying what failed: name resolution, the TCP connection, the handshake, the certificate, or later. */
+function failureText(err: Error, peer: string, host: string, timeoutSeconds: number, established: boolean): string {
+  if (err instanceof CertificateError) {
+    // The RFC 5280 validation failure: reason first, then the alert and details.
+    return `certificate verification failed: ${err.reason}: ${describeError(err)}`;
+  }
+  const code = (err as { code?: unknown }).code;
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+    case 'EAI_NODATA':
+      return `cannot resolve ${host}: DNS lookup failed (${code})`;
+    case 'ECONNREFUSED':
+      return `cannot connect to ${peer}: connection refused`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'ETIMEDOUT':
+    case 'EADDRNOTAVAIL':
+      return `cannot connect to ${peer}: ${code}`;
+    case HANDSHAKE_TIMEOUT_CODE:
+      return `no TLS handshake with ${peer} within ${timeoutSeconds} s (--timeout)`;
+  }
+  const stage = established ? 'connection failed' : 'handshake failed';
+  if (code === 'ECONNRESET' || code === 'EPIPE') return `${stage}: the peer closed the connection (${err.message})`;
+  // A TlsError: `alert: message`; when the peer sent the alert, say so.
+  const origin = (err as { origin?: unknown }).origin;
+  return `${stage}: ${origin === 'peer' ? 'the peer sent the alert ' : ''}${describeError(err)}`;
+}
+
 function printSession(sock: TLSSocket, options: ConnectToolOptions, log: (line: string) => void): void {
   const n = sock.negotiated;
   if (n === undefined) return;
+  if (options.trace !== undefined) log('');
   log(`puretls connect: connected to ${options.host}:${options.port}`);
   log(`  protocol:         ${n.version}`);
   log(`  cipher suite:     ${n.cipherSuite}`);
@@ -149,13 +204,18 @@ function printSession(sock: TLSSocket, options: ConnectToolOptions, log: (line: 
   }
   log('  certificate chain:');
   n.peerCertificates.forEach((der, i) => {
+    let c: ParsedCertificate;
     try {
-      const c = parseCertificate(der);
-      log(`   ${i} s:${c.subjectText}`);
-      log(`     i:${c.issuerText}`);
+      c = parseCertificate(der);
     } catch (e) {
       log(`   ${i} (unparsable: ${describeError(e)})`);
+      return;
     }
+    log(`   ${i} s:${c.subjectText}`);
+    log(`     i:${c.issuerText}`);
+    if (!options.showCerts) return;
+    for (const line of certificateDetails(c)) log(`     ${line}`);
+    log(pemEncode('CERTIFICATE', der).trimEnd());
   });
   log('---');
 }

@@ -9,7 +9,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { HostPort } from './terminate-config.ts';
+import type { HostPort } from './args.ts';
 
 /** Handshake kinds: full, resumed (PSK), hrr (after a HelloRetryRequest), 0rtt (early data accepted). */
 export type HandshakeKind = 'full' | 'resumed' | 'hrr' | '0rtt';

@@ -1,7 +1,7 @@
 /**
  * @module tools/secret-file
- * Files that hold secrets: the session-ticket master secret (`--ticket-secret`) and the NSS key
- * log (`--keylog`). Like ssh with a private key, a secret file that other users can read is
+ * Files that hold secrets: the session-ticket master secret (`--ticket-secret`), a key's passphrase
+ * (`--passphrase-file`) and the NSS key log (`--keylog`). Like ssh with a private key, a secret file that other users can read is
  * refused with a message saying why and how to fix it, never used. The checks look at the open
  * file (fstat), so the file checked is the file used.
  */
@@ -9,11 +9,11 @@ import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 
 import { UsageError } from './usage-error.ts';
 
 /**
- * Permission bits a ticket secret must not have: any access by group or others (ssh's rule for
- * private keys). Write access matters too: whoever can replace the secret can mint tickets that
- * resume as any identity sealed in them.
+ * Permission bits a ticket secret or passphrase file must not have: any access by group or others
+ * (ssh's rule for private keys). Write access matters too: whoever can replace the ticket secret
+ * can mint tickets that resume as any identity sealed in them.
  */
-const TICKET_SECRET_FORBIDDEN_MODE = 0o077;
+const SECRET_FILE_FORBIDDEN_MODE = 0o077;
 /** Permission bits an existing key log must not have: read by group or others (it decrypts traffic). */
 const KEY_LOG_FORBIDDEN_MODE = 0o044;
 
@@ -33,7 +33,7 @@ export function readTicketSecretFile(file: string): Uint8Array {
  * Reads a secret file of `min..max` bytes that only its owner can access (mode & 0o077 == 0).
  * @throws UsageError when it cannot be read, is too open, or has the wrong size
  */
-function readSecretFile(file: string, what: string, min: number, max: number): Uint8Array {
+export function readSecretFile(file: string, what: string, min: number, max: number): Uint8Array {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -42,7 +42,7 @@ function readSecretFile(file: string, what: string, min: number, max: number): U
   }
   try {
     const stats = fstatSync(fd);
-    refuseTooOpen(stats, file, what, TICKET_SECRET_FORBIDDEN_MODE);
+    refuseTooOpen(stats, file, what, SECRET_FILE_FORBIDDEN_MODE);
     if (stats.size < min || stats.size > max) throw new UsageError(`${what} ${file}: expected ${min}..${max} bytes, got ${stats.size}`);
     const bytes = new Uint8Array(stats.size);
     let got = 0;

@@ -1,22 +1,24 @@
 /**
  * @module tools/serve
- * `puretls serve`: an HTTPS (TLS 1.3 + HTTP/1.1) server built on createServer and node:http, whose
- * page shows what each connection negotiated. Without a certificate it generates a short-lived
- * self-signed one for localhost, 127.0.0.1 and ::1.
+ * `puretls serve`: a TLS 1.3 server for testing clients, built on createServer: an HTTPS (HTTP/1.1
+ * over node:http) page showing what each connection negotiated, or with `echo` the application
+ * data sent back. One line per connection on stderr. Without a certificate it generates a
+ * short-lived self-signed one for localhost, 127.0.0.1 and ::1.
  */
-import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemorySessionStore } from '../session/store.ts';
 import { pemEncode } from '../x509/pem.ts';
 import { parseCertificateChain } from '../x509/certificate.ts';
 import { generateSelfSigned } from '../x509/self-signed.ts';
-import { resolveProvider, type ProviderOption } from '../node/options.ts';
+import { resolveProvider, type ProviderOption, type ServerSecureOptions } from '../node/options.ts';
 import { createServer, type Server } from '../node/server.ts';
 import { fingerprint256, type TLSSocket } from '../node/tls-socket.ts';
 import { describeError } from './describe.ts';
 import { keyLogSink } from './keylog.ts';
+import { readFlagFile } from './args.ts';
 import { readTicketSecretFile } from './secret-file.ts';
+import { UsageError } from './usage-error.ts';
 
 /** Options of `serve` (the CLI flags). */
 export interface ServeOptions {
@@ -24,8 +26,16 @@ export interface ServeOptions {
   readonly port: number;
   readonly certFile?: string;
   readonly keyFile?: string;
+  /** Passphrase of an encrypted keyFile. */
+  readonly passphrase?: string;
+  /** Echo the application data back instead of serving the page. */
+  readonly echo?: boolean;
   readonly alpn: readonly string[];
   readonly provider: ProviderOption;
+  /** Key exchange groups, node:tls `ecdhCurve` syntax (tools/args.ts parseGroupsFlag); default: the library's. */
+  readonly groups?: string;
+  /** TLS 1.3 cipher suites, node:tls `ciphers` syntax; default: the library's. */
+  readonly ciphers?: string;
   /** NSS key log file (tools/keylog.ts); none when undefined. */
   readonly keyLogFile?: string;
   /** NewSessionTickets per full handshake (RFC 8446 §4.6.1); default 2, 0 = no resumption. */
@@ -36,10 +46,16 @@ export interface ServeOptions {
   readonly sessionStore?: 'memory';
   /** Accept up to this many bytes of 0-RTT data (RFC 8446 §4.2.10); needs sessionStore. */
   readonly earlyData?: number;
-  /** Ask for client certificates valid to the CAs in this PEM file (mutual TLS, RFC 8446 §4.4.2). */
+  /** Dangerous, for testing: also resume with psk_ke (RFC 8446 §4.2.9), without forward secrecy. */
+  readonly pskKe?: boolean;
+  /** CAs for client certificates (mutual TLS, RFC 8446 §4.4.2), PEM. */
   readonly clientCaFile?: string;
-  /** With clientCaFile: 'required' (default) refuses a client without a certificate. */
-  readonly clientAuth?: 'required' | 'optional';
+  /**
+   * Client certificates: 'required' refuses a client without a valid one, 'optional' lets a client
+   * without one in, 'any' (dangerous, for testing) asks and accepts anything, reporting the verdict
+   * of clientCaFile (or node's roots). Undefined: none asked for.
+   */
+  readonly clientAuth?: 'required' | 'optional' | 'any';
 }
 
 /** A running `serve`. */
@@ -51,15 +67,18 @@ export interface RunningServe {
   close(): Promise<void>;
 }
 
-/** Starts the server and resolves once it listens. @throws Error when the files cannot be used */
+/**
+ * Starts the server and resolves once it listens.
+ * @throws UsageError when a file cannot be used; Error when the server cannot listen
+ */
 export async function serve(options: ServeOptions): Promise<RunningServe> {
   const provider = resolveProvider(options.provider);
   let keyPem: string;
   let certPem: string;
   if (options.certFile !== undefined || options.keyFile !== undefined) {
-    if (options.certFile === undefined || options.keyFile === undefined) throw new Error('--cert and --key go together');
-    certPem = readFileSync(options.certFile, 'utf8');
-    keyPem = readFileSync(options.keyFile, 'utf8');
+    if (options.certFile === undefined || options.keyFile === undefined) throw new UsageError('--cert and --key go together');
+    certPem = readFlagFile(options.certFile, '--cert').toString('utf8');
+    keyPem = readFlagFile(options.keyFile, '--key').toString('utf8');
   } else {
     const generated = generateSelfSigned(provider, {
       hosts: ['localhost', '127.0.0.1', '::1'],
@@ -73,26 +92,55 @@ export async function serve(options: ServeOptions): Promise<RunningServe> {
   const keyLog = keyLogSink(options.keyLogFile, (err) => {
     process.stderr.write(`puretls serve: key log write failed, key logging stopped: ${describeError(err)}\n`);
   });
-  const leaf = parseCertificateChain(certPem)[0];
-  if (leaf === undefined) throw new Error('no certificate in --cert file');
-  const fingerprint = `SHA256:${fingerprint256(leaf)}`;
-
-  const http = createHttpServer(respond);
-  const server = createServer({
+  const clientAuth = options.clientAuth;
+  const secure: ServerSecureOptions = {
     key: keyPem,
     cert: certPem,
+    passphrase: options.passphrase,
     ALPNProtocols: options.alpn,
     alpnStrict: false,
     provider,
+    ecdhCurve: options.groups,
+    ciphers: options.ciphers,
     tickets: options.tickets,
     ticketKeys,
     sessionStore: options.sessionStore === 'memory' ? new MemorySessionStore(SESSION_STORE_ENTRIES) : undefined,
     maxEarlyDataSize: options.earlyData,
-    requestCert: options.clientCaFile !== undefined,
-    ca: options.clientCaFile === undefined ? undefined : readFileSync(options.clientCaFile, 'utf8'),
-    clientAuthMode: options.clientAuth,
+    dangerouslyAllowPskKe: options.pskKe === true,
+    requestCert: clientAuth !== undefined,
+    // 'any': node:tls's requestCert without rejectUnauthorized; the engine accepts the chain with
+    // dangerouslyAcceptAnyCertificate() and the adapter reports the real check in `authorized`.
+    rejectUnauthorized: clientAuth !== 'any',
+    ca: options.clientCaFile === undefined ? undefined : readFlagFile(options.clientCaFile, '--client-ca').toString('utf8'),
+    clientAuthMode: clientAuth === 'any' ? undefined : clientAuth,
+  };
+  let server: Server;
+  let fingerprint: string;
+  try {
+    const leaf = parseCertificateChain(certPem)[0];
+    if (leaf === undefined) throw new Error('no certificate in the file');
+    fingerprint = `SHA256:${fingerprint256(leaf)}`;
+    server = createServer(secure);
+  } catch (e) {
+    throw new UsageError(`--cert/--key/--client-ca: ${describeError(e)}`);
+  }
+  if (clientAuth === 'any') {
+    process.stderr.write('puretls serve: WARNING --client-auth any: client certificates are accepted unverified (testing only)\n');
+  }
+  if (options.pskKe === true) {
+    process.stderr.write('puretls serve: WARNING --psk-ke: resumed connections may have no forward secrecy (RFC 8446 §4.2.9; testing only)\n');
+  }
+
+  const http = createHttpServer(respond);
+  server.on('secureConnection', (sock: TLSSocket) => {
+    process.stderr.write(`puretls serve: ${connectionLine(sock)}\n`);
+    if (!options.echo) {
+      http.emit('connection', sock);
+      return;
+    }
+    sock.on('error', () => {}); // the client's failure ends the echo; 'tlsClientError' covers handshakes
+    sock.pipe(sock);
   });
-  server.on('secureConnection', (sock: TLSSocket) => http.emit('connection', sock));
   server.on('tlsClientError', (err: Error) => {
     process.stderr.write(`puretls serve: client failed: ${describeError(err)}\n`);
   });
@@ -119,6 +167,23 @@ export async function serve(options: ServeOptions): Promise<RunningServe> {
   };
 }
 
+/** One line about an established connection: the client, what was negotiated, its certificate. */
+function connectionLine(sock: TLSSocket): string {
+  const n = sock.negotiated;
+  const parts = [
+    n?.cipherSuite,
+    n?.group === 'none' ? 'no (EC)DHE (psk_ke)' : n?.group,
+    `ALPN ${n?.alpnProtocol ?? '(none)'}`,
+    `SNI ${n?.serverName ?? '(none)'}`,
+    sock.isSessionReused() ? 'resumed' : 'full handshake',
+  ];
+  const subject = clientSubject(sock);
+  if (subject !== null) {
+    parts.push(`client certificate ${subject} (${sock.authorized ? 'verified' : `NOT verified: ${sock.authorizationError ?? 'unknown'}`})`);
+  }
+  return `${sock.remoteAddress ?? '?'}:${sock.remotePort ?? '?'}: ${parts.join(', ')}`;
+}
+
 /** The page: what the request's TLS connection negotiated (HTML, or JSON at /json). */
 export function respond(req: IncomingMessage, res: ServerResponse): void {
   const sock = req.socket as unknown as TLSSocket;
@@ -134,6 +199,7 @@ export function respond(req: IncomingMessage, res: ServerResponse): void {
     resumed: n?.isResumed,
     earlyData: sock.earlyDataAccepted ?? null,
     clientCertificate: clientSubject(sock),
+    clientCertificateVerified: clientSubject(sock) === null ? null : sock.authorized,
     client: `${sock.remoteAddress ?? '?'}:${sock.remotePort ?? '?'}`,
     request: `${req.method ?? ''} ${req.url ?? ''} HTTP/${req.httpVersion}`,
   };

@@ -4,27 +4,24 @@
  * (`--config`), validated once, with the defaults in one place. Flags override the file.
  */
 import { closeSync, readFileSync, statSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ProviderOption } from '../node/options.ts';
+import { parseCiphersFlag, parseGroupsFlag, parseHostPort, splitList, type HostPort } from './args.ts';
 import { keyLogPath } from './keylog.ts';
+import { passphraseFrom } from './passphrase.ts';
 import { openSecretAppendFile, readTicketSecretFile } from './secret-file.ts';
 import { UsageError } from './usage-error.ts';
 
-/** A TCP address. */
-export interface HostPort {
-  readonly host: string;
-  readonly port: number;
-}
-
-/** A server name with its own certificate and, optionally, its own upstream. */
+/** A server name with its own certificate and, optionally, its own upstream and ALPN protocols. */
 export interface SniRoute {
   /** Exact DNS name or `*.example.com`. */
   readonly name: string;
   readonly certFile: string;
   readonly keyFile: string;
   readonly upstream?: HostPort;
+  /** The ALPN protocols this route's upstream speaks (default: the global --alpn). */
+  readonly alpn?: readonly string[];
 }
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
@@ -35,6 +32,8 @@ export interface TerminateOptions {
   /** Default certificate chain and key (PEM files); both absent: a generated self-signed one. */
   readonly certFile?: string;
   readonly keyFile?: string;
+  /** Passphrase of encrypted key files (--passphrase-file / --passphrase-env). */
+  readonly passphrase?: string;
   readonly sni: readonly SniRoute[];
   /** Default upstream; absent: the built-in HTTP/1.1 page. */
   readonly upstream?: HostPort;
@@ -52,6 +51,10 @@ export interface TerminateOptions {
   /** NSS key log file; default $SSLKEYLOGFILE. */
   readonly keyLogFile?: string;
   readonly provider: ProviderOption;
+  /** Key exchange groups, node:tls `ecdhCurve` syntax (tools/args.ts parseGroupsFlag); default: the library's. */
+  readonly groups?: string;
+  /** TLS 1.3 cipher suites, node:tls `ciphers` syntax; default: the library's. */
+  readonly ciphers?: string;
   /**
    * Ticket master secret read from --ticket-secret / `ticketSecretFile` (32..4096 bytes); absent:
    * random per start (shared by the workers of one --workers run).
@@ -69,12 +72,18 @@ with a page showing what the connection negotiated.
   --listen HOST:PORT       address to accept TLS on; repeatable (default 127.0.0.1:8443)
   --cert FILE --key FILE   default certificate chain (PEM, leaf first) and private key; without
                            them a self-signed certificate for localhost, 127.0.0.1 and ::1 is made
-  --sni NAME=CERT,KEY[,UPSTREAM]
-                           certificate (and optionally upstream HOST:PORT) for a server name
-                           (exact or *.example.com); repeatable
+  --passphrase-file FILE   passphrase of encrypted keys: the first line of FILE (mode 0600)
+  --passphrase-env NAME    passphrase of encrypted keys: the environment variable NAME
+  --sni NAME=CERT,KEY[,UPSTREAM][,alpn=PROTO:PROTO...]
+                           certificate, and optionally upstream HOST:PORT and the ALPN protocols
+                           that upstream speaks, for a server name (exact or *.example.com);
+                           repeatable
   --upstream HOST:PORT     default upstream (default: the built-in HTTP/1.1 page)
-  --alpn LIST              ALPN protocols, comma-separated (default http/1.1); a client offering
-                           none of them continues without ALPN
+  --alpn LIST              ALPN protocols the upstreams speak, comma-separated (default
+                           http/1.1); a client offering none of them continues without ALPN.
+                           terminate passes bytes through: offer only what the upstream speaks
+                           (an h2 client agreed on h2 in front of an HTTP/1.1 upstream gets
+                           nothing useful)
   --proxy-protocol         send a PROXY protocol v2 header (client address, SNI, ALPN) upstream
   --handshake-timeout S    seconds a client has to finish the handshake (default 10)
   --idle-timeout S         seconds without traffic before a connection is closed (default 300)
@@ -90,20 +99,27 @@ with a page showing what the connection negotiated.
                            existing file readable by group or others is refused; a write that
                            fails stops key logging (one warning), never a connection
   --provider NAME          crypto provider: node (default) or pure
+  --groups LIST            key exchange groups in preference order, ':'-separated OpenSSL names
+                           (e.g. X25519MLKEM768:X25519:P-256; default: the library's,
+                           X25519MLKEM768 first)
+  --ciphers LIST           TLS 1.3 cipher suites in preference order, ':'-separated (e.g.
+                           TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256)
   --ticket-secret FILE     session-ticket master secret, the file's bytes (32..4096, e.g.
                            '(umask 077; openssl rand 48 > FILE)'); refused unless only its owner
                            can access it (mode 0600 or 0400); processes, restarts and machines
                            given the same file resume each other's tickets (default: random per
                            start); --workers get it from the primary over the cluster IPC channel
   --ocsp FILE              DER OCSP response to staple with the default certificate (RFC 6066 §8)
-  --config FILE            JSON file with the same settings (keys: listen, cert, key, sni
-                           [{name, cert, key, upstream}], upstream, alpn, proxyProtocol,
-                           handshakeTimeout, idleTimeout, drainTimeout, maxConnections, metrics,
-                           workers, logLevel, keylog, provider, ticketSecretFile, ocsp); flags
-                           override it
+  --config FILE            JSON file with the same settings (keys: listen, cert, key,
+                           passphraseFile, passphraseEnv, sni [{name, cert, key, upstream,
+                           alpn}], upstream, alpn, proxyProtocol, handshakeTimeout, idleTimeout,
+                           drainTimeout, maxConnections, metrics, workers, logLevel, keylog,
+                           provider, groups, ciphers, ticketSecretFile, ocsp); flags override it
   -h, --help               this help
 
 Signals: SIGTERM/SIGINT stop accepting and drain; SIGHUP reloads the certificate files.
+Exit status: 0 after a graceful stop, 1 for a failure (e.g. a port in use), 2 for a usage error
+(bad flag or config value, unusable file).
 `;
 
 /** Parses `terminate`'s arguments; 'help' for -h. @throws UsageError */
@@ -114,6 +130,8 @@ export function terminateOptionsFromArgs(args: readonly string[]): TerminateOpti
       listen: { type: 'string', multiple: true },
       cert: { type: 'string' },
       key: { type: 'string' },
+      'passphrase-file': { type: 'string' },
+      'passphrase-env': { type: 'string' },
       sni: { type: 'string', multiple: true },
       upstream: { type: 'string' },
       alpn: { type: 'string' },
@@ -127,6 +145,8 @@ export function terminateOptionsFromArgs(args: readonly string[]): TerminateOpti
       'log-level': { type: 'string' },
       keylog: { type: 'string' },
       provider: { type: 'string' },
+      groups: { type: 'string' },
+      ciphers: { type: 'string' },
       'ticket-secret': { type: 'string' },
       ocsp: { type: 'string' },
       config: { type: 'string' },
@@ -144,13 +164,19 @@ export function terminateOptionsFromArgs(args: readonly string[]): TerminateOpti
   const certFile = values.cert ?? path(file['cert'], 'cert');
   const keyFile = values.key ?? path(file['key'], 'key');
   if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('--cert and --key go together');
+  const passphrase = passphraseFrom(
+    values['passphrase-file'] ?? path(file['passphraseFile'], 'passphraseFile'),
+    values['passphrase-env'] ?? opt(file['passphraseEnv'], 'passphraseEnv'),
+  );
   const upstream = values.upstream ?? opt(file['upstream'], 'upstream');
   const metrics = values.metrics ?? opt(file['metrics'], 'metrics');
-  const alpnText = values.alpn ?? (Array.isArray(file['alpn']) ? listOf(file['alpn'], 'alpn').join(',') : opt(file['alpn'], 'alpn'));
+  const alpn = values.alpn === undefined ? (file['alpn'] === undefined ? ['http/1.1'] : alpnList(file['alpn'], 'alpn')) : splitList(values.alpn);
   const logLevel = values['log-level'] ?? opt(file['logLevel'], 'logLevel') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   const provider = values.provider ?? opt(file['provider'], 'provider') ?? 'node';
   if (provider !== 'node' && provider !== 'pure') throw new UsageError('--provider must be node or pure');
+  const groups = values.groups ?? opt(file['groups'], 'groups');
+  const ciphers = values.ciphers ?? opt(file['ciphers'], 'ciphers');
   const ticketSecretFile = values['ticket-secret'] ?? path(file['ticketSecretFile'], 'ticketSecretFile');
   const ocspFile = values.ocsp ?? path(file['ocsp'], 'ocsp');
   const keyLogFile = keyLogPath(values.keylog ?? path(file['keylog'], 'keylog'));
@@ -158,9 +184,10 @@ export function terminateOptionsFromArgs(args: readonly string[]): TerminateOpti
     listen: (listen.length === 0 ? ['127.0.0.1:8443'] : listen).map((l) => parseHostPort(l, '--listen')),
     certFile,
     keyFile,
+    passphrase,
     sni: sniSpecs,
     upstream: upstream === undefined ? undefined : parseHostPort(upstream, '--upstream'),
-    alpn: splitList(alpnText ?? 'http/1.1'),
+    alpn,
     proxyProtocol: values['proxy-protocol'] ?? file['proxyProtocol'] === true,
     handshakeTimeoutMs: seconds(values['handshake-timeout'] ?? file['handshakeTimeout'], 10, '--handshake-timeout'),
     idleTimeoutMs: seconds(values['idle-timeout'] ?? file['idleTimeout'], 300, '--idle-timeout'),
@@ -172,28 +199,26 @@ export function terminateOptionsFromArgs(args: readonly string[]): TerminateOpti
     // Opened (created 0600) and checked here, so a bad file stops the start, --workers included.
     keyLogFile: keyLogFile === undefined ? undefined : (closeSync(openSecretAppendFile(keyLogFile, '--keylog')), keyLogFile),
     provider,
+    groups: groups === undefined ? undefined : parseGroupsFlag(groups, values.groups === undefined ? 'config groups' : '--groups'),
+    ciphers: ciphers === undefined ? undefined : parseCiphersFlag(ciphers, values.ciphers === undefined ? 'config ciphers' : '--ciphers'),
     ticketSecret: ticketSecretFile === undefined ? undefined : readTicketSecretFile(ticketSecretFile),
     ocspFile: ocspFile === undefined ? undefined : (readOcspFile(ocspFile), ocspFile),
   };
 }
 
-/** `host:port` or `[v6]:port`. @throws UsageError */
-export function parseHostPort(s: string, what: string): HostPort {
-  const m = /^\[([^\]]+)\]:(\d+)$/.exec(s) ?? /^([^:]+):(\d+)$/.exec(s);
-  const port = m ? Number(m[2]) : NaN;
-  if (!m || port > 65535) throw new UsageError(`${what}: expected HOST:PORT, got ${JSON.stringify(s)}`);
-  if (m[0].startsWith('[') && isIP(m[1]!) !== 6) throw new UsageError(`${what}: bad IPv6 address in ${JSON.stringify(s)}`);
-  return { host: m[1]!, port };
-}
-
-/** `NAME=CERT,KEY[,UPSTREAM]`. @throws UsageError */
+/**
+ * `NAME=CERT,KEY[,UPSTREAM][,alpn=PROTO:PROTO...]` (ALPN protocols `:`-separated, as OpenSSL
+ * separates list items, since `,` already separates the fields). @throws UsageError
+ */
 export function parseSniFlag(s: string): SniRoute {
   const eq = s.indexOf('=');
   const parts = eq > 0 ? s.slice(eq + 1).split(',') : [];
-  if (eq <= 0 || parts.length < 2 || parts.length > 3 || parts.some((p) => p === '')) {
-    throw new UsageError(`--sni: expected NAME=CERT,KEY[,UPSTREAM], got ${JSON.stringify(s)}`);
+  const alpnPart = parts.length > 2 && parts.at(-1)!.startsWith('alpn=') ? parts.pop()!.slice('alpn='.length) : undefined;
+  if (eq <= 0 || parts.length < 2 || parts.length > 3 || parts.some((p) => p === '') || alpnPart === '') {
+    throw new UsageError(`--sni: expected NAME=CERT,KEY[,UPSTREAM][,alpn=PROTO:PROTO...], got ${JSON.stringify(s)}`);
   }
-  return route(s.slice(0, eq), resolve(parts[0]!), resolve(parts[1]!), parts[2]);
+  const alpn = alpnPart?.split(':').filter((p) => p !== '');
+  return route(s.slice(0, eq), resolve(parts[0]!), resolve(parts[1]!), parts[2], alpn);
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
@@ -220,13 +245,15 @@ function readBounded(file: string, what: string, min: number, max: number): Uint
   return new Uint8Array(bytes);
 }
 
-function route(name: string, certFile: string, keyFile: string, upstream: string | undefined): SniRoute {
+function route(name: string, certFile: string, keyFile: string, upstream: string | undefined, alpn: readonly string[] | undefined): SniRoute {
   if (!/^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(name)) throw new UsageError(`--sni: bad server name ${JSON.stringify(name)}`);
+  if (alpn !== undefined && alpn.length === 0) throw new UsageError(`--sni ${name}: empty ALPN list`);
   return {
     name: name.toLowerCase(),
     certFile,
     keyFile,
     upstream: upstream === undefined ? undefined : parseHostPort(upstream, `--sni ${name}`),
+    ...(alpn === undefined ? {} : { alpn }),
   };
 }
 
@@ -249,15 +276,25 @@ function readConfigFile(file: string): Record<string, unknown> {
 const CONFIG_KEYS = [
   'listen', 'cert', 'key', 'sni', 'upstream', 'alpn', 'proxyProtocol', 'handshakeTimeout', 'idleTimeout',
   'drainTimeout', 'maxConnections', 'metrics', 'workers', 'logLevel', 'keylog', 'provider', 'ticketSecretFile', 'ocsp',
+  'passphraseFile', 'passphraseEnv', 'groups', 'ciphers',
 ];
 
 function sniFromFile(v: unknown, base: string): SniRoute[] {
   if (v === undefined) return [];
-  if (!Array.isArray(v)) throw new UsageError('config sni: expected an array of {name, cert, key, upstream}');
+  if (!Array.isArray(v)) throw new UsageError('config sni: expected an array of {name, cert, key, upstream, alpn}');
   return v.map((e: unknown) => {
     if (typeof e !== 'object' || e === null) throw new UsageError('config sni: expected objects');
     const o = e as Record<string, unknown>;
-    return route(str(o['name'], 'sni.name'), resolve(base, str(o['cert'], 'sni.cert')), resolve(base, str(o['key'], 'sni.key')), opt(o['upstream'], 'sni.upstream'));
+    const unknown = Object.keys(o).filter((k) => !SNI_KEYS.includes(k));
+    if (unknown.length > 0) throw new UsageError(`config sni: unknown key(s) ${unknown.join(', ')}`);
+    const alpn = o['alpn'] === undefined ? undefined : alpnList(o['alpn'], 'sni.alpn');
+    return route(
+      str(o['name'], 'sni.name'),
+      resolve(base, str(o['cert'], 'sni.cert')),
+      resolve(base, str(o['key'], 'sni.key')),
+      opt(o['upstream'], 'sni.upstream'),
+      alpn,
+    );
   });
 }
 
@@ -291,9 +328,9 @@ function count(v: unknown, dflt: number, what: string): number {
   return n;
 }
 
-function splitList(s: string): string[] {
-  return s
-    .split(',')
-    .map((x) => x.trim())
-    .filter((x) => x.length > 0);
+/** An ALPN list in the config file: an array of names or one comma-separated string. */
+function alpnList(v: unknown, what: string): string[] {
+  return Array.isArray(v) ? listOf(v, what) : splitList(str(v, what));
 }
+
+const SNI_KEYS = ['name', 'cert', 'key', 'upstream', 'alpn'];

@@ -21,11 +21,13 @@ import { parseCertificateChain } from '../x509/certificate.ts';
 import { pemEncode } from '../x509/pem.ts';
 import { generateSelfSigned } from '../x509/self-signed.ts';
 import { keyLogSink } from './keylog.ts';
+import { UsageError } from './usage-error.ts';
 import { lineSink, type LineSink } from './log-sink.ts';
 import type { HandshakeKind, ProxyMetrics } from './metrics.ts';
 import { proxyV2Header } from './proxy-protocol.ts';
 import { respond } from './serve.ts';
-import { readOcspFile, type HostPort, type LogLevel, type SniRoute, type TerminateOptions } from './terminate-config.ts';
+import type { HostPort } from './args.ts';
+import { readOcspFile, type LogLevel, type SniRoute, type TerminateOptions } from './terminate-config.ts';
 
 /** A running proxy (one process). */
 export interface RunningProxy {
@@ -76,17 +78,43 @@ export async function startTerminate(options: TerminateOptions, log: Logger, rep
     const main: KeyCertPair = options.ocspFile === undefined ? pair : { ...pair, ocspResponse: readOcspFile(options.ocspFile) };
     const contexts: Record<string, KeyCertPair> = {};
     for (const r of options.sni) contexts[r.name] = readPair(r.certFile, r.keyFile);
-    return { key: main.key, cert: main.cert, ocspResponse: main.ocspResponse, contexts, ALPNProtocols: options.alpn, alpnStrict: false, provider, ticketKeys };
+    return {
+      key: main.key,
+      cert: main.cert,
+      passphrase: options.passphrase,
+      ocspResponse: main.ocspResponse,
+      contexts,
+      // The upstream's protocols: terminate passes bytes through, so only what the upstream for
+      // this name speaks may be agreed (RFC 7301 §3.2, server preference order). A client offering
+      // none of them continues without ALPN (alpnStrict false), as with one list for all.
+      ALPNCallback: ({ servername, protocols }) => {
+        const ours = (servername === undefined ? undefined : lookupRoute(alpnRoutes, servername)) ?? options.alpn;
+        return ours.find((p) => protocols.includes(p));
+      },
+      alpnStrict: false,
+      provider,
+      ecdhCurve: options.groups,
+      ciphers: options.ciphers,
+      ticketKeys,
+    };
   };
-  const secure = loadSecure();
-  const leaf = parseCertificateChain(secure.cert as string)[0]!;
-  const fingerprint = `SHA256:${fingerprint256(leaf)}`;
+  const alpnRoutes = routeTable(options.sni, (r) => r.alpn);
+  let fingerprint: string;
+  let servers: Server[];
+  try {
+    // Reading the files and building the servers checks keys, certificates and passphrase.
+    const secure = loadSecure();
+    fingerprint = `SHA256:${fingerprint256(parseCertificateChain(secure.cert as string)[0]!)}`;
+    servers = options.listen.map(() => createServer({ ...secure, handshakeTimeout: options.handshakeTimeoutMs, allowHalfOpen: true }));
+  } catch (e) {
+    throw new UsageError(`certificate or key files: ${describe(e)}`);
+  }
   // prom-client is loaded only when metrics are asked for (--metrics): never by library users.
   const metricsLib = (reporting.metrics ?? options.metrics !== undefined) ? await import('./metrics.ts') : undefined;
   const metrics: ProxyMetrics | undefined = metricsLib ? new metricsLib.ProxyMetrics(reporting.droppedLogLines ?? (() => 0)) : undefined;
   // A failing key log must not fail handshakes: it is reported once and key logging stops.
   const keyLog = keyLogSink(options.keyLogFile, (err) => log('warn', 'key log write failed: key logging stopped', { file: options.keyLogFile, error: describe(err) }));
-  const routes = routeTable(options.sni);
+  const routes = routeTable(options.sni, (r) => r.upstream);
   const live = new Set<Live>();
   let draining = false;
 
@@ -95,9 +123,7 @@ export async function startTerminate(options: TerminateOptions, log: Logger, rep
     respond(req, res);
   });
 
-  const servers: Server[] = [];
-  for (const _ of options.listen) {
-    const server = createServer({ ...secure, handshakeTimeout: options.handshakeTimeoutMs, allowHalfOpen: true });
+  for (const server of servers) {
     server.maxConnections = options.maxConnections;
     if (keyLog) server.on('keylog', keyLog);
     server.on('connection', (raw: Socket) => track(raw));
@@ -112,7 +138,6 @@ export async function startTerminate(options: TerminateOptions, log: Logger, rep
     server.on('drop', (d: { remoteAddress?: string } | undefined) => {
       log('warn', 'connection dropped: --max-connections reached', { client: d?.remoteAddress });
     });
-    servers.push(server);
   }
 
   const addresses: HostPort[] = [];
@@ -448,14 +473,18 @@ function selfSigned(provider: ReturnType<typeof resolveProvider>): { cert: strin
   return { cert: pemEncode('CERTIFICATE', g.certDer), key: pemEncode('PRIVATE KEY', g.keyPkcs8) };
 }
 
-function routeTable(sni: readonly SniRoute[]): Map<string, HostPort> {
-  const m = new Map<string, HostPort>();
-  for (const r of sni) if (r.upstream) m.set(r.name, r.upstream);
+/** What the routes that define it say about `pick` (their upstream, their ALPN), by name. */
+function routeTable<T>(sni: readonly SniRoute[], pick: (r: SniRoute) => T | undefined): Map<string, T> {
+  const m = new Map<string, T>();
+  for (const r of sni) {
+    const v = pick(r);
+    if (v !== undefined) m.set(r.name, v);
+  }
   return m;
 }
 
 /** Exact name first, then `*.parent` (one label, RFC 6125 §6.4.3 style). */
-function lookupRoute(routes: Map<string, HostPort>, serverName: string): HostPort | undefined {
+function lookupRoute<T>(routes: Map<string, T>, serverName: string): T | undefined {
   const name = serverName.toLowerCase();
   const exact = routes.get(name);
   if (exact) return exact;

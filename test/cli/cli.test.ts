@@ -1,126 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
-import { freePort } from '../helpers/peers.ts';
 import type { TLSSocket as NodeTLSSocket } from 'node:tls';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CERTS, CLI, cleanup, connectCli, NODE, page, REQUEST, ROOT, run, startOpenssl, startOpensslServer, startServe, tempDir, waitFor } from './_cli.ts';
 
 // The `puretls` CLI as a user runs it: spawned through tsx, fetched with curl and node https,
 // and `connect` against a real `openssl s_server`.
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-// One process per CLI run (`node --import tsx`), so that killing it leaves no grandchild behind.
-const NODE = process.execPath;
-const CERTS = `${ROOT}vectors/certs/ecdsa-p256/`;
-
-const children: ChildProcess[] = [];
-const tempDirs: string[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const d = mkdtempSync(`${tmpdir()}/puretls-cli-`);
-  tempDirs.push(d);
-  return d;
-}
-
-const CLI = ['--import', 'tsx', 'src/tools/cli.ts'];
-const REQUEST = 'GET /json HTTP/1.0\r\n\r\n';
-
-/** `puretls connect` to our serve at `port` (verified against the test CA), sending `input`. */
-function connectCli(port: number, extra: string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return run(NODE, [...CLI, 'connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--ca', `${CERTS}ca.pem`, ...extra], input);
-}
-
-/** The JSON page in a raw HTTP/1.0 response. */
-function page(stdout: string): Record<string, unknown> {
-  return JSON.parse(stdout.slice(stdout.indexOf('{'))) as Record<string, unknown>;
-}
-
-function start(cmd: string, args: string[]): ChildProcess {
-  const child = spawn(cmd, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-  children.push(child);
-  return child;
-}
-
-/** Resolves with the first match of `re` on the child's `stream`, or rejects after `ms`. */
-function waitFor(child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp, ms = 20_000): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error(`timeout waiting for ${re} in ${stream}: ${text}`)), ms);
-    child[stream]!.on('data', (d: Buffer) => {
-      text += d.toString();
-      const m = text.match(re);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m);
-      }
-    });
-    child.once('exit', () => {
-      clearTimeout(timer);
-      reject(new Error(`exited (${child.exitCode}) before ${re} in ${stream}: ${text}`));
-    });
-  });
-}
-
-/** Runs to completion; resolves with exit code and output. */
-function run(
-  cmd: string,
-  args: string[],
-  input: string | undefined,
-  ms = 30_000,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = start(cmd, args);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  if (input !== undefined) child.stdin!.end(input);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`timeout: ${cmd} ${args.join(' ')}\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, ms);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-async function startServe(extra: string[] = []): Promise<{ url: string; port: number; fingerprint: string }> {
-  const child = start(NODE, ['--import', 'tsx', 'src/tools/cli.ts', 'serve', '--port', '0', ...extra]);
-  const m = await waitFor(child, 'stdout', /listening on (https:\/\/127\.0\.0\.1:(\d+)\/) \(fingerprint SHA256:([0-9A-F:]+)\)/);
-  return { url: m[1]!, port: Number(m[2]), fingerprint: m[3]! };
-}
-
-/** openssl s_server in reverse-echo mode on a free port. */
-async function startOpensslServer(): Promise<number> {
-  return (await startOpenssl(['-rev', '-alpn', 'echo'])).port;
-}
-
-/** openssl s_server with `mode` flags on a free port (its stdin stays open). */
-async function startOpenssl(mode: string[]): Promise<{ port: number; child: ChildProcess }> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
-    const child = start('openssl', [
-      's_server', '-accept', String(port), '-cert', `${CERTS}end.pem`, '-cert_chain', `${CERTS}inter.pem`,
-      '-key', `${CERTS}end.key`, '-tls1_3', ...mode,
-    ]);
-    try {
-      await waitFor(child, 'stdout', /ACCEPT/, 10_000);
-      return { port, child };
-    } catch {
-      child.kill('SIGKILL');
-    }
-  }
-  throw new Error('could not start openssl s_server');
-}
+afterEach(cleanup);
 
 describe('puretls CLI', () => {
   it('prints help for each command', async () => {
@@ -134,7 +22,11 @@ describe('puretls CLI', () => {
     expect(c.code).toBe(0);
     expect(c.stdout).toContain('--insecure');
     for (const flag of ['--sess-out', '--sess-in', '--early-data', '--cert', '--key']) expect(c.stdout).toContain(flag);
-    for (const flag of ['--tickets', '--ticket-secret', '--session-store', '--early-data', '--client-ca']) expect(s.stdout).toContain(flag);
+    for (const flag of ['--tickets', '--ticket-secret', '--session-store', '--early-data', '--client-ca', '--echo', '--psk-ke', '--passphrase-file']) expect(s.stdout).toContain(flag);
+    for (const flag of ['--trace', '--trace=secrets', '--showcerts', '--timeout', '--passphrase-env']) expect(c.stdout).toContain(flag);
+    const t = await run(NODE, [...CLI, 'terminate', '--help'], undefined);
+    expect(t.code).toBe(0);
+    for (const flag of ['--passphrase-file', 'alpn=PROTO:PROTO', 'passes bytes through']) expect(t.stdout).toContain(flag);
   });
 
   it('serve --port 0 answers curl -k and 20 concurrent node https requests with a page of the negotiated parameters', async () => {
@@ -305,7 +197,7 @@ describe('puretls CLI', () => {
     expect(refused.code).toBe(1);
     // TLS 1.3: our side finished before the server refused the empty Certificate, so the alert
     // arrives after the connection report.
-    expect(refused.stderr.trim().split('\n').at(-1)).toMatch(/^puretls connect: (handshake|connection) failed: certificate_required: /);
+    expect(refused.stderr.trim().split('\n').at(-1)).toMatch(/^puretls connect: (handshake|connection) failed: the peer sent the alert certificate_required: /);
   });
 
   it('serve --client-auth optional lets a client without a certificate in, and still shows one that is sent', async () => {
@@ -330,10 +222,8 @@ describe('puretls CLI', () => {
   });
 
   it('serve and connect: a failing --keylog (/dev/full) warns once on stderr and the connection works', async () => {
-    const child = start(NODE, [...CLI, 'serve', '--port', '0', '--cert', `${CERTS}end.chain.pem`, '--key', `${CERTS}end.key`, '--keylog', '/dev/full']);
-    let serveErr = '';
-    child.stderr!.on('data', (d: Buffer) => (serveErr += d.toString()));
-    const port = Number((await waitFor(child, 'stdout', /listening on https:\/\/127\.0\.0\.1:(\d+)\//))[1]);
+    const serve = await startServe(['--cert', `${CERTS}end.chain.pem`, '--key', `${CERTS}end.key`, '--keylog', '/dev/full']);
+    const port = serve.port;
     for (let i = 0; i < 2; i++) {
       const r = await connectCli(port, ['--keylog', '/dev/full'], REQUEST);
       expect(r.code, r.stderr).toBe(0);
@@ -342,7 +232,9 @@ describe('puretls CLI', () => {
         'puretls connect: key log write failed, key logging stopped: ENOSPC: no space left on device, write',
       ]);
     }
-    expect(serveErr.trim().split('\n')).toEqual(['puretls serve: key log write failed, key logging stopped: ENOSPC: no space left on device, write']);
+    expect(serve.stderr().split('\n').filter((l) => l.includes('key log'))).toEqual([
+      'puretls serve: key log write failed, key logging stopped: ENOSPC: no space left on device, write',
+    ]);
   });
 
   it('serve --ticket-secret and connect --keylog refuse files others can read (exit status 2)', async () => {

@@ -37,6 +37,16 @@ describe('server selectAlpn hook (RFC 7301 §3.2)', () => {
     expect([err.alert, err.origin]).toEqual([AlertDescription.no_application_protocol, 'local']);
   });
 
+  it('with alpnStrict false, undefined from the hook continues without ALPN (a proxy whose upstream speaks none of them)', () => {
+    const { client, server } = makePair(provider, {
+      client: { alpnProtocols: ['h2'] },
+      server: { selectAlpn: () => undefined, alpnStrict: false },
+    });
+    handshake(client, server);
+    expect(server.negotiated!.alpnProtocol).toBeUndefined();
+    expect(client.negotiated!.alpnProtocol).toBeUndefined();
+  });
+
   it('a name the client did not offer is a local internal_error, never sent as the selection', () => {
     const { client, server } = makePair(provider, {
       client: { alpnProtocols: ['h2'] },

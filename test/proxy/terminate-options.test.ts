@@ -87,3 +87,14 @@ describe('puretls terminate --ocsp FILE (RFC 6066 §8, RFC 8446 §4.4.2.1)', () 
   });
 });
 
+describe('puretls terminate: a client speaking plain HTTP to the TLS port', () => {
+  it("is logged as not speaking TLS, with what it sent (debug), and counted as unexpected_message", async () => {
+    const proxy = await startProxy(['--log-level', 'debug']);
+    const r = await run('curl', ['-s', '--max-time', '20', `http://127.0.0.1:${proxy.port}/`], 30_000);
+    expect(r.code).not.toBe(0);
+    const failed = await proxy.waitLog((l) => l['msg'] === 'handshake failed');
+    expect(failed['error']).toBe("the peer does not speak TLS (it sent 'GET / HTTP/1.1')");
+    const line = await proxy.waitLog((l) => l['msg'] === 'connection');
+    expect(line['end']).toBe('handshake failed: unexpected_message');
+  });
+});

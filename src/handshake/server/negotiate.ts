@@ -209,8 +209,9 @@ function dnsNameMatches(pattern: string, name: string): boolean {
 /**
  * RFC 7301 §3.2: the first of our protocols the client offers. When the client offers ALPN and
  * none match, "the server SHALL respond with a fatal "no_application_protocol" alert" (unless
- * configured to carry on without ALPN). With `config.selectAlpn` the hook decides: undefined is
- * that alert; a name the client did not offer is our error (internal_error), never sent.
+ * configured to carry on without ALPN: `alpnStrict` false). With `config.selectAlpn` the hook
+ * decides: undefined is no match; a name the client did not offer is our error (internal_error),
+ * never sent.
  */
 function selectAlpn(config: ServerConfig, ch: ClientHello, serverName: string | undefined): Uint8Array | undefined {
   const alpn = findExtension(ch.extensions, 'alpn');
@@ -219,6 +220,7 @@ function selectAlpn(config: ServerConfig, ch: ClientHello, serverName: string | 
     const offered = alpn.protocolNameList.flatMap((p) => fromUtf8(p) ?? []);
     const chosen = config.selectAlpn(serverName, offered);
     if (chosen === undefined) {
+      if (!config.alpnStrict) return undefined;
       throw new TlsError(AlertDescription.no_application_protocol, 'client_hello: selectAlpn refused every offered protocol');
     }
     const picked = alpn.protocolNameList.find((p) => fromUtf8(p) === chosen);

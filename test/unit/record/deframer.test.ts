@@ -131,6 +131,26 @@ describe('Deframer', () => {
     expectAlert(() => d.next(), AlertDescription.unexpected_message);
   });
 
+  it('says the peer does not speak TLS when its first bytes are text (HTTP, SMTP, SSH), quoting at most 40 printable characters', () => {
+    const text = (bytes: string): string => {
+      const d = new Deframer();
+      d.push(new TextEncoder().encode(bytes));
+      return expectAlert(() => d.next(), AlertDescription.unexpected_message).message;
+    };
+    expect(text('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')).toBe("the peer does not speak TLS (it sent 'HTTP/1.1 400 Bad Request')");
+    expect(text('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n')).toBe("the peer does not speak TLS (it sent 'SSH-2.0-OpenSSH_9.2p1 Debian-2')");
+    expect(text(`220 ${'x'.repeat(100)}`)).toBe(`the peer does not speak TLS (it sent '220 ${'x'.repeat(36)}…')`);
+    // Fewer than 5 printable bytes, or binary: the plain record error.
+    expect(text('HTT\u0001\u0002')).toBe('record: unknown content type 72');
+  });
+
+  it('quotes text only in the first record: later, an unknown type is a record error', () => {
+    const d = new Deframer();
+    d.push(concat(header(22, 0x0303, 1), Uint8Array.of(1), new TextEncoder().encode('HTTP/1.1 200 OK')));
+    d.next();
+    expect(expectAlert(() => d.next(), AlertDescription.unexpected_message).message).toBe('record: unknown content type 72');
+  });
+
   it('ignores legacy_record_version within 0x03XX but rejects a non-TLS major version with decode_error (RFC 8446 §5.1)', () => {
     const ok = new Deframer();
     ok.push(concat(header(22, 0x0399, 1), Uint8Array.of(1)));

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { connectOptionsFromArgs } from '../../src/tools/connect-args.ts';
+import { serveOptionsFromArgs } from '../../src/tools/serve-args.ts';
+import { terminateOptionsFromArgs } from '../../src/tools/terminate-config.ts';
+import { UsageError } from '../../src/tools/usage-error.ts';
+
+// The flag parsers of serve, connect and terminate: every mistake is a UsageError (exit status 2)
+// whose message names the flag. The exit status itself is checked on real processes in
+// test/cli/errors.test.ts.
+
+describe('usage errors name the flag', () => {
+  it.each([
+    [() => serveOptionsFromArgs(['--port', '70000']), /^--port: invalid port "70000"$/],
+    [() => serveOptionsFromArgs(['--client-auth', 'sometimes']), /^--client-auth must be required, optional or any/],
+    [() => serveOptionsFromArgs(['--client-auth', 'optional']), /^--client-auth optional needs --client-ca$/],
+    [() => serveOptionsFromArgs(['--cert', 'c.pem']), /^--cert and --key go together$/],
+    [() => serveOptionsFromArgs(['--early-data', '10']), /^--early-data needs --session-store memory/],
+    [() => serveOptionsFromArgs(['--passphrase-env', 'P']), /^--passphrase-env P: the variable is not set or empty$/],
+    [() => connectOptionsFromArgs([]), /^connect takes exactly one HOST:PORT$/],
+    [() => connectOptionsFromArgs(['a:1', 'b:2']), /^connect takes exactly one HOST:PORT$/],
+    [() => connectOptionsFromArgs(['localhost']), /^connect: expected HOST:PORT, got "localhost"$/],
+    [() => connectOptionsFromArgs(['localhost:1', '--timeout', '0']), /^--timeout: expected seconds/],
+    [() => connectOptionsFromArgs(['localhost:1', '--timeout', 'soon']), /^--timeout: expected seconds/],
+    [() => connectOptionsFromArgs(['localhost:1', '--trace=everything']), /^--trace takes no value or =secrets/],
+    [() => connectOptionsFromArgs(['localhost:1', '--early-data', 'f']), /^--early-data needs --sess-in/],
+    [() => connectOptionsFromArgs(['localhost:1', '--passphrase-file', 'f', '--passphrase-env', 'P']), /^give --passphrase-file or --passphrase-env, not both$/],
+    [() => connectOptionsFromArgs(['localhost:1', '--provider', 'openssl']), /^--provider must be node or pure/],
+    [() => terminateOptionsFromArgs(['--listen', 'nowhere']), /^--listen: expected HOST:PORT, got "nowhere"$/],
+    [() => terminateOptionsFromArgs(['--sni', 'a.test=c.pem,k.pem,127.0.0.1:1,alpn=']), /^--sni: expected NAME=CERT,KEY\[,UPSTREAM\]\[,alpn=PROTO:PROTO\.\.\.\]/],
+    [() => terminateOptionsFromArgs(['--sni', 'bad name=c.pem,k.pem']), /^--sni: bad server name "bad name"$/],
+    [() => connectOptionsFromArgs(['h:1', '--ciphers', 'HIGH:!aNULL']), /^--ciphers: "HIGH:!aNULL" names no TLS 1\.3 suite/],
+    [() => connectOptionsFromArgs(['h:1', '--groups', '*X25519:P-999']), /^--groups: unknown group "P-999"/],
+    [() => serveOptionsFromArgs(['--groups', 'X25519:X25519']), /^--groups: group "X25519" is listed twice$/],
+    [() => serveOptionsFromArgs(['--ciphers', 'TLS_AES_128_GCM_SHA256:TLS_NOPE']), /^--ciphers: unknown TLS 1\.3 cipher suite "TLS_NOPE"/],
+    [() => terminateOptionsFromArgs(['--groups', '']), /^--groups: empty group name/],
+  ])('%#: %s', (parse, message) => {
+    expect(parse).toThrow(UsageError);
+    expect(parse).toThrow(message);
+  });
+});
+
+describe('flags that parse', () => {
+  it('connect: --trace alone means messages; --trace=secrets; --timeout in seconds; --showcerts', () => {
+    expect(connectOptionsFromArgs(['h:1', '--trace'])).toMatchObject({ trace: 'messages' });
+    expect(connectOptionsFromArgs(['h:1', '--trace=secrets', '--timeout', '2.5', '--showcerts'])).toMatchObject({ trace: 'secrets', timeoutSeconds: 2.5, showCerts: true });
+    expect(connectOptionsFromArgs(['[::1]:443'])).toMatchObject({ host: '::1', port: 443 });
+  });
+
+  it('--groups / --ciphers: node:tls syntax, passed on as written (the adapter reads them as its ecdhCurve / ciphers)', () => {
+    expect(connectOptionsFromArgs(['h:1', '--groups', '*X25519MLKEM768:*X25519:P-256', '--ciphers', 'TLS_AES_128_GCM_SHA256'])).toMatchObject({
+      groups: '*X25519MLKEM768:*X25519:P-256',
+      ciphers: 'TLS_AES_128_GCM_SHA256',
+    });
+    expect(connectOptionsFromArgs(['h:1'])).toMatchObject({ groups: undefined, ciphers: undefined });
+    expect(serveOptionsFromArgs(['--groups', 'auto'])).toMatchObject({ groups: 'auto' });
+    expect(terminateOptionsFromArgs(['--ciphers', 'TLS_CHACHA20_POLY1305_SHA256'])).toMatchObject({ ciphers: 'TLS_CHACHA20_POLY1305_SHA256' });
+  });
+
+  it('serve: --echo offers no ALPN unless --alpn says so; --client-ca alone means required', () => {
+    expect(serveOptionsFromArgs(['--echo'])).toMatchObject({ echo: true, alpn: [] });
+    expect(serveOptionsFromArgs([])).toMatchObject({ echo: false, alpn: ['http/1.1'] });
+    expect(serveOptionsFromArgs(['--client-ca', 'ca.pem'])).toMatchObject({ clientAuth: 'required' });
+    expect(serveOptionsFromArgs(['--client-auth', 'any'])).toMatchObject({ clientAuth: 'any' });
+  });
+
+  it('terminate --sni: ALPN per route, `:`-separated after alpn=', () => {
+    const o = terminateOptionsFromArgs(['--sni', 'a.test=c.pem,k.pem,127.0.0.1:81,alpn=h2:http/1.1', '--sni', 'b.test=c.pem,k.pem']);
+    expect(o).not.toBe('help');
+    if (o === 'help') return;
+    expect(o.sni.map((r) => [r.name, r.upstream, r.alpn])).toEqual([
+      ['a.test', { host: '127.0.0.1', port: 81 }, ['h2', 'http/1.1']],
+      ['b.test', undefined, undefined],
+    ]);
+  });
+});
