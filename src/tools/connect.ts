@@ -18,6 +18,7 @@ import { readFlagFile } from './args.ts';
 import { certificateDetails } from './certificate-text.ts';
 import { describeError } from './describe.ts';
 import { keyLogSink } from './keylog.ts';
+import { readKeyFile } from './passphrase.ts';
 import { traceLegend, traceObserver } from './trace.ts';
 
 /** Options of `runConnect` (the CLI flags). */
@@ -84,7 +85,7 @@ export function runConnect(
         session: options.sessInFile === undefined ? undefined : readFlagFile(options.sessInFile, '--sess-in'),
         earlyData: options.earlyDataFile === undefined ? undefined : readFlagFile(options.earlyDataFile, '--early-data'),
         cert: options.certFile === undefined ? undefined : readFlagFile(options.certFile, '--cert').toString('utf8'),
-        key: options.keyFile === undefined ? undefined : readFlagFile(options.keyFile, '--key').toString('utf8'),
+        key: options.keyFile === undefined ? undefined : readKeyFile(options.keyFile, '--key', options.passphrase),
         passphrase: options.passphrase,
         observer: options.trace === undefined ? undefined : traceObserver(log, { side: 'client', secrets: options.trace === 'secrets' }),
       });

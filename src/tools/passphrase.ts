@@ -5,6 +5,7 @@
  * (an environment variable), never from the command line itself, where `ps` shows it to everyone.
  * The file is a secret file: refused when group or others can access it (tools/secret-file.ts).
  */
+import { readFlagFile } from './args.ts';
 import { readSecretFile } from './secret-file.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -29,4 +30,18 @@ export function passphraseFrom(file: string | undefined, envName: string | undef
     return value;
   }
   return undefined;
+}
+
+/**
+ * The PEM text of the private key file `file` (named by `flag`). An encrypted key (RFC 5958
+ * EncryptedPrivateKeyInfo, "ENCRYPTED PRIVATE KEY") without a passphrase is refused here, naming
+ * the flags that give one.
+ * @throws UsageError when the file cannot be read, or is encrypted and `passphrase` is undefined
+ */
+export function readKeyFile(file: string, flag: string, passphrase: string | undefined): string {
+  const pem = readFlagFile(file, flag).toString('utf8');
+  if (passphrase === undefined && pem.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----')) {
+    throw new UsageError(`${flag} ${file}: the key is encrypted: give its passphrase with --passphrase-file FILE or --passphrase-env NAME`);
+  }
+  return pem;
 }

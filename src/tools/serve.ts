@@ -16,6 +16,7 @@ import { createServer, type Server } from '../node/server.ts';
 import { fingerprint256, type TLSSocket } from '../node/tls-socket.ts';
 import { describeError } from './describe.ts';
 import { keyLogSink } from './keylog.ts';
+import { readKeyFile } from './passphrase.ts';
 import { readFlagFile } from './args.ts';
 import { readTicketSecretFile } from './secret-file.ts';
 import { UsageError } from './usage-error.ts';
@@ -78,7 +79,7 @@ export async function serve(options: ServeOptions): Promise<RunningServe> {
   if (options.certFile !== undefined || options.keyFile !== undefined) {
     if (options.certFile === undefined || options.keyFile === undefined) throw new UsageError('--cert and --key go together');
     certPem = readFlagFile(options.certFile, '--cert').toString('utf8');
-    keyPem = readFlagFile(options.keyFile, '--key').toString('utf8');
+    keyPem = readKeyFile(options.keyFile, '--key', options.passphrase);
   } else {
     const generated = generateSelfSigned(provider, {
       hosts: ['localhost', '127.0.0.1', '::1'],

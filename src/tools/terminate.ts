@@ -21,6 +21,7 @@ import { parseCertificateChain } from '../x509/certificate.ts';
 import { pemEncode } from '../x509/pem.ts';
 import { generateSelfSigned } from '../x509/self-signed.ts';
 import { keyLogSink } from './keylog.ts';
+import { readKeyFile } from './passphrase.ts';
 import { UsageError } from './usage-error.ts';
 import { lineSink, type LineSink } from './log-sink.ts';
 import type { HandshakeKind, ProxyMetrics } from './metrics.ts';
@@ -74,10 +75,10 @@ export async function startTerminate(options: TerminateOptions, log: Logger, rep
   // ticket from one worker resumes on any other), else a random one.
   const ticketKeys = options.ticketSecret ?? provider.randomBytes(32);
   const loadSecure = (): ServerSecureOptions => {
-    const pair = generated ?? readPair(options.certFile!, options.keyFile!);
+    const pair = generated ?? readPair(options.certFile!, options.keyFile!, '--key', options.passphrase);
     const main: KeyCertPair = options.ocspFile === undefined ? pair : { ...pair, ocspResponse: readOcspFile(options.ocspFile) };
     const contexts: Record<string, KeyCertPair> = {};
-    for (const r of options.sni) contexts[r.name] = readPair(r.certFile, r.keyFile);
+    for (const r of options.sni) contexts[r.name] = readPair(r.certFile, r.keyFile, `--sni ${r.name}`, options.passphrase);
     return {
       key: main.key,
       cert: main.cert,
@@ -460,8 +461,8 @@ function ticketSecretFromPrimary(): Promise<Uint8Array> {
   });
 }
 
-function readPair(certFile: string, keyFile: string): KeyCertPair {
-  return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
+function readPair(certFile: string, keyFile: string, keyFlag: string, passphrase: string | undefined): KeyCertPair {
+  return { cert: readFileSync(certFile, 'utf8'), key: readKeyFile(keyFile, keyFlag, passphrase) };
 }
 
 function selfSigned(provider: ReturnType<typeof resolveProvider>): { cert: string; key: string } {

@@ -79,7 +79,7 @@ export function run(
   cmd: string,
   args: string[],
   input: string | undefined,
-  ms = 30_000,
+  ms = 60_000,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = start(cmd, args, env);

@@ -150,6 +150,31 @@ describe('puretls connect --trace: the handshake as it runs, against openssl s_s
     expect(text).toMatch(/group: +secp384r1 \(after HelloRetryRequest\)/);
   });
 
+  it('a resumed handshake: pre_shared_key both ways, no certificate, and an Early Secret made from the PSK of the saved ticket', async () => {
+    const dir = tempDir();
+    const { port } = await startOpenssl(['-rev']);
+    const args = [...CLI, 'connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--ca', `${CERTS}ca.pem`, '--trace=secrets'];
+    const first = await run(NODE, [...args, '--sess-out', `${dir}/session`], 'one\n', 60_000);
+    expect(first.code, first.stderr).toBe(0);
+    const second = await run(NODE, [...args, '--sess-in', `${dir}/session`], 'two\n', 60_000);
+    expect(second.code, second.stderr).toBe(0);
+    const lines = second.stderr.split('\n');
+    const text = second.stderr;
+    expect(text).toMatch(/pre_shared_key \(41\), §4\.2\.11: 1 identity\n {10}identity 0: \d+ bytes [0-9a-f]+…?, obfuscated_ticket_age \d+\n {10}binder 0: [0-9a-f]{64} /);
+    expect(text).toContain('pre_shared_key (41), §4.2.11: selected_identity 0 (the session resumes)');
+    expect(text).not.toContain('← Certificate (');
+    expect(text).toMatch(/resumed: +yes/);
+    // RFC 8446 §4.6.1: PSK = HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce,
+    // Hash.length), from the first connection's trace; --sess-out keeps the last ticket received.
+    const firstLines = first.stderr.split('\n');
+    const resumptionMaster = secretAfter(firstLines, 'resumption_master_secret');
+    const nonces = firstLines.flatMap((l) => /^ {4}ticket_nonce: ([0-9a-f]*) /.exec(l)?.[1] ?? []);
+    expect(nonces.length).toBeGreaterThan(0);
+    const psk = hkdfExpandLabel(hex(resumptionMaster), 'resumption', hex(nonces.at(-1)!), 32);
+    expect(text).toContain('key schedule (§7.1): Early Secret = HKDF-Extract(salt 0, IKM the PSK of the resumed session, §4.6.1)');
+    expect(secretAfter(lines, 'Early Secret')).toBe(hkdfExtract(Buffer.alloc(32), psk).toString('hex'));
+  });
+
   it('shows the fatal alert we send when the certificate does not validate', async () => {
     const dir = tempDir();
     const { port } = await startOpenssl(['-rev', '-keylogfile', `${dir}/k`]);

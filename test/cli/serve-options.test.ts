@@ -97,28 +97,38 @@ describe('puretls serve --psk-ke (testing only, RFC 8446 §4.2.9)', SEVERAL_PROC
 });
 
 describe('--passphrase-file / --passphrase-env: encrypted PKCS#8 keys on serve, connect and terminate', SEVERAL_PROCESSES, () => {
-  it('serve starts with the passphrase from a 0600 file or a variable; without it, with a wrong one, or from a file others can read: exit status 2', async () => {
+  /** The test server key encrypted with 's3cret', and serve's --cert/--key flags for it. */
+  function encryptedServeKey(): { dir: string; cert: string[] } {
     const dir = tempDir();
     const key = encryptedKey(dir, `${CERTS}end.key`, 's3cret');
-    const cert = ['--cert', `${CERTS}end.chain.pem`, '--key', key];
+    return { dir, cert: ['--cert', `${CERTS}end.chain.pem`, '--key', key] };
+  }
+
+  it('serve starts with the passphrase from a 0600 file or from a variable', async () => {
+    const { dir, cert } = encryptedServeKey();
     writeFileSync(`${dir}/pass`, 's3cret\n', { mode: 0o600 });
     const fromFile = await startServe([...cert, '--passphrase-file', `${dir}/pass`]);
     expect((await connectCli(fromFile.port, [], REQUEST)).code).toBe(0);
     const viaEnv = await startServe([...cert, '--passphrase-env', 'SERVE_PASS'], { ...process.env, SERVE_PASS: 's3cret' });
     expect((await connectCli(viaEnv.port, [], REQUEST)).code).toBe(0);
-    const missing = await run(NODE, [...CLI, 'serve', '--port', '0', ...cert], undefined);
+  });
+
+  it('serve without the passphrase, with a wrong one, or with one in a file others can read: exit status 2', async () => {
+    const { dir, cert } = encryptedServeKey();
+    const missing = await run(NODE, [...CLI, 'serve', '--port', '0', ...cert], undefined, 60_000);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^puretls: --cert\/--key\/--client-ca: .*passphrase/);
+    expect(missing.stderr).toMatch(/^puretls: --key \S+\.enc: the key is encrypted: give its passphrase with --passphrase-file FILE or --passphrase-env NAME\n$/);
     writeFileSync(`${dir}/wrong`, 'nope\n', { mode: 0o600 });
-    const wrong = await run(NODE, [...CLI, 'serve', '--port', '0', ...cert, '--passphrase-file', `${dir}/wrong`], undefined);
+    const wrong = await run(NODE, [...CLI, 'serve', '--port', '0', ...cert, '--passphrase-file', `${dir}/wrong`], undefined, 60_000);
     expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/wrong passphrase/);
     writeFileSync(`${dir}/open`, 's3cret\n', { mode: 0o644 });
-    const open = await run(NODE, [...CLI, 'serve', '--port', '0', ...cert, '--passphrase-file', `${dir}/open`], undefined);
+    const open = await run(NODE, [...CLI, 'serve', '--port', '0', ...cert, '--passphrase-file', `${dir}/open`], undefined, 60_000);
     expect(open.code).toBe(2);
     expect(open.stderr).toContain(`--passphrase-file ${dir}/open: permissions 0644 are too open`);
   });
 
-  it('connect sends a client certificate whose key is encrypted (--passphrase-env)', async () => {
+  it('connect sends a client certificate whose key is encrypted (--passphrase-env); without a passphrase: exit status 2 naming the flags', async () => {
     const dir = tempDir();
     const key = encryptedKey(dir, `${CERTS}client.key`, 'cl13nt');
     const serve = await startServe([...SERVE_CERT, '--client-ca', `${CERTS}ca.pem`]);
@@ -126,11 +136,18 @@ describe('--passphrase-file / --passphrase-env: encrypted PKCS#8 keys on serve, 
       NODE,
       [...CLI, 'connect', `127.0.0.1:${serve.port}`, '--servername', 'localhost', '--ca', `${CERTS}ca.pem`, '--cert', clientChain(dir), '--key', key, '--passphrase-env', 'CLIENT_PASS'],
       REQUEST,
-      30_000,
+      60_000,
       { ...process.env, CLIENT_PASS: 'cl13nt' },
     );
     expect(r.code, r.stderr).toBe(0);
     expect(String(page(r.stdout)['clientCertificate'])).toContain('CN=puretls test client');
+    const withoutPassphrase = await run(
+      NODE,
+      [...CLI, 'connect', `127.0.0.1:${serve.port}`, '--servername', 'localhost', '--ca', `${CERTS}ca.pem`, '--cert', clientChain(dir), '--key', key],
+      REQUEST,
+    );
+    expect(withoutPassphrase.code).toBe(2);
+    expect(withoutPassphrase.stderr).toBe(`puretls connect: --key ${key}: the key is encrypted: give its passphrase with --passphrase-file FILE or --passphrase-env NAME\n`);
   });
 
   it('terminate loads an encrypted key with --passphrase-file; without a passphrase it stops with exit status 2', async () => {
@@ -138,7 +155,7 @@ describe('--passphrase-file / --passphrase-env: encrypted PKCS#8 keys on serve, 
     const key = encryptedKey(dir, `${CERTS}end.key`, 'pr0xy');
     const refused = await run(NODE, [...CLI, 'terminate', '--listen', '127.0.0.1:0', '--cert', `${CERTS}end.chain.pem`, '--key', key], undefined);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/^puretls: certificate or key files: .*passphrase/);
+    expect(refused.stderr).toMatch(/^puretls: certificate or key files: --key \S+\.enc: the key is encrypted: give its passphrase with --passphrase-file FILE or --passphrase-env NAME\n$/);
     writeFileSync(`${dir}/pass`, 'pr0xy', { mode: 0o600 });
     const proxy = await startProxy(['--cert', `${CERTS}end.chain.pem`, '--key', key, '--passphrase-file', `${dir}/pass`]);
     const s = await tlsClient(proxy.port, { servername: 'localhost' });
