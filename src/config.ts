@@ -32,7 +32,8 @@ export interface CommonConfigInput {
   readonly cipherSuites?: readonly number[];
   /**
    * Key-exchange groups in preference order; default X25519MLKEM768 (post-quantum hybrid,
-   * draft-ietf-tls-ecdhe-mlkem), x25519, secp256r1, secp384r1 (those the provider has).
+   * draft-ietf-tls-ecdhe-mlkem), x25519, secp256r1, secp384r1, x448, secp521r1 (those the
+   * provider has).
    */
   readonly groups?: readonly number[];
   /** ALPN protocol names in preference order (RFC 7301). */
@@ -390,12 +391,17 @@ function commonConfig(input: CommonConfigInput): CommonConfig {
   };
 }
 
-/** Post-quantum first (servers prefer it when the client sends its share), then classic ECDHE. */
+/**
+ * Post-quantum first (servers prefer it when the client sends its share), then classic ECDHE;
+ * x448 and secp521r1 last, so that a peer offering only those is served (as OpenSSL does).
+ */
 const DEFAULT_GROUPS: readonly number[] = [
   NamedGroup.X25519MLKEM768,
   NamedGroup.x25519,
   NamedGroup.secp256r1,
   NamedGroup.secp384r1,
+  NamedGroup.x448,
+  NamedGroup.secp521r1,
 ];
 
 /** The client's default first-flight shares: the first group, plus x25519 after the X25519MLKEM768 hybrid. */

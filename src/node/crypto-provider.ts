@@ -1,7 +1,7 @@
 /**
  * @module node/crypto-provider
  * A `CryptoProvider` on `node:crypto` (OpenSSL): SHA-2, HMAC, HKDF (RFC 5869), the TLS 1.3 AEADs,
- * x25519/P-256/P-384 ECDHE (RFC 8446 §4.2.8.2, §7.4.2) and the RFC 8446 §4.2.3 signature schemes.
+ * x25519/x448/P-256/P-384/P-521 ECDHE (RFC 8446 §4.2.8.2, §7.4.2) and the RFC 8446 §4.2.3 signature schemes.
  * X25519MLKEM768 is delegated to the noble provider (Node 20 has no ML-KEM). Unlike the noble
  * provider, RSA-PSS salts come from OpenSSL, not from the injected `RandomSource`, so RSA-PSS
  * signatures are not reproducible; the RFC 8448 byte-exact runs use the noble provider.
@@ -45,7 +45,9 @@ import type {
   SigningKey,
 } from '../crypto/provider.ts';
 import { AEAD_KEY_LEN, AEAD_NONCE_LEN, AEAD_TAG_LEN } from '../crypto/noble/aead.ts';
-import { checkUncompressedPoint, drawScalar, hybridX25519MlKem768, X25519_LEN } from '../crypto/noble/kx.ts';
+import {
+  checkUncompressedPoint, drawScalar, hybridX25519MlKem768, NOBLE_GROUPS, P521_SCALAR_LEN, P521_TOP_BYTE_MASK, X25519_LEN, X448_LEN,
+} from '../crypto/noble/kx.ts';
 import { CERTIFICATE_ECDSA_HASH, NOBLE_VERIFY_SCHEMES, RSA_PKCS1_HASH, RSA_PSS_HASH, rsaPssSchemesFor } from '../crypto/noble/sign.ts';
 
 /**
@@ -57,7 +59,7 @@ export const nodeCryptoProvider: CryptoProvider = {
   name: 'node',
   hash: (name: HashName): HashAlgorithm => NODE_HASHES[name],
   aead: nodeAead,
-  groups: [NamedGroup.X25519MLKEM768, NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1],
+  groups: NOBLE_GROUPS,
   keyExchange: nodeKeyExchange,
   verifySchemes: NOBLE_VERIFY_SCHEMES,
   signingKey: nodeSigningKey,
@@ -205,6 +207,10 @@ function nodeKeyExchange(group: number): KeyExchangeGroup | undefined {
       return P256_GROUP;
     case NamedGroup.secp384r1:
       return P384_GROUP;
+    case NamedGroup.secp521r1:
+      return P521_GROUP;
+    case NamedGroup.x448:
+      return X448_GROUP;
     case NamedGroup.X25519MLKEM768:
       return X25519MLKEM768_GROUP;
     default:
@@ -213,59 +219,68 @@ function nodeKeyExchange(group: number): KeyExchangeGroup | undefined {
 }
 
 /**
- * An X25519 private key KeyObject for 32 raw bytes. JWK import is used because it is ~10x faster
- * than PKCS#8 DER in Node 20 (OpenSSL 3 decoder lookup); Node builds an OKP private key from `d`
- * alone and only type-checks `x`, so `x` is left empty rather than computed (the RFC 8448 tests
- * would catch a Node that started to check it).
+ * An X25519 or X448 private key KeyObject for raw bytes. JWK import is used because it is ~10x
+ * faster than PKCS#8 DER in Node 20 (OpenSSL 3 decoder lookup); Node builds an OKP private key
+ * from `d` alone and only type-checks `x`, so `x` is left empty rather than computed (the RFC 8448
+ * tests would catch a Node that started to check it).
  */
-function x25519PrivateKeyObject(sk: Uint8Array): KeyObject {
-  return createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: b64u(sk), x: '' }, format: 'jwk' });
+function montgomeryPrivateKeyObject(crv: MontgomeryCurve, sk: Uint8Array): KeyObject {
+  return createPrivateKey({ key: { kty: 'OKP', crv, d: b64u(sk), x: '' }, format: 'jwk' });
 }
 
-/** The raw 32-byte public key of an X25519 KeyObject. */
-function x25519RawPublicKey(privateKey: KeyObject): Uint8Array {
+/** The raw public key of an X25519 or X448 KeyObject. */
+function montgomeryRawPublicKey(privateKey: KeyObject): Uint8Array {
   return u8(Buffer.from(createPublicKey(privateKey).export({ format: 'jwk' }).x ?? '', 'base64url'));
 }
 
+type MontgomeryCurve = 'X25519' | 'X448';
+
 /**
- * X25519 with the TLS checks: 32-byte share (RFC 8446 §4.2.8.2), no all-zero result
- * (RFC 8446 §7.4.2; OpenSSL refuses to derive it and we also check).
+ * X25519 / X448 with the TLS checks: a share of exactly the key length (RFC 8446 §4.2.8.2), no
+ * all-zero result (RFC 7748 §6.1, §6.2; RFC 8446 §7.4.2: OpenSSL refuses to derive it and we
+ * also check).
  * @throws TlsError illegal_parameter
  */
-function x25519Shared(privateKey: KeyObject, peerShare: Uint8Array): Uint8Array {
-  if (peerShare.length !== X25519_LEN) throw illegalParameter(`key_share: x25519 share must be ${X25519_LEN} bytes`);
+function montgomeryShared(crv: MontgomeryCurve, len: number, privateKey: KeyObject, peerShare: Uint8Array): Uint8Array {
+  const name = crv.toLowerCase();
+  if (peerShare.length !== len) throw illegalParameter(`key_share: ${name} share must be ${len} bytes`);
   let shared: Uint8Array;
   try {
-    const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64u(peerShare) }, format: 'jwk' });
+    const publicKey = createPublicKey({ key: { kty: 'OKP', crv, x: b64u(peerShare) }, format: 'jwk' });
     shared = u8(diffieHellman({ privateKey, publicKey }));
   } catch {
-    throw illegalParameter('key_share: x25519 shared secret is all zeros');
+    throw illegalParameter(`key_share: ${name} shared secret is all zeros`);
   }
   let acc = 0;
   for (const x of shared) acc |= x;
-  if (acc === 0) throw illegalParameter('key_share: x25519 shared secret is all zeros');
+  if (acc === 0) throw illegalParameter(`key_share: ${name} shared secret is all zeros`);
   return shared;
 }
 
-const X25519_GROUP: KeyExchangeGroup = {
-  group: NamedGroup.x25519,
-  generate(random: RandomSource): KeyShareKeyPair {
-    // RFC 7748 §6.1: the private key is 32 random bytes (OpenSSL clamps).
-    const sk = x25519PrivateKeyObject(random(X25519_LEN));
-    return {
-      group: NamedGroup.x25519,
-      publicKey: x25519RawPublicKey(sk),
-      complete: (peerShare: Uint8Array): Uint8Array => x25519Shared(sk, peerShare),
-    };
-  },
-  respond(clientShare: Uint8Array, random: RandomSource): { share: Uint8Array; sharedSecret: Uint8Array } {
-    if (clientShare.length !== X25519_LEN) throw illegalParameter(`key_share: x25519 share must be ${X25519_LEN} bytes`);
-    const sk = x25519PrivateKeyObject(random(X25519_LEN));
-    return { share: x25519RawPublicKey(sk), sharedSecret: x25519Shared(sk, clientShare) };
-  },
-};
+/** RFC 7748 §6.1 / §6.2: the private key is `len` random bytes (OpenSSL clamps). */
+function montgomeryGroup(group: number, crv: MontgomeryCurve, len: number): KeyExchangeGroup {
+  return {
+    group,
+    generate(random: RandomSource): KeyShareKeyPair {
+      const sk = montgomeryPrivateKeyObject(crv, random(len));
+      return {
+        group,
+        publicKey: montgomeryRawPublicKey(sk),
+        complete: (peerShare: Uint8Array): Uint8Array => montgomeryShared(crv, len, sk, peerShare),
+      };
+    },
+    respond(clientShare: Uint8Array, random: RandomSource): { share: Uint8Array; sharedSecret: Uint8Array } {
+      if (clientShare.length !== len) throw illegalParameter(`key_share: ${crv.toLowerCase()} share must be ${len} bytes`);
+      const sk = montgomeryPrivateKeyObject(crv, random(len));
+      return { share: montgomeryRawPublicKey(sk), sharedSecret: montgomeryShared(crv, len, sk, clientShare) };
+    },
+  };
+}
 
-function ecdheGroup(group: number, curveName: string, scalarLen: number): KeyExchangeGroup {
+const X25519_GROUP: KeyExchangeGroup = montgomeryGroup(NamedGroup.x25519, 'X25519', X25519_LEN);
+const X448_GROUP: KeyExchangeGroup = montgomeryGroup(NamedGroup.x448, 'X448', X448_LEN);
+
+function ecdheGroup(group: number, curveName: string, scalarLen: number, topByteMask = 0xff): KeyExchangeGroup {
   const shareLen = 1 + 2 * scalarLen;
   /** A fresh ECDH object with a private scalar drawn (and redrawn if out of range) from `random`. */
   const newEcdh = (random: RandomSource): ReturnType<typeof createECDH> => {
@@ -277,7 +292,7 @@ function ecdheGroup(group: number, curveName: string, scalarLen: number): KeyExc
       } catch {
         return false;
       }
-    });
+    }, topByteMask);
     return ecdh;
   };
   // RFC 8446 §7.4.2: the shared secret is the x-coordinate, which computeSecret returns.
@@ -310,6 +325,7 @@ const X25519MLKEM768_GROUP: KeyExchangeGroup = hybridX25519MlKem768(X25519_GROUP
 
 const P256_GROUP: KeyExchangeGroup = ecdheGroup(NamedGroup.secp256r1, 'prime256v1', 32);
 const P384_GROUP: KeyExchangeGroup = ecdheGroup(NamedGroup.secp384r1, 'secp384r1', 48);
+const P521_GROUP: KeyExchangeGroup = ecdheGroup(NamedGroup.secp521r1, 'secp521r1', P521_SCALAR_LEN, P521_TOP_BYTE_MASK);
 
 // ---------------------------------------------------------------------------------------------
 // Signatures

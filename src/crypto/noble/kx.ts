@@ -2,11 +2,12 @@
  * @module crypto/noble/kx
  * The key-exchange groups of the pure provider: x25519 (RFC 7748) on our own Curve25519
  * arithmetic (`src/crypto/curve25519/`), secp256r1 ECDHE on our own P-256 (`src/crypto/p256/`),
- * and on @noble/curves and @noble/post-quantum secp384r1 ECDHE (RFC 8446 §4.2.8.2, §7.4.2) and
- * the hybrid X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem §4). Peer shares are validated here and
+ * and on @noble/curves and @noble/post-quantum secp384r1 and secp521r1 ECDHE (RFC 8446 §4.2.8.2,
+ * §7.4.2), x448 (RFC 7748 §6.2) and the hybrid X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem §4). Peer shares are validated here and
  * rejected with illegal_parameter; private keys are drawn from the injected `RandomSource`.
  */
-import { p384 } from '@noble/curves/nist.js';
+import { x448 } from '@noble/curves/ed448.js';
+import { p384, p521 } from '@noble/curves/nist.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { concat } from '../../bytes/bytes.ts';
 import { illegalParameter, internalError } from '../../errors.ts';
@@ -21,6 +22,8 @@ export const NOBLE_GROUPS: readonly number[] = [
   NamedGroup.x25519,
   NamedGroup.secp256r1,
   NamedGroup.secp384r1,
+  NamedGroup.x448,
+  NamedGroup.secp521r1,
 ];
 
 /** The noble implementation of `group`, or undefined when unsupported. */
@@ -32,6 +35,10 @@ export function nobleKeyExchange(group: number): KeyExchangeGroup | undefined {
       return P256_GROUP;
     case NamedGroup.secp384r1:
       return P384_GROUP;
+    case NamedGroup.secp521r1:
+      return P521_GROUP;
+    case NamedGroup.x448:
+      return X448_GROUP;
     case NamedGroup.X25519MLKEM768:
       return X25519MLKEM768_GROUP;
     default:
@@ -79,9 +86,48 @@ const X25519_GROUP: KeyExchangeGroup = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// secp256r1 / secp384r1
+// x448
 
-/** The ECDH operations of one NIST curve: P-256 is ours (`src/crypto/p256/`), P-384 noble's. */
+/**
+ * RFC 7748 §6.2 X448(sk, peer) with the TLS checks: the share is exactly 56 bytes
+ * (RFC 8446 §4.2.8.2) and the result is not all zeros (RFC 7748 §6.2 "check that the value is not
+ * zero"; RFC 8446 §7.4.2). noble refuses a zero result itself; we check as well.
+ * @throws TlsError illegal_parameter
+ */
+function x448SharedSecret(privateKey: Uint8Array, peerShare: Uint8Array): Uint8Array {
+  if (peerShare.length !== X448_LEN) throw illegalParameter(`key_share: x448 share must be ${X448_LEN} bytes`);
+  let shared: Uint8Array;
+  try {
+    shared = x448.getSharedSecret(privateKey, peerShare);
+  } catch {
+    throw illegalParameter('key_share: x448 shared secret is all zeros');
+  }
+  if (isAllZero(shared)) throw illegalParameter('key_share: x448 shared secret is all zeros');
+  return shared;
+}
+
+const X448_GROUP: KeyExchangeGroup = {
+  group: NamedGroup.x448,
+  generate(random: RandomSource): KeyShareKeyPair {
+    // RFC 7748 §6.2: the private key is 56 random bytes (clamped by the scalar multiplication).
+    const sk = random(X448_LEN);
+    return {
+      group: NamedGroup.x448,
+      publicKey: x448.getPublicKey(sk),
+      complete: (peerShare: Uint8Array): Uint8Array => x448SharedSecret(sk, peerShare),
+    };
+  },
+  respond(clientShare: Uint8Array, random: RandomSource): { share: Uint8Array; sharedSecret: Uint8Array } {
+    if (clientShare.length !== X448_LEN) throw illegalParameter(`key_share: x448 share must be ${X448_LEN} bytes`);
+    const sk = random(X448_LEN);
+    return { share: x448.getPublicKey(sk), sharedSecret: x448SharedSecret(sk, clientShare) };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// secp256r1 / secp384r1 / secp521r1
+
+/** The ECDH operations of one NIST curve: P-256 is ours (`src/crypto/p256/`), P-384 and P-521 noble's. */
 interface EcdhCurve {
   readonly isValidPrivateKey: (sk: Uint8Array) => boolean;
   /** Uncompressed public key (SEC 1 §2.3.3). */
@@ -96,34 +142,41 @@ const P256_ECDH: EcdhCurve = {
   sharedSecret: p256SharedSecret,
 };
 
-const P384_ECDH: EcdhCurve = {
-  isValidPrivateKey: (sk) => p384.utils.isValidSecretKey(sk),
-  publicKey: (sk) => p384.getPublicKey(sk, false),
-  sharedSecret: (sk, peer) => {
-    try {
-      return p384.getSharedSecret(sk, peer, true).slice(1);
-    } catch {
-      return undefined;
-    }
-  },
-};
+/** An EcdhCurve on a @noble/curves Weierstrass curve (its point decoding checks the curve equation). */
+function nobleEcdh(curve: typeof p384 | typeof p521): EcdhCurve {
+  return {
+    isValidPrivateKey: (sk) => curve.utils.isValidSecretKey(sk),
+    publicKey: (sk) => curve.getPublicKey(sk, false),
+    sharedSecret: (sk, peer) => {
+      try {
+        return curve.getSharedSecret(sk, peer, true).slice(1);
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
 
 /**
- * Draws an ECDH private scalar from `random`: `len` bytes read as a big-endian integer,
- * redrawn while it is 0 or >= the group order (rejection sampling, FIPS 186-5 A.2.2 style).
+ * Draws an ECDH private scalar from `random`: `len` bytes read as a big-endian integer, the
+ * first byte cut to `topByteMask` (so the draw has the bit length of the group order: P-521's
+ * order has 521 bits, one bit in the first of 66 bytes), redrawn while it is 0 or >= the group
+ * order (rejection sampling, FIPS 186-5 A.2.2 style).
  * @throws Error when `random` keeps producing out-of-range values (a broken RNG)
  */
-export function drawScalar(random: RandomSource, len: number, isValid: (sk: Uint8Array) => boolean): Uint8Array {
+export function drawScalar(random: RandomSource, len: number, isValid: (sk: Uint8Array) => boolean, topByteMask = 0xff): Uint8Array {
   for (let i = 0; i < MAX_SCALAR_DRAWS; i++) {
     const sk = random(len);
-    if (sk.length === len && isValid(sk)) return sk;
+    if (sk.length !== len) continue;
+    sk[0] = (sk[0] as number) & topByteMask;
+    if (isValid(sk)) return sk;
   }
   throw new Error('key_share: random source produced no valid private scalar');
 }
 
-function ecdheGroup(group: number, curve: EcdhCurve, scalarLen: number): KeyExchangeGroup {
+function ecdheGroup(group: number, curve: EcdhCurve, scalarLen: number, topByteMask = 0xff): KeyExchangeGroup {
   const shareLen = 1 + 2 * scalarLen;
-  const newPrivateKey = (random: RandomSource): Uint8Array => drawScalar(random, scalarLen, curve.isValidPrivateKey);
+  const newPrivateKey = (random: RandomSource): Uint8Array => drawScalar(random, scalarLen, curve.isValidPrivateKey, topByteMask);
   // RFC 8446 §7.4.2: the shared secret is the x-coordinate of the ECDH point, fixed length.
   const sharedSecret = (sk: Uint8Array, peerShare: Uint8Array): Uint8Array => {
     checkUncompressedPoint(peerShare, shareLen);
@@ -160,8 +213,13 @@ export function checkUncompressedPoint(share: Uint8Array, shareLen: number): voi
   if (share[0] !== 0x04) throw illegalParameter('key_share: ECDH share is not an uncompressed point');
 }
 
+/** SEC 2 §2.6.1: P-521 scalars and coordinates take 66 bytes; the order has 521 bits (1 in the first byte). */
+export const P521_SCALAR_LEN = 66;
+export const P521_TOP_BYTE_MASK = 0x01;
+
 const P256_GROUP: KeyExchangeGroup = ecdheGroup(NamedGroup.secp256r1, P256_ECDH, 32);
-const P384_GROUP: KeyExchangeGroup = ecdheGroup(NamedGroup.secp384r1, P384_ECDH, 48);
+const P384_GROUP: KeyExchangeGroup = ecdheGroup(NamedGroup.secp384r1, nobleEcdh(p384), 48);
+const P521_GROUP: KeyExchangeGroup = ecdheGroup(NamedGroup.secp521r1, nobleEcdh(p521), P521_SCALAR_LEN, P521_TOP_BYTE_MASK);
 
 // ---------------------------------------------------------------------------------------------
 // X25519MLKEM768
@@ -235,8 +293,9 @@ function isAllZero(b: Uint8Array): boolean {
 
 /** Rejection-sampling budget: a sane RNG fails once in ~2^32 draws for P-256, never 64 times. */
 const MAX_SCALAR_DRAWS = 64;
-/** RFC 7748 §5: X25519 keys and shares are 32 bytes. */
+/** RFC 7748 §5: X25519 keys and shares are 32 bytes, X448 ones 56 bytes. */
 export const X25519_LEN = 32;
+export const X448_LEN = 56;
 /** FIPS 203 ML-KEM-768 sizes: keygen seed d ‖ z, encapsulation randomness m, ek, ciphertext. */
 export const MLKEM768_SEED_LEN = 64;
 export const MLKEM768_MSG_LEN = 32;

@@ -12,12 +12,25 @@ import { AlertDescription, NamedGroup } from '../../../src/protocol/registry.ts'
 import { field, loadTrace, step, type TraceName } from '../../helpers/vectors.ts';
 import { PROVIDERS, PROVIDER_PAIRS, scriptedRandom, seededRandom } from '../../helpers/providers.ts';
 
-const ALL_GROUPS = [NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1, NamedGroup.X25519MLKEM768] as const;
+const ALL_GROUPS = [
+  NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1, NamedGroup.x448, NamedGroup.secp521r1, NamedGroup.X25519MLKEM768,
+] as const;
 const GROUP_NAMES: Record<number, string> = {
   [NamedGroup.x25519]: 'x25519',
   [NamedGroup.secp256r1]: 'secp256r1',
   [NamedGroup.secp384r1]: 'secp384r1',
+  [NamedGroup.x448]: 'x448',
+  [NamedGroup.secp521r1]: 'secp521r1',
   [NamedGroup.X25519MLKEM768]: 'X25519MLKEM768',
+};
+
+const SECRET_LEN: Record<number, number> = {
+  [NamedGroup.x25519]: 32,
+  [NamedGroup.secp256r1]: 32,
+  [NamedGroup.secp384r1]: 48,
+  [NamedGroup.x448]: 56,
+  [NamedGroup.secp521r1]: 66,
+  [NamedGroup.X25519MLKEM768]: 64,
 };
 
 function group(provider: CryptoProvider, g: number): KeyExchangeGroup {
@@ -66,7 +79,7 @@ const RFC8448_CASES = [
 ];
 
 describe.each(PROVIDERS)('key exchange ($name provider)', (provider) => {
-  it('offers x25519, secp256r1, secp384r1 and X25519MLKEM768', () => {
+  it('offers x25519, secp256r1, secp384r1, x448, secp521r1 and X25519MLKEM768', () => {
     for (const g of ALL_GROUPS) expect(provider.groups).toContain(g);
     for (const g of provider.groups) expect(provider.keyExchange(g)?.group).toBe(g);
     expect(provider.keyExchange(NamedGroup.ffdhe2048)).toBeUndefined();
@@ -83,10 +96,10 @@ describe.each(PROVIDERS)('key exchange ($name provider)', (provider) => {
     expect(toHex(client.complete(c.serverPublic))).toBe(toHex(c.ikm));
   });
 
-  it.each([NamedGroup.secp256r1, NamedGroup.secp384r1].map((g) => ({ g, name: GROUP_NAMES[g] })))(
+  it.each([NamedGroup.secp256r1, NamedGroup.secp384r1, NamedGroup.secp521r1].map((g) => ({ g, name: GROUP_NAMES[g] })))(
     '$name redraws a private scalar that is zero or not below the group order',
     ({ g }) => {
-      const len = g === NamedGroup.secp256r1 ? 32 : 48;
+      const len = g === NamedGroup.secp256r1 ? 32 : g === NamedGroup.secp384r1 ? 48 : 66;
       const good = seededRandom(5)(len);
       const expected = group(provider, g).generate(scriptedRandom(good)).publicKey;
       const redrawn = group(provider, g).generate(
@@ -119,7 +132,7 @@ describe.each(PROVIDERS)('key exchange ($name provider)', (provider) => {
       }
     });
 
-    it.each([NamedGroup.secp256r1, NamedGroup.secp384r1].map((g) => ({ g, name: GROUP_NAMES[g] })))(
+    it.each([NamedGroup.secp256r1, NamedGroup.secp384r1, NamedGroup.secp521r1].map((g) => ({ g, name: GROUP_NAMES[g] })))(
       '$name: wrong length, compressed point, point not on the curve (RFC 8446 §4.2.8.2)',
       ({ g }) => {
       const kx = group(provider, g);
@@ -141,6 +154,25 @@ describe.each(PROVIDERS)('key exchange ($name provider)', (provider) => {
       expect(kx.respond(valid, seededRandom(4)).sharedSecret.length).toBe(coordLen);
       },
     );
+
+    it('x448 share of the wrong length, low-order shares giving an all-zero secret (RFC 8446 §4.2.8.2, RFC 7748 §6.2)', () => {
+      const kx = group(provider, NamedGroup.x448);
+      for (const len of [0, 55, 57]) {
+        expectIllegal(() => kx.respond(new Uint8Array(len).fill(5), seededRandom(1)));
+        expectIllegal(() => kx.generate(seededRandom(1)).complete(new Uint8Array(len).fill(5)));
+      }
+      const one = new Uint8Array(56);
+      one[0] = 1;
+      // p - 1 (little-endian): the point of order 2.
+      const pMinus1 = new Uint8Array(56).fill(0xff);
+      pMinus1[0] = 0xfe;
+      pMinus1[28] = 0xfe;
+      for (const lowOrder of [new Uint8Array(56), one, pMinus1]) {
+        expectIllegal(() => kx.respond(lowOrder, seededRandom(2)));
+        expectIllegal(() => kx.generate(seededRandom(2)).complete(lowOrder));
+      }
+      expect(kx.respond(kx.generate(seededRandom(3)).publicKey, seededRandom(2)).sharedSecret.length).toBe(56);
+    });
 
     it('X25519MLKEM768 shares of the wrong length (draft-ietf-tls-ecdhe-mlkem §4.2)', () => {
       const kx = group(provider, NamedGroup.X25519MLKEM768);
@@ -182,7 +214,7 @@ describe.each(PROVIDER_PAIRS)('key exchange interoperability ($name: a is client
     const server = group(b, g).respond(client.publicKey, b.randomBytes);
     const secret = client.complete(server.share);
     expect(toHex(secret)).toBe(toHex(server.sharedSecret));
-    expect(secret.length).toBe(g === NamedGroup.X25519MLKEM768 ? 64 : g === NamedGroup.secp384r1 ? 48 : 32);
+    expect(secret.length).toBe(SECRET_LEN[g]);
   });
 
   it.each(ALL_GROUPS.map((g) => ({ g, name: GROUP_NAMES[g] })))('$name: the same random draws give the same shares in both providers', ({ g }) => {

@@ -1,0 +1,98 @@
+/**
+ * @module test/interop/openssl-breadth
+ * The less common TLS 1.3 parameters against real `openssl s_server` / `s_client` (OpenSSL 3.0)
+ * on loopback, both providers, both directions: the x448 and secp521r1 groups (RFC 8446 §4.2.7),
+ * each as the only group the peer offers.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { NamedGroup } from '../../src/protocol/registry.ts';
+import { certPaths, type KeyType } from '../helpers/pki.ts';
+import { Peers, startOpensslClient, startOpensslServer, type PeerProcess } from '../helpers/peers.ts';
+import { connectPump, listenPumps, type SocketPump } from '../helpers/socket-pump.ts';
+import { caDer, NOBLE, NODE, newClient, newServer, ourCertificate, ourClientConfig, ourServerConfig, type ProviderCase } from './_fixtures.ts';
+
+const peers = new Peers();
+afterEach(() => peers.stopAll());
+
+interface BreadthGroup {
+  readonly name: string;
+  readonly id: number;
+  readonly openssl: string;
+  /** What `s_client` prints after "Server Temp Key: ". */
+  readonly tempKey: string;
+}
+
+const GROUPS: readonly BreadthGroup[] = [
+  { name: 'x448', id: NamedGroup.x448, openssl: 'X448', tempKey: 'X448, 448 bits' },
+  { name: 'secp521r1', id: NamedGroup.secp521r1, openssl: 'P-521', tempKey: 'ECDH, secp521r1, 521 bits' },
+];
+
+/** One line each way, then our close_notify; s_client answers with its own and exits 0 (RFC 8446 §6.1). */
+async function pingPongClose(pump: SocketPump, cli: PeerProcess): Promise<void> {
+  cli.send('ping\n');
+  await pump.waitForText('ping\n');
+  pump.write('pong\n');
+  await cli.waitForOutput('pong');
+  pump.close();
+  await cli.waitForOutput('closed', 10_000, 'any');
+  await pump.waitForPeerClose();
+  expect((await cli.waitForExit()).code).toBe(0);
+}
+
+/** Our server with `certificate`; s_client connects with `args` and verifies the chain. */
+async function serveOpensslClient(pc: ProviderCase, type: KeyType, args: readonly string[], options: { groups?: readonly number[]; cipherSuites?: readonly number[] } = {}) {
+  const config = ourServerConfig({ provider: pc.provider, certificates: [ourCertificate(pc.provider, type)], ...options });
+  const listener = await listenPumps(() => newServer(config));
+  peers.onStop(() => listener.close());
+  const cli = peers.track(
+    startOpensslClient(listener.port, ['-CAfile', certPaths(type).ca, '-verify_return_error', '-servername', 'localhost', ...args]),
+  );
+  const pump = await listener.accepted(0);
+  return { cli, pump, n: await pump.handshake() };
+}
+
+/** Our client against s_server with `args`, trusting `type`'s root. */
+async function connectOpensslServer(pc: ProviderCase, type: KeyType, args: readonly string[], options: { groups?: readonly number[]; cipherSuites?: readonly number[] } = {}) {
+  const p = certPaths(type);
+  const srv = await startOpensslServer({ identity: { cert: p.end, key: p.endKey, chain: p.inter }, args: ['-www', ...args] });
+  peers.track(srv.peer);
+  const pump = await connectPump(srv.port, newClient(ourClientConfig({ provider: pc.provider, trusted: [caDer(type)], ...options })));
+  peers.onStop(() => {
+    pump.socket.destroy();
+  });
+  return { srv, pump, n: await pump.handshake() };
+}
+
+/** GET / against `s_server -www`: the status page, after both close_notify alerts. */
+async function fetchStatusPage(pump: SocketPump): Promise<string> {
+  pump.write('GET / HTTP/1.0\r\n\r\n');
+  await pump.waitForPeerClose();
+  pump.close();
+  pump.end();
+  await pump.waitForSocketClose();
+  return pump.receivedText();
+}
+
+describe.each([NOBLE, NODE])('groups x448 and secp521r1 ($name provider) with openssl', (pc: ProviderCase) => {
+  it.each(GROUPS)('our server serves s_client offering only $name, with the default groups (RFC 8446 §4.2.7)', async (g) => {
+    const { cli, pump, n } = await serveOpensslClient(pc, 'ecdsa-p256', ['-groups', g.openssl]);
+    expect(n.groupId).toBe(g.id);
+    expect(n.didRetry).toBe(false);
+    await cli.waitForOutput(`Server Temp Key: ${g.tempKey}`);
+    await pingPongClose(pump, cli);
+  });
+
+  it.each(GROUPS)('our client gets $name from s_server that accepts only it (HelloRetryRequest from the default shares)', async (g) => {
+    const { pump, n } = await connectOpensslServer(pc, 'ecdsa-p256', ['-groups', g.openssl]);
+    expect(n.groupId).toBe(g.id);
+    expect(n.didRetry).toBe(true);
+    expect(await fetchStatusPage(pump)).toContain('HTTP/1.0 200 ok');
+  });
+
+  it.each(GROUPS)('our client sends a $name key share first and s_server takes it without a retry', async (g) => {
+    const { pump, n } = await connectOpensslServer(pc, 'ecdsa-p256', ['-groups', g.openssl], { groups: [g.id] });
+    expect(n.groupId).toBe(g.id);
+    expect(n.didRetry).toBe(false);
+    expect(await fetchStatusPage(pump)).toContain('HTTP/1.0 200 ok');
+  });
+});
