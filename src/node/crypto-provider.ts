@@ -1,7 +1,7 @@
 /**
  * @module node/crypto-provider
  * A `CryptoProvider` on `node:crypto` (OpenSSL): SHA-2, HMAC, HKDF (RFC 5869), the TLS 1.3 AEADs,
- * x25519/x448/P-256/P-384/P-521 ECDHE (RFC 8446 §4.2.8.2, §7.4.2) and the RFC 8446 §4.2.3 signature schemes.
+ * x25519/x448/P-256/P-384/P-521 ECDHE (RFC 8446 §4.2.8.2, §7.4.2), RFC 7919 FFDHE and the RFC 8446 §4.2.3 signature schemes.
  * X25519MLKEM768 is delegated to the noble provider (Node 20 has no ML-KEM). Unlike the noble
  * provider, RSA-PSS salts come from OpenSSL, not from the injected `RandomSource`, so RSA-PSS
  * signatures are not reproducible; the RFC 8448 byte-exact runs use the noble provider.
@@ -10,6 +10,7 @@ import {
   constants,
   createCipheriv,
   createDecipheriv,
+  createDiffieHellman,
   createECDH,
   createHash,
   createHmac,
@@ -48,6 +49,7 @@ import { AEAD_KEY_LEN, AEAD_NONCE_LEN, AEAD_TAG_LEN } from '../crypto/noble/aead
 import {
   checkUncompressedPoint, drawScalar, hybridX25519MlKem768, NOBLE_GROUPS, P521_SCALAR_LEN, P521_TOP_BYTE_MASK, X25519_LEN, X448_LEN,
 } from '../crypto/noble/kx.ts';
+import { FFDHE_GROUPS, ffdheGroup, type FfdheArithmetic, type FfdheParams } from '../crypto/noble/ffdhe.ts';
 import { CERTIFICATE_ECDSA_HASH, NOBLE_VERIFY_SCHEMES, RSA_PKCS1_HASH, RSA_PSS_HASH, rsaPssSchemesFor } from '../crypto/noble/sign.ts';
 
 /**
@@ -214,7 +216,8 @@ function nodeKeyExchange(group: number): KeyExchangeGroup | undefined {
     case NamedGroup.X25519MLKEM768:
       return X25519MLKEM768_GROUP;
     default:
-      return undefined;
+      // RFC 7919 ffdhe2048 .. ffdhe8192 on OpenSSL, or undefined.
+      return FFDHE_BY_GROUP.get(group);
   }
 }
 
@@ -322,6 +325,37 @@ function ecdheGroup(group: number, curveName: string, scalarLen: number, topByte
 
 /** draft-ietf-tls-ecdhe-mlkem: ML-KEM-768 from noble (Node 20 has none), X25519 from OpenSSL. */
 const X25519MLKEM768_GROUP: KeyExchangeGroup = hybridX25519MlKem768(X25519_GROUP);
+
+/**
+ * RFC 7919 arithmetic on OpenSSL's DH: our short exponent is set as the private key (RFC 7919
+ * §5.2), and both values are left-padded to the size of p (RFC 8446 §4.2.8.1, §7.4.1). The peer
+ * value has already passed `checkPeerValue` (1 < Y < p - 1).
+ */
+const OPENSSL_FFDHE: FfdheArithmetic = {
+  publicValue(pr: FfdheParams, x: Uint8Array): Uint8Array {
+    const dh = createDiffieHellman(pr.pBytes, FFDHE_GENERATOR);
+    dh.setPrivateKey(x);
+    return leftPad(u8(dh.generateKeys()), pr.pBytes.length);
+  },
+  sharedValue(pr: FfdheParams, x: Uint8Array, y: Uint8Array): Uint8Array {
+    const dh = createDiffieHellman(pr.pBytes, FFDHE_GENERATOR);
+    dh.setPrivateKey(x);
+    return leftPad(u8(dh.computeSecret(y)), pr.pBytes.length);
+  },
+};
+
+const FFDHE_GENERATOR = Buffer.of(2);
+const FFDHE_BY_GROUP: ReadonlyMap<number, KeyExchangeGroup> = new Map(
+  FFDHE_GROUPS.map((g) => [g, ffdheGroup(g, OPENSSL_FFDHE) as KeyExchangeGroup]),
+);
+
+/** `b` left-padded with zeros to `len` bytes (OpenSSL returns big integers without leading zeros). */
+function leftPad(b: Uint8Array, len: number): Uint8Array {
+  if (b.length >= len) return b;
+  const out = new Uint8Array(len);
+  out.set(b, len - b.length);
+  return out;
+}
 
 const P256_GROUP: KeyExchangeGroup = ecdheGroup(NamedGroup.secp256r1, 'prime256v1', 32);
 const P384_GROUP: KeyExchangeGroup = ecdheGroup(NamedGroup.secp384r1, 'secp384r1', 48);

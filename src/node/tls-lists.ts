@@ -32,12 +32,16 @@ const GROUPS: Readonly<Record<string, number>> = {
   secp521r1: NamedGroup.secp521r1,
   X448: NamedGroup.x448,
   x448: NamedGroup.x448,
+  ffdhe2048: NamedGroup.ffdhe2048,
+  ffdhe3072: NamedGroup.ffdhe3072,
+  ffdhe4096: NamedGroup.ffdhe4096,
+  ffdhe6144: NamedGroup.ffdhe6144,
+  ffdhe8192: NamedGroup.ffdhe8192,
   X25519MLKEM768: NamedGroup.X25519MLKEM768,
 };
 
-/** TLS 1.3 groups OpenSSL knows that we do not implement (RFC 8446 §4.2.7, RFC 7919, OpenSSL 3.5). */
+/** TLS 1.3 groups OpenSSL knows that we do not implement (RFC 8446 §4.2.7, OpenSSL 3.5). */
 const UNIMPLEMENTED_GROUPS: ReadonlySet<string> = new Set([
-  'ffdhe2048', 'ffdhe3072', 'ffdhe4096', 'ffdhe6144', 'ffdhe8192',
   'brainpoolP256r1tls13', 'brainpoolP384r1tls13', 'brainpoolP512r1tls13',
   'SecP256r1MLKEM768', 'SecP384r1MLKEM1024', 'MLKEM512', 'MLKEM768', 'MLKEM1024',
 ]);

@@ -2,9 +2,11 @@
  * @module test/interop/openssl-breadth
  * The less common TLS 1.3 parameters against real `openssl s_server` / `s_client` (OpenSSL 3.0)
  * on loopback, both providers, both directions: the x448 and secp521r1 groups (RFC 8446 §4.2.7),
- * each as the only group the peer offers.
+ * each as the only group the peer offers; the RFC 7919 FFDHE groups, off by default and on
+ * through `groups`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { AlertDescription } from '../../src/protocol/registry.ts';
 import { NamedGroup } from '../../src/protocol/registry.ts';
 import { certPaths, type KeyType } from '../helpers/pki.ts';
 import { Peers, startOpensslClient, startOpensslServer, type PeerProcess } from '../helpers/peers.ts';
@@ -93,6 +95,50 @@ describe.each([NOBLE, NODE])('groups x448 and secp521r1 ($name provider) with op
     const { pump, n } = await connectOpensslServer(pc, 'ecdsa-p256', ['-groups', g.openssl], { groups: [g.id] });
     expect(n.groupId).toBe(g.id);
     expect(n.didRetry).toBe(false);
+    expect(await fetchStatusPage(pump)).toContain('HTTP/1.0 200 ok');
+  });
+});
+
+describe.each([NOBLE, NODE])('FFDHE groups ($name provider) with openssl (RFC 7919, RFC 8446 §4.2.7)', (pc: ProviderCase) => {
+  const FFDHE = [NamedGroup.ffdhe2048, NamedGroup.ffdhe3072, NamedGroup.ffdhe4096, NamedGroup.ffdhe6144, NamedGroup.ffdhe8192];
+
+  it('are off by default on both sides', () => {
+    const server = ourServerConfig({ provider: pc.provider, certificates: [ourCertificate(pc.provider, 'ecdsa-p256')] });
+    const client = ourClientConfig({ provider: pc.provider });
+    for (const g of FFDHE) {
+      expect(server.groups).not.toContain(g);
+      expect(client.groups).not.toContain(g);
+    }
+  });
+
+  it('our default server refuses s_client offering only ffdhe2048 (handshake_failure)', async () => {
+    const config = ourServerConfig({ provider: pc.provider, certificates: [ourCertificate(pc.provider, 'ecdsa-p256')] });
+    const listener = await listenPumps(() => newServer(config));
+    peers.onStop(() => listener.close());
+    const cli = peers.track(startOpensslClient(listener.port, ['-groups', 'ffdhe2048']));
+    const pump = await listener.accepted(0);
+    const err = await pump.waitForFailure();
+    expect(err.alert).toBe(AlertDescription.handshake_failure);
+    expect((await cli.waitForExit()).code).not.toBe(0);
+  });
+
+  it.each([
+    { name: 'ffdhe2048', id: NamedGroup.ffdhe2048 },
+    { name: 'ffdhe4096', id: NamedGroup.ffdhe4096 },
+  ])('our server with $name in groups serves s_client offering only it', async ({ name, id }) => {
+    const { cli, pump, n } = await serveOpensslClient(pc, 'ecdsa-p256', ['-groups', name], { groups: [NamedGroup.x25519, ...FFDHE] });
+    expect(n.groupId).toBe(id);
+    expect(n.didRetry).toBe(false);
+    await cli.waitForOutput(`Server Temp Key: DH, ${name.slice(5)} bits`);
+    await pingPongClose(pump, cli);
+  });
+
+  it.each([
+    { name: 'ffdhe3072', id: NamedGroup.ffdhe3072 },
+    { name: 'ffdhe8192', id: NamedGroup.ffdhe8192 },
+  ])('our client with groups [$name] gets it from s_server', async ({ name, id }) => {
+    const { pump, n } = await connectOpensslServer(pc, 'ecdsa-p256', ['-groups', name], { groups: [id] });
+    expect(n.groupId).toBe(id);
     expect(await fetchStatusPage(pump)).toContain('HTTP/1.0 200 ok');
   });
 });

@@ -9,7 +9,7 @@ import { checkProtocolVersions, parseCipherList, parseGroupList } from '../../sr
 import { CipherSuite, NamedGroup } from '../../src/protocol/registry.ts';
 
 const { TLS_AES_128_GCM_SHA256: AES128, TLS_AES_256_GCM_SHA384: AES256, TLS_CHACHA20_POLY1305_SHA256: CHACHA } = CipherSuite;
-const { X25519MLKEM768, x25519, secp256r1, secp384r1, secp521r1, x448 } = NamedGroup;
+const { X25519MLKEM768, x25519, secp256r1, secp384r1, secp521r1, x448, ffdhe2048, ffdhe8192 } = NamedGroup;
 
 describe('parseCipherList (node:tls `ciphers`)', () => {
   it('takes the TLS_* entries in order and skips the TLS 1.2 syntax, as node splits the list', () => {
@@ -39,7 +39,7 @@ describe('parseGroupList (node:tls `ecdhCurve`, OpenSSL groups list)', () => {
   });
 
   it("accepts OpenSSL's names for each group, as node:tls (OpenSSL 3.0) does", () => {
-    for (const [name, id] of [['X25519', x25519], ['x25519', x25519], ['P-256', secp256r1], ['prime256v1', secp256r1], ['secp256r1', secp256r1], ['P-384', secp384r1], ['secp384r1', secp384r1], ['P-521', secp521r1], ['secp521r1', secp521r1], ['X448', x448], ['x448', x448]] as const) {
+    for (const [name, id] of [['X25519', x25519], ['x25519', x25519], ['P-256', secp256r1], ['prime256v1', secp256r1], ['secp256r1', secp256r1], ['P-384', secp384r1], ['secp384r1', secp384r1], ['P-521', secp521r1], ['secp521r1', secp521r1], ['X448', x448], ['x448', x448], ['ffdhe2048', ffdhe2048], ['ffdhe8192', ffdhe8192]] as const) {
       expect(parseGroupList(name)).toEqual({ groups: [id], keyShareGroups: [id] });
       expect(() => tls.createSecureContext({ ecdhCurve: name })).not.toThrow();
     }

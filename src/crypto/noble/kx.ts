@@ -3,7 +3,8 @@
  * The key-exchange groups of the pure provider: x25519 (RFC 7748) on our own Curve25519
  * arithmetic (`src/crypto/curve25519/`), secp256r1 ECDHE on our own P-256 (`src/crypto/p256/`),
  * and on @noble/curves and @noble/post-quantum secp384r1 and secp521r1 ECDHE (RFC 8446 §4.2.8.2,
- * §7.4.2), x448 (RFC 7748 §6.2) and the hybrid X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem §4). Peer shares are validated here and
+ * §7.4.2), x448 (RFC 7748 §6.2) and the hybrid X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem §4);
+ * the RFC 7919 FFDHE groups on bigint (`ffdhe.ts`). Peer shares are validated here and
  * rejected with illegal_parameter; private keys are drawn from the injected `RandomSource`.
  */
 import { x448 } from '@noble/curves/ed448.js';
@@ -13,10 +14,12 @@ import { concat } from '../../bytes/bytes.ts';
 import { illegalParameter, internalError } from '../../errors.ts';
 import { NamedGroup } from '../../protocol/registry.ts';
 import { x25519, x25519Base } from '../curve25519/index.ts';
+import { modPow } from '../rsa/bigint.ts';
+import { bigintFfdheArithmetic, FFDHE_GROUPS, ffdheGroup } from './ffdhe.ts';
 import { p256IsValidPrivateKey, p256PublicKey, p256SharedSecret } from '../p256/index.ts';
 import type { KeyExchangeGroup, KeyShareKeyPair, RandomSource } from '../provider.ts';
 
-/** The groups of the noble provider, in our preference order. */
+/** The groups of the noble provider, in our preference order (the RFC 7919 FFDHE groups last). */
 export const NOBLE_GROUPS: readonly number[] = [
   NamedGroup.X25519MLKEM768,
   NamedGroup.x25519,
@@ -24,6 +27,7 @@ export const NOBLE_GROUPS: readonly number[] = [
   NamedGroup.secp384r1,
   NamedGroup.x448,
   NamedGroup.secp521r1,
+  ...FFDHE_GROUPS,
 ];
 
 /** The noble implementation of `group`, or undefined when unsupported. */
@@ -42,7 +46,8 @@ export function nobleKeyExchange(group: number): KeyExchangeGroup | undefined {
     case NamedGroup.X25519MLKEM768:
       return X25519MLKEM768_GROUP;
     default:
-      return undefined;
+      // RFC 7919 ffdhe2048 .. ffdhe8192 on bigint (`ffdhe.ts`), or undefined.
+      return FFDHE_BY_GROUP.get(group);
   }
 }
 
@@ -284,6 +289,14 @@ export function hybridX25519MlKem768(x25519Group: KeyExchangeGroup): KeyExchange
 }
 
 const X25519MLKEM768_GROUP: KeyExchangeGroup = hybridX25519MlKem768(X25519_GROUP);
+
+// ---------------------------------------------------------------------------------------------
+// ffdhe2048 .. ffdhe8192
+
+const BIGINT_FFDHE = bigintFfdheArithmetic(modPow);
+const FFDHE_BY_GROUP: ReadonlyMap<number, KeyExchangeGroup> = new Map(
+  FFDHE_GROUPS.map((g) => [g, ffdheGroup(g, BIGINT_FFDHE) as KeyExchangeGroup]),
+);
 
 function isAllZero(b: Uint8Array): boolean {
   let acc = 0;
