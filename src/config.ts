@@ -13,7 +13,7 @@ import { NamedGroup } from './protocol/registry.ts';
 import type { CertifiedKey } from './x509/certified-key.ts';
 import type { CertificateVerifier } from './x509/verifier.ts';
 import { ClientSessionCache } from './session/client-cache.ts';
-import type { SessionStore } from './session/store.ts';
+import { isRemoteSessionStore, type RemoteSessionStore, type SessionStore } from './session/store.ts';
 import { DEFAULT_EPOCH_S, TicketKeys } from './session/ticket-keys.ts';
 import { MAX_TICKETS_PER_CONNECTION, MAX_TICKET_LIFETIME_S } from './protocol/limits.ts';
 
@@ -166,8 +166,19 @@ export interface ServerConfigInput extends CommonConfigInput {
   readonly ticketSecret?: Uint8Array;
   /** Seconds one ticket key seals new tickets; the previous epoch's tickets still open. Default 6 h. */
   readonly ticketEpoch?: number;
-  /** Stateful resumption: sessions kept here, tickets are random ids used once. Default: stateless. */
-  readonly sessionStore?: SessionStore;
+  /**
+   * Stateful resumption: sessions kept here, tickets are random ids used once. Default: stateless.
+   * A `RemoteSessionStore` (one reached through I/O) turns on `pauseFor.session`.
+   */
+  readonly sessionStore?: SessionStore | RemoteSessionStore;
+  /**
+   * Decisions the engine asks its caller for instead of making them itself: it emits the
+   * question as an event (`needCertificate`, `needSession`, `needSignature`) and pauses until
+   * `resolveCertificate` / `resolveSession` / `resolveSignature` (docs/05-sans-io-api.md,
+   * "Asynchronous decisions").
+   * Default: none, everything synchronous from this config.
+   */
+  readonly pauseFor?: PauseForInput;
   /**
    * Accept up to this many bytes of 0-RTT early data (RFC 8446 §4.2.10), announced in each
    * ticket. Requires `sessionStore`: only single-use tickets stop a replayed ClientHello from
@@ -211,6 +222,18 @@ export interface ClientConfig extends CommonConfig {
   readonly dangerouslyOfferPskKe: boolean;
 }
 
+/** Which decisions the server asks for (see `ServerConfigInput.pauseFor`). */
+export interface PauseForInput {
+  /** Choose the certificate for this ClientHello (replaces `selectCertificate` / SNI matching). */
+  readonly certificate?: boolean;
+  /** Take (single use) the session of a ticket the client offers (needs `sessionStore` for issuing). */
+  readonly session?: boolean;
+  /** Sign our CertificateVerify content (the private key may live elsewhere). */
+  readonly signature?: boolean;
+}
+
+export type PauseFor = Required<PauseForInput>;
+
 export interface ServerConfig extends CommonConfig {
   readonly side: 'server';
   readonly certificates: readonly CertifiedKey[];
@@ -223,8 +246,9 @@ export interface ServerConfig extends CommonConfig {
   readonly ticketsAfterResumption: number;
   readonly ticketLifetime: number;
   readonly ticketKeys: TicketKeys;
-  readonly sessionStore: SessionStore | undefined;
+  readonly sessionStore: SessionStore | RemoteSessionStore | undefined;
   readonly maxEarlyDataSize: number;
+  readonly pauseFor: PauseFor;
   readonly clientAuth: ClientAuth | undefined;
   readonly dangerouslyAllowPskKe: boolean;
 }
@@ -320,7 +344,7 @@ function clientAuthOption(input: ClientAuthInput | undefined, common: CommonConf
 function ticketOptions(
   input: ServerConfigInput,
   common: CommonConfig,
-): Pick<ServerConfig, 'tickets' | 'ticketsAfterResumption' | 'ticketLifetime' | 'ticketKeys' | 'sessionStore' | 'maxEarlyDataSize'> {
+): Pick<ServerConfig, 'tickets' | 'ticketsAfterResumption' | 'ticketLifetime' | 'ticketKeys' | 'sessionStore' | 'maxEarlyDataSize' | 'pauseFor'> {
   const ticketCount = (name: string, value: number): number => {
     if (!Number.isInteger(value) || value < 0 || value > MAX_TICKETS_PER_CONNECTION) {
       throw new RangeError(`serverConfig: ${name} must be 0..${MAX_TICKETS_PER_CONNECTION}`);
@@ -335,9 +359,12 @@ function ticketOptions(
     throw new RangeError(`serverConfig: ticketLifetime must be 1..${MAX_TICKET_LIFETIME_S} seconds`);
   }
   const store = input.sessionStore;
-  if (store !== undefined && (typeof store.put !== 'function' || typeof store.take !== 'function')) {
-    throw new TypeError('serverConfig: sessionStore must implement put/get/take');
+  const remote = store !== undefined && isRemoteSessionStore(store);
+  if (store !== undefined && (typeof store.put !== 'function' || (!remote && typeof store.take !== 'function'))) {
+    throw new TypeError('serverConfig: sessionStore must implement put and take (or takeRemote)');
   }
+  const pauseFor = pauseForOption(input.pauseFor, remote);
+  if (pauseFor.session && store === undefined) throw new TypeError('serverConfig: pauseFor.session needs a sessionStore to issue tickets into');
   const maxEarlyDataSize = input.maxEarlyDataSize ?? 0;
   if (!Number.isSafeInteger(maxEarlyDataSize) || maxEarlyDataSize < 0 || maxEarlyDataSize > 0xffffffff) {
     throw new RangeError('serverConfig: maxEarlyDataSize must be 0..2^32-1');
@@ -346,7 +373,17 @@ function ticketOptions(
   if (maxEarlyDataSize > 0 && store === undefined) throw new RangeError('serverConfig: maxEarlyDataSize needs a sessionStore');
   const secret = input.ticketSecret ?? common.provider.randomBytes(32);
   const ticketKeys = new TicketKeys(common.provider, secret, input.ticketEpoch ?? DEFAULT_EPOCH_S);
-  return { tickets, ticketsAfterResumption, ticketLifetime, ticketKeys, sessionStore: store, maxEarlyDataSize };
+  return { tickets, ticketsAfterResumption, ticketLifetime, ticketKeys, sessionStore: store, maxEarlyDataSize, pauseFor };
+}
+
+/** `pauseFor`, validated; a remote session store always pauses for its sessions. */
+function pauseForOption(input: PauseForInput | undefined, remoteStore: boolean): PauseFor {
+  const flag = (name: keyof PauseForInput): boolean => {
+    const v = input?.[name] ?? false;
+    if (typeof v !== 'boolean') throw new TypeError(`serverConfig: pauseFor.${name} must be a boolean`);
+    return v;
+  };
+  return { certificate: flag('certificate'), session: flag('session') || remoteStore, signature: flag('signature') };
 }
 
 function commonConfig(input: CommonConfigInput): CommonConfig {

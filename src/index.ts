@@ -5,12 +5,12 @@
  * (createServer / connect) is in `puretls/node`.
  */
 export { clientConfig, serverConfig } from './config.ts';
-export type { ClientConfig, ClientConfigInput, ServerConfig, ServerConfigInput, KeyLogger } from './config.ts';
+export type { ClientConfig, ClientConfigInput, ServerConfig, ServerConfigInput, KeyLogger, PauseForInput } from './config.ts';
 export { ClientConnection, type ClientConnectionOptions } from './connection/client.ts';
 export { ServerConnection, type ServerConnectionOptions } from './connection/server.ts';
 export type { ConnectionObserver, ObservedEvent, SecretName } from './connection/observer.ts';
 export type { Connection } from './connection/connection.ts';
-export type { ConnectionEvent, Negotiated } from './connection/events.ts';
+export type { ConnectionEvent, Negotiated, Question } from './connection/events.ts';
 export { TlsError } from './errors.ts';
 export {
   ClientSessionCache,
@@ -18,7 +18,7 @@ export {
   decodeClientSession,
   type ClientSession,
 } from './session/client-cache.ts';
-export { MemorySessionStore, type SessionStore } from './session/store.ts';
+export { MemorySessionStore, type RemoteSessionStore, type SessionStore } from './session/store.ts';
 export type { CryptoProvider, PrivateKey, PublicKey, RandomSource } from './crypto/provider.ts';
 export { nobleProvider } from './crypto/noble/index.ts';
 export { AlertDescription, CipherSuite, NamedGroup, SignatureScheme } from './protocol/registry.ts';

@@ -96,6 +96,11 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
   /** What protects the records we read / write now (for the observer). */
   private readEpoch: Protection = 'plaintext';
   private writeEpoch: Protection = 'plaintext';
+  /**
+   * While the handshake waits for the caller's answer (an 'ask' action): the most input bytes
+   * buffered, unprocessed, until then; undefined when not paused.
+   */
+  private pausedInputBound: number | undefined;
 
   protected constructor(
     config: CommonConfig,
@@ -132,10 +137,34 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
     // RFC 8446 §6.1: "Any data received after a closure alert has been received MUST be ignored."
     if (this.peerClosedFlag) return;
     this.guard(() => {
-      this.deframer.push(bytes);
-      for (let rec = this.deframer.next(); rec !== undefined && !this.peerClosedFlag; rec = this.deframer.next()) {
-        this.processRecord(rec);
+      const bound = this.pausedInputBound;
+      if (bound !== undefined && this.deframer.bufferedLen + bytes.length > bound) {
+        throw unexpectedMessage(`record: more than ${bound} bytes received while the handshake waits for an answer`);
       }
+      this.deframer.push(bytes);
+      this.processInput();
+    });
+  }
+
+  /** Whether the handshake waits for the caller's answer to a question (config `pauseFor`). */
+  get isPaused(): boolean {
+    return this.pausedInputBound !== undefined;
+  }
+
+  /**
+   * Continues a paused handshake with the caller's answer: `step` turns the paused state into the
+   * next one, then the input buffered meanwhile is processed.
+   * @throws Error when not paused in `kind`; TlsError as receive()
+   */
+  protected answer(kind: string, call: string, step: (st: S, out: HandshakeOutput) => S): void {
+    this.throwIfFailed();
+    if (this.pausedInputBound === undefined || this.state.kind !== kind) throw new Error(`${call}: the handshake is not waiting for this answer`);
+    this.guard(() => {
+      this.pausedInputBound = undefined;
+      const out = new HandshakeOutput();
+      this.state = step(this.state, out);
+      this.apply(out.actions);
+      this.processInput();
     });
   }
 
@@ -288,6 +317,19 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
 
   // ---------------------------------------------------------------- records in
 
+  /**
+   * Handshake messages already joined, then the buffered records, until the input runs out, the
+   * peer closes, or the handshake pauses for an answer (the rest waits in the joiner/deframer).
+   */
+  private processInput(): void {
+    this.processHandshakeMessages();
+    while (!this.peerClosedFlag && this.pausedInputBound === undefined) {
+      const rec = this.deframer.next();
+      if (rec === undefined) break;
+      this.processRecord(rec);
+    }
+  }
+
   /** RFC 8446 §5.1, §5.2: one record from the deframer. */
   private processRecord(rec: RawRecord): void {
     if (rec.contentType === ContentType.change_cipher_spec) {
@@ -367,7 +409,13 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
     // RFC 8446 §4.2.10: rejected early data comes before the client's next handshake message.
     this.skipEarlyDataBudget = 0;
     this.joiner.push(data);
-    for (let m = this.joiner.next(); m !== undefined; m = this.joiner.next()) {
+    this.processHandshakeMessages();
+  }
+
+  private processHandshakeMessages(): void {
+    while (this.pausedInputBound === undefined) {
+      const m = this.joiner.next();
+      if (m === undefined) break;
       this.helloSeen = true;
       if (this.handshakeDone) this.chargePostHandshakeMessage();
       const input: HandshakeInput = {
@@ -517,6 +565,10 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
         }
         case 'keyUpdated':
           this.events.push({ kind: 'keyUpdate', direction: a.direction });
+          break;
+        case 'ask':
+          this.pausedInputBound = a.maxBufferedInput;
+          this.events.push(a.question);
           break;
         case 'handshakeDone':
           this.flushHandshake();

@@ -2,12 +2,15 @@
  * @module events
  * What a connection reports to its user: the handshake's outcome with the negotiated parameters,
  * the peer's close_notify (RFC 8446 §6.1), received warning alerts, key updates, and session
- * tickets. Application data is not an event: it is read with `read()`.
+ * tickets; and the questions of a paused server (config `pauseFor`: `needCertificate`,
+ * `needSession`, `needSignature`), answered with its resolve methods. Application data is not an
+ * event: it is read with `read()`.
  */
 import type { Negotiated } from '../handshake/negotiated.ts';
+import type { Question } from '../handshake/output.ts';
 import type { ClientSession } from '../session/client-cache.ts';
 
-export type { Negotiated };
+export type { Negotiated, Question };
 
 export type ConnectionEvent =
   | { readonly kind: 'handshakeDone'; readonly negotiated: Negotiated }
@@ -23,4 +26,6 @@ export type ConnectionEvent =
    */
   | { readonly kind: 'sessionTicket'; readonly session: ClientSession }
   /** RFC 8446 §4.2.10: whether the 0-RTT data was accepted (both sides; only when offered). */
-  | { readonly kind: 'earlyData'; readonly accepted: boolean };
+  | { readonly kind: 'earlyData'; readonly accepted: boolean }
+  /** Server with `pauseFor`: the handshake waits for this answer (docs/05 "Asynchronous decisions"). */
+  | Question;

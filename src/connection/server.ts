@@ -1,10 +1,22 @@
 /**
  * @module server
  * `ServerConnection`: the sans-I/O TLS 1.3 server. It waits for a ClientHello; drive it with
- * receive() / takeOutput().
+ * receive() / takeOutput(). With config `pauseFor` it asks its caller for the certificate, the
+ * session or the signature through an event and waits for the matching resolve method
+ * (docs/05-sans-io-api.md, "Asynchronous decisions").
  */
+import { aBytes } from '../bytes/assert.ts';
 import type { ServerConfig } from '../config.ts';
-import { serverHandle, startServer, type ServerState } from '../handshake/server/index.ts';
+import { internalError } from '../errors.ts';
+import {
+  resumeWithCertificate,
+  resumeWithSession,
+  resumeWithSignature,
+  serverHandle,
+  startServer,
+  type ServerState,
+} from '../handshake/server/index.ts';
+import type { CertifiedKey } from '../x509/certified-key.ts';
 import { Connection } from './connection.ts';
 import type { ConnectionObserver } from './observer.ts';
 
@@ -32,5 +44,45 @@ export class ServerConnection extends Connection<ServerState> {
    */
   readEarlyData(): Uint8Array | undefined {
     return this.readEarly();
+  }
+
+  /**
+   * Answers `needCertificate`: the certificate for this ClientHello (or candidates, best first),
+   * undefined for the config's own choice by server name, or an Error: the handshake fails with
+   * internal_error (our failure, not the client's).
+   * @throws Error when not waiting for a certificate; TlsError when the handshake then fails
+   */
+  resolveCertificate(answer: CertifiedKey | readonly CertifiedKey[] | undefined | Error): void {
+    this.answer('AwaitCertificate', 'resolveCertificate', (st, out) => {
+      if (answer instanceof Error) throw internalError(`server: certificate selection failed: ${answer.message}`, answer);
+      const list = answer === undefined ? undefined : Array.isArray(answer) ? answer : [answer as CertifiedKey];
+      return resumeWithCertificate(st as Extract<ServerState, { kind: 'AwaitCertificate' }>, list, out);
+    });
+  }
+
+  /**
+   * Answers `needSession` with the state the store held under the identity, now removed (single
+   * use, RFC 8446 §8.1); undefined when there was none. An Error (the store failed or timed out)
+   * counts as none: the handshake goes on without this session, never accepting a replay.
+   * @throws Error when not waiting for a session; TlsError when the handshake then fails
+   */
+  resolveSession(answer: Uint8Array | undefined | Error): void {
+    if (answer !== undefined && !(answer instanceof Error)) aBytes(answer, 'resolveSession(state)');
+    this.answer('AwaitSession', 'resolveSession', (st, out) =>
+      resumeWithSession(st as Extract<ServerState, { kind: 'AwaitSession' }>, answer instanceof Error ? undefined : answer, out),
+    );
+  }
+
+  /**
+   * Answers `needSignature` with the signature over the question's content (RFC 8446 §4.4.3), or
+   * an Error: the handshake fails with internal_error.
+   * @throws Error when not waiting for a signature; TlsError when the handshake then fails
+   */
+  resolveSignature(answer: Uint8Array | Error): void {
+    if (!(answer instanceof Error)) aBytes(answer, 'resolveSignature(signature)');
+    this.answer('AwaitSignature', 'resolveSignature', (st, out) => {
+      if (answer instanceof Error) throw internalError(`server: signing failed: ${answer.message}`, answer);
+      return resumeWithSignature(st as Extract<ServerState, { kind: 'AwaitSignature' }>, answer.slice(), out);
+    });
   }
 }

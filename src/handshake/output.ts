@@ -7,6 +7,7 @@
  */
 import type { CipherSuiteInfo } from '../crypto/suites.ts';
 import type { ClientSession } from '../session/client-cache.ts';
+import type { CertifiedKey } from '../x509/certified-key.ts';
 import type { Negotiated } from './negotiated.ts';
 
 /** Which traffic secret a key change installs (for logs and tests). */
@@ -73,7 +74,36 @@ export type HandshakeAction =
    */
   | { readonly kind: 'newSessionTicket'; readonly session: Omit<ClientSession, 'receivedAtMs'> }
   /** A KeyUpdate was processed or sent (RFC 8446 §4.6.3). */
-  | { readonly kind: 'keyUpdated'; readonly direction: 'read' | 'write' };
+  | { readonly kind: 'keyUpdated'; readonly direction: 'read' | 'write' }
+  /**
+   * The handshake cannot go on without the caller's answer to `question` (config `pauseFor`):
+   * the connection reports it as an event and processes no more input until it is resolved,
+   * buffering at most `maxBufferedInput` bytes meanwhile.
+   */
+  | { readonly kind: 'ask'; readonly question: Question; readonly maxBufferedInput: number };
+
+/** What a paused server asks its caller (docs/05-sans-io-api.md, "Asynchronous decisions"). */
+export type Question =
+  /**
+   * Choose the certificate for this ClientHello: answer with a CertifiedKey (or candidates in
+   * preference order), or undefined for the config's own choice by SNI name (RFC 6066 §3).
+   */
+  | {
+      readonly kind: 'needCertificate';
+      readonly serverName: string | undefined;
+      readonly signatureSchemes: readonly number[];
+      readonly alpnProtocols: readonly string[];
+    }
+  /**
+   * Take the session stored under this ticket id, removing it in the same step (single use,
+   * RFC 8446 §8.1): answer with the state `SessionStore.put` received, or undefined.
+   */
+  | { readonly kind: 'needSession'; readonly identity: Uint8Array }
+  /**
+   * Sign `content` (RFC 8446 §4.4.3, the CertificateVerify input) with `scheme` and the private
+   * key of `certificate`.
+   */
+  | { readonly kind: 'needSignature'; readonly certificate: CertifiedKey; readonly scheme: number; readonly content: Uint8Array };
 
 /** An append-only list of actions. */
 export class HandshakeOutput {

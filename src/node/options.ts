@@ -9,7 +9,7 @@
 import { clientConfig, serverConfig, type ClientConfig, type KeyLogger, type ServerConfig } from '../config.ts';
 import { rootCertificates } from 'node:tls';
 import { AlertDescription } from '../protocol/registry.ts';
-import type { SessionStore } from '../session/store.ts';
+import type { RemoteSessionStore, SessionStore } from '../session/store.ts';
 import { certifiedKey, type CertifiedKey } from '../x509/certified-key.ts';
 import { parseCertificate, parseCertificateChain } from '../x509/certificate.ts';
 import {
@@ -21,6 +21,7 @@ import {
   type VerifyInput,
 } from '../x509/verifier.ts';
 import { contextOf, resolveProvider, type PemInput, type SecureContext, type SecureContextOptions } from './secure-context.ts';
+import type { CertificateSigner, SNICallback } from './decisions.ts';
 import { describeCertificate, type PeerCertificate } from './tls-socket.ts';
 
 /** A certificate chain (leaf first) and its private key, both PEM (or DER). */
@@ -39,8 +40,7 @@ export interface KeyCertPair {
 // The CLI (src/tools/) takes these from here with the rest of the adapter's options.
 export { resolveProvider, type PemInput, type ProviderOption, type SecureContext } from './secure-context.ts';
 
-/** node:tls's `SNICallback(servername, cb)`. */
-export type SNICallback = (servername: string, cb: (err: Error | null, ctx?: SecureContext) => void) => void;
+export type { CertificateSigner, SNICallback } from './decisions.ts';
 
 /**
  * Server options, modelled on `tls.createServer`. The context options (SecureContextOptions:
@@ -55,18 +55,22 @@ export interface ServerSecureOptions extends SecureContextOptions {
   readonly secureContext?: SecureContext;
   /** Extra certificates chosen by SNI server name (exact name, or `*.example.com`). */
   readonly contexts?: Readonly<Record<string, KeyCertPair>>;
-  /**
-   * Synchronous SNI hook: return the key pair for `servername`, or undefined for the default.
-   * Replaces node's asynchronous `SNICallback`, which the synchronous engine cannot await.
-   */
+  /** Synchronous SNI hook: return the key pair for `servername`, or undefined for the default. */
   readonly selectCertificate?: (servername: string | undefined) => KeyCertPair | CertifiedKey | undefined;
   /**
    * node:tls's asynchronous SNI hook: called with the name the client sent (RFC 6066 §3) before
    * any certificate is chosen; answer `cb(null, createSecureContext({ key, cert }))`, or
-   * `cb(null)` for the default certificate, or `cb(err)` to drop the connection
-   * ('tlsClientError'). Not called when the client sends no name.
+   * `cb(null)` for the default certificate, or `cb(err)` to fail the handshake (internal_error,
+   * 'tlsClientError'). Not called when the client sends no name. The engine waits for it
+   * (`pauseFor.certificate`) within `handshakeTimeout`.
    */
   readonly SNICallback?: SNICallback;
+  /**
+   * puretls extension: signs our CertificateVerify elsewhere (worker threads, a KMS/HSM, a
+   * remote signer); the engine waits for it (`pauseFor.signature`). A rejection fails the
+   * handshake with internal_error.
+   */
+  readonly signer?: CertificateSigner;
   /** ALPN protocol names in preference order (RFC 7301). */
   readonly ALPNProtocols?: readonly string[];
   /**
@@ -93,10 +97,11 @@ export interface ServerSecureOptions extends SecureContextOptions {
   /** NewSessionTickets sent after a resumed handshake (0..8, default 0, as node:tls). */
   readonly ticketsAfterResumption?: number;
   /**
-   * Stateful resumption (e.g. `new MemorySessionStore(10000)`): tickets are random ids, each
-   * usable once. Required for 0-RTT (RFC 8446 §8.1). Default: stateless sealed tickets.
+   * Stateful resumption (e.g. `new MemorySessionStore(10000)`, or a `RemoteSessionStore` shared
+   * by a fleet, taken from asynchronously): tickets are random ids, each usable once. Required
+   * for 0-RTT (RFC 8446 §8.1). Default: stateless sealed tickets.
    */
-  readonly sessionStore?: SessionStore;
+  readonly sessionStore?: SessionStore | RemoteSessionStore;
   /**
    * Accept up to this many bytes of 0-RTT data per connection (RFC 8446 §4.2.10; default 0 = no
    * 0-RTT). Needs `sessionStore`. Accepted early data is REPLAYABLE (RFC 8446 §8): it is delivered
@@ -165,6 +170,7 @@ export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: K
   if (options.SNICallback !== undefined && typeof options.SNICallback !== 'function') {
     throw new TypeError('createServer: SNICallback must be a function');
   }
+  if (options.signer !== undefined && typeof options.signer !== 'function') throw new TypeError('createServer: signer must be a function');
   const ctx = contextOf(options, 'createServer');
   const provider = options.provider === undefined || options.secureContext === undefined ? ctx.provider : resolveProvider(options.provider);
   const defaults = ctx.certifiedKeys;
@@ -214,6 +220,8 @@ export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: K
     sessionStore: options.sessionStore,
     maxEarlyDataSize: options.maxEarlyDataSize,
     dangerouslyAllowPskKe: options.dangerouslyAllowPskKe,
+    // The asynchronous hooks: the engine pauses and src/node/decisions.ts answers.
+    pauseFor: { certificate: options.SNICallback !== undefined, signature: options.signer !== undefined },
     clientAuth:
       clientCheck === undefined
         ? undefined

@@ -9,9 +9,9 @@ import type { Duplex } from 'node:stream';
 import type { ServerConfig } from '../config.ts';
 import { ServerConnection } from '../connection/server.ts';
 import type { CertificateVerifier } from '../x509/verifier.ts';
-import { ClientHelloPeek } from './client-hello-peek.ts';
-import { keyLogLine, serverConfigFromOptions, type ServerSecureOptions, type SNICallback } from './options.ts';
-import type { SecureContext } from './secure-context.ts';
+import { isRemoteSessionStore } from '../session/store.ts';
+import { questionAnswerer, type DecisionSources } from './decisions.ts';
+import { keyLogLine, serverConfigFromOptions, type ServerSecureOptions } from './options.ts';
 import { TLSSocket } from './tls-socket.ts';
 
 /** Options of `createServer` (see ServerSecureOptions for the TLS ones). */
@@ -34,58 +34,18 @@ export class Server extends NetServer {
   private readonly socketHalfOpen: boolean;
   /** requestCert: how `socket.authorized` is decided for client certificates. */
   private clientCheck: { readonly verifier: CertificateVerifier; readonly enforced: boolean } | undefined;
-  private sniCallback: SNICallback | undefined;
+  /** What answers the engine's questions (SNICallback, a remote session store, a signer). */
+  private decisionSources: DecisionSources;
 
   constructor(options: ServerOptions, secureConnectionListener?: (socket: TLSSocket) => void) {
     // The transport stays half-open: the TLSSocket decides when to end it (after close_notify).
     super({ allowHalfOpen: true });
     ({ config: this.config, clientCheck: this.clientCheck } = serverConfigFromOptions(options));
-    this.sniCallback = options.SNICallback;
+    this.decisionSources = decisionSources(options);
     this.handshakeTimeout = options.handshakeTimeout ?? 10_000;
     this.socketHalfOpen = options.allowHalfOpen ?? false;
     if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);
-    this.on('connection', (raw: Socket) => {
-      if (this.sniCallback === undefined) this.accept(raw, undefined);
-      else this.acceptAfterSni(raw, this.sniCallback);
-    });
-  }
-
-  /**
-   * With an `SNICallback`: reads the ClientHello's server name first (without consuming the
-   * bytes), waits for the callback, then starts the engine with the chosen certificate.
-   */
-  private acceptAfterSni(raw: Socket, sni: SNICallback): void {
-    const peek = new ClientHelloPeek();
-    const timer = setTimeout(() => raw.destroy(), this.handshakeTimeout);
-    timer.unref?.();
-    const start = (context: SecureContext | undefined): void => {
-      clearTimeout(timer);
-      raw.off('data', onData);
-      raw.off('error', onError);
-      if (raw.destroyed) return;
-      for (const chunk of [...peek.buffered].reverse()) raw.unshift(chunk);
-      this.accept(raw, context);
-      raw.resume();
-    };
-    const onError = (): void => clearTimeout(timer);
-    const onData = (chunk: Buffer): void => {
-      const result = peek.push(chunk);
-      if (result === undefined) return;
-      raw.pause();
-      raw.off('data', onData);
-      if (result.kind === 'unreadable' || result.serverName === undefined) return start(undefined);
-      sni(result.serverName, (err, ctx) => {
-        if (err) {
-          clearTimeout(timer);
-          raw.destroy();
-          this.emit('tlsClientError', err, undefined);
-          return;
-        }
-        start(ctx);
-      });
-    };
-    raw.on('data', onData);
-    raw.on('error', onError);
+    this.on('connection', (raw: Socket) => this.accept(raw));
   }
 
   /**
@@ -95,15 +55,14 @@ export class Server extends NetServer {
    */
   setSecureContext(options: ServerSecureOptions): void {
     ({ config: this.config, clientCheck: this.clientCheck } = serverConfigFromOptions(options));
-    this.sniCallback = options.SNICallback;
+    this.decisionSources = decisionSources(options);
   }
 
-  private accept(raw: Socket, context: SecureContext | undefined): void {
+  private accept(raw: Socket): void {
     let tlsSocket: TLSSocket | undefined;
     let connection: ServerConnection;
     let config: ServerConfig;
-    const base: ServerConfig =
-      context === undefined ? this.config : { ...this.config, selectCertificate: () => context.certifiedKey };
+    const base = this.config;
     try {
       config =
         this.listenerCount('keylog') > 0
@@ -124,6 +83,7 @@ export class Server extends NetServer {
       isServer: true,
       allowHalfOpen: this.socketHalfOpen,
       handshakeTimeout: this.handshakeTimeout,
+      answerQuestion: questionAnswerer(connection, this.decisionSources),
     });
     tlsSocket = sock;
     // Until the handshake is done, failures belong to the server ('tlsClientError'), not the socket.
@@ -169,16 +129,28 @@ export function wrapServerSocket(socket: Duplex, options: ServerOptions): TLSSoc
       }
     },
   };
-  const sock = new TLSSocket(socket, new ServerConnection(config), {
+  const connection = new ServerConnection(config);
+  const sock = new TLSSocket(socket, connection, {
     isServer: true,
     allowHalfOpen: options.allowHalfOpen ?? false,
     handshakeTimeout: options.handshakeTimeout ?? 10_000,
+    answerQuestion: questionAnswerer(connection, decisionSources(options)),
   });
   tlsSocket = sock;
   if (check !== undefined) sock.prependOnceListener('secure', () => authorizeClient(sock, check, config));
   // The caller may have paused the plain connection while it answered the STARTTLS command.
   socket.resume();
   return sock;
+}
+
+/** The options that answer the engine's questions (src/node/decisions.ts). */
+function decisionSources(options: ServerSecureOptions): DecisionSources {
+  const store = options.sessionStore;
+  return {
+    SNICallback: options.SNICallback,
+    remoteStore: store !== undefined && isRemoteSessionStore(store) ? store : undefined,
+    signer: options.signer,
+  };
 }
 
 /**

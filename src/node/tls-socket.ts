@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import type { Connection } from '../connection/connection.ts';
-import type { ConnectionEvent, Negotiated } from '../connection/events.ts';
+import type { ConnectionEvent, Negotiated, Question } from '../connection/events.ts';
 import { ServerConnection } from '../connection/server.ts';
 import { asTlsError } from '../errors.ts';
 import { MAX_PENDING_OUTPUT } from '../protocol/limits.ts';
@@ -32,6 +32,11 @@ export interface TLSSocketOptions {
    * did not accept the early data.
    */
   readonly earlyData?: { readonly data: Uint8Array; readonly sent: number };
+  /**
+   * Server: answers the engine's questions (`pauseFor`, src/node/decisions.ts); the handshake
+   * goes on when the promise settles (a rejection is the engine's TlsError: the socket fails).
+   */
+  readonly answerQuestion?: (q: Question) => Promise<void>;
 }
 
 /** The subset of `tls.PeerCertificate` we provide. */
@@ -102,6 +107,7 @@ export class TLSSocket extends Duplex {
   private earlyData: { readonly data: Uint8Array; readonly sent: number } | undefined;
   /** Writes made before the handshake finished, sent (after the early data) once it has. */
   private heldWrites: Uint8Array[] = [];
+  private readonly answerQuestion: ((q: Question) => Promise<void>) | undefined;
 
   constructor(transport: Duplex, connection: Connection, options: TLSSocketOptions) {
     super({ allowHalfOpen: options.allowHalfOpen ?? false });
@@ -110,6 +116,7 @@ export class TLSSocket extends Duplex {
     this.isServer = options.isServer;
     this.servername = options.servername;
     this.earlyData = options.earlyData;
+    this.answerQuestion = options.answerQuestion;
     transport.on('data', this.onTransportData);
     transport.on('end', this.onTransportEnd);
     transport.on('error', this.onTransportError);
@@ -373,7 +380,25 @@ export class TLSSocket extends Duplex {
       case 'earlyData':
         this.emit('earlyData', ev.accepted);
         return;
+      case 'needCertificate':
+      case 'needSession':
+      case 'needSignature':
+        this.answer(ev);
+        return;
     }
+  }
+
+  /** The engine paused for `q`: once answered, it goes on with what it buffered meanwhile. */
+  private answer(q: Question): void {
+    if (this.answerQuestion === undefined) return this.fail(new Error(`${q.kind}: this socket has no answer for the engine's question`));
+    this.answerQuestion(q).then(
+      () => {
+        if (!this.destroyed) this.process();
+      },
+      (e: unknown) => {
+        if (!this.destroyed) this.fail(e);
+      },
+    );
   }
 
   /** Handshake done: the early data not accepted as 0-RTT, then the writes made meanwhile. */

@@ -73,3 +73,9 @@ export function isAcceptedRsaPublicExponent(e: Uint8Array): boolean {
   }
   return value >= 3 && value % 2 === 1;
 }
+/**
+ * Input buffered while a server waits for its caller's answer (config `pauseFor`), besides the
+ * 0-RTT data its tickets allow: one full record (a change_cipher_spec, an alert, the rest of a
+ * segment). More is a peer sending what no handshake needs yet: unexpected_message.
+ */
+export const MAX_INPUT_WHILE_PAUSED: number = RECORD_HEADER_LEN + MAX_CIPHERTEXT_LEN;

@@ -22,7 +22,7 @@ import type { HandshakeMessage } from '../../src/messages/handshake.ts';
 import { NamedGroup } from '../../src/protocol/registry.ts';
 import { decodeMessage, splitHandshakeMessages } from '../helpers/tamper.ts';
 import { loadTrace, type TraceName } from '../helpers/vectors.ts';
-import { clientHelloPeekSeeds, proxyHeaderSeeds, ticketSeeds } from './seeds/network.ts';
+import { pausedServerSeeds, proxyHeaderSeeds, ticketSeeds } from './seeds/network.ts';
 import { certificateSeeds, pemSeeds, privateKeySeeds, verifierSeeds } from './seeds/x509.ts';
 import { EXTENSION_CONTEXT_LIST } from './targets/extensions.ts';
 import type { TargetName } from './targets/index.ts';
@@ -142,7 +142,7 @@ export function seeds(): Record<TargetName, Uint8Array[]> {
     deframer: flights.map((f, i) => concat(new Uint8Array([i * 37 + 5]), f)),
     certificate: certificateSeeds(),
     verifier: verifierSeeds(),
-    'client-hello-peek': clientHelloPeekSeeds(runs),
+    'paused-server': pausedServerSeeds(runs),
     ticket: ticketSeeds(),
     'proxy-header': proxyHeaderSeeds(),
     pem: pemSeeds(),

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { concat } from '../../src/bytes/bytes.ts';
 import { serverConfig } from '../../src/config.ts';
+import { ServerConnection } from '../../src/connection/server.ts';
 import { nobleProvider } from '../../src/crypto/noble/index.ts';
 import { negotiate } from '../../src/handshake/server/negotiate.ts';
 import type { ClientHello } from '../../src/messages/client-hello.ts';
@@ -15,7 +16,6 @@ import { Reader } from '../../src/codec/reader.ts';
 import type { Extension } from '../../src/messages/extensions/extensions.ts';
 import { MAX_CLIENT_HELLO_LEN, MAX_HANDSHAKE_MESSAGE_LEN, MAX_PLAINTEXT_LEN } from '../../src/protocol/limits.ts';
 import { AlertDescription, ContentType, ExtensionType, HandshakeType } from '../../src/protocol/registry.ts';
-import { ClientHelloPeek } from '../../src/node/client-hello-peek.ts';
 import { fragment } from '../../src/record/fragmenter.ts';
 import { expectTlsError, makePair, testCertifiedKey } from '../helpers/pair.ts';
 import { decodeMessage, encodeClientHelloRaw, parseRecords, rawExtensions, record, splitHandshakeMessages, type RawExtension } from '../helpers/tamper.ts';
@@ -105,16 +105,16 @@ describe('large ClientHellos (RFC 8446 §4.1.2)', () => {
     expectServerHello(server, largestLegalHello(hello));
   });
 
-  it('the adapter\'s SNI peek (src/node/client-hello-peek.ts) reads the server name of the largest legal ClientHello', () => {
+  it('a server pausing for its certificate (pauseFor) asks about the largest legal ClientHello, cut into 1000-byte chunks, once whole', () => {
     const { hello } = ourHello();
-    const bytes = asRecords(largestLegalHello(hello));
-    const peek = new ClientHelloPeek();
-    const results = fragment(bytes, 1000).map((chunk) => peek.push(chunk));
-    expect(results.slice(0, -1).every((r) => r === undefined)).toBe(true);
-    expect(results.at(-1)).toEqual({ kind: 'hello', serverName: 'localhost' });
+    const server = new ServerConnection(serverConfig({ provider, certificates: [testCertifiedKey(provider)], pauseFor: { certificate: true } }));
+    const asked = fragment(asRecords(largestLegalHello(hello)), 1000).map((chunk) => {
+      server.receive(chunk);
+      return server.poll();
+    });
+    expect(asked.slice(0, -1).every((e) => e === undefined)).toBe(true);
+    expect(asked.at(-1)).toMatchObject({ kind: 'needCertificate', serverName: 'localhost' });
   });
-
-    // Ours first, then every other code point (RFC 8446 §4.1.2: cipher_suites<2..2^16-2>).
 
   it(`decodes a ClientHello of exactly MAX_CLIENT_HELLO_LEN (${MAX_CLIENT_HELLO_LEN}) bytes, with 16,383 extensions`, () => {
     const { hello } = ourHello();
@@ -159,7 +159,7 @@ describe('large ClientHellos (RFC 8446 §4.1.2)', () => {
     });
     // None of these groups is ours: the negotiation ends in handshake_failure, after the check.
     const config = serverConfig({ provider, certificates: [testCertifiedKey(provider)] });
-    const err = expectTlsError(() => negotiate(config, { ...hello, extensions: replaced }));
+    const err = expectTlsError(() => negotiate(config, { ...hello, extensions: replaced }, undefined));
     expect(err.alert).toBe(AlertDescription.handshake_failure);
     // A constant number of passes over the lists (one per group of ours at most), not one per share.
     expect(reads).toBeLessThanOrEqual((config.groups.length + 2) * (groups.length + shares.length));

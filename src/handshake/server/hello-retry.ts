@@ -12,6 +12,7 @@ import { findExtension } from '../../messages/extensions/extensions.ts';
 import { HELLO_RETRY_REQUEST_RANDOM } from '../../messages/server-hello.ts';
 import { HandshakeType, ProtocolVersion } from '../../protocol/registry.ts';
 import type { Transcript } from '../../transcript.ts';
+import type { CertifiedKey } from '../../x509/certified-key.ts';
 import type { HandshakeOutput } from '../output.ts';
 import { sendMessage } from '../common/send.ts';
 import { rejectEarlyData } from './server-flight.ts';
@@ -23,6 +24,7 @@ export function sendHelloRetryRequest(
   suite: CipherSuiteInfo,
   group: number,
   transcript: Transcript,
+  certificates: readonly CertifiedKey[] | undefined,
   out: HandshakeOutput,
 ): ServerExpectRetriedClientHello {
   transcript.rewriteForHelloRetry();
@@ -52,7 +54,7 @@ export function sendHelloRetryRequest(
   // external content type of "application_data" (indicating that they are encrypted), up to the
   // configured max_early_data_size."
   if (findExtension(ch.extensions, 'early_data')) rejectEarlyData(config, out);
-  return { kind: 'ExpectRetriedClientHello', config, firstHello: ch, suite, group, cookie, transcript, sentCompatCcs };
+  return { kind: 'ExpectRetriedClientHello', config, firstHello: ch, suite, group, cookie, transcript, sentCompatCcs, certificates };
 }
 
 const COOKIE_LEN = 32;

@@ -32,11 +32,12 @@ export interface Negotiation {
 }
 
 /**
- * Chooses everything the ServerHello and our flight need.
+ * Chooses everything the ServerHello and our flight need. `answered` is the caller's certificate
+ * choice for this hello (`pauseFor.certificate`), undefined for the config's own.
  * @throws TlsError protocol_version, illegal_parameter, missing_extension, handshake_failure,
  *   no_application_protocol
  */
-export function negotiate(config: ServerConfig, ch: ClientHello): Negotiation {
+export function negotiate(config: ServerConfig, ch: ClientHello, answered: readonly CertifiedKey[] | undefined): Negotiation {
   checkVersion(ch);
   // RFC 8446 §4.1.2: "For every TLS 1.3 ClientHello, this vector MUST contain exactly one byte,
   // set to zero ... the server MUST abort the handshake with an "illegal_parameter" alert."
@@ -52,7 +53,7 @@ export function negotiate(config: ServerConfig, ch: ClientHello): Negotiation {
   const suite = selectSuite(config, ch);
   const { group, noGroup, clientShare } = selectGroup(config, ch, mayResumeWithPskKe(config, ch));
   const serverName = findExtension(ch.extensions, 'server_name')?.hostName;
-  const { certified, signatureScheme } = selectCertificate(config, ch, serverName);
+  const { certified, signatureScheme } = selectCertificate(config, ch, serverName, answered);
   const alpnProtocol = selectAlpn(config, ch, serverName);
   return { suite, group, noGroup, clientShare, certified, signatureScheme, alpnProtocol, serverName };
 }
@@ -172,11 +173,12 @@ function selectCertificate(
   config: ServerConfig,
   ch: ClientHello,
   serverName: string | undefined,
+  answered: readonly CertifiedKey[] | undefined,
 ): { certified: CertifiedKey; signatureScheme: number } {
   const sigAlgs = findExtension(ch.extensions, 'signature_algorithms');
   // RFC 8446 §4.2.3 / §9.2: certificate authentication requires signature_algorithms.
   if (!sigAlgs) throw missingExtension('client_hello: no signature_algorithms');
-  const candidates = candidateCertificates(config, serverName);
+  const candidates = answered !== undefined && answered.length > 0 ? answered : candidateCertificates(config, serverName);
   for (const certified of candidates) {
     // Client preference order among the schemes our key can make.
     const scheme = sigAlgs.supportedSignatureAlgorithms.find((s) => certified.key.schemes.includes(s));

@@ -6,7 +6,8 @@
  * ClientHello truncated before the binders (RFC 8446 §4.2.11.2). A ticket we cannot open, an
  * expired or foreign one, is not an error: the handshake falls back to a full one (issue 4).
  *
- * Steps: chooseMode → findTicket (open/take, validate) → verifyBinder.
+ * Steps: pskOffer (chooseMode) → per identity: openTicket (or the caller's answer, pauseFor.session)
+ * → tryIdentity (validate, verifyBinder).
  */
 import { equalConstantTime, utf8, equalBytes } from '../../bytes/bytes.ts';
 import type { ServerConfig } from '../../config.ts';
@@ -19,6 +20,7 @@ import type { ClientHello } from '../../messages/client-hello.ts';
 import { findExtension } from '../../messages/extensions/extensions.ts';
 import { pskBindersLen } from '../../messages/extensions/pre-shared-key.ts';
 import { PskKeyExchangeMode } from '../../protocol/registry.ts';
+import { isRemoteSessionStore } from '../../session/store.ts';
 import { decodeTicketState, isTicketValid, type TicketState } from '../../session/ticket.ts';
 import type { Transcript } from '../../transcript.ts';
 
@@ -32,14 +34,26 @@ export interface AcceptedPsk {
   readonly obfuscatedTicketAge: number;
 }
 
+/** The PSK identities of a ClientHello worth trying, and what a try needs (RFC 8446 §4.2.11). */
+export interface PskOffer {
+  readonly mode: AcceptedPsk['mode'];
+  /** Identities to try, in the client's order, at most MAX_IDENTITIES_TRIED. */
+  readonly identities: readonly Uint8Array[];
+  readonly obfuscatedAges: readonly number[];
+  readonly binders: readonly Uint8Array[];
+  /** The ClientHello as received, header included. */
+  readonly raw: Uint8Array;
+  readonly suite: CipherSuiteInfo;
+  readonly serverName: string | undefined;
+  /** The transcript before this ClientHello (after a HelloRetryRequest), or undefined. */
+  readonly prefix: Transcript | undefined;
+}
+
 /**
- * @param raw the ClientHello as received, header included
- * @param prefix the transcript before this ClientHello (after a HelloRetryRequest), or undefined
+ * The identities to try, or undefined when no PSK can be accepted (none offered, no usable mode).
  * @param haveShare whether we have a key share of the client's to answer (psk_dhe_ke possible)
- * @returns the accepted PSK, or undefined for a full handshake
- * @throws TlsError decrypt_error when the chosen identity's binder does not verify
  */
-export function selectPsk(
+export function pskOffer(
   config: ServerConfig,
   ch: ClientHello,
   raw: Uint8Array,
@@ -47,31 +61,59 @@ export function selectPsk(
   serverName: string | undefined,
   prefix: Transcript | undefined,
   haveShare: boolean,
-): AcceptedPsk | undefined {
+): PskOffer | undefined {
   const offered = findExtension(ch.extensions, 'pre_shared_key_client');
   if (!offered) return undefined;
   const mode = chooseMode(config, ch, haveShare);
   if (!mode) return undefined;
+  const tried = offered.identities.slice(0, MAX_IDENTITIES_TRIED);
+  return {
+    mode,
+    identities: tried.map((id) => id.identity),
+    obfuscatedAges: tried.map((id) => id.obfuscatedTicketAge),
+    binders: offered.binders,
+    raw,
+    suite,
+    serverName,
+    prefix,
+  };
+}
+
+/**
+ * Synchronous selection: the first identity whose session `config` holds (sealed ticket or
+ * `sessionStore.take`) and that `tryIdentity` accepts; undefined for a full handshake.
+ * @throws TlsError decrypt_error when the chosen identity's binder does not verify
+ */
+export function selectPsk(config: ServerConfig, offer: PskOffer | undefined): AcceptedPsk | undefined {
+  if (!offer) return undefined;
   const now = config.now();
-  const sni = utf8(serverName ?? '');
-  const tried = Math.min(offered.identities.length, MAX_IDENTITIES_TRIED);
-  for (let i = 0; i < tried; i++) {
-    const id = offered.identities[i] as (typeof offered.identities)[number];
-    const state = openTicket(config, id.identity, now);
-    if (!state || !isTicketValid(state, now)) continue;
-    // RFC 8446 §4.2.11: the PSK's hash must be the selected suite's hash.
-    if (suiteById(state.cipherSuite)?.hash !== suite.hash) continue;
-    // A ticket is only good for the server name it was issued under (RFC 8446 §4.2.11 leaves
-    // this to the server; resuming across names would bypass certificate selection).
-    if (!equalBytes(state.serverName, sni)) continue;
-    // With client authentication required, only a ticket from an authenticated handshake will
-    // do: resuming an unauthenticated session would bypass the client certificate check.
-    if (config.clientAuth?.mode === 'required' && state.clientIdentity.length === 0) continue;
-    verifyBinder(config, suite, state.psk, offered.binders, i, raw, prefix);
-    const earlySecret = EarlySecret.create(config.provider.hash(suite.hash), state.psk);
-    return { mode, selectedIdentity: i, earlySecret, state, obfuscatedTicketAge: id.obfuscatedTicketAge };
+  for (let i = 0; i < offer.identities.length; i++) {
+    const psk = tryIdentity(config, offer, i, openTicket(config, offer.identities[i] as Uint8Array, now));
+    if (psk) return psk;
   }
   return undefined;
+}
+
+/**
+ * Identity `i` with its session state `plain` (undefined: not ours, unknown or already taken):
+ * the accepted PSK, or undefined when the state does not qualify.
+ * @throws TlsError decrypt_error when the binder does not verify
+ */
+export function tryIdentity(config: ServerConfig, offer: PskOffer, i: number, plain: Uint8Array | undefined): AcceptedPsk | undefined {
+  const state = plain === undefined ? undefined : decodeTicketState(plain);
+  if (!state || !isTicketValid(state, config.now())) return undefined;
+  const suite = offer.suite;
+  // RFC 8446 §4.2.11: the PSK's hash must be the selected suite's hash.
+  if (suiteById(state.cipherSuite)?.hash !== suite.hash) return undefined;
+  // A ticket is only good for the server name it was issued under (RFC 8446 §4.2.11 leaves
+  // this to the server; resuming across names would bypass certificate selection).
+  if (!equalBytes(state.serverName, utf8(offer.serverName ?? ''))) return undefined;
+  // With client authentication required, only a ticket from an authenticated handshake will
+  // do: resuming an unauthenticated session would bypass the client certificate check.
+  if (config.clientAuth?.mode === 'required' && state.clientIdentity.length === 0) return undefined;
+  verifyBinder(config, suite, state.psk, offer.binders, i, offer.raw, offer.prefix);
+  const earlySecret = EarlySecret.create(config.provider.hash(suite.hash), state.psk);
+  return { mode: offer.mode, selectedIdentity: i, earlySecret, state, obfuscatedTicketAge: offer.obfuscatedAges[i] as number };
 }
 
 /**
@@ -89,10 +131,14 @@ function chooseMode(config: ServerConfig, ch: ClientHello, haveShare: boolean): 
   return undefined;
 }
 
-/** A stateless ticket is opened with the epoch keys; a stateful one is taken from the store. */
-function openTicket(config: ServerConfig, identity: Uint8Array, now: number): TicketState | undefined {
-  const plain = config.sessionStore ? config.sessionStore.take(identity) : config.ticketKeys.open(identity, now);
-  return plain === undefined ? undefined : decodeTicketState(plain);
+/**
+ * A stateless ticket is opened with the epoch keys; a stateful one is taken from the store (a
+ * remote store is never reached here: config.ts turns on pauseFor.session for it).
+ */
+function openTicket(config: ServerConfig, identity: Uint8Array, now: number): Uint8Array | undefined {
+  const store = config.sessionStore;
+  if (store === undefined) return config.ticketKeys.open(identity, now);
+  return isRemoteSessionStore(store) ? undefined : store.take(identity);
 }
 
 /**

@@ -6,7 +6,8 @@
  *
  * Steps: (psk_dhe_ke or full: answerKeyShare) → sendServerHello → (sendCompatCcs) → deriveHandshakeSecrets →
  * sendEncryptedExtensions → (full handshake: (sendCertificateRequest) → sendCertificate (OCSP staple) →
- * sendCertificateVerify) → sendFinished → deriveApplicationSecrets.
+ * sign, or pause for the caller's signature (pauseFor.signature) → sendCertificateVerify) →
+ * finishServerFlight: sendFinished → deriveApplicationSecrets.
  */
 import type { ServerConfig } from '../../config.ts';
 import { internalError } from '../../errors.ts';
@@ -23,12 +24,18 @@ import { certificateVerifyContent } from '../common/signature-content.ts';
 import type { Negotiated } from '../negotiated.ts';
 import { alpnText, type Negotiation } from './negotiate.ts';
 import type { AcceptedPsk } from './resume.ts';
-import type { ServerExpectCertificate, ServerExpectEndOfEarlyData, ServerExpectFinished } from './state.ts';
+import type {
+  PendingFlight,
+  ServerAwaitSignature,
+  ServerExpectCertificate,
+  ServerExpectEndOfEarlyData,
+  ServerExpectFinished,
+} from './state.ts';
 import { HANDSHAKE_REQUEST_CONTEXT } from './client-certificate.ts';
 import { decodeClientIdentity } from './tickets.ts';
 import { equalBytes } from '../../bytes/bytes.ts';
 import { isTicketAgeFresh } from '../../session/ticket.ts';
-import { MAX_PLAINTEXT_LEN, MAX_SKIPPED_EARLY_DATA } from '../../protocol/limits.ts';
+import { MAX_INPUT_WHILE_PAUSED, MAX_PLAINTEXT_LEN, MAX_SKIPPED_EARLY_DATA } from '../../protocol/limits.ts';
 
 export function sendServerFlight(
   config: ServerConfig,
@@ -40,7 +47,7 @@ export function sendServerFlight(
   sentCompatCcs: boolean,
   psk: AcceptedPsk | undefined,
   out: HandshakeOutput,
-): ServerExpectFinished | ServerExpectEndOfEarlyData | ServerExpectCertificate {
+): ServerExpectFinished | ServerExpectEndOfEarlyData | ServerExpectCertificate | ServerAwaitSignature {
   const { suite } = n;
   // RFC 8446 §7.1: client_early_traffic_secret hashes the ClientHello alone.
   const clientHelloHash = transcript.hashNow();
@@ -121,15 +128,53 @@ export function sendServerFlight(
       ],
     });
   }
+  const flight: PendingFlight = {
+    config,
+    n,
+    psk,
+    group: answer?.group,
+    transcript,
+    hash,
+    handshakeSecret,
+    clientHandshakeTrafficSecret,
+    serverHandshakeTrafficSecret,
+    clientRandom,
+    clientAuth,
+    acceptEarly,
+    didRetry,
+  };
   // RFC 8446 §2.2: a PSK handshake authenticates through the PSK: no Certificate/CertificateVerify.
-  if (!psk) sendCertificateAndVerify(config, ch, n, transcript, out);
+  if (psk) return finishServerFlight(flight, undefined, out);
+  const content = sendCertificate(ch, n, transcript, out);
+  if (config.pauseFor.signature) {
+    const question = { kind: 'needSignature' as const, certificate: n.certified, scheme: n.signatureScheme, content };
+    out.push({ kind: 'ask', question, maxBufferedInput: maxInputWhilePaused(config) });
+    return { kind: 'AwaitSignature', flight };
+  }
+  return finishServerFlight(flight, n.certified.key.sign(n.signatureScheme, content, config.random), out);
+}
+
+/**
+ * The rest of the flight once the signature is known (undefined for a PSK handshake):
+ * CertificateVerify (RFC 8446 §4.4.3), Finished (§4.4.4), the application secrets (§7.1).
+ */
+export function finishServerFlight(
+  f: PendingFlight,
+  signature: Uint8Array | undefined,
+  out: HandshakeOutput,
+): ServerExpectFinished | ServerExpectEndOfEarlyData | ServerExpectCertificate {
+  const { config, n, psk, transcript, hash, clientRandom, clientAuth } = f;
+  const { suite } = n;
+  if (signature !== undefined) {
+    sendMessage(out, transcript, { type: HandshakeType.certificate_verify, algorithm: n.signatureScheme, signature });
+  }
   // RFC 8446 §4.4.4: Finished with the server's handshake traffic secret.
-  const verifyData = finishedVerifyData(hash, serverHandshakeTrafficSecret, transcript.hashNow());
+  const verifyData = finishedVerifyData(hash, f.serverHandshakeTrafficSecret, transcript.hashNow());
   sendMessage(out, transcript, { type: HandshakeType.finished, verifyData });
 
   // RFC 8446 §7.1: application secrets over ClientHello..server Finished.
   const handshakeHash = transcript.hashNow();
-  const masterSecret = handshakeSecret.masterSecret();
+  const masterSecret = f.handshakeSecret.masterSecret();
   const clientApplicationTrafficSecret = masterSecret.clientApplicationTrafficSecret0(handshakeHash);
   const serverApplicationTrafficSecret = masterSecret.serverApplicationTrafficSecret0(handshakeHash);
   const exporterMasterSecret = masterSecret.exporterMasterSecret(handshakeHash);
@@ -145,13 +190,13 @@ export function sendServerFlight(
     version: 'TLSv1.3',
     cipherSuite: suite.name,
     cipherSuiteId: suite.id,
-    group: answer ? nameOf(NamedGroup, answer.group) : 'none',
-    groupId: answer?.group ?? 0,
+    group: f.group !== undefined ? nameOf(NamedGroup, f.group) : 'none',
+    groupId: f.group ?? 0,
     signatureScheme: psk ? 'none' : nameOf(SignatureScheme, n.signatureScheme),
     signatureSchemeId: psk ? 0 : n.signatureScheme,
     alpnProtocol: alpnText(n.alpnProtocol),
     serverName: n.serverName,
-    didRetry,
+    didRetry: f.didRetry,
     isResumed: psk !== undefined,
     // A resumed session keeps the client identity of the handshake that issued its ticket.
     peerCertificates: psk ? decodeClientIdentity(psk.state.clientIdentity) : [],
@@ -162,7 +207,7 @@ export function sendServerFlight(
     hash,
     transcript,
     clientRandom,
-    clientHandshakeTrafficSecret,
+    clientHandshakeTrafficSecret: f.clientHandshakeTrafficSecret,
     masterSecret,
     clientApplicationTrafficSecret,
     serverApplicationTrafficSecret,
@@ -170,7 +215,21 @@ export function sendServerFlight(
     negotiated,
   };
   if (clientAuth) return { ...next, kind: 'ExpectCertificate', clientAuth };
-  return { ...next, kind: acceptEarly ? 'ExpectEndOfEarlyData' : 'ExpectFinished' };
+  return { ...next, kind: f.acceptEarly ? 'ExpectEndOfEarlyData' : 'ExpectFinished' };
+}
+
+/**
+ * Input the connection buffers while the handshake waits for an answer: the client may send its
+ * 0-RTT data meanwhile (what our tickets allow, with record overhead), and a little more
+ * (change_cipher_spec, an alert) within MAX_INPUT_WHILE_PAUSED.
+ */
+export function maxInputWhilePaused(config: ServerConfig): number {
+  return MAX_INPUT_WHILE_PAUSED + earlyDataRecordsLen(config);
+}
+
+/** The bytes of records that carry max_early_data_size bytes of 0-RTT data. */
+function earlyDataRecordsLen(config: ServerConfig): number {
+  return config.maxEarlyDataSize + Math.ceil(config.maxEarlyDataSize / MAX_PLAINTEXT_LEN) * RECORD_OVERHEAD;
 }
 
 /**
@@ -214,8 +273,7 @@ function answerKeyShare(
  * server's tickets.
  */
 export function rejectEarlyData(config: ServerConfig, out: HandshakeOutput): void {
-  const allowed = config.maxEarlyDataSize + Math.ceil(config.maxEarlyDataSize / MAX_PLAINTEXT_LEN) * RECORD_OVERHEAD;
-  out.push({ kind: 'skipEarlyData', maxLen: Math.max(MAX_SKIPPED_EARLY_DATA, allowed) });
+  out.push({ kind: 'skipEarlyData', maxLen: Math.max(MAX_SKIPPED_EARLY_DATA, earlyDataRecordsLen(config)) });
   out.push({ kind: 'earlyDataDone', accepted: false });
 }
 
@@ -226,10 +284,11 @@ const RECORD_OVERHEAD = 256;
 const EARLY_DATA_AGE_WINDOW_MS = 10_000;
 
 /**
- * RFC 8446 §4.4.2, §4.4.3: our chain, then a signature over the transcript through it. The leaf
- * entry carries the configured OCSP response when the client asked for one (§4.4.2.1).
+ * RFC 8446 §4.4.2: our chain; the leaf entry carries the configured OCSP response when the client
+ * asked for one (§4.4.2.1). Returns what CertificateVerify signs (§4.4.3): the transcript through
+ * Certificate with the server context string.
  */
-function sendCertificateAndVerify(config: ServerConfig, ch: ClientHello, n: Negotiation, transcript: Transcript, out: HandshakeOutput): void {
+function sendCertificate(ch: ClientHello, n: Negotiation, transcript: Transcript, out: HandshakeOutput): Uint8Array {
   const staple = wantsOcsp(ch) ? n.certified.ocspResponse : undefined;
   sendMessage(out, transcript, {
     type: HandshakeType.certificate,
@@ -240,13 +299,7 @@ function sendCertificateAndVerify(config: ServerConfig, ch: ClientHello, n: Nego
       extensions: i === 0 && staple !== undefined ? [{ kind: 'ocsp_response' as const, ocspResponse: staple }] : [],
     })),
   });
-  // RFC 8446 §4.4.3: sign the transcript through Certificate with the server context string.
-  const signed = certificateVerifyContent('server', transcript.hashNow());
-  sendMessage(out, transcript, {
-    type: HandshakeType.certificate_verify,
-    algorithm: n.signatureScheme,
-    signature: n.certified.key.sign(n.signatureScheme, signed, config.random),
-  });
+  return certificateVerifyContent('server', transcript.hashNow());
 }
 
 /**

@@ -6,11 +6,16 @@
 import type { HashAlgorithm, PublicKey } from '../../crypto/provider.ts';
 import type { CipherSuiteInfo } from '../../crypto/suites.ts';
 import type { ClientAuth, ServerConfig } from '../../config.ts';
-import type { MasterSecret } from '../../keyschedule/schedule.ts';
+import type { HandshakeSecret, MasterSecret } from '../../keyschedule/schedule.ts';
 import type { ClientHello } from '../../messages/client-hello.ts';
+import type { KeyShareEntry } from '../../messages/extensions/extensions.ts';
 import type { Transcript } from '../../transcript.ts';
+import type { CertifiedKey } from '../../x509/certified-key.ts';
+import type { HandshakeInput } from '../common/input.ts';
 import type { TrafficState } from '../common/traffic.ts';
 import type { Negotiated } from '../negotiated.ts';
+import type { Negotiation } from './negotiate.ts';
+import type { AcceptedPsk, PskOffer } from './resume.ts';
 
 export type ServerState =
   | ServerExpectClientHello
@@ -19,6 +24,9 @@ export type ServerState =
   | ServerExpectCertificate
   | ServerExpectCertificateVerify
   | ServerExpectFinished
+  | ServerAwaitCertificate
+  | ServerAwaitSession
+  | ServerAwaitSignature
   | TrafficState;
 
 /** Nothing received yet (RFC 8446 §4.1.2). */
@@ -38,6 +46,8 @@ export interface ServerExpectRetriedClientHello {
   readonly cookie: Uint8Array;
   readonly transcript: Transcript;
   readonly sentCompatCcs: boolean;
+  /** The caller's certificate choice for the first hello (pauseFor.certificate): it stands. */
+  readonly certificates: readonly CertifiedKey[] | undefined;
 }
 
 /**
@@ -78,4 +88,65 @@ export interface ServerExpectFinished {
   readonly serverApplicationTrafficSecret: Uint8Array;
   readonly exporterMasterSecret: Uint8Array;
   readonly negotiated: Negotiated;
+}
+
+/*
+ * The paused states (config `pauseFor`, docs/05-sans-io-api.md, "Asynchronous decisions"): the
+ * handshake waits for the caller's answer to the question it asked; no message arrives meanwhile
+ * (the connection buffers input), and the answer continues where the handler stopped.
+ */
+
+/** The first ClientHello arrived; the caller chooses our certificate for it. */
+export interface ServerAwaitCertificate {
+  readonly kind: 'AwaitCertificate';
+  readonly config: ServerConfig;
+  readonly ch: ClientHello;
+  readonly input: HandshakeInput;
+}
+
+/** A ClientHello negotiated up to the choice of a PSK (RFC 8446 §4.2.11). */
+export interface NegotiatedHello {
+  readonly config: ServerConfig;
+  readonly ch: ClientHello;
+  readonly input: HandshakeInput;
+  readonly n: Negotiation;
+  readonly certificates: readonly CertifiedKey[] | undefined;
+  /**
+   * First hello: the transcript with it. Retried hello: the transcript before it (the binder's
+   * prefix, RFC 8446 §4.2.11.2), and what the HelloRetryRequest fixed.
+   */
+  readonly transcript: Transcript;
+  readonly retry: { readonly group: number; readonly share: KeyShareEntry; readonly sentCompatCcs: boolean } | undefined;
+}
+
+/** The caller takes the session of PSK identity `index` from its store. */
+export interface ServerAwaitSession {
+  readonly kind: 'AwaitSession';
+  readonly hello: NegotiatedHello;
+  readonly offer: PskOffer;
+  readonly index: number;
+}
+
+/** Everything the flight after Certificate needs (handshake/server/server-flight.ts). */
+export interface PendingFlight {
+  readonly config: ServerConfig;
+  readonly n: Negotiation;
+  readonly psk: AcceptedPsk | undefined;
+  /** The (EC)DHE group, undefined for psk_ke. */
+  readonly group: number | undefined;
+  readonly transcript: Transcript;
+  readonly hash: HashAlgorithm;
+  readonly handshakeSecret: HandshakeSecret;
+  readonly clientHandshakeTrafficSecret: Uint8Array;
+  readonly serverHandshakeTrafficSecret: Uint8Array;
+  readonly clientRandom: Uint8Array;
+  readonly clientAuth: ClientAuth | undefined;
+  readonly acceptEarly: boolean;
+  readonly didRetry: boolean;
+}
+
+/** Our Certificate is out; the caller signs the CertificateVerify content (RFC 8446 §4.4.3). */
+export interface ServerAwaitSignature {
+  readonly kind: 'AwaitSignature';
+  readonly flight: PendingFlight;
 }

@@ -50,7 +50,7 @@ export function sendTickets(config: ServerConfig, st: TrafficState, out: Handsha
     let ticket: Uint8Array;
     if (config.sessionStore) {
       ticket = config.random(STATEFUL_ID_LEN);
-      config.sessionStore.put(ticket, state);
+      config.sessionStore.put(ticket, state, config.ticketLifetime);
     } else {
       ticket = config.ticketKeys.seal(state, now, config.random);
     }

@@ -1,6 +1,6 @@
 /**
  * @module test/fuzz/seeds/network
- * Seeds for the targets that read other network-facing bytes: the ClientHello peek (recorded
+ * Seeds for the targets that read other network-facing bytes: the paused server (recorded
  * client flights, and one ClientHello larger than 64 KiB with a maximal signature_algorithms
  * list, cut into 2^14-byte records), session tickets (a ticket state as our server issues it,
  * with and without a client identity, plain and sealed under the network ticket keys) and the
@@ -21,7 +21,7 @@ import type { RecordedRun } from '../corpus.ts';
 import { FUZZ_CLIENT_CONFIG, FUZZ_NOW } from '../targets/setup.ts';
 import { NETWORK_TICKET_KEYS } from '../targets/ticket.ts';
 
-export function clientHelloPeekSeeds(runs: readonly { run: RecordedRun; replaysInto: string }[]): Uint8Array[] {
+export function pausedServerSeeds(runs: readonly { run: RecordedRun; replaysInto: string }[]): Uint8Array[] {
   const flights = runs.filter((r) => r.replaysInto !== 'client').map((r) => r.run.toServer);
   return [...flights.map((f, i) => concat(new Uint8Array([i * 53 + 7]), f)), concat(new Uint8Array([200]), largeClientHello())];
 }

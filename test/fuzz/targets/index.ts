@@ -8,11 +8,11 @@
 import type { FuzzTarget } from '../driver.ts';
 import type { Budget, Step } from '../guided.ts';
 import { fuzz as certificate } from './certificate.ts';
-import { fuzz as clientHelloPeek } from './client-hello-peek.ts';
 import { fuzz as client } from './client.ts';
 import { fuzz as deframer } from './deframer.ts';
 import { fuzz as extensions } from './extensions.ts';
 import { fuzz as message } from './message.ts';
+import { fuzz as pausedServer } from './paused-server.ts';
 import { fuzz as pem } from './pem.ts';
 import { fuzz as privateKey } from './private-key.ts';
 import { fuzz as proxyHeader } from './proxy-header.ts';
@@ -56,7 +56,7 @@ export const TARGETS = {
     derPrefix: 1,
     inTest: { fastCheck: 100, driver: 300 },
   },
-  'client-hello-peek': { fuzz: clientHelloPeek, budget: CONNECTION, maxLen: 140_000, inTest: { fastCheck: 150, driver: 800 } },
+  'paused-server': { fuzz: pausedServer, budget: CONNECTION, maxLen: 140_000, inTest: { fastCheck: 150, driver: 800 } },
   ticket: { fuzz: ticket, budget: CONNECTION, maxLen: 1 << 16, inTest: { fastCheck: 100, driver: 300 } },
   'proxy-header': { fuzz: proxyHeader, budget: CODEC, maxLen: 4096, inTest: { fastCheck: 300, driver: 2000 } },
   pem: { fuzz: pem, budget: CODEC, maxLen: 1 << 16, inTest: { fastCheck: 300, driver: 2000 } },
