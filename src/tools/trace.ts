@@ -26,6 +26,11 @@ export function traceObserver(write: (line: string) => void, options: TraceOptio
   let withPsk = false;
   /** The Transcript-Hash printed last (the same one feeds several secrets). */
   let lastHash = '';
+  /**
+   * The values printed so far, by name: a client offering 0-RTT computes the Early Secret for its
+   * first flight and again at the ServerHello (the same value when the PSK is accepted).
+   */
+  const printed = new Map<SecretName, string>();
   const generation = { client: -1, server: -1 };
   const sender = (d: Direction): 'client' | 'server' => ((d === 'sent') === (options.side === 'client') ? 'client' : 'server');
   const keysOf = (d: Direction, p: Protection): string =>
@@ -55,6 +60,9 @@ export function traceObserver(write: (line: string) => void, options: TraceOptio
         write(`${ARROW[ev.direction]} alert (RFC 8446 §6): ${nameOf(AlertLevel, ev.level)} ${nameOf(AlertDescription, ev.description)}${alertMeaning(ev.description)}`);
         return;
       case 'secret': {
+        const value = toHex(ev.secret);
+        if (printed.get(ev.name) === value) return;
+        printed.set(ev.name, value);
         const s = SECRETS[ev.name];
         let { title, formula } = s;
         if (ev.name === 'early_secret') formula = withPsk ? EARLY_SECRET_PSK : EARLY_SECRET_NO_PSK;
@@ -68,7 +76,7 @@ export function traceObserver(write: (line: string) => void, options: TraceOptio
           if (hash !== lastHash) write(`      Transcript-Hash(${s.messages}) = ${hash}`);
           lastHash = hash;
         }
-        if (options.secrets) write(`      = ${toHex(ev.secret)}`);
+        if (options.secrets) write(`      = ${value}`);
         return;
       }
       case 'trafficKeys': {

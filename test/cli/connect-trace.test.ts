@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CERTS, CLI, cleanup, NODE, run, SEVERAL_PROCESSES, startOpenssl, tempDir } from './_cli.ts';
 
@@ -173,6 +173,24 @@ describe('puretls connect --trace: the handshake as it runs, against openssl s_s
     const psk = hkdfExpandLabel(hex(resumptionMaster), 'resumption', hex(nonces.at(-1)!), 32);
     expect(text).toContain('key schedule (§7.1): Early Secret = HKDF-Extract(salt 0, IKM the PSK of the resumed session, §4.6.1)');
     expect(secretAfter(lines, 'Early Secret')).toBe(hkdfExtract(Buffer.alloc(32), psk).toString('hex'));
+  });
+
+  it('0-RTT (RFC 8446 §4.2.10): early data under the client early traffic keys, EndOfEarlyData, the Early Secret once', async () => {
+    const dir = tempDir();
+    const { port } = await startOpenssl(['-early_data']);
+    const args = [...CLI, 'connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--ca', `${CERTS}ca.pem`];
+    const first = await run(NODE, [...args, '--sess-out', `${dir}/session`], '', 60_000);
+    expect(first.code, first.stderr).toBe(0);
+    writeFileSync(`${dir}/early.txt`, 'early\n');
+    const second = await run(NODE, [...args, '--sess-in', `${dir}/session`, '--early-data', `${dir}/early.txt`, '--trace'], '', 60_000);
+    expect(second.code, second.stderr).toBe(0);
+    const text = second.stderr;
+    expect(text).toMatch(/early data: +accepted/);
+    expect(text).toContain('key schedule (§7.1): client_early_traffic_secret = Derive-Secret(Early Secret, "c e traffic", ClientHello)');
+    expect(text).toContain('→ record (§5.2): application_data, 23 bytes = 6 bytes of application_data + 1 byte content type + 16 bytes of AEAD tag (and padding), encrypted with the client early traffic keys');
+    expect(text).toContain('→ EndOfEarlyData (RFC 8446 §4.5), 4 bytes, encrypted with the client early traffic keys');
+    // Computed for the first flight and again at the ServerHello: printed once.
+    expect(text.match(/key schedule \(§7\.1\): Early Secret = /g)).toHaveLength(1);
   });
 
   it('shows the fatal alert we send when the certificate does not validate', async () => {
