@@ -7,7 +7,7 @@
 import { aString } from './bytes/assert.ts';
 import { utf8 } from './bytes/bytes.ts';
 import type { CryptoProvider, RandomSource } from './crypto/provider.ts';
-import { ALL_SUITES, suiteById, type CipherSuiteInfo } from './crypto/suites.ts';
+import { DEFAULT_SUITES, suiteById, type CipherSuiteInfo } from './crypto/suites.ts';
 import { MAX_PLAINTEXT_LEN, MAX_RECORD_SIZE_LIMIT, MIN_RECORD_SIZE_LIMIT } from './protocol/limits.ts';
 import { NamedGroup } from './protocol/registry.ts';
 import type { CertifiedKey } from './x509/certified-key.ts';
@@ -28,7 +28,10 @@ export interface CommonConfigInput {
   readonly random?: RandomSource;
   /** Clock in ms since the epoch; default `Date.now`. */
   readonly now?: () => number;
-  /** Cipher suite ids in preference order; default all three (AES-128-GCM first). */
+  /**
+   * Cipher suite ids in preference order; default the GCM and ChaCha20 suites (AES-128-GCM
+   * first). TLS_AES_128_CCM_SHA256 and TLS_AES_128_CCM_8_SHA256 only when named here.
+   */
   readonly cipherSuites?: readonly number[];
   /**
    * Key-exchange groups in preference order; default X25519MLKEM768 (post-quantum hybrid,
@@ -389,7 +392,7 @@ function pauseForOption(input: PauseForInput | undefined, remoteStore: boolean):
 function commonConfig(input: CommonConfigInput): CommonConfig {
   const provider = input.provider;
   if (!provider || typeof provider.hash !== 'function') throw new TypeError('config: provider is required');
-  const cipherSuites = (input.cipherSuites ?? ALL_SUITES.map((s) => s.id)).map((id) => {
+  const cipherSuites = (input.cipherSuites ?? DEFAULT_SUITES.map((s) => s.id)).map((id) => {
     const s = suiteById(id);
     if (!s) throw new RangeError(`config: unsupported cipher suite 0x${id.toString(16)}`);
     return s;

@@ -10,7 +10,7 @@
 export type RandomSource = (length: number) => Uint8Array;
 
 export type HashName = 'sha256' | 'sha384' | 'sha512';
-export type AeadName = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305';
+export type AeadName = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305' | 'aes-128-ccm' | 'aes-128-ccm-8';
 
 /** A running hash; `clone()` lets the transcript take intermediate digests. */
 export interface IncrementalHash {
@@ -34,15 +34,18 @@ export interface HashAlgorithm {
   hkdfExpand(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array;
 }
 
-/** An AEAD bound to one key (RFC 5116 interface, 16-byte tag, 12-byte nonce). */
+/**
+ * An AEAD bound to one key (RFC 5116 interface, 12-byte nonce; 16-byte tag, 8 bytes for
+ * aes-128-ccm-8: `AEAD_TAG_LEN_OF`).
+ */
 export interface Aead {
   /** Returns ciphertext ‖ tag. */
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
   /**
-   * Seals `plaintext ‖ trailer` into `out` at `offset` (ciphertext, then the 16-byte tag): the
+   * Seals `plaintext ‖ trailer` into `out` at `offset` (ciphertext, then the tag): the
    * record layer's copy-saving path, where the trailer is TLSInnerPlaintext's content type and
    * padding (RFC 8446 §5.2) and `out` already holds the record header.
-   * @returns the bytes written: plaintext.length + trailer.length + 16
+   * @returns the bytes written: plaintext.length + trailer.length + the tag length
    */
   sealInto(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, trailer: Uint8Array, out: Uint8Array, offset: number): number;
   /** Returns the plaintext, or undefined when authentication fails. Never throws on bad input. */

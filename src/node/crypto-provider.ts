@@ -1,6 +1,6 @@
 /**
  * @module node/crypto-provider
- * A `CryptoProvider` on `node:crypto` (OpenSSL): SHA-2, HMAC, HKDF (RFC 5869), the TLS 1.3 AEADs,
+ * A `CryptoProvider` on `node:crypto` (OpenSSL): SHA-2, HMAC, HKDF (RFC 5869), the TLS 1.3 AEADs (CCM included),
  * x25519/x448/P-256/P-384/P-521 ECDHE (RFC 8446 §4.2.8.2, §7.4.2), RFC 7919 FFDHE and the RFC 8446 §4.2.3 signature schemes.
  * X25519MLKEM768 is delegated to the noble provider (Node 20 has no ML-KEM). Unlike the noble
  * provider, RSA-PSS salts come from OpenSSL, not from the injected `RandomSource`, so RSA-PSS
@@ -23,6 +23,7 @@ import {
   scryptSync,
   sign as nodeSign,
   verify as nodeVerify,
+  type CipherCCMTypes,
   type CipherGCMTypes,
   type Hash,
   type JsonWebKey,
@@ -45,7 +46,7 @@ import type {
   RandomSource,
   SigningKey,
 } from '../crypto/provider.ts';
-import { AEAD_KEY_LEN, AEAD_NONCE_LEN, AEAD_TAG_LEN } from '../crypto/noble/aead.ts';
+import { AEAD_KEY_LEN, AEAD_NONCE_LEN, AEAD_TAG_LEN, AEAD_TAG_LEN_OF } from '../crypto/noble/aead.ts';
 import {
   checkUncompressedPoint, drawScalar, hybridX25519MlKem768, NOBLE_GROUPS, P521_SCALAR_LEN, P521_TOP_BYTE_MASK, X25519_LEN, X448_LEN,
 } from '../crypto/noble/kx.ts';
@@ -147,6 +148,7 @@ function nodeAead(name: AeadName, key: Uint8Array): Aead {
   const keyLen = AEAD_KEY_LEN[name];
   if (key.length !== keyLen) throw new RangeError(`aead: ${name} key must be ${keyLen} bytes, got ${key.length}`);
   const keyObject = createSecretKey(key);
+  if (name === 'aes-128-ccm' || name === 'aes-128-ccm-8') return nodeCcmAead(keyObject, AEAD_TAG_LEN_OF[name]);
   // The cast picks the overload with authTagLength; chacha20-poly1305 takes the same options.
   const cipherName = name as CipherGCMTypes;
   return {
@@ -197,6 +199,48 @@ function nodeAead(name: AeadName, key: Uint8Array): Aead {
     },
   };
 }
+
+/**
+ * AES-128-CCM and AES-128-CCM-8 on OpenSSL's aes-128-ccm (SP 800-38C, RFC 8446 §B.4). CCM takes
+ * the whole message in one update (its length is in the first block), so plaintext ‖ trailer is
+ * joined first; a bad tag makes `final` throw.
+ */
+function nodeCcmAead(keyObject: KeyObject, tagLen: number): Aead {
+  const seal = (nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array => {
+    if (nonce.length !== AEAD_NONCE_LEN) throw new RangeError(`aead: nonce must be ${AEAD_NONCE_LEN} bytes`);
+    const c = createCipheriv(CCM, keyObject, nonce, { authTagLength: tagLen });
+    c.setAAD(aad, { plaintextLength: plaintext.length });
+    const out = new Uint8Array(plaintext.length + tagLen);
+    out.set(c.update(plaintext), 0);
+    c.final();
+    out.set(c.getAuthTag(), plaintext.length);
+    return out;
+  };
+  return {
+    seal,
+    sealInto(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, trailer: Uint8Array, out: Uint8Array, offset: number): number {
+      const sealed = seal(nonce, aad, trailer.length === 0 ? plaintext : Buffer.concat([plaintext, trailer]));
+      out.set(sealed, offset);
+      return sealed.length;
+    },
+    open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined {
+      if (nonce.length !== AEAD_NONCE_LEN || ciphertext.length < tagLen) return undefined;
+      const bodyLen = ciphertext.length - tagLen;
+      try {
+        const d = createDecipheriv(CCM, keyObject, nonce, { authTagLength: tagLen });
+        d.setAuthTag(ciphertext.subarray(bodyLen));
+        d.setAAD(aad, { plaintextLength: bodyLen });
+        const body = d.update(ciphertext.subarray(0, bodyLen));
+        d.final(); // throws on a bad tag
+        return u8(body);
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+const CCM: CipherCCMTypes = 'aes-128-ccm';
 
 // ---------------------------------------------------------------------------------------------
 // Key exchange

@@ -14,10 +14,9 @@ const SUITES: Readonly<Record<string, number>> = {
   TLS_AES_128_GCM_SHA256: CipherSuite.TLS_AES_128_GCM_SHA256,
   TLS_AES_256_GCM_SHA384: CipherSuite.TLS_AES_256_GCM_SHA384,
   TLS_CHACHA20_POLY1305_SHA256: CipherSuite.TLS_CHACHA20_POLY1305_SHA256,
+  TLS_AES_128_CCM_SHA256: CipherSuite.TLS_AES_128_CCM_SHA256,
+  TLS_AES_128_CCM_8_SHA256: CipherSuite.TLS_AES_128_CCM_8_SHA256,
 };
-
-/** TLS 1.3 suites OpenSSL knows that we do not implement (RFC 8446 §B.4 CCM): left out of a list. */
-const UNIMPLEMENTED_SUITES: ReadonlySet<string> = new Set(['TLS_AES_128_CCM_SHA256', 'TLS_AES_128_CCM_8_SHA256']);
 
 /** Group names as OpenSSL spells them (its TLS name and its curve names), for the groups we implement. */
 const GROUPS: Readonly<Record<string, number>> = {
@@ -50,30 +49,25 @@ const UNIMPLEMENTED_GROUPS: ReadonlySet<string> = new Set([
  * The TLS 1.3 suites of a node:tls `ciphers` string, in its order. As node does, the entries that
  * start with `TLS_` are TLS 1.3 suites and everything else (`ECDHE-RSA-AES128-GCM-SHA256`,
  * `HIGH`, `!aNULL`, ...) configures TLS 1.2 and older, which puretls does not speak: those are
- * skipped. Suites OpenSSL knows and we do not implement (the CCM ones) are left out.
+ * skipped. The CCM suites (off by default) are on when named here.
  * @example parseCipherList(tls.DEFAULT_CIPHERS) // [0x1302, 0x1303, 0x1301]
- * @throws RangeError for an unknown TLS 1.3 suite name, or a list without a TLS 1.3 suite we
- *   implement (node:tls would limit such a connection to TLS 1.2)
+ * @throws RangeError for an unknown TLS 1.3 suite name, or a list without a TLS 1.3 suite
+ *   (node:tls would limit such a connection to TLS 1.2)
  */
 export function parseCipherList(list: string, option = 'ciphers'): number[] {
   if (typeof list !== 'string') throw new TypeError(`${option} must be a string`);
   const suites: number[] = [];
-  let tls13 = 0;
   for (const name of list.split(':')) {
     if (!name.startsWith('TLS_')) continue; // TLS 1.2 syntax, as node's split
-    tls13++;
     const id = SUITES[name];
     if (id === undefined) {
-      if (UNIMPLEMENTED_SUITES.has(name)) continue;
       throw new RangeError(`${option}: unknown TLS 1.3 cipher suite ${JSON.stringify(name)} (known: ${Object.keys(SUITES).join(', ')})`);
     }
     if (!suites.includes(id)) suites.push(id);
   }
   if (suites.length === 0) {
     throw new RangeError(
-      tls13 === 0
-        ? `${option}: ${JSON.stringify(list)} names no TLS 1.3 suite (TLS_...): it would limit node:tls to TLS 1.2, and puretls speaks only TLS 1.3`
-        : `${option}: none of the TLS 1.3 suites in ${JSON.stringify(list)} is implemented (known: ${Object.keys(SUITES).join(', ')})`,
+      `${option}: ${JSON.stringify(list)} names no TLS 1.3 suite (TLS_...): it would limit node:tls to TLS 1.2, and puretls speaks only TLS 1.3`,
     );
   }
   return suites;

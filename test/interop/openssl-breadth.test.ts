@@ -2,12 +2,11 @@
  * @module test/interop/openssl-breadth
  * The less common TLS 1.3 parameters against real `openssl s_server` / `s_client` (OpenSSL 3.0)
  * on loopback, both providers, both directions: the x448 and secp521r1 groups (RFC 8446 §4.2.7),
- * each as the only group the peer offers; the RFC 7919 FFDHE groups, off by default and on
- * through `groups`.
+ * each as the only group the peer offers; the RFC 7919 FFDHE groups and the CCM suites
+ * (RFC 8446 §B.4), off by default and on through `groups` / `cipherSuites`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { AlertDescription } from '../../src/protocol/registry.ts';
-import { NamedGroup } from '../../src/protocol/registry.ts';
+import { AlertDescription, CipherSuite, NamedGroup } from '../../src/protocol/registry.ts';
 import { certPaths, type KeyType } from '../helpers/pki.ts';
 import { Peers, startOpensslClient, startOpensslServer, type PeerProcess } from '../helpers/peers.ts';
 import { connectPump, listenPumps, type SocketPump } from '../helpers/socket-pump.ts';
@@ -140,5 +139,43 @@ describe.each([NOBLE, NODE])('FFDHE groups ($name provider) with openssl (RFC 79
     const { pump, n } = await connectOpensslServer(pc, 'ecdsa-p256', ['-groups', name], { groups: [id] });
     expect(n.groupId).toBe(id);
     expect(await fetchStatusPage(pump)).toContain('HTTP/1.0 200 ok');
+  });
+});
+
+describe.each([NOBLE, NODE])('CCM suites ($name provider) with openssl (RFC 8446 §B.4)', (pc: ProviderCase) => {
+  const CCM = [
+    { name: 'TLS_AES_128_CCM_SHA256', id: CipherSuite.TLS_AES_128_CCM_SHA256 },
+    { name: 'TLS_AES_128_CCM_8_SHA256', id: CipherSuite.TLS_AES_128_CCM_8_SHA256 },
+  ];
+
+  it('are off by default on both sides; our default server refuses s_client offering only CCM (handshake_failure)', async () => {
+    const server = ourServerConfig({ provider: pc.provider, certificates: [ourCertificate(pc.provider, 'ecdsa-p256')] });
+    const client = ourClientConfig({ provider: pc.provider });
+    for (const { id } of CCM) {
+      expect(server.cipherSuites.map((s) => s.id)).not.toContain(id);
+      expect(client.cipherSuites.map((s) => s.id)).not.toContain(id);
+    }
+    const listener = await listenPumps(() => newServer(server));
+    peers.onStop(() => listener.close());
+    const cli = peers.track(startOpensslClient(listener.port, ['-ciphersuites', 'TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256']));
+    const pump = await listener.accepted(0);
+    expect((await pump.waitForFailure()).alert).toBe(AlertDescription.handshake_failure);
+    expect((await cli.waitForExit()).code).not.toBe(0);
+  });
+
+  it.each(CCM)('our server with $name in cipherSuites serves s_client offering only it, data both ways', async ({ name, id }) => {
+    const { cli, pump, n } = await serveOpensslClient(pc, 'ecdsa-p256', ['-ciphersuites', name], { cipherSuites: [CipherSuite.TLS_AES_128_GCM_SHA256, id] });
+    expect(n.cipherSuiteId).toBe(id);
+    await cli.waitForOutput('Verify return code: 0 (ok)');
+    expect(cli.stdout()).toContain(`New, TLSv1.3, Cipher is ${name}`);
+    await pingPongClose(pump, cli);
+  });
+
+  it.each(CCM)('our client with cipherSuites [$name] gets it from s_server and reads its page', async ({ name, id }) => {
+    const { pump, n } = await connectOpensslServer(pc, 'ecdsa-p256', ['-ciphersuites', name], { cipherSuites: [id] });
+    expect(n.cipherSuiteId).toBe(id);
+    const page = await fetchStatusPage(pump);
+    expect(page).toContain('HTTP/1.0 200 ok');
+    expect(page).toContain(`New, TLSv1.3, Cipher is ${name}`);
   });
 });

@@ -19,9 +19,10 @@ describe('parseCipherList (node:tls `ciphers`)', () => {
     expect(parseCipherList(tls.DEFAULT_CIPHERS)).toEqual([AES256, CHACHA, AES128]);
   });
 
-  it('leaves out the CCM suites OpenSSL knows and we do not implement', () => {
-    expect(parseCipherList('TLS_AES_128_CCM_SHA256:TLS_AES_128_GCM_SHA256')).toEqual([AES128]);
-    expect(() => parseCipherList('TLS_AES_128_CCM_SHA256')).toThrow(/none of the TLS 1.3 suites/);
+  it('takes the CCM suites (off by default) when named, as OpenSSL does', () => {
+    expect(parseCipherList('TLS_AES_128_CCM_SHA256:TLS_AES_128_GCM_SHA256')).toEqual([CipherSuite.TLS_AES_128_CCM_SHA256, AES128]);
+    expect(parseCipherList('TLS_AES_128_CCM_8_SHA256')).toEqual([CipherSuite.TLS_AES_128_CCM_8_SHA256]);
+    expect(() => tls.createSecureContext({ ciphers: 'TLS_AES_128_CCM_8_SHA256' })).not.toThrow();
   });
 
   it('refuses a list that would limit node:tls to TLS 1.2 (no TLS_* entry), and unknown TLS 1.3 names', () => {

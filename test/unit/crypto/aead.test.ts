@@ -1,8 +1,10 @@
 /**
  * AEAD known answers for both providers (RFC 8448 §3 record protection for AES-128-GCM,
- * RFC 8439 §2.8.2 for ChaCha20-Poly1305, NIST GCM spec test cases 14 and 16 for AES-256-GCM) and
+ * RFC 8439 §2.8.2 for ChaCha20-Poly1305, NIST GCM spec test cases 14 and 16 for AES-256-GCM,
+ * Wycheproof aes_ccm_test.json for AES-128-CCM and AES-128-CCM-8 with TLS's 12-byte nonce) and
  * the failure contract: tampering or short input makes `open` return undefined, never throw.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { concat, fromHex, toHex, utf8 } from '../../../src/bytes/bytes.ts';
 import type { AeadName } from '../../../src/crypto/provider.ts';
@@ -84,8 +86,13 @@ const VECTORS: readonly AeadVector[] = [
   },
 ];
 
-const ALL_AEADS: readonly AeadName[] = ['aes-128-gcm', 'aes-256-gcm', 'chacha20-poly1305'];
-const KEY_LEN: Record<AeadName, number> = { 'aes-128-gcm': 16, 'aes-256-gcm': 32, 'chacha20-poly1305': 32 };
+const ALL_AEADS: readonly AeadName[] = ['aes-128-gcm', 'aes-256-gcm', 'chacha20-poly1305', 'aes-128-ccm', 'aes-128-ccm-8'];
+const KEY_LEN: Record<AeadName, number> = {
+  'aes-128-gcm': 16, 'aes-256-gcm': 32, 'chacha20-poly1305': 32, 'aes-128-ccm': 16, 'aes-128-ccm-8': 16,
+};
+const TAG_LEN: Record<AeadName, number> = {
+  'aes-128-gcm': 16, 'aes-256-gcm': 16, 'chacha20-poly1305': 16, 'aes-128-ccm': 16, 'aes-128-ccm-8': 8,
+};
 
 function flip(b: Uint8Array, i: number): Uint8Array {
   const c = b.slice();
@@ -112,14 +119,14 @@ describe.each(PROVIDERS)('AEAD ($name provider)', (provider) => {
 
   it.each(ALL_AEADS)('%s open returns undefined for input shorter than the tag or a wrong-size nonce', (name) => {
     const aead = provider.aead(name, new Uint8Array(KEY_LEN[name]));
-    for (const len of [0, 1, 15]) expect(aead.open(new Uint8Array(12), new Uint8Array(0), new Uint8Array(len))).toBeUndefined();
+    for (const len of [0, 1, TAG_LEN[name] - 1]) expect(aead.open(new Uint8Array(12), new Uint8Array(0), new Uint8Array(len))).toBeUndefined();
     expect(aead.open(new Uint8Array(8), new Uint8Array(0), new Uint8Array(32))).toBeUndefined();
   });
 
-  it.each(ALL_AEADS)('%s seals an empty plaintext to a bare 16-byte tag that opens to empty', (name) => {
+  it.each(ALL_AEADS)('%s seals an empty plaintext to a bare tag (16 bytes, 8 for CCM_8) that opens to empty', (name) => {
     const aead = provider.aead(name, new Uint8Array(KEY_LEN[name]).fill(7));
     const sealed = aead.seal(new Uint8Array(12), utf8('aad'), new Uint8Array(0));
-    expect(sealed.length).toBe(16);
+    expect(sealed.length).toBe(TAG_LEN[name]);
     expect(aead.open(new Uint8Array(12), utf8('aad'), sealed)?.length).toBe(0);
   });
 
@@ -150,5 +157,55 @@ describe.each(PROVIDER_PAIRS)('AEAD interoperability ($name: a seals, b opens)',
     const sealed = a.aead(name, key).seal(nonce, utf8('hdr'), plaintext);
     const opened = b.aead(name, key).open(nonce, utf8('hdr'), sealed);
     expect(opened && toHex(opened)).toBe(toHex(plaintext));
+  });
+});
+
+interface WycheproofAeadCase {
+  readonly tcId: number;
+  readonly comment: string;
+  readonly key: string;
+  readonly iv: string;
+  readonly aad: string;
+  readonly msg: string;
+  readonly ct: string;
+  readonly tag: string;
+  readonly result: 'valid' | 'invalid' | 'acceptable';
+}
+interface WycheproofAeadGroup {
+  readonly keySize: number;
+  readonly ivSize: number;
+  readonly tagSize: number;
+  readonly tests: readonly WycheproofAeadCase[];
+}
+
+/** The aes_ccm_test.json groups TLS 1.3 uses: 128-bit key, 96-bit nonce, 128-bit (CCM) or 64-bit (CCM_8) tag. */
+const CCM_GROUPS: readonly { readonly aead: AeadName; readonly tests: readonly WycheproofAeadCase[] }[] = (() => {
+  const file = JSON.parse(readFileSync(new URL('../../../vectors/wycheproof/aes_ccm_test.json', import.meta.url), 'utf8')) as {
+    readonly testGroups: readonly WycheproofAeadGroup[];
+  };
+  const pick = (tagSize: number): readonly WycheproofAeadCase[] =>
+    file.testGroups.filter((g) => g.keySize === 128 && g.ivSize === 96 && g.tagSize === tagSize).flatMap((g) => g.tests);
+  return [
+    { aead: 'aes-128-ccm', tests: pick(128) },
+    { aead: 'aes-128-ccm-8', tests: pick(64) },
+  ];
+})();
+
+describe.each(PROVIDERS)('AES-CCM against Wycheproof ($name provider, SP 800-38C)', (provider) => {
+  it.each(CCM_GROUPS)('$aead: valid cases seal and open to the file\'s bytes, modified tags are refused', ({ aead, tests }) => {
+    expect(tests.length).toBeGreaterThan(5);
+    const wrong: string[] = [];
+    for (const t of tests) {
+      const a = provider.aead(aead, fromHex(t.key));
+      const sealed = fromHex(t.ct + t.tag);
+      const opened = a.open(fromHex(t.iv), fromHex(t.aad), sealed);
+      if (t.result === 'valid') {
+        if (toHex(a.seal(fromHex(t.iv), fromHex(t.aad), fromHex(t.msg))) !== t.ct + t.tag) wrong.push(`tcId ${t.tcId}: seal`);
+        if (opened === undefined || toHex(opened) !== t.msg) wrong.push(`tcId ${t.tcId}: open`);
+      } else if (t.result === 'invalid' && opened !== undefined) {
+        wrong.push(`tcId ${t.tcId} (${t.comment}): opened`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 });
