@@ -15,10 +15,35 @@ import type { CertificateVerifier } from './x509/verifier.ts';
 import { ClientSessionCache } from './session/client-cache.ts';
 import { isRemoteSessionStore, type RemoteSessionStore, type SessionStore } from './session/store.ts';
 import { DEFAULT_EPOCH_S, TicketKeys } from './session/ticket-keys.ts';
-import { MAX_TICKETS_PER_CONNECTION, MAX_TICKET_LIFETIME_S } from './protocol/limits.ts';
+import { MAX_EXTERNAL_PSK_LEN, MAX_TICKETS_PER_CONNECTION, MAX_TICKET_LIFETIME_S } from './protocol/limits.ts';
 
 /** One line of the NSS key log format: label, client random, secret. */
 export type KeyLogger = (label: string, clientRandom: Uint8Array, secret: Uint8Array) => void;
+
+/**
+ * An external PSK (RFC 8446 §4.2.11): a key provisioned out of band, not from a ticket. RFC 8446
+ * §4.2.11: "Each PSK is associated with a single Hash algorithm"; SHA-256 unless said otherwise
+ * (what OpenSSL's `-psk` and node:tls's `pskCallback` use). Binders use the "ext binder" key
+ * (RFC 8446 §7.1).
+ */
+export interface ExternalPskKey {
+  /** The key: 1..MAX_EXTERNAL_PSK_LEN bytes. */
+  readonly key: Uint8Array;
+  /** Default 'sha256'. */
+  readonly hash?: 'sha256' | 'sha384';
+}
+
+/** An external PSK with the identity the client sends for it (1..2^16-1 bytes, RFC 8446 §4.2.11). */
+export interface ExternalPsk extends ExternalPskKey {
+  readonly identity: Uint8Array;
+}
+
+/** `ExternalPsk` validated, the hash filled in. */
+export interface ValidExternalPsk {
+  readonly identity: Uint8Array;
+  readonly key: Uint8Array;
+  readonly hash: 'sha256' | 'sha384';
+}
 
 /** Options shared by both sides. */
 export interface CommonConfigInput {
@@ -101,6 +126,12 @@ export interface ClientConfigInput extends CommonConfigInput {
    * (RFC 8446 §2.2). Default false.
    */
   readonly dangerouslyOfferPskKe?: boolean;
+  /**
+   * An external PSK to offer (RFC 8446 §4.2.11), after a resumption ticket if the cache has one.
+   * A server that accepts it authenticates through it: no certificate is sent or checked. One that
+   * does not gives a full handshake, checked by `verifier` as usual. Default: none.
+   */
+  readonly externalPsk?: ExternalPsk;
 }
 
 /** Server-side client authentication (mutual TLS, RFC 8446 §4.3.2, §4.4.2). */
@@ -197,6 +228,13 @@ export interface ServerConfigInput extends CommonConfigInput {
    * secrecy: whoever learns the ticket key reads it. psk_dhe_ke is always preferred. Default false.
    */
   readonly dangerouslyAllowPskKe?: boolean;
+  /**
+   * External PSKs (RFC 8446 §4.2.11): called with each identity a client offers that is not one
+   * of our tickets; return its key, or undefined. A client with an accepted PSK is authenticated
+   * by it: no certificates are exchanged (RFC 8446 §2.2), and `certificates` may be empty when
+   * every client uses a PSK. Synchronous. Default: none.
+   */
+  readonly externalPsk?: (identity: Uint8Array) => ExternalPskKey | undefined;
 }
 
 export interface CommonConfig {
@@ -223,6 +261,7 @@ export interface ClientConfig extends CommonConfig {
   readonly certificates: readonly CertifiedKey[];
   readonly requestOcsp: boolean;
   readonly dangerouslyOfferPskKe: boolean;
+  readonly externalPsk: ValidExternalPsk | undefined;
 }
 
 /** Which decisions the server asks for (see `ServerConfigInput.pauseFor`). */
@@ -254,6 +293,7 @@ export interface ServerConfig extends CommonConfig {
   readonly pauseFor: PauseFor;
   readonly clientAuth: ClientAuth | undefined;
   readonly dangerouslyAllowPskKe: boolean;
+  readonly externalPsk: ((identity: Uint8Array) => ExternalPskKey | undefined) | undefined;
 }
 
 /** Validates `input` and fills defaults. @throws TypeError / RangeError for a bad option */
@@ -288,14 +328,19 @@ export function clientConfig(input: ClientConfigInput): ClientConfig {
     certificates: input.certificates ?? [],
     requestOcsp: input.requestOcsp ?? false,
     dangerouslyOfferPskKe: input.dangerouslyOfferPskKe ?? false,
+    externalPsk: input.externalPsk === undefined ? undefined : externalPskOption(input.externalPsk),
   };
 }
 
 /** Validates `input` and fills defaults. @throws TypeError / RangeError for a bad option */
 export function serverConfig(input: ServerConfigInput): ServerConfig {
   const common = commonConfig(input);
-  if (!Array.isArray(input.certificates) || input.certificates.length === 0) {
-    throw new TypeError('serverConfig: at least one certificate is required');
+  if (input.externalPsk !== undefined && typeof input.externalPsk !== 'function') {
+    throw new TypeError('serverConfig: externalPsk must be a function');
+  }
+  // Without certificates only PSK clients can connect (RFC 8446 §2.2).
+  if (!Array.isArray(input.certificates) || (input.certificates.length === 0 && input.externalPsk === undefined)) {
+    throw new TypeError('serverConfig: at least one certificate is required (or externalPsk)');
   }
   return {
     ...common,
@@ -309,7 +354,27 @@ export function serverConfig(input: ServerConfigInput): ServerConfig {
     ...ticketOptions(input, common),
     clientAuth: clientAuthOption(input.clientAuth, common),
     dangerouslyAllowPskKe: input.dangerouslyAllowPskKe ?? false,
+    externalPsk: input.externalPsk,
   };
+}
+
+/** An external PSK's key validated, its hash defaulted. @throws TypeError / RangeError naming `what` */
+export function validExternalPskKey(psk: ExternalPskKey, what: string): Omit<ValidExternalPsk, 'identity'> {
+  if (!(psk.key instanceof Uint8Array) || psk.key.length < 1 || psk.key.length > MAX_EXTERNAL_PSK_LEN) {
+    throw new RangeError(`${what}: key must be 1..${MAX_EXTERNAL_PSK_LEN} bytes`);
+  }
+  const hash = psk.hash ?? 'sha256';
+  if (hash !== 'sha256' && hash !== 'sha384') throw new RangeError(`${what}: hash must be 'sha256' or 'sha384'`);
+  return { key: psk.key, hash };
+}
+
+/** The client's external PSK validated (RFC 8446 §4.2.11: identity<1..2^16-1>). */
+function externalPskOption(psk: ExternalPsk): ValidExternalPsk {
+  const identity = psk.identity;
+  if (!(identity instanceof Uint8Array) || identity.length < 1 || identity.length > 0xffff) {
+    throw new RangeError('clientConfig: externalPsk.identity must be 1..65535 bytes');
+  }
+  return { identity, ...validExternalPskKey(psk, 'clientConfig: externalPsk') };
 }
 
 /** The ALPN hook, validated: a function, not combined with a protocol list. */

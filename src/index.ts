@@ -6,6 +6,7 @@
  */
 export { clientConfig, serverConfig } from './config.ts';
 export type { ClientConfig, ClientConfigInput, ServerConfig, ServerConfigInput, KeyLogger, PauseForInput } from './config.ts';
+export type { ExternalPsk, ExternalPskKey } from './config.ts';
 export { ClientConnection, type ClientConnectionOptions } from './connection/client.ts';
 export { ServerConnection, type ServerConnectionOptions } from './connection/server.ts';
 export type { ConnectionObserver, ObservedEvent, SecretName } from './connection/observer.ts';

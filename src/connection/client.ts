@@ -6,7 +6,7 @@
 import { aString } from '../bytes/assert.ts';
 import type { ClientConfig } from '../config.ts';
 import type { KeyShareKeyPair } from '../crypto/provider.ts';
-import { offerPsk, sendFirstClientHello } from '../handshake/client/client-hello.ts';
+import { offeredPsksFor, sendFirstClientHello } from '../handshake/client/client-hello.ts';
 import { clientHandle, startClient, type ClientState } from '../handshake/client/index.ts';
 import type { ClientExpectServerHello } from '../handshake/client/state.ts';
 import { HandshakeOutput } from '../handshake/output.ts';
@@ -43,7 +43,7 @@ export class ClientConnection extends Connection<ClientState> {
     const session =
       options.session ?? (options.serverName === undefined || first ? undefined : config.sessionCache?.take(options.serverName, config.now()));
     const initial: ClientExpectServerHello = first
-      ? sendFirstClientHello(config, options.serverName, first.hello, first.keyShares, out, session && offerPsk(config, session))
+      ? sendFirstClientHello(config, options.serverName, first.hello, first.keyShares, out, session ? offeredPsksFor(config, session) : [])
       : startClient(config, options.serverName, session, out);
     super(config, { handle: clientHandle }, initial, true, options.observer);
     this.cache = config.sessionCache;

@@ -34,5 +34,10 @@ export interface Negotiated {
    * `requestOcsp` asked for one. Not checked by the handshake: the application decides.
    */
   readonly ocspResponse?: Uint8Array;
+  /**
+   * The identity of the external PSK (RFC 8446 §4.2.11) the handshake authenticated with, when it
+   * used one (then `isResumed` is true and no certificates were exchanged).
+   */
+  readonly externalPskIdentity?: Uint8Array;
 }
 

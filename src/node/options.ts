@@ -128,6 +128,14 @@ export interface ServerSecureOptions extends SecureContextOptions {
    * (the engine's `dangerouslyAllowPskKe`).
    */
   readonly dangerouslyAllowPskKe?: boolean;
+  /**
+   * node:tls `pskCallback(socket, identity)`: the key (Buffer / TypedArray / DataView) for the
+   * external PSK `identity` (RFC 8446 §4.2.11, SHA-256 suites), or null/undefined to refuse it.
+   * Synchronous, as node's. With it, `key`/`cert` may be left out: then only PSK clients connect.
+   */
+  readonly pskCallback?: (socket: unknown, identity: string) => ArrayBufferView | null | undefined;
+  /** node:tls `pskIdentityHint`: accepted and unused, as in node:tls: TLS 1.3 has no hint message. */
+  readonly pskIdentityHint?: string;
 }
 
 /**
@@ -153,6 +161,13 @@ export interface ClientSecureOptions extends SecureContextOptions {
   /** Ask for a stapled OCSP response (RFC 6066 §8); it is emitted as 'OCSPResponse' (not checked). */
   readonly requestOCSP?: boolean;
   readonly ALPNProtocols?: readonly string[];
+  /**
+   * node:tls `pskCallback(hint)`: returns `{ psk, identity }`, the external PSK to offer
+   * (RFC 8446 §4.2.11, SHA-256 suites), or null for none. Called once per connect(), with hint
+   * null: a TLS 1.3 server sends none. A server that accepts the PSK is authenticated by it (no
+   * certificate); one that does not must present a certificate that passes the usual checks.
+   */
+  readonly pskCallback?: (hint: string | null) => { readonly psk: ArrayBufferView; readonly identity: string } | null | undefined;
 }
 
 /** What `serverConfigFromOptions` builds: the engine config and the client-certificate check. */
@@ -174,7 +189,12 @@ export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: K
   const ctx = contextOf(options, 'createServer');
   const provider = options.provider === undefined || options.secureContext === undefined ? ctx.provider : resolveProvider(options.provider);
   const defaults = ctx.certifiedKeys;
-  if (defaults.length === 0) throw new TypeError('createServer: `key` and `cert` (or `pfx`) are required and must pair up');
+  if (options.pskCallback !== undefined && typeof options.pskCallback !== 'function') {
+    throw new TypeError('createServer: pskCallback must be a function');
+  }
+  if (defaults.length === 0 && options.pskCallback === undefined) {
+    throw new TypeError('createServer: `key` and `cert` (or `pfx`) are required and must pair up (or pskCallback)');
+  }
   const load = (pair: KeyCertPair): CertifiedKey =>
     certifiedKey(ctx.provider, parseCertificateChain(pair.cert), pair.key, {
       passphrase: pair.passphrase ?? options.passphrase,
@@ -222,6 +242,7 @@ export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: K
     dangerouslyAllowPskKe: options.dangerouslyAllowPskKe,
     // The asynchronous hooks: the engine pauses and src/node/decisions.ts answers.
     pauseFor: { certificate: options.SNICallback !== undefined, signature: options.signer !== undefined },
+    externalPsk: options.pskCallback === undefined ? undefined : serverPskLookup(options.pskCallback, () => undefined),
     clientAuth:
       clientCheck === undefined
         ? undefined
@@ -232,6 +253,36 @@ export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: K
     keyLog,
   });
   return { config, clientCheck };
+}
+
+/**
+ * node:tls's server `pskCallback(socket, identity)` as the engine's `externalPsk` hook: the
+ * identity as UTF-8 text, the key copied out of whatever view the callback returns.
+ */
+export function serverPskLookup(
+  cb: NonNullable<ServerSecureOptions['pskCallback']>,
+  socket: () => unknown,
+): (identity: Uint8Array) => { key: Uint8Array } | undefined {
+  return (identity) => {
+    const key = cb(socket(), Buffer.from(identity).toString('utf8'));
+    return key === null || key === undefined ? undefined : { key: viewBytes(key) };
+  };
+}
+
+/** The bytes of an ArrayBufferView (Buffer, TypedArray, DataView) as a Uint8Array copy. */
+function viewBytes(v: ArrayBufferView): Uint8Array {
+  if (!ArrayBuffer.isView(v)) throw new TypeError('pskCallback: the key must be a Buffer, TypedArray or DataView');
+  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice();
+}
+
+/** node:tls's client `pskCallback(hint)`, asked once (hint null in TLS 1.3), as the engine's `externalPsk`. */
+function clientPsk(cb: ClientSecureOptions['pskCallback']): { identity: Uint8Array; key: Uint8Array } | undefined {
+  if (cb === undefined) return undefined;
+  if (typeof cb !== 'function') throw new TypeError('connect: pskCallback must be a function');
+  const r = cb(null);
+  if (r === null || r === undefined) return undefined;
+  if (typeof r.identity !== 'string') throw new TypeError('connect: pskCallback must return { psk, identity: string }');
+  return { identity: new Uint8Array(Buffer.from(r.identity, 'utf8')), key: viewBytes(r.psk) };
 }
 
 /** node:tls's `ALPNCallback({ servername, protocols })` as the engine's `selectAlpn`. */
@@ -296,6 +347,7 @@ export function clientConfigFromOptions(
     earlyData: extra.earlyData ?? false,
     certificates: ctx.certifiedKeys,
     requestOcsp: options.requestOCSP ?? false,
+    externalPsk: clientPsk(options.pskCallback),
     keyLog,
   });
   return { config, verdict: () => verdict };

@@ -11,7 +11,7 @@ import { ServerConnection } from '../connection/server.ts';
 import type { CertificateVerifier } from '../x509/verifier.ts';
 import { isRemoteSessionStore } from '../session/store.ts';
 import { questionAnswerer, type DecisionSources } from './decisions.ts';
-import { keyLogLine, serverConfigFromOptions, type ServerSecureOptions } from './options.ts';
+import { keyLogLine, serverConfigFromOptions, serverPskLookup, type ServerSecureOptions } from './options.ts';
 import { TLSSocket } from './tls-socket.ts';
 
 /** Options of `createServer` (see ServerSecureOptions for the TLS ones). */
@@ -36,12 +36,14 @@ export class Server extends NetServer {
   private clientCheck: { readonly verifier: CertificateVerifier; readonly enforced: boolean } | undefined;
   /** What answers the engine's questions (SNICallback, a remote session store, a signer). */
   private decisionSources: DecisionSources;
+  private pskCallback: ServerSecureOptions['pskCallback'];
 
   constructor(options: ServerOptions, secureConnectionListener?: (socket: TLSSocket) => void) {
     // The transport stays half-open: the TLSSocket decides when to end it (after close_notify).
     super({ allowHalfOpen: true });
     ({ config: this.config, clientCheck: this.clientCheck } = serverConfigFromOptions(options));
     this.decisionSources = decisionSources(options);
+    this.pskCallback = options.pskCallback;
     this.handshakeTimeout = options.handshakeTimeout ?? 10_000;
     this.socketHalfOpen = options.allowHalfOpen ?? false;
     if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);
@@ -56,13 +58,16 @@ export class Server extends NetServer {
   setSecureContext(options: ServerSecureOptions): void {
     ({ config: this.config, clientCheck: this.clientCheck } = serverConfigFromOptions(options));
     this.decisionSources = decisionSources(options);
+    this.pskCallback = options.pskCallback;
   }
 
   private accept(raw: Socket): void {
     let tlsSocket: TLSSocket | undefined;
     let connection: ServerConnection;
     let config: ServerConfig;
-    const base = this.config;
+    // node:tls's pskCallback gets the socket it is called for.
+    const psk = this.pskCallback;
+    const base: ServerConfig = psk === undefined ? this.config : { ...this.config, externalPsk: serverPskLookup(psk, () => tlsSocket) };
     try {
       config =
         this.listenerCount('keylog') > 0

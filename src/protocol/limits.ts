@@ -53,6 +53,11 @@ export const MAX_BUFFERED_PLAINTEXT: number = 1 << 20;
 /** RFC 8449 §4: record_size_limit below 64 is illegal; TLS 1.3 maximum is 2^14 + 1. */
 export const MIN_RECORD_SIZE_LIMIT: number = 64;
 export const MAX_RECORD_SIZE_LIMIT: number = 2 ** 14 + 1;
+/**
+ * Longest external PSK key we take (RFC 8446 §4.2.11 sets none; OpenSSL's PSK_MAX_PSK_LEN is 512,
+ * and any length is one HKDF-Extract).
+ */
+export const MAX_EXTERNAL_PSK_LEN: number = 512;
 /** RFC 8446 §4.6.1: ticket lifetime MUST NOT exceed 7 days. */
 export const MAX_TICKET_LIFETIME_S: number = 604_800;
 /**

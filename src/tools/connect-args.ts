@@ -7,6 +7,7 @@ import { parseCiphersFlag, parseGroupsFlag, parseHostPort, parseProvider, parseS
 import type { ConnectToolOptions } from './connect.ts';
 import { keyLogPath } from './keylog.ts';
 import { passphraseFrom } from './passphrase.ts';
+import { parsePskFlags } from './psk.ts';
 import { UsageError } from './usage-error.ts';
 
 export const CONNECT_USAGE = `usage: puretls connect HOST:PORT [options]
@@ -41,6 +42,9 @@ export const CONNECT_USAGE = `usage: puretls connect HOST:PORT [options]
   --key FILE           its private key, PEM
   --passphrase-file F  the key's passphrase: the first line of F (mode 0600 or stricter)
   --passphrase-env V   the key's passphrase: the environment variable V
+  --psk HEX            offer this external PSK (RFC 8446 §4.2.11, SHA-256 suites); a server
+                       that accepts it sends no certificate ('psk identity' line)
+  --psk-identity ID    the identity for --psk (default Client_identity, as openssl's)
   -h, --help           this help
 
 Prints the negotiated parameters (incl. 'resumed' and 'early data') and the peer's chain to
@@ -77,6 +81,8 @@ export function connectOptionsFromArgs(args: readonly string[]): ConnectToolOpti
       key: { type: 'string' },
       'passphrase-file': { type: 'string' },
       'passphrase-env': { type: 'string' },
+      psk: { type: 'string' },
+      'psk-identity': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -112,6 +118,7 @@ export function connectOptionsFromArgs(args: readonly string[]): ConnectToolOpti
     certFile: values.cert,
     keyFile: values.key,
     passphrase,
+    psk: parsePskFlags(values.psk, values['psk-identity']),
   };
 }
 

@@ -16,6 +16,7 @@ import type { ProviderOption } from '../node/options.ts';
 import { HANDSHAKE_TIMEOUT_CODE, type TLSSocket } from '../node/tls-socket.ts';
 import { readFlagFile } from './args.ts';
 import { certificateDetails } from './certificate-text.ts';
+import { clientPskCallback, type CliPsk } from './psk.ts';
 import { describeError } from './describe.ts';
 import { keyLogSink } from './keylog.ts';
 import { readKeyFile } from './passphrase.ts';
@@ -53,6 +54,8 @@ export interface ConnectToolOptions {
   readonly trace?: 'messages' | 'secrets';
   /** Print the peer's chain in full: subject, issuer, validity, names and PEM. */
   readonly showCerts?: boolean;
+  /** An external PSK to offer (RFC 8446 §4.2.11). */
+  readonly psk?: CliPsk;
 }
 
 /** Runs the client until the connection ends; resolves to the process exit code (2: bad options, 1: failure). */
@@ -88,6 +91,7 @@ export function runConnect(
         key: options.keyFile === undefined ? undefined : readKeyFile(options.keyFile, '--key', options.passphrase),
         passphrase: options.passphrase,
         observer: options.trace === undefined ? undefined : traceObserver(log, { side: 'client', secrets: options.trace === 'secrets' }),
+        pskCallback: options.psk === undefined ? undefined : clientPskCallback(options.psk),
       });
     } catch (e) {
       log(`puretls connect: ${describeError(e)}`);
@@ -195,6 +199,7 @@ function printSession(sock: TLSSocket, options: ConnectToolOptions, log: (line: 
   const why = `${sock.authorizationError ?? 'unknown'}${detail ? `: ${detail.message}` : ''}`;
   log(`  verified:         ${sock.authorized ? 'yes' : `no (${why})`}`);
   log(`  resumed:          ${sock.isSessionReused() ? 'yes' : 'no'}`);
+  if (n.externalPskIdentity !== undefined) log(`  psk identity:     ${Buffer.from(n.externalPskIdentity).toString('utf8')}`);
   if (options.earlyDataFile !== undefined) {
     const accepted = sock.earlyDataAccepted;
     log(

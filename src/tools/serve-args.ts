@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { parseCiphersFlag, parseCount, parseGroupsFlag, parsePort, parseProvider, splitList } from './args.ts';
 import { keyLogPath } from './keylog.ts';
 import { passphraseFrom } from './passphrase.ts';
+import { parsePskFlags } from './psk.ts';
 import type { ServeOptions } from './serve.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -52,6 +53,9 @@ an echo server (--echo). One line per connection on stderr.
                        any: TESTING ONLY, ask for a certificate and accept whatever comes,
                        unverified (checked against --client-ca or node's roots only to report
                        the verdict on stderr and the page)
+  --psk HEX            accept this external PSK (RFC 8446 §4.2.11, SHA-256 suites) from a
+                       client sending --psk-identity; such a client gets no certificate
+  --psk-identity ID    the identity for --psk (default Client_identity, as openssl's)
   -h, --help           this help
 
 Exit status: 2 for a usage error (bad flag, unusable file), 1 when the server cannot start.
@@ -81,6 +85,8 @@ export function serveOptionsFromArgs(args: readonly string[]): ServeOptions | 'h
       'psk-ke': { type: 'boolean', default: false },
       'client-ca': { type: 'string' },
       'client-auth': { type: 'string' },
+      psk: { type: 'string' },
+      'psk-identity': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -120,5 +126,6 @@ export function serveOptionsFromArgs(args: readonly string[]): ServeOptions | 'h
     pskKe: values['psk-ke'],
     clientCaFile: values['client-ca'],
     clientAuth: clientAuth ?? (values['client-ca'] === undefined ? undefined : 'required'),
+    psk: parsePskFlags(values.psk, values['psk-identity']),
   };
 }

@@ -18,6 +18,7 @@ import { describeError } from './describe.ts';
 import { keyLogSink } from './keylog.ts';
 import { readKeyFile } from './passphrase.ts';
 import { readFlagFile } from './args.ts';
+import { serverPskCallback, type CliPsk } from './psk.ts';
 import { readTicketSecretFile } from './secret-file.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -57,6 +58,8 @@ export interface ServeOptions {
    * of clientCaFile (or node's roots). Undefined: none asked for.
    */
   readonly clientAuth?: 'required' | 'optional' | 'any';
+  /** An external PSK clients may authenticate with instead (RFC 8446 §4.2.11). */
+  readonly psk?: CliPsk;
 }
 
 /** A running `serve`. */
@@ -114,6 +117,7 @@ export async function serve(options: ServeOptions): Promise<RunningServe> {
     rejectUnauthorized: clientAuth !== 'any',
     ca: options.clientCaFile === undefined ? undefined : readFlagFile(options.clientCaFile, '--client-ca').toString('utf8'),
     clientAuthMode: clientAuth === 'any' ? undefined : clientAuth,
+    pskCallback: options.psk === undefined ? undefined : serverPskCallback(options.psk),
   };
   let server: Server;
   let fingerprint: string;
@@ -198,6 +202,7 @@ export function respond(req: IncomingMessage, res: ServerResponse): void {
     sni: n?.serverName ?? null,
     helloRetry: n?.didRetry,
     resumed: n?.isResumed,
+    pskIdentity: n?.externalPskIdentity === undefined ? null : Buffer.from(n.externalPskIdentity).toString('utf8'),
     earlyData: sock.earlyDataAccepted ?? null,
     clientCertificate: clientSubject(sock),
     clientCertificateVerified: clientSubject(sock) === null ? null : sock.authorized,

@@ -56,7 +56,7 @@ function rewrittenHello(cc: ClientConfig, modes: number[], dropKeyShare: boolean
     const extensions: Extension[] = ch.extensions
       .filter((e) => !dropKeyShare || (e.kind !== 'key_share_client' && e.kind !== 'supported_groups'))
       .map((e) => (e.kind === 'psk_key_exchange_modes' ? { kind: 'psk_key_exchange_modes', keModes: modes } : e));
-    return attachPsk(cc, { ...ch, extensions }, offered, undefined);
+    return attachPsk(cc, { ...ch, extensions }, [offered], undefined);
   });
   return { client, hello };
 }

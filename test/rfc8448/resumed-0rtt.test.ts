@@ -133,7 +133,7 @@ describe('RFC 8448 §4 resumed 0-RTT: the session from §3', () => {
     if (!offered) throw new Error('PSK not offerable');
     const h = hello();
     const withoutPsk = { ...h, extensions: h.extensions.filter((e) => e.kind !== 'pre_shared_key_client') };
-    expect(encodeHandshake(attachPsk(clientCfg(), withoutPsk, offered, undefined))).toEqual(helloRaw());
+    expect(encodeHandshake(attachPsk(clientCfg(), withoutPsk, [offered], undefined))).toEqual(helloRaw());
   });
 });
 

@@ -35,12 +35,21 @@ export function startClient(
   // legacy_session_id, so middleboxes see what looks like TLS 1.2 resumption.
   const legacySessionId = config.middleboxCompat ? config.random(32) : new Uint8Array(0);
   const built = buildClientHello(config, serverName, random, legacySessionId, keyShares);
-  const offeredPsk = session ? offerPsk(config, session) : undefined;
-  // RFC 8446 §4.2.10: 0-RTT only with a ticket that allows it, and only when asked for.
-  const early = offeredPsk !== undefined && config.earlyData && offeredPsk.session.maxEarlyDataSize > 0;
+  const offeredPsks = offeredPsksFor(config, session);
+  // RFC 8446 §4.2.10: 0-RTT only with a ticket that allows it (always the first identity, as
+  // the server accepts early data only for that one), and only when asked for.
+  const first = offeredPsks[0];
+  const early = config.earlyData && first?.session !== undefined && first.session.maxEarlyDataSize > 0;
   const plain: ClientHello = early ? { ...built, extensions: [...built.extensions, { kind: 'early_data' }] } : built;
-  const hello = offeredPsk ? attachPsk(config, plain, offeredPsk, undefined) : plain;
-  return sendFirstClientHello(config, serverName, hello, keyShares, out, offeredPsk);
+  const hello = offeredPsks.length > 0 ? attachPsk(config, plain, offeredPsks, undefined) : plain;
+  return sendFirstClientHello(config, serverName, hello, keyShares, out, offeredPsks);
+}
+
+/** The PSKs to offer: `session`'s ticket (if usable), then the configured external PSK. */
+export function offeredPsksFor(config: ClientConfig, session: ClientSession | undefined): OfferedPsk[] {
+  const ticket = session ? offerPsk(config, session) : undefined;
+  const external = offerExternalPsk(config);
+  return [...(ticket ? [ticket] : []), ...(external ? [external] : [])];
 }
 
 /**
@@ -53,26 +62,26 @@ export function sendFirstClientHello(
   hello: ClientHello,
   keyShares: readonly KeyShareKeyPair[],
   out: HandshakeOutput,
-  offeredPsk?: OfferedPsk,
+  offeredPsks: readonly OfferedPsk[] = [],
 ): ClientExpectServerHello {
   const transcript = new Transcript();
   const raw = sendMessage(out, transcript, hello);
-  const sentEarlyData = offeredPsk !== undefined && hello.extensions.some((e) => e.kind === 'early_data');
+  const earlyPsk = hello.extensions.some((e) => e.kind === 'early_data') ? offeredPsks[0] : undefined;
   let sentCompatCcs = false;
-  if (sentEarlyData) {
+  if (earlyPsk?.session) {
     // RFC 8446 Appendix D.4: with early data, the compatibility change_cipher_spec goes right
     // after the ClientHello, before the 0-RTT records.
     if (config.middleboxCompat) out.push({ kind: 'sendCompatCcs' });
     sentCompatCcs = config.middleboxCompat;
     // RFC 8446 §7.1: client_early_traffic_secret = Derive-Secret(Early Secret, "c e traffic", ClientHello).
-    const hash = config.provider.hash(offeredPsk.suite.hash);
+    const hash = config.provider.hash(earlyPsk.suite.hash);
     const clientHelloHash = hash.digest(raw);
-    const secret = offeredPsk.earlySecret.clientEarlyTrafficSecret(clientHelloHash);
+    const secret = earlyPsk.earlySecret.clientEarlyTrafficSecret(clientHelloHash);
     const clientRandom = hello.random;
-    out.push({ kind: 'secret', name: 'early_secret', secret: offeredPsk.earlySecret.bytes, clientRandom });
+    out.push({ kind: 'secret', name: 'early_secret', secret: earlyPsk.earlySecret.bytes, clientRandom });
     out.push({ kind: 'secret', name: 'client_early_traffic_secret', secret, clientRandom, transcriptHash: clientHelloHash });
-    out.push({ kind: 'setWriteKeys', epoch: 'early', suite: offeredPsk.suite, secret });
-    out.push({ kind: 'earlyDataOpen', maxLen: offeredPsk.session.maxEarlyDataSize });
+    out.push({ kind: 'setWriteKeys', epoch: 'early', suite: earlyPsk.suite, secret });
+    out.push({ kind: 'earlyDataOpen', maxLen: earlyPsk.session.maxEarlyDataSize });
   }
   return {
     kind: 'ExpectServerHello',
@@ -82,11 +91,11 @@ export function sendFirstClientHello(
     transcript,
     sentCompatCcs,
     didRetry: false,
-    sentEarlyData,
+    sentEarlyData: earlyPsk?.session !== undefined,
     sentHello: hello,
     keyShares,
     retrySuite: undefined,
-    offeredPsk,
+    offeredPsks,
   };
 }
 
@@ -94,36 +103,56 @@ export function sendFirstClientHello(
 export function offerPsk(config: ClientConfig, session: ClientSession): OfferedPsk | undefined {
   const suite = suiteById(session.cipherSuite);
   if (!suite || !config.cipherSuites.some((s) => s.id === suite.id)) return undefined;
-  return { session, suite, earlySecret: EarlySecret.create(config.provider.hash(suite.hash), session.psk) };
+  const earlySecret = EarlySecret.create(config.provider.hash(suite.hash), session.psk);
+  return { session, identity: session.ticket, suite, earlySecret, binderKey: earlySecret.resumptionBinderKey() };
+}
+
+/**
+ * The configured external PSK (RFC 8446 §4.2.11), if one of our suites has its hash: its binder
+ * key is the "ext binder" one (RFC 8446 §7.1), so a server cannot take it for a ticket.
+ */
+export function offerExternalPsk(config: ClientConfig): OfferedPsk | undefined {
+  const psk = config.externalPsk;
+  const suite = psk && config.cipherSuites.find((s) => s.hash === psk.hash);
+  if (!psk || !suite) return undefined;
+  const earlySecret = EarlySecret.create(config.provider.hash(suite.hash), psk.key);
+  return { session: undefined, identity: psk.identity, suite, earlySecret, binderKey: earlySecret.externalBinderKey() };
 }
 
 /**
  * Adds psk_key_exchange_modes (psk_dhe_ke, and psk_ke too with `dangerouslyOfferPskKe`; RFC 8446
- * §4.2.9) and pre_shared_key (last,
- * RFC 8446 §4.2.11) to `hello`, with the binder computed over the hello truncated before the
- * binders list, preceded by `prefix` (the transcript through a HelloRetryRequest) if given
- * (RFC 8446 §4.2.11.2).
+ * §4.2.9) and pre_shared_key (last, RFC 8446 §4.2.11) to `hello`, with each binder computed over
+ * the hello truncated before the binders list, preceded by `prefix` (the transcript through a
+ * HelloRetryRequest) if given (RFC 8446 §4.2.11.2).
  */
-export function attachPsk(config: ClientConfig, hello: ClientHello, offered: OfferedPsk, prefix: Transcript | undefined): ClientHello {
-  const hash = config.provider.hash(offered.suite.hash);
-  const identity = {
-    identity: offered.session.ticket,
-    obfuscatedTicketAge: obfuscatedTicketAge(offered.session, config.now()),
-  };
+export function attachPsk(config: ClientConfig, hello: ClientHello, offered: readonly OfferedPsk[], prefix: Transcript | undefined): ClientHello {
+  const now = config.now();
+  const identities = offered.map((p) => ({
+    identity: p.identity,
+    // RFC 8446 §4.2.11: "For identities established externally, an obfuscated_ticket_age of 0
+    // SHOULD be used".
+    obfuscatedTicketAge: p.session ? obfuscatedTicketAge(p.session, now) : 0,
+  }));
   // An existing psk_key_exchange_modes keeps its place (the RFC 8448 §4 hello has it mid-list).
   const base = hello.extensions.filter((e) => e.kind !== 'pre_shared_key_client');
   const modes: Extension[] = base.some((e) => e.kind === 'psk_key_exchange_modes')
     ? []
     : [{ kind: 'psk_key_exchange_modes', keModes: offeredPskModes(config) }];
-  const withBinders = (binder: Uint8Array): ClientHello => ({
+  const withBinders = (binders: readonly Uint8Array[]): ClientHello => ({
     ...hello,
-    extensions: [...base, ...modes, { kind: 'pre_shared_key_client', identities: [identity], binders: [binder] }],
+    extensions: [...base, ...modes, { kind: 'pre_shared_key_client', identities, binders }],
   });
-  const placeholder = new Uint8Array(hash.outputLen);
-  const raw = encodeHandshake(withBinders(placeholder));
-  const truncated = raw.subarray(0, raw.length - pskBindersLen([placeholder]));
-  const partialHash = prefix ? prefix.hashWith(truncated) : hash.digest(truncated);
-  return withBinders(pskBinder(hash, offered.earlySecret.resumptionBinderKey(), partialHash));
+  const placeholders = offered.map((p) => new Uint8Array(config.provider.hash(p.suite.hash).outputLen));
+  const raw = encodeHandshake(withBinders(placeholders));
+  const truncated = raw.subarray(0, raw.length - pskBindersLen(placeholders));
+  const binders = offered.map((p) => {
+    const hash = config.provider.hash(p.suite.hash);
+    // After a HelloRetryRequest the prefix runs under the HRR suite's hash, which every PSK
+    // still offered shares (RFC 8446 §4.1.4).
+    const partialHash = prefix ? prefix.hashWith(truncated) : hash.digest(truncated);
+    return pskBinder(hash, p.binderKey, partialHash);
+  });
+  return withBinders(binders);
 }
 
 /** RFC 8446 §4.2.9: the modes we offer, psk_dhe_ke first (our preference). */

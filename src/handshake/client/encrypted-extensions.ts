@@ -50,8 +50,11 @@ export function onEncryptedExtensions(
         // RFC 8446 §4.2: only an answer to early_data we sent.
         if (!st.sentEarlyData) throw unsupportedExtension('encrypted_extensions: early_data was not offered');
         // RFC 8446 §4.2.10: "If ... the server ... did not select the first PSK identity, the
-        // client MUST abort the handshake with an "illegal_parameter" alert" (we offer one).
-        if (!st.isResumed) throw illegalParameter('encrypted_extensions: early_data accepted without our PSK');
+        // client MUST abort the handshake with an "illegal_parameter" alert" (the first is the
+        // ticket, an external PSK comes after it).
+        if (!st.isResumed || st.externalPskIdentity !== undefined) {
+          throw illegalParameter('encrypted_extensions: early_data accepted without our first PSK');
+        }
         earlyDataAccepted = true;
         break;
       case 'supported_groups':

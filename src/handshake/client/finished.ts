@@ -70,6 +70,7 @@ export function onServerFinished(st: ClientExpectFinished, input: HandshakeInput
     isResumed: st.isResumed,
     peerCertificates: st.peerCertificates,
     ...(st.ocspResponse !== undefined ? { ocspResponse: st.ocspResponse } : {}),
+    ...(st.externalPskIdentity !== undefined ? { externalPskIdentity: st.externalPskIdentity } : {}),
   };
   out.push({ kind: 'handshakeDone', negotiated });
   return {

@@ -18,7 +18,7 @@ import type { HandshakeOutput } from '../output.ts';
 import { expectMessage, requireRecordBoundary, type HandshakeInput } from '../common/input.ts';
 import { sendMessage } from '../common/send.ts';
 import { attachPsk, buildRetryClientHello, generateKeyShare } from './client-hello.ts';
-import type { ClientExpectEncryptedExtensions, ClientExpectServerHello } from './state.ts';
+import type { ClientExpectEncryptedExtensions, ClientExpectServerHello, OfferedPsk } from './state.ts';
 
 export function onServerHello(
   st: ClientExpectServerHello,
@@ -38,7 +38,7 @@ export function onServerHello(
   // handshake with an "illegal_parameter" alert."
   const suite = st.config.cipherSuites.find((s) => s.id === sh.cipherSuite);
   if (!suite) throw illegalParameter('server_hello: cipher suite was not offered');
-  checkOnlyKnownExtensions(sh, st.offeredPsk !== undefined);
+  checkOnlyKnownExtensions(sh, st.offeredPsks.length > 0);
   return sh.isHelloRetryRequest ? onHelloRetryRequest(st, input, sh, suite, out) : onRealServerHello(st, input, sh, suite, out);
 }
 
@@ -115,12 +115,13 @@ function onHelloRetryRequest(
   // RFC 8446 Appendix D.4: the client sends its change_cipher_spec before its second flight.
   if (st.config.middleboxCompat && !st.sentCompatCcs) out.push({ kind: 'sendCompatCcs' });
   const retried = buildRetryClientHello(st.sentHello, share, cookie?.cookie);
-  // RFC 8446 §4.1.4: the PSK stays only if its hash is the HRR suite's; its binder is recomputed
-  // over the new transcript (RFC 8446 §4.2.11.2). Otherwise it is removed.
-  const offeredPsk = st.offeredPsk?.suite.hash === suite.hash ? st.offeredPsk : undefined;
-  const hello = offeredPsk
-    ? attachPsk(st.config, retried, offeredPsk, transcript)
-    : { ...retried, extensions: retried.extensions.filter((e) => e.kind !== 'pre_shared_key_client') };
+  // RFC 8446 §4.1.4: a PSK stays only if its hash is the HRR suite's; binders are recomputed
+  // over the new transcript (RFC 8446 §4.2.11.2). The others are removed.
+  const offeredPsks = st.offeredPsks.filter((p) => p.suite.hash === suite.hash);
+  const hello =
+    offeredPsks.length > 0
+      ? attachPsk(st.config, retried, offeredPsks, transcript)
+      : { ...retried, extensions: retried.extensions.filter((e) => e.kind !== 'pre_shared_key_client') };
   sendMessage(out, transcript, hello);
   return {
     ...st,
@@ -131,7 +132,7 @@ function onHelloRetryRequest(
     sentHello: hello,
     keyShares: share ? [share] : st.keyShares,
     retrySuite: suite,
-    offeredPsk,
+    offeredPsks,
   };
 }
 
@@ -148,7 +149,8 @@ function onRealServerHello(
   // "illegal_parameter" alert."
   if (st.retrySuite && st.retrySuite.id !== suite.id) throw illegalParameter('server_hello: suite differs from the HelloRetryRequest');
   const ks = findExtension(sh.extensions, 'key_share_server');
-  const earlySecret = acceptedEarlySecret(st, sh, suite);
+  const accepted = acceptedPsk(st, sh, suite);
+  const earlySecret = accepted?.earlySecret;
   // Without PSK, key_share is the only way to agree keys (RFC 8446 §4.2.8, §9.2). Without it, a
   // PSK resumption is psk_ke (RFC 8446 §4.2.9: no (EC)DHE), which we accept only if we offered it
   // ("Servers MUST NOT select a key exchange mode that is not listed by the client").
@@ -195,7 +197,8 @@ function onRealServerHello(
     handshakeSecret,
     clientHandshakeTrafficSecret,
     serverHandshakeTrafficSecret,
-    isResumed: earlySecret !== undefined,
+    isResumed: accepted !== undefined,
+    externalPskIdentity: accepted && !accepted.session ? accepted.identity : undefined,
     sentHello: st.sentHello,
   };
 }
@@ -210,14 +213,13 @@ function offeredPskKe(st: ClientExpectServerHello): boolean {
  * RFC 8446 §4.2.11: "Clients MUST verify that the server's selected_identity is within the range
  * supplied by the client, that the server selected a cipher suite indicating a Hash associated
  * with the PSK ... If these values are not consistent, the client MUST abort the handshake with
- * an "illegal_parameter" alert." Returns the PSK's Early Secret, or undefined (full handshake).
+ * an "illegal_parameter" alert." Returns the selected PSK, or undefined (full handshake).
  */
-function acceptedEarlySecret(st: ClientExpectServerHello, sh: ServerHello, suite: CipherSuiteInfo): EarlySecret | undefined {
+function acceptedPsk(st: ClientExpectServerHello, sh: ServerHello, suite: CipherSuiteInfo): OfferedPsk | undefined {
   const selected = findExtension(sh.extensions, 'pre_shared_key_server');
   if (!selected) return undefined;
-  const offered = st.offeredPsk;
-  // We offer one identity: index 0 is the only one in range.
-  if (!offered || selected.selectedIdentity !== 0) throw illegalParameter('server_hello: selected_identity out of range');
+  const offered = st.offeredPsks[selected.selectedIdentity];
+  if (!offered) throw illegalParameter('server_hello: selected_identity out of range');
   if (offered.suite.hash !== suite.hash) throw illegalParameter('server_hello: suite hash differs from the PSK hash');
-  return offered.earlySecret;
+  return offered;
 }

@@ -35,11 +35,20 @@ interface ClientCommon {
   readonly sentEarlyData: boolean;
 }
 
-/** The resumption PSK our ClientHello offers (RFC 8446 §4.2.11), as its only identity. */
+/**
+ * A PSK our ClientHello offers (RFC 8446 §4.2.11): a resumption ticket (first, when there is one)
+ * or the configured external PSK.
+ */
 export interface OfferedPsk {
-  readonly session: ClientSession;
+  /** The ticket; undefined for the external PSK. */
+  readonly session: ClientSession | undefined;
+  /** The ticket, or the external PSK's identity. */
+  readonly identity: Uint8Array;
+  /** For a ticket its suite (0-RTT uses it); for an external PSK the first of ours with its hash. */
   readonly suite: CipherSuiteInfo;
   readonly earlySecret: EarlySecret;
+  /** RFC 8446 §4.2.11.2: the "res binder" or "ext binder" key. */
+  readonly binderKey: Uint8Array;
 }
 
 /** We sent a ClientHello; a ServerHello or HelloRetryRequest must follow (RFC 8446 §4.1.3). */
@@ -50,7 +59,8 @@ export interface ClientExpectServerHello extends ClientCommon {
   readonly keyShares: readonly KeyShareKeyPair[];
   /** After a HelloRetryRequest: the suite it chose, which the ServerHello must repeat (§4.1.4). */
   readonly retrySuite: CipherSuiteInfo | undefined;
-  readonly offeredPsk: OfferedPsk | undefined;
+  /** In the order of the identities in the ClientHello (selected_identity indexes it). */
+  readonly offeredPsks: readonly OfferedPsk[];
 }
 
 /** Keys agreed; parameters of the negotiation so far. */
@@ -64,6 +74,8 @@ export interface ClientKeyed extends ClientCommon {
   readonly serverHandshakeTrafficSecret: Uint8Array;
   /** The server accepted our PSK: no Certificate/CertificateVerify follow (RFC 8446 §2.2). */
   readonly isResumed: boolean;
+  /** The identity of the external PSK the server accepted (RFC 8446 §4.2.11), if it was one. */
+  readonly externalPskIdentity: Uint8Array | undefined;
 }
 
 /** RFC 8446 §4.3.1: EncryptedExtensions is the first encrypted message. */
@@ -138,5 +150,6 @@ export function keyedFields(st: ClientKeyed): ClientKeyed {
     clientHandshakeTrafficSecret: st.clientHandshakeTrafficSecret,
     serverHandshakeTrafficSecret: st.serverHandshakeTrafficSecret,
     isResumed: st.isResumed,
+    externalPskIdentity: st.externalPskIdentity,
   };
 }

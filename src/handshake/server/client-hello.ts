@@ -126,6 +126,8 @@ function afterPsk(hello: NegotiatedHello, psk: AcceptedPsk | undefined, out: Han
     transcript.update(input.raw);
     return sendServerFlight(config, ch, { ...n, group: retry.group }, retry.share, transcript, true, retry.sentCompatCcs, psk, out);
   }
+  // No PSK and no certificate (a server with external PSKs only): nothing to authenticate with.
+  if (psk === undefined && n.clientShare !== undefined && n.noCertificate) throw n.noCertificate;
   if (n.clientShare === undefined && psk === undefined) {
     // RFC 8446 §9.2: without a PSK, key_share and supported_groups are required.
     if (n.group === undefined) throw n.noGroup ?? internalError('server: no group and no error');

@@ -25,8 +25,13 @@ export interface Negotiation {
   readonly noGroup: TlsError | undefined;
   /** The client's share for `group`, or undefined: then a HelloRetryRequest is needed. */
   readonly clientShare: KeyShareEntry | undefined;
-  readonly certified: CertifiedKey;
+  /**
+   * Undefined only on a server with `externalPsk` and a client offering a PSK: a certificate is
+   * then needed only if no PSK is accepted, and `noCertificate` is the error to raise.
+   */
+  readonly certified: CertifiedKey | undefined;
   readonly signatureScheme: number;
+  readonly noCertificate: TlsError | undefined;
   readonly alpnProtocol: Uint8Array | undefined;
   readonly serverName: string | undefined;
 }
@@ -53,9 +58,9 @@ export function negotiate(config: ServerConfig, ch: ClientHello, answered: reado
   const suite = selectSuite(config, ch);
   const { group, noGroup, clientShare } = selectGroup(config, ch, mayResumeWithPskKe(config, ch));
   const serverName = findExtension(ch.extensions, 'server_name')?.hostName;
-  const { certified, signatureScheme } = selectCertificate(config, ch, serverName, answered);
+  const { certified, signatureScheme, noCertificate } = selectCertificateUnlessPsk(config, ch, serverName, answered);
   const alpnProtocol = selectAlpn(config, ch, serverName);
-  return { suite, group, noGroup, clientShare, certified, signatureScheme, alpnProtocol, serverName };
+  return { suite, group, noGroup, clientShare, certified, signatureScheme, noCertificate, alpnProtocol, serverName };
 }
 
 /**
@@ -166,6 +171,26 @@ function selectGroup(
 }
 
 /**
+ * `selectCertificate`, except that with external PSKs configured and a PSK offered its error is
+ * returned, not thrown: a PSK handshake needs no certificate (RFC 8446 §2.2), and a server may
+ * have none at all.
+ */
+function selectCertificateUnlessPsk(
+  config: ServerConfig,
+  ch: ClientHello,
+  serverName: string | undefined,
+  answered: readonly CertifiedKey[] | undefined,
+): { certified: CertifiedKey | undefined; signatureScheme: number; noCertificate: TlsError | undefined } {
+  const pskPossible = config.externalPsk !== undefined && findExtension(ch.extensions, 'pre_shared_key_client') !== undefined;
+  try {
+    return { ...selectCertificate(config, ch, serverName, answered), noCertificate: undefined };
+  } catch (e) {
+    if (!pskPossible || !(e instanceof TlsError)) throw e;
+    return { certified: undefined, signatureScheme: 0, noCertificate: e };
+  }
+}
+
+/**
  * RFC 6066 §3 and RFC 8446 §4.4.2.2: the certificate for the SNI name (the first whose leaf names
  * it, else the default), and a signature scheme the client offered that its key can make.
  */
@@ -184,6 +209,7 @@ function selectCertificate(
     const scheme = sigAlgs.supportedSignatureAlgorithms.find((s) => certified.key.schemes.includes(s));
     if (scheme !== undefined) return { certified, signatureScheme: scheme };
   }
+  if (candidates.length === 0) throw handshakeFailure('client_hello: no PSK accepted, and this server has no certificate');
   throw handshakeFailure('client_hello: no certificate with a signature scheme the client accepts');
 }
 

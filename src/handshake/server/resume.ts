@@ -1,19 +1,21 @@
 /**
  * @module resume
- * The server's choice of a PSK to resume with (RFC 8446 §4.2.9, §4.2.11, §4.6.1): the first
- * offered identity that is one of our tickets, still valid, for a suite with the negotiated hash
- * and the same server name wins; its binder must then verify (in constant time) over the
- * ClientHello truncated before the binders (RFC 8446 §4.2.11.2). A ticket we cannot open, an
- * expired or foreign one, is not an error: the handshake falls back to a full one (issue 4).
+ * The server's choice of a PSK (RFC 8446 §4.2.9, §4.2.11, §4.6.1): the first offered identity
+ * that is one of our tickets, still valid, for a suite with the negotiated hash and the same
+ * server name, or an external PSK that `config.externalPsk` knows with the negotiated hash, wins;
+ * its binder ("res binder" or "ext binder" key, RFC 8446 §7.1) must then verify (in constant
+ * time) over the ClientHello truncated before the binders (RFC 8446 §4.2.11.2). A ticket we
+ * cannot open, an expired or foreign one, an unknown identity, is not an error: the handshake
+ * falls back to a full one (issue 4).
  *
  * Steps: pskOffer (chooseMode) → per identity: openTicket (or the caller's answer, pauseFor.session)
- * → tryIdentity (validate, verifyBinder).
+ * → tryIdentity (validate a ticket, or externalPskFor; verifyBinder).
  */
 import { equalConstantTime, utf8, equalBytes } from '../../bytes/bytes.ts';
-import type { ServerConfig } from '../../config.ts';
+import { validExternalPskKey, type ServerConfig } from '../../config.ts';
 import type { CipherSuiteInfo } from '../../crypto/suites.ts';
 import { suiteById } from '../../crypto/suites.ts';
-import { decryptError } from '../../errors.ts';
+import { decryptError, internalError } from '../../errors.ts';
 import { pskBinder } from '../../keyschedule/binder.ts';
 import { EarlySecret } from '../../keyschedule/schedule.ts';
 import type { ClientHello } from '../../messages/client-hello.ts';
@@ -30,7 +32,10 @@ export interface AcceptedPsk {
   readonly mode: 'psk_dhe_ke' | 'psk_ke';
   readonly selectedIdentity: number;
   readonly earlySecret: EarlySecret;
-  readonly state: TicketState;
+  /** The ticket's contents; undefined for an external PSK. */
+  readonly state: TicketState | undefined;
+  /** The external PSK's identity; undefined for a ticket. */
+  readonly externalIdentity: Uint8Array | undefined;
   readonly obfuscatedTicketAge: number;
 }
 
@@ -101,8 +106,18 @@ export function selectPsk(config: ServerConfig, offer: PskOffer | undefined): Ac
  */
 export function tryIdentity(config: ServerConfig, offer: PskOffer, i: number, plain: Uint8Array | undefined): AcceptedPsk | undefined {
   const state = plain === undefined ? undefined : decodeTicketState(plain);
-  if (!state || !isTicketValid(state, config.now())) return undefined;
   const suite = offer.suite;
+  const obfuscatedTicketAge = offer.obfuscatedAges[i] as number;
+  if (state === undefined) {
+    // Not one of our tickets: perhaps an external PSK (RFC 8446 §4.2.11).
+    const identity = offer.identities[i] as Uint8Array;
+    const key = externalPskFor(config, identity, suite);
+    if (key === undefined) return undefined;
+    const earlySecret = EarlySecret.create(config.provider.hash(suite.hash), key);
+    verifyBinder(config, suite, earlySecret.externalBinderKey(), offer.binders, i, offer.raw, offer.prefix);
+    return { mode: offer.mode, selectedIdentity: i, earlySecret, state: undefined, externalIdentity: identity, obfuscatedTicketAge };
+  }
+  if (!isTicketValid(state, config.now())) return undefined;
   // RFC 8446 §4.2.11: the PSK's hash must be the selected suite's hash.
   if (suiteById(state.cipherSuite)?.hash !== suite.hash) return undefined;
   // A ticket is only good for the server name it was issued under (RFC 8446 §4.2.11 leaves
@@ -111,9 +126,26 @@ export function tryIdentity(config: ServerConfig, offer: PskOffer, i: number, pl
   // With client authentication required, only a ticket from an authenticated handshake will
   // do: resuming an unauthenticated session would bypass the client certificate check.
   if (config.clientAuth?.mode === 'required' && state.clientIdentity.length === 0) return undefined;
-  verifyBinder(config, suite, state.psk, offer.binders, i, offer.raw, offer.prefix);
   const earlySecret = EarlySecret.create(config.provider.hash(suite.hash), state.psk);
-  return { mode: offer.mode, selectedIdentity: i, earlySecret, state, obfuscatedTicketAge: offer.obfuscatedAges[i] as number };
+  verifyBinder(config, suite, earlySecret.resumptionBinderKey(), offer.binders, i, offer.raw, offer.prefix);
+  return { mode: offer.mode, selectedIdentity: i, earlySecret, state, externalIdentity: undefined, obfuscatedTicketAge };
+}
+
+/**
+ * The key of the external PSK `identity` (RFC 8446 §4.2.11), if the application knows it and its
+ * hash is the negotiated suite's ("Each PSK is associated with a single Hash algorithm").
+ * @throws TlsError internal_error when the hook returns a malformed key
+ */
+function externalPskFor(config: ServerConfig, identity: Uint8Array, suite: CipherSuiteInfo): Uint8Array | undefined {
+  const found = config.externalPsk?.(identity);
+  if (found === undefined || found === null) return undefined;
+  let valid;
+  try {
+    valid = validExternalPskKey(found, 'serverConfig.externalPsk');
+  } catch (e) {
+    throw internalError(e instanceof Error ? e.message : String(e));
+  }
+  return valid.hash === suite.hash ? valid.key : undefined;
 }
 
 /**
@@ -150,7 +182,7 @@ function openTicket(config: ServerConfig, identity: Uint8Array, now: number): Ui
 function verifyBinder(
   config: ServerConfig,
   suite: CipherSuiteInfo,
-  psk: Uint8Array,
+  binderKey: Uint8Array,
   binders: readonly Uint8Array[],
   index: number,
   raw: Uint8Array,
@@ -159,7 +191,7 @@ function verifyBinder(
   const hash = config.provider.hash(suite.hash);
   const truncated = raw.subarray(0, raw.length - pskBindersLen(binders));
   const partialHash = prefix ? prefix.hashWith(truncated) : hash.digest(truncated);
-  const expected = pskBinder(hash, EarlySecret.create(hash, psk).resumptionBinderKey(), partialHash);
+  const expected = pskBinder(hash, binderKey, partialHash);
   const binder = binders[index];
   if (binder === undefined || !equalConstantTime(binder, expected)) throw decryptError('client_hello: PSK binder does not verify');
 }

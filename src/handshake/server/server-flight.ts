@@ -11,6 +11,7 @@
  */
 import type { ServerConfig } from '../../config.ts';
 import { internalError } from '../../errors.ts';
+import type { CertifiedKey } from '../../x509/certified-key.ts';
 import type { KeyShareEntry, Extension } from '../../messages/extensions/extensions.ts';
 import type { ClientHello } from '../../messages/client-hello.ts';
 import { findExtension } from '../../messages/extensions/extensions.ts';
@@ -34,7 +35,7 @@ import type {
 import { HANDSHAKE_REQUEST_CONTEXT } from './client-certificate.ts';
 import { decodeClientIdentity } from './tickets.ts';
 import { equalBytes } from '../../bytes/bytes.ts';
-import { isTicketAgeFresh } from '../../session/ticket.ts';
+import { isTicketAgeFresh, type TicketState } from '../../session/ticket.ts';
 import { MAX_INPUT_WHILE_PAUSED, MAX_PLAINTEXT_LEN, MAX_SKIPPED_EARLY_DATA } from '../../protocol/limits.ts';
 
 export function sendServerFlight(
@@ -52,7 +53,8 @@ export function sendServerFlight(
   // RFC 8446 §7.1: client_early_traffic_secret hashes the ClientHello alone.
   const clientHelloHash = transcript.hashNow();
   const offersEarlyData = findExtension(ch.extensions, 'early_data') !== undefined;
-  const acceptEarly = offersEarlyData && psk !== undefined && acceptsEarlyData(config, n, psk, didRetry);
+  const ticket = psk?.state;
+  const acceptEarly = offersEarlyData && psk !== undefined && ticket !== undefined && acceptsEarlyData(config, n, psk, ticket, didRetry);
   const hash = config.provider.hash(suite.hash);
   // RFC 8446 §4.2.8: our share for the client's group; for a KEM group this encapsulates. A
   // psk_ke resumption (RFC 8446 §4.2.9) has no (EC)DHE: no share, no shared secret.
@@ -100,7 +102,7 @@ export function sendServerFlight(
     const clientEarlyTrafficSecret = psk.earlySecret.clientEarlyTrafficSecret(clientHelloHash);
     out.push({ kind: 'secret', name: 'client_early_traffic_secret', secret: clientEarlyTrafficSecret, clientRandom, transcriptHash: clientHelloHash });
     out.push({ kind: 'setReadKeys', epoch: 'early', suite, secret: clientEarlyTrafficSecret });
-    out.push({ kind: 'earlyDataOpen', maxLen: psk.state.maxEarlyDataSize });
+    out.push({ kind: 'earlyDataOpen', maxLen: ticket.maxEarlyDataSize });
   } else {
     out.push({ kind: 'setReadKeys', epoch: 'handshake', suite, secret: clientHandshakeTrafficSecret });
   }
@@ -145,13 +147,16 @@ export function sendServerFlight(
   };
   // RFC 8446 §2.2: a PSK handshake authenticates through the PSK: no Certificate/CertificateVerify.
   if (psk) return finishServerFlight(flight, undefined, out);
-  const content = sendCertificate(ch, n, transcript, out);
+  // No certificate (a server with external PSKs only) and no PSK accepted: nothing to sign with.
+  const certified = n.certified;
+  if (!certified) throw n.noCertificate ?? internalError('server: no certificate and no error');
+  const content = sendCertificate(ch, certified, transcript, out);
   if (config.pauseFor.signature) {
-    const question = { kind: 'needSignature' as const, certificate: n.certified, scheme: n.signatureScheme, content };
+    const question = { kind: 'needSignature' as const, certificate: certified, scheme: n.signatureScheme, content };
     out.push({ kind: 'ask', question, maxBufferedInput: maxInputWhilePaused(config) });
     return { kind: 'AwaitSignature', flight };
   }
-  return finishServerFlight(flight, n.certified.key.sign(n.signatureScheme, content, config.random), out);
+  return finishServerFlight(flight, certified.key.sign(n.signatureScheme, content, config.random), out);
 }
 
 /**
@@ -199,7 +204,8 @@ export function finishServerFlight(
     didRetry: f.didRetry,
     isResumed: psk !== undefined,
     // A resumed session keeps the client identity of the handshake that issued its ticket.
-    peerCertificates: psk ? decodeClientIdentity(psk.state.clientIdentity) : [],
+    peerCertificates: psk?.state ? decodeClientIdentity(psk.state.clientIdentity) : [],
+    ...(psk?.externalIdentity !== undefined ? { externalPskIdentity: psk.externalIdentity } : {}),
   };
   const next = {
     config,
@@ -238,8 +244,7 @@ function earlyDataRecordsLen(config: ServerConfig): number {
  * within the window (RFC 8446 §8.3). The ticket came from the single-use store (config.ts
  * requires one for early data), so a replayed ClientHello finds it gone (RFC 8446 §8.1).
  */
-function acceptsEarlyData(config: ServerConfig, n: Negotiation, psk: AcceptedPsk, didRetry: boolean): boolean {
-  const s = psk.state;
+function acceptsEarlyData(config: ServerConfig, n: Negotiation, psk: AcceptedPsk, s: TicketState, didRetry: boolean): boolean {
   return (
     !didRetry &&
     config.maxEarlyDataSize > 0 &&
@@ -288,13 +293,13 @@ const EARLY_DATA_AGE_WINDOW_MS = 10_000;
  * asked for one (§4.4.2.1). Returns what CertificateVerify signs (§4.4.3): the transcript through
  * Certificate with the server context string.
  */
-function sendCertificate(ch: ClientHello, n: Negotiation, transcript: Transcript, out: HandshakeOutput): Uint8Array {
-  const staple = wantsOcsp(ch) ? n.certified.ocspResponse : undefined;
+function sendCertificate(ch: ClientHello, certified: CertifiedKey, transcript: Transcript, out: HandshakeOutput): Uint8Array {
+  const staple = wantsOcsp(ch) ? certified.ocspResponse : undefined;
   sendMessage(out, transcript, {
     type: HandshakeType.certificate,
     // RFC 8446 §4.4.2: "in the case of server authentication, this field SHALL be zero length".
     certificateRequestContext: new Uint8Array(0),
-    certificateList: n.certified.chain.map((certData, i) => ({
+    certificateList: certified.chain.map((certData, i) => ({
       certData,
       extensions: i === 0 && staple !== undefined ? [{ kind: 'ocsp_response' as const, ocspResponse: staple }] : [],
     })),

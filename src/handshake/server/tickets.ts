@@ -1,8 +1,8 @@
 /**
  * @module tickets
  * Ticket issuance after the handshake (RFC 8446 §4.6.1): `config.tickets` NewSessionTicket
- * messages after a full handshake, `config.ticketsAfterResumption` (default none, as node:tls) after
- * a resumed one, under the application key, each with a random ticket_age_add, a nonce unique on this
+ * messages after a full or external-PSK handshake, `config.ticketsAfterResumption` (default none,
+ * as node:tls) after one resumed from a ticket, under the application key, each with a random ticket_age_add, a nonce unique on this
  * connection and its own PSK = HKDF-Expand-Label(resumption_master_secret, "resumption", nonce).
  * The ticket is the sealed session state (stateless) or a random id into the session store.
  * With client authentication the client's verified chain (its identity) goes into the state, so
@@ -23,7 +23,9 @@ import type { HandshakeOutput } from '../output.ts';
 
 /** Queues the configured number of NewSessionTicket messages (post-handshake, not in the transcript). */
 export function sendTickets(config: ServerConfig, st: TrafficState, out: HandshakeOutput): void {
-  const count = st.negotiated.isResumed ? config.ticketsAfterResumption : config.tickets;
+  // An external-PSK handshake (RFC 8446 §4.2.11) is a first contact, not a resumption.
+  const fromTicket = st.negotiated.isResumed && st.negotiated.externalPskIdentity === undefined;
+  const count = fromTicket ? config.ticketsAfterResumption : config.tickets;
   if (count === 0) return;
   const clientIdentity = encodeClientIdentity(st.negotiated.peerCertificates);
   // A client identity too large for the ticket: no tickets, rather than a resumed session that
