@@ -1,8 +1,8 @@
 /**
  * @module tools/metrics
  * Prometheus metrics of `puretls terminate` (prom-client): handshakes by kind, handshake latency,
- * handshake failures by alert, active connections, bytes each way, upstream connect errors, log
- * lines dropped by a failing log output; and
+ * handshake failures by alert, active connections, bytes each way, upstream connect errors, session
+ * store operations by outcome, log lines dropped by a failing log output; and
  * the HTTP endpoint that serves them (`--metrics HOST:PORT`, path /metrics). With `--workers`
  * each worker keeps its own registry and the primary serves the sum (prom-client's
  * AggregatorRegistry over the cluster IPC channel).
@@ -23,6 +23,7 @@ export class ProxyMetrics {
   private readonly active: Gauge;
   private readonly bytes: Counter<'direction'>;
   private readonly upstreamErrors: Counter;
+  private readonly storeOperations: Counter<'op' | 'outcome'>;
   private readonly bytesIn;
   private readonly bytesOut;
 
@@ -60,6 +61,12 @@ export class ProxyMetrics {
       help: 'Upstream connections that failed',
       registers,
     });
+    this.storeOperations = new Counter({
+      name: 'puretls_session_store_operations_total',
+      help: 'Session store operations (--session-store redis://) by op (put, take) and outcome (stored, hit, miss, error, timeout); take errors and timeouts are full handshakes',
+      labelNames: ['op', 'outcome'],
+      registers,
+    });
     new Counter({
       name: 'puretls_log_lines_dropped_total',
       help: 'Log lines dropped because the log output failed or did not keep up',
@@ -91,6 +98,9 @@ export class ProxyMetrics {
   }
   upstreamError(): void {
     this.upstreamErrors.inc();
+  }
+  sessionStore(op: 'put' | 'take', outcome: string): void {
+    this.storeOperations.inc({ op, outcome });
   }
 }
 

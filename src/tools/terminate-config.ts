@@ -62,7 +62,14 @@ export interface TerminateOptions {
   readonly ticketSecret?: Uint8Array;
   /** DER OCSP response file stapled with the default certificate (--ocsp, RFC 6066 §8); re-read on SIGHUP. */
   readonly ocspFile?: string;
+  /** Stateful resumption (--session-store): per process in memory, or shared in Redis. */
+  readonly sessionStore?: SessionStoreSpec;
+  /** Accept up to this many bytes of 0-RTT data per connection (--early-data; needs sessionStore). */
+  readonly earlyData: number;
 }
+
+/** Where `terminate` keeps sessions: `memory` (per process) or `redis://HOST:PORT[/DB]` (a fleet). */
+export type SessionStoreSpec = { readonly kind: 'memory' } | { readonly kind: 'redis'; readonly url: string };
 
 export const TERMINATE_USAGE = `usage: puretls terminate [options]
 
@@ -110,11 +117,19 @@ with a page showing what the connection negotiated.
                            given the same file resume each other's tickets (default: random per
                            start); --workers get it from the primary over the cluster IPC channel
   --ocsp FILE              DER OCSP response to staple with the default certificate (RFC 6066 §8)
+  --session-store STORE    stateful resumption, tickets usable once: memory (per process) or
+                           redis://HOST:PORT[/DB], shared by every terminate using it (sessions
+                           expire with their tickets, each taken with one atomic GETDEL); Redis
+                           slow (250 ms) or down means full handshakes, never a replay
+  --early-data BYTES       accept up to BYTES of 0-RTT data per connection (RFC 8446 §4.2.10;
+                           default 0); needs --session-store. Early data can be replayed by an
+                           attacker to other servers unless they share the store
   --config FILE            JSON file with the same settings (keys: listen, cert, key,
                            passphraseFile, passphraseEnv, sni [{name, cert, key, upstream,
                            alpn}], upstream, alpn, proxyProtocol, handshakeTimeout, idleTimeout,
                            drainTimeout, maxConnections, metrics, workers, logLevel, keylog,
-                           provider, groups, ciphers, ticketSecretFile, ocsp); flags override it
+                           provider, groups, ciphers, ticketSecretFile, ocsp, sessionStore,
+                           earlyData); flags override it
   -h, --help               this help
 
 Signals: SIGTERM/SIGINT stop accepting and drain; SIGHUP reloads the certificate files.
@@ -149,6 +164,8 @@ export function terminateOptionsFromArgs(args: readonly string[]): TerminateOpti
       ciphers: { type: 'string' },
       'ticket-secret': { type: 'string' },
       ocsp: { type: 'string' },
+      'session-store': { type: 'string' },
+      'early-data': { type: 'string' },
       config: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -180,6 +197,9 @@ export function terminateOptionsFromArgs(args: readonly string[]): TerminateOpti
   const ticketSecretFile = values['ticket-secret'] ?? path(file['ticketSecretFile'], 'ticketSecretFile');
   const ocspFile = values.ocsp ?? path(file['ocsp'], 'ocsp');
   const keyLogFile = keyLogPath(values.keylog ?? path(file['keylog'], 'keylog'));
+  const sessionStore = sessionStoreSpec(values['session-store'] ?? opt(file['sessionStore'], 'sessionStore'));
+  const earlyData = count(values['early-data'] ?? file['earlyData'], 0, '--early-data');
+  if (earlyData > 0 && sessionStore === undefined) throw new UsageError('--early-data needs --session-store (single-use tickets, RFC 8446 §8.1)');
   return {
     listen: (listen.length === 0 ? ['127.0.0.1:8443'] : listen).map((l) => parseHostPort(l, '--listen')),
     certFile,
@@ -203,7 +223,20 @@ export function terminateOptionsFromArgs(args: readonly string[]): TerminateOpti
     ciphers: ciphers === undefined ? undefined : parseCiphersFlag(ciphers, values.ciphers === undefined ? 'config ciphers' : '--ciphers'),
     ticketSecret: ticketSecretFile === undefined ? undefined : readTicketSecretFile(ticketSecretFile),
     ocspFile: ocspFile === undefined ? undefined : (readOcspFile(ocspFile), ocspFile),
+    sessionStore,
+    earlyData,
   };
+}
+
+/** `memory` or `redis://HOST:PORT[/DB]`. @throws UsageError */
+export function sessionStoreSpec(v: string | undefined): SessionStoreSpec | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'memory') return { kind: 'memory' };
+  const m = /^redis:\/\/([^/:]+|\[[0-9a-fA-F:]+\]):(\d{1,5})(?:\/(\d{1,2}))?$/.exec(v);
+  if (m === null || Number(m[2]) < 1 || Number(m[2]) > 65535) {
+    throw new UsageError(`--session-store: expected memory or redis://HOST:PORT[/DB], got ${JSON.stringify(v)}`);
+  }
+  return { kind: 'redis', url: v };
 }
 
 /**
@@ -276,7 +309,7 @@ function readConfigFile(file: string): Record<string, unknown> {
 const CONFIG_KEYS = [
   'listen', 'cert', 'key', 'sni', 'upstream', 'alpn', 'proxyProtocol', 'handshakeTimeout', 'idleTimeout',
   'drainTimeout', 'maxConnections', 'metrics', 'workers', 'logLevel', 'keylog', 'provider', 'ticketSecretFile', 'ocsp',
-  'passphraseFile', 'passphraseEnv', 'groups', 'ciphers',
+  'passphraseFile', 'passphraseEnv', 'groups', 'ciphers', 'sessionStore', 'earlyData',
 ];
 
 function sniFromFile(v: unknown, base: string): SniRoute[] {

@@ -25,6 +25,8 @@ import { readKeyFile } from './passphrase.ts';
 import { UsageError } from './usage-error.ts';
 import { lineSink, type LineSink } from './log-sink.ts';
 import type { HandshakeKind, ProxyMetrics } from './metrics.ts';
+import type { StoreOutcome } from './redis-session-store.ts';
+import { MemorySessionStore, type RemoteSessionStore, type SessionStore } from '../session/store.ts';
 import { proxyV2Header } from './proxy-protocol.ts';
 import { respond } from './serve.ts';
 import type { HostPort } from './args.ts';
@@ -74,6 +76,9 @@ export async function startTerminate(options: TerminateOptions, log: Logger, rep
   // the --ticket-secret file's, or the one a cluster primary handed to all its workers (so a
   // ticket from one worker resumes on any other), else a random one.
   const ticketKeys = options.ticketSecret ?? provider.randomBytes(32);
+  // Stateful resumption, made once and kept across SIGHUP reloads; @redis/client is loaded only
+  // for a redis:// store.
+  const sessions = await openSessionStore(options, log, (op, outcome) => metrics?.sessionStore(op, outcome));
   const loadSecure = (): ServerSecureOptions => {
     const pair = generated ?? readPair(options.certFile!, options.keyFile!, '--key', options.passphrase);
     const main: KeyCertPair = options.ocspFile === undefined ? pair : { ...pair, ocspResponse: readOcspFile(options.ocspFile) };
@@ -97,6 +102,8 @@ export async function startTerminate(options: TerminateOptions, log: Logger, rep
       ecdhCurve: options.groups,
       ciphers: options.ciphers,
       ticketKeys,
+      sessionStore: sessions?.store,
+      maxEarlyDataSize: options.earlyData,
     };
   };
   const alpnRoutes = routeTable(options.sni, (r) => r.alpn);
@@ -198,7 +205,7 @@ export async function startTerminate(options: TerminateOptions, log: Logger, rep
     c.tls = tls;
     c.handshakeMs = performance.now() - c.started;
     const n = tls.negotiated!;
-    metrics?.handshake(handshakeKind(n), c.handshakeMs / 1000);
+    metrics?.handshake(handshakeKind(n, tls.connection.earlyDataAccepted), c.handshakeMs / 1000);
     tls.on('timeout', () => {
       c.end ??= 'idle timeout';
       tls.destroy();
@@ -316,6 +323,7 @@ export async function startTerminate(options: TerminateOptions, log: Logger, rep
         log('info', 'shutting down', { open: live.size, drain_timeout_ms: options.drainTimeoutMs });
         await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))).concat(waitDrained()));
         metricsServer?.close();
+        await sessions?.close();
         log('info', 'stopped', {});
       })();
       return stopping;
@@ -493,10 +501,36 @@ function lookupRoute<T>(routes: Map<string, T>, serverName: string): T | undefin
   return dot > 0 ? routes.get(`*${name.slice(dot)}`) : undefined;
 }
 
-function handshakeKind(n: { isResumed: boolean; didRetry: boolean }): HandshakeKind {
+function handshakeKind(n: { isResumed: boolean; didRetry: boolean }, earlyDataAccepted: boolean | undefined): HandshakeKind {
   if (n.didRetry) return 'hrr';
+  // RFC 8446 §4.2.10: 0-RTT data accepted (only with --session-store and --early-data).
+  if (earlyDataAccepted === true) return '0rtt';
   return n.isResumed ? 'resumed' : 'full';
 }
+
+/** The --session-store: none, a MemorySessionStore, or a RedisSessionStore (loaded on demand). */
+async function openSessionStore(
+  options: TerminateOptions,
+  log: Logger,
+  report: (op: 'put' | 'take', outcome: StoreOutcome) => void,
+): Promise<{ readonly store: SessionStore | RemoteSessionStore; readonly close: () => Promise<void> } | undefined> {
+  const spec = options.sessionStore;
+  if (spec === undefined) return undefined;
+  if (spec.kind === 'memory') return { store: new MemorySessionStore(MEMORY_STORE_ENTRIES), close: async () => {} };
+  const { RedisSessionStore } = await import('./redis-session-store.ts');
+  const store = new RedisSessionStore({
+    url: spec.url,
+    report,
+    onConnection: (event, error) =>
+      event === 'down'
+        ? log('warn', 'session store unreachable: full handshakes until it is back', { store: spec.url, error: error?.message ?? null })
+        : log('info', 'session store reachable again', { store: spec.url }),
+  });
+  return { store, close: () => store.close() };
+}
+
+/** Sessions one process keeps with --session-store memory (an LRU). */
+const MEMORY_STORE_ENTRIES = 100_000;
 
 /** The alert name of a TLS failure; timeouts and transport errors by their code. */
 function handshakeFailureName(err: Error): string {

@@ -244,6 +244,11 @@ describe('architecture: third-party confinement (docs/style.md §1)', () => {
     expect(bad.map(show)).toEqual([]);
   });
 
+  it('@redis/client only in src/tools/redis-session-store.ts (loaded on demand by terminate)', () => {
+    const bad = bare.filter((e) => e.specifier.startsWith('@redis/') && e.file !== 'tools/redis-session-store.ts');
+    expect(bad.map(show)).toEqual([]);
+  });
+
   it('every other bare import names a runtime dependency of package.json (no dev deps, no un-prefixed builtins)', () => {
     const deps = new Set(Object.keys(PKG.dependencies ?? {}));
     const bad = bare.filter((e) => !e.specifier.startsWith('node:') && !deps.has(packageName(e.specifier)));

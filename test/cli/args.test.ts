@@ -33,6 +33,9 @@ describe('usage errors name the flag', () => {
     [() => serveOptionsFromArgs(['--groups', 'X25519:X25519']), /^--groups: group "X25519" is listed twice$/],
     [() => serveOptionsFromArgs(['--ciphers', 'TLS_AES_128_GCM_SHA256:TLS_NOPE']), /^--ciphers: unknown TLS 1\.3 cipher suite "TLS_NOPE"/],
     [() => terminateOptionsFromArgs(['--groups', '']), /^--groups: empty group name/],
+    [() => terminateOptionsFromArgs(['--early-data', '1024']), /^--early-data needs --session-store/],
+    [() => terminateOptionsFromArgs(['--session-store', 'redis://h']), /^--session-store: expected memory or redis:\/\/HOST:PORT\[\/DB\]/],
+    [() => terminateOptionsFromArgs(['--session-store', 'redis://h:99999']), /^--session-store: expected memory or redis/],
   ])('%#: %s', (parse, message) => {
     expect(parse).toThrow(UsageError);
     expect(parse).toThrow(message);
@@ -40,6 +43,15 @@ describe('usage errors name the flag', () => {
 });
 
 describe('flags that parse', () => {
+  it('terminate: --session-store memory or redis://HOST:PORT[/DB], --early-data with it', () => {
+    expect(terminateOptionsFromArgs(['--session-store', 'memory'])).toMatchObject({ sessionStore: { kind: 'memory' }, earlyData: 0 });
+    expect(terminateOptionsFromArgs(['--session-store', 'redis://10.0.0.5:6379/2', '--early-data', '16384'])).toMatchObject({
+      sessionStore: { kind: 'redis', url: 'redis://10.0.0.5:6379/2' },
+      earlyData: 16384,
+    });
+    expect(terminateOptionsFromArgs([])).toMatchObject({ sessionStore: undefined, earlyData: 0 });
+  });
+
   it('connect: --trace alone means messages; --trace=secrets; --timeout in seconds; --showcerts', () => {
     expect(connectOptionsFromArgs(['h:1', '--trace'])).toMatchObject({ trace: 'messages' });
     expect(connectOptionsFromArgs(['h:1', '--trace=secrets', '--timeout', '2.5', '--showcerts'])).toMatchObject({ trace: 'secrets', timeoutSeconds: 2.5, showCerts: true });

@@ -131,7 +131,7 @@ describe('the installed package', () => {
     expect(stdout).toContain('terminate');
   });
 
-  it("import 'puretls' and 'puretls/node': a handshake over loopback, without loading prom-client", async () => {
+  it("import 'puretls' and 'puretls/node': a handshake over loopback, without loading prom-client or @redis/client", async () => {
     writeFileSync(
       join(app, 'consumer.mjs'),
       `import { readFileSync } from 'node:fs';
@@ -144,7 +144,7 @@ server.listen(0, '127.0.0.1', () => {
   let got = '';
   s.on('data', (d) => (got += d));
   s.on('end', () => {
-    const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('prom-client'));
+    const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('prom-client') || k.includes('@redis'));
     console.log(JSON.stringify({ got, protocol: s.getProtocol(), loaded, TlsError: typeof TlsError, clientConfig: typeof clientConfig, provider: nobleProvider.name }));
     server.close();
   });
@@ -155,12 +155,12 @@ server.listen(0, '127.0.0.1', () => {
     expect(out).toEqual({ got: 'hello', protocol: 'TLSv1.3', loaded: [], TlsError: 'function', clientConfig: 'function', provider: 'noble' });
   });
 
-  it("require('puretls') and require('puretls/node') work (require(esm), Node >= 20.19), without prom-client", async () => {
+  it("require('puretls') and require('puretls/node') work (require(esm), Node >= 20.19), without prom-client or @redis/client", async () => {
     writeFileSync(
       join(app, 'consumer.cjs'),
       `const puretls = require('puretls');
 const node = require('puretls/node');
-const loaded = Object.keys(require.cache).filter((k) => k.includes('prom-client'));
+const loaded = Object.keys(require.cache).filter((k) => k.includes('prom-client') || k.includes('@redis'));
 console.log(JSON.stringify({ clientConfig: typeof puretls.clientConfig, connect: typeof node.connect, createServer: typeof node.createServer, loaded }));
 `,
     );
