@@ -20,6 +20,21 @@ export interface IncrementalHash {
   clone(): IncrementalHash;
 }
 
+/**
+ * HMAC (RFC 2104) under one key, prepared once for several messages: the TLS 1.3 key schedule
+ * derives two to four values from most secrets (RFC 8446 §7.1, §7.3), and a provider may keep
+ * the key's hashed pad blocks instead of hashing them again for each.
+ */
+export interface HmacKey {
+  /** HMAC-Hash(key, data); equals `hmac(key, data)`. */
+  mac(data: Uint8Array): Uint8Array;
+  /**
+   * RFC 5869 §2.3 HKDF-Expand(PRK = key, info, L); equals `hkdfExpand(key, info, L)`.
+   * @throws Error (a RangeError in our own code) unless 0 <= L <= 255 * Hash.length
+   */
+  expand(info: Uint8Array, length: number): Uint8Array;
+}
+
 /** A hash function with its HMAC and HKDF (RFC 2104, RFC 5869). */
 export interface HashAlgorithm {
   readonly name: HashName;
@@ -28,6 +43,8 @@ export interface HashAlgorithm {
   digest(data: Uint8Array): Uint8Array;
   create(): IncrementalHash;
   hmac(key: Uint8Array, data: Uint8Array): Uint8Array;
+  /** `key` prepared for several HMACs or HKDF-Expands (a copy: later changes to `key` do not count). */
+  hmacKey(key: Uint8Array): HmacKey;
   /** RFC 5869 §2.2 HKDF-Extract(salt, IKM). */
   hkdfExtract(salt: Uint8Array, ikm: Uint8Array): Uint8Array;
   /** RFC 5869 §2.3 HKDF-Expand(PRK, info, L). */

@@ -20,10 +20,12 @@
  */
 import { utf8 } from '../bytes/bytes.ts';
 import { Writer } from '../codec/writer.ts';
-import type { HashAlgorithm } from '../crypto/provider.ts';
+import type { HashAlgorithm, HmacKey } from '../crypto/provider.ts';
 
 /**
  * RFC 8446 §7.1 HKDF-Expand-Label(Secret, Label, Context, Length).
+ * @param secret the secret's bytes, or the secret as an `HmacKey` (`hash.hmacKey(secret)`) when
+ *   several values are derived from it
  * @param label the label without the "tls13 " prefix, e.g. `"c hs traffic"`
  * @throws RangeError if the label or context does not fit its vector, or `length` exceeds
  *   HKDF's 255·Hash.length (caller bugs: every label and context is chosen by us or the
@@ -31,7 +33,7 @@ import type { HashAlgorithm } from '../crypto/provider.ts';
  */
 export function hkdfExpandLabel(
   hash: HashAlgorithm,
-  secret: Uint8Array,
+  secret: Uint8Array | HmacKey,
   label: string,
   context: Uint8Array,
   length: number,
@@ -48,14 +50,20 @@ export function hkdfExpandLabel(
   w.u16(length);
   w.opaque8(fullLabel);
   w.opaque8(context);
-  return hash.hkdfExpand(secret, w.finish(), length);
+  const info = w.finish();
+  return secret instanceof Uint8Array ? hash.hkdfExpand(secret, info, length) : secret.expand(info, length);
 }
 
 /**
  * RFC 8446 §7.1 Derive-Secret(Secret, Label, Messages). Takes Transcript-Hash(Messages), not
  * the messages: the caller owns the transcript (for "" pass `hash.digest(new Uint8Array(0))`).
  */
-export function deriveSecret(hash: HashAlgorithm, secret: Uint8Array, label: string, transcriptHash: Uint8Array): Uint8Array {
+export function deriveSecret(
+  hash: HashAlgorithm,
+  secret: Uint8Array | HmacKey,
+  label: string,
+  transcriptHash: Uint8Array,
+): Uint8Array {
   return hkdfExpandLabel(hash, secret, label, transcriptHash, hash.outputLen);
 }
 

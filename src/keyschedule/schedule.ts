@@ -57,33 +57,53 @@
  *
  * Transcript hashes are passed in by the caller (`src/transcript.ts` owns the transcript).
  */
-import type { HashAlgorithm } from '../crypto/provider.ts';
+import type { HashAlgorithm, HmacKey } from '../crypto/provider.ts';
 import { deriveSecret } from './hkdf-label.ts';
+
+/*
+ * Each stage keeps its secret as an `HmacKey` (`hash.hmacKey`): every value derived from it is an
+ * HMAC under it, and the provider may hash the key's pad blocks once for all of them.
+ */
 
 /** The Early Secret: HKDF-Extract(0, PSK). */
 export class EarlySecret {
   readonly #hash: HashAlgorithm;
-  readonly #secret: Uint8Array;
+  readonly #secret: HmacKey;
+  readonly #bytes: Uint8Array;
+  /** `Derive-Secret(., "derived", "")` as an HMAC key, made on first use. */
+  #derived: HmacKey | undefined;
 
-  /** The secret itself, for key-schedule traces; derive from it with the methods. */
+  /**
+   * The secret itself, for key-schedule traces; derive from it with the methods (they use the
+   * `HmacKey`, so these bytes are never read back).
+   */
   get bytes(): Uint8Array {
-    return this.#secret;
+    return this.#bytes;
   }
 
   /** Use `EarlySecret.create`. */
   private constructor(hash: HashAlgorithm, secret: Uint8Array) {
     this.#hash = hash;
-    this.#secret = secret;
+    this.#secret = hash.hmacKey(secret);
+    this.#bytes = secret;
   }
 
   /**
    * `PSK -> HKDF-Extract = Early Secret` with salt `0`.
    * RFC 8446 §7.1: "If a given secret is not available, then the 0-value consisting of a string
-   * of Hash.length bytes set to zeros is used" — so no PSK means IKM = zeros.
+   * of Hash.length bytes set to zeros is used" — so no PSK means IKM = zeros. That Early Secret
+   * (and the salt of the Handshake Secret it gives) is the same for every full handshake: one
+   * instance per hash algorithm serves them all.
    */
   static create(hash: HashAlgorithm, psk?: Uint8Array): EarlySecret {
     const zeros = new Uint8Array(hash.outputLen);
-    return new EarlySecret(hash, hash.hkdfExtract(zeros, psk ?? zeros));
+    if (psk !== undefined) return new EarlySecret(hash, hash.hkdfExtract(zeros, psk));
+    let early = NO_PSK_EARLY_SECRETS.get(hash);
+    if (early === undefined) {
+      early = new EarlySecret(hash, hash.hkdfExtract(zeros, zeros));
+      NO_PSK_EARLY_SECRETS.set(hash, early);
+    }
+    return early;
   }
 
   /** `Derive-Secret(., "res binder", "") = binder_key` for a resumption PSK (RFC 8446 §4.2.11.2). */
@@ -112,26 +132,32 @@ export class EarlySecret {
    *   where the 0-value is used
    */
   handshakeSecret(sharedSecret: Uint8Array | undefined): HandshakeSecret {
-    const salt = deriveSecret(this.#hash, this.#secret, LABEL_DERIVED, emptyHash(this.#hash));
+    this.#derived ??= this.#hash.hmacKey(deriveSecret(this.#hash, this.#secret, LABEL_DERIVED, emptyHash(this.#hash)));
     const ikm = sharedSecret ?? new Uint8Array(this.#hash.outputLen);
-    return new HandshakeSecret(this.#hash, this.#hash.hkdfExtract(salt, ikm));
+    // RFC 5869 §2.2: HKDF-Extract(salt, IKM) = HMAC-Hash(salt, IKM).
+    return new HandshakeSecret(this.#hash, this.#derived.mac(ikm));
   }
 }
 
 /** The Handshake Secret: HKDF-Extract(Derive-Secret(Early Secret, "derived", ""), (EC)DHE). */
 export class HandshakeSecret {
   readonly #hash: HashAlgorithm;
-  readonly #secret: Uint8Array;
+  readonly #secret: HmacKey;
+  readonly #bytes: Uint8Array;
 
   /** Made only by `EarlySecret.handshakeSecret`; not part of the public API. */
   constructor(hash: HashAlgorithm, secret: Uint8Array) {
     this.#hash = hash;
-    this.#secret = secret;
+    this.#secret = hash.hmacKey(secret);
+    this.#bytes = secret;
   }
 
-  /** The secret itself, for key-schedule traces; derive from it with the methods. */
+  /**
+   * The secret itself, for key-schedule traces; derive from it with the methods (they use the
+   * `HmacKey`, so these bytes are never read back).
+   */
   get bytes(): Uint8Array {
-    return this.#secret;
+    return this.#bytes;
   }
 
   /** `Derive-Secret(., "c hs traffic", ClientHello...ServerHello) = client_handshake_traffic_secret`. */
@@ -154,17 +180,22 @@ export class HandshakeSecret {
 /** The Master Secret: HKDF-Extract(Derive-Secret(Handshake Secret, "derived", ""), 0). */
 export class MasterSecret {
   readonly #hash: HashAlgorithm;
-  readonly #secret: Uint8Array;
+  readonly #secret: HmacKey;
+  readonly #bytes: Uint8Array;
 
   /** Made only by `HandshakeSecret.masterSecret`; not part of the public API. */
   constructor(hash: HashAlgorithm, secret: Uint8Array) {
     this.#hash = hash;
-    this.#secret = secret;
+    this.#secret = hash.hmacKey(secret);
+    this.#bytes = secret;
   }
 
-  /** The secret itself, for key-schedule traces; derive from it with the methods. */
+  /**
+   * The secret itself, for key-schedule traces; derive from it with the methods (they use the
+   * `HmacKey`, so these bytes are never read back).
+   */
   get bytes(): Uint8Array {
-    return this.#secret;
+    return this.#bytes;
   }
 
   /** `Derive-Secret(., "c ap traffic", ClientHello...server Finished) = client_application_traffic_secret_0`. */
@@ -187,6 +218,9 @@ export class MasterSecret {
     return deriveSecret(this.#hash, this.#secret, LABEL_RES_MASTER, clientFinishedHash);
   }
 }
+
+/** The Early Secret without a PSK, per hash algorithm object. */
+const NO_PSK_EARLY_SECRETS = new WeakMap<HashAlgorithm, EarlySecret>();
 
 /** Transcript-Hash("") for the `Derive-Secret(., label, "")` lines. */
 function emptyHash(hash: HashAlgorithm): Uint8Array {

@@ -16,9 +16,10 @@ import { hkdfExpandLabel } from './hkdf-label.ts';
 export function deriveTrafficKeys(hash: HashAlgorithm, suite: CipherSuiteInfo, secret: Uint8Array): TrafficKeys {
   if (hash.name !== suite.hash) throw new RangeError(`deriveTrafficKeys: ${suite.name} needs ${suite.hash}, got ${hash.name}`);
   const empty = new Uint8Array(0);
+  const keyed = hash.hmacKey(secret);
   return {
-    key: hkdfExpandLabel(hash, secret, LABEL_KEY, empty, suite.keyLen),
-    iv: hkdfExpandLabel(hash, secret, LABEL_IV, empty, suite.ivLen),
+    key: hkdfExpandLabel(hash, keyed, LABEL_KEY, empty, suite.keyLen),
+    iv: hkdfExpandLabel(hash, keyed, LABEL_IV, empty, suite.ivLen),
   };
 }
 

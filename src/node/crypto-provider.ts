@@ -1,6 +1,8 @@
 /**
  * @module node/crypto-provider
- * A `CryptoProvider` on `node:crypto` (OpenSSL): SHA-2, HMAC, HKDF (RFC 5869), the TLS 1.3 AEADs (CCM included),
+ * A `CryptoProvider` on `node:crypto` (OpenSSL): SHA-2, HMAC and HKDF (RFC 5869; HMAC-SHA-256 in
+ * TypeScript, src/crypto/sha256/, where it is cheaper than a call into OpenSSL), the TLS 1.3 AEADs
+ * (CCM included),
  * x25519/x448/P-256/P-384/P-521 ECDHE (RFC 8446 §4.2.8.2, §7.4.2), RFC 7919 FFDHE and the RFC 8446 §4.2.3 signature schemes.
  * X25519MLKEM768 is delegated to the noble provider (Node 20 has no ML-KEM). Unlike the noble
  * provider, RSA-PSS salts come from OpenSSL, not from the injected `RandomSource`, so RSA-PSS
@@ -18,6 +20,7 @@ import {
   createPublicKey,
   createSecretKey,
   diffieHellman,
+  hash as nodeHash,
   pbkdf2Sync,
   randomFillSync,
   scryptSync,
@@ -38,6 +41,7 @@ import type {
   CryptoProvider,
   HashAlgorithm,
   HashName,
+  HmacKey,
   IncrementalHash,
   KeyExchangeGroup,
   KeyShareKeyPair,
@@ -47,6 +51,7 @@ import type {
   SigningKey,
 } from '../crypto/provider.ts';
 import { AEAD_KEY_LEN, AEAD_NONCE_LEN, AEAD_TAG_LEN, AEAD_TAG_LEN_OF } from '../crypto/noble/aead.ts';
+import { HmacSha256 } from '../crypto/sha256/hmac.ts';
 import {
   checkUncompressedPoint, drawScalar, hybridX25519MlKem768, NOBLE_GROUPS, P521_SCALAR_LEN, P521_TOP_BYTE_MASK, X25519_LEN, X448_LEN,
 } from '../crypto/noble/kx.ts';
@@ -101,19 +106,34 @@ function wrapHash(h: Hash): IncrementalHash {
   };
 }
 
-function makeHash(name: HashName, outputLen: number): HashAlgorithm {
-  const hmac = (key: Uint8Array, data: Uint8Array): Uint8Array => u8(createHmac(name, key).update(data).digest());
+/**
+ * A hash on OpenSSL. HMAC and HKDF take `keyed`: for SHA-256 our HMAC with the key blocks hashed
+ * once (src/crypto/sha256/), because the key schedule's messages are one or two blocks and a
+ * node:crypto Hmac object costs more than hashing them (bench/keyschedule.ts); OpenSSL's for the
+ * others (the SHA-384 suite only).
+ */
+function makeHash(name: HashName, outputLen: number, keyed: (key: Uint8Array) => HmacKey): HashAlgorithm {
   return {
     name,
     outputLen,
-    digest: (data: Uint8Array): Uint8Array => u8(createHash(name).update(data).digest()),
+    digest: (data: Uint8Array): Uint8Array => u8(nodeHash(name, data, 'buffer')),
     create: (): IncrementalHash => wrapHash(createHash(name)),
-    hmac,
+    hmac: (key: Uint8Array, data: Uint8Array): Uint8Array => keyed(key).mac(data),
+    hmacKey: keyed,
     // RFC 5869 §2.2: PRK = HMAC-Hash(salt, IKM); an empty salt acts as HashLen zeros in HMAC.
-    hkdfExtract: (salt: Uint8Array, ikm: Uint8Array): Uint8Array => hmac(salt, ikm),
+    hkdfExtract: (salt: Uint8Array, ikm: Uint8Array): Uint8Array => keyed(salt).mac(ikm),
+    // (crypto.hkdfSync always runs Extract first, so Expand is the HmacKey's.)
+    hkdfExpand: (prk: Uint8Array, info: Uint8Array, length: number): Uint8Array => keyed(prk).expand(info, length),
+  };
+}
+
+/** An HmacKey on OpenSSL's HMAC: a copy of the key, one Hmac object per message. */
+function nodeHmacKey(name: HashName, outputLen: number, key: Uint8Array): HmacKey {
+  const k = key.slice();
+  return {
+    mac: (data: Uint8Array): Uint8Array => u8(createHmac(name, k).update(data).digest()),
     // RFC 5869 §2.3: T(i) = HMAC-Hash(PRK, T(i-1) | info | i); OKM = first L octets.
-    // (crypto.hkdfSync always runs Extract first, so Expand is written out here.)
-    hkdfExpand(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+    expand(info: Uint8Array, length: number): Uint8Array {
       if (!Number.isSafeInteger(length) || length < 0 || length > 255 * outputLen) {
         throw new RangeError(`hkdfExpand: length must be 0..${255 * outputLen}`);
       }
@@ -122,7 +142,7 @@ function makeHash(name: HashName, outputLen: number): HashAlgorithm {
       const counter = new Uint8Array(1);
       for (let off = 0, i = 1; off < length; off += outputLen, i++) {
         counter[0] = i;
-        t = u8(createHmac(name, prk).update(t).update(info).update(counter).digest());
+        t = u8(createHmac(name, k).update(t).update(info).update(counter).digest());
         out.set(t.subarray(0, Math.min(outputLen, length - off)), off);
       }
       return out;
@@ -131,9 +151,9 @@ function makeHash(name: HashName, outputLen: number): HashAlgorithm {
 }
 
 const NODE_HASHES: { readonly [K in HashName]: HashAlgorithm } = {
-  sha256: makeHash('sha256', 32),
-  sha384: makeHash('sha384', 48),
-  sha512: makeHash('sha512', 64),
+  sha256: makeHash('sha256', 32, (key) => new HmacSha256(key)),
+  sha384: makeHash('sha384', 48, (key) => nodeHmacKey('sha384', 48, key)),
+  sha512: makeHash('sha512', 64, (key) => nodeHmacKey('sha512', 64, key)),
 };
 
 // ---------------------------------------------------------------------------------------------

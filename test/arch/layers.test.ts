@@ -38,6 +38,7 @@ const COMPONENTS: readonly Component[] = [
   { name: 'crypto/rsa', layer: 3, match: 'crypto/rsa/' },
   { name: 'crypto/curve25519', layer: 3, match: 'crypto/curve25519/' },
   { name: 'crypto/p256', layer: 3, match: 'crypto/p256/' },
+  { name: 'crypto/sha256', layer: 3, match: 'crypto/sha256/' },
   { name: 'crypto/noble', layer: 3, match: 'crypto/noble/' },
   { name: 'x509', layer: 3, match: 'x509/' },
   { name: 'keyschedule', layer: 4, match: 'keyschedule/' },

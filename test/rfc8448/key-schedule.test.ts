@@ -32,7 +32,7 @@ const SUITE = TLS_AES_128_GCM_SHA256;
 const EMPTY = new Uint8Array(0);
 const hex = toHex;
 
-/** A `HashAlgorithm` that records every HKDF-Expand info it is given, to check the trace's `info` fields. */
+/** A `HashAlgorithm` that records every HKDF-Expand info it is given (one-shot or keyed), to check the trace's `info` fields. */
 function recording(hash: HashAlgorithm): { hash: HashAlgorithm; infos: Set<string> } {
   const infos = new Set<string>();
   const wrapped: HashAlgorithm = {
@@ -41,6 +41,16 @@ function recording(hash: HashAlgorithm): { hash: HashAlgorithm; infos: Set<strin
     digest: (d) => hash.digest(d),
     create: () => hash.create(),
     hmac: (k, d) => hash.hmac(k, d),
+    hmacKey: (k) => {
+      const key = hash.hmacKey(k);
+      return {
+        mac: (d) => key.mac(d),
+        expand: (info, len) => {
+          infos.add(hex(info));
+          return key.expand(info, len);
+        },
+      };
+    },
     hkdfExtract: (s, i) => hash.hkdfExtract(s, i),
     hkdfExpand: (prk, info, len) => {
       infos.add(hex(info));

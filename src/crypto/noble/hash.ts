@@ -7,7 +7,7 @@
 import { expand, extract } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
-import type { HashAlgorithm, HashName, IncrementalHash } from '../provider.ts';
+import type { HashAlgorithm, HashName, HmacKey, IncrementalHash } from '../provider.ts';
 
 /** The hash algorithm `name` backed by @noble/hashes (one shared immutable object per name). */
 export function nobleHash(name: HashName): HashAlgorithm {
@@ -38,6 +38,10 @@ function makeHash(name: HashName, fn: NobleHashFn): HashAlgorithm {
     digest: (data: Uint8Array): Uint8Array => fn(data),
     create: (): IncrementalHash => wrapIncremental(fn.create()),
     hmac: (key: Uint8Array, data: Uint8Array): Uint8Array => hmac(fn, key, data),
+    hmacKey: (key: Uint8Array): HmacKey => {
+      const k = key.slice();
+      return { mac: (data) => hmac(fn, k, data), expand: (info, length) => expand(fn, k, info, length) };
+    },
     // RFC 5869 §2.2: PRK = HMAC-Hash(salt, IKM); an empty salt means HashLen zeros, which
     // HMAC treats identically (keys are zero-padded to the block size).
     hkdfExtract: (salt: Uint8Array, ikm: Uint8Array): Uint8Array => extract(fn, ikm, salt),

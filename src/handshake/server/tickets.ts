@@ -32,6 +32,7 @@ export function sendTickets(config: ServerConfig, st: TrafficState, out: Handsha
   // silently lost its authentication.
   if (clientIdentity === undefined) return;
   const now = config.now();
+  const resumptionMasterSecret = st.hash.hmacKey(st.resumptionMasterSecret);
   for (let i = 0; i < count; i++) {
     // RFC 8446 §4.6.1: "The ticket_nonce ... MUST be unique across all tickets issued on this
     // connection"; ticket_age_add is "a securely generated, random 32-bit value".
@@ -40,7 +41,7 @@ export function sendTickets(config: ServerConfig, st: TrafficState, out: Handsha
     const ticketAgeAdd = (((r[0] as number) << 24) | ((r[1] as number) << 16) | ((r[2] as number) << 8) | (r[3] as number)) >>> 0;
     const state = encodeTicketState({
       cipherSuite: st.suite.id,
-      psk: resumptionPsk(st.hash, st.resumptionMasterSecret, ticketNonce),
+      psk: resumptionPsk(st.hash, resumptionMasterSecret, ticketNonce),
       issuedAtMs: now,
       ticketAgeAdd,
       ticketLifetime: config.ticketLifetime,

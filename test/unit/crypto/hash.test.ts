@@ -1,7 +1,9 @@
 /**
  * Hashes, HMAC and HKDF of both providers against published vectors: FIPS 180-2 examples,
- * RFC 4231 HMAC test case 2, RFC 5869 Appendix A.1–A.3.
+ * RFC 4231 HMAC test case 2, RFC 5869 Appendix A.1–A.3, and Project Wycheproof's HMAC and HKDF
+ * vectors for SHA-256 and SHA-384 through `hmacKey` as well as the one-shot functions.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex, utf8 } from '../../../src/bytes/bytes.ts';
 import type { HashName } from '../../../src/crypto/provider.ts';
@@ -56,6 +58,32 @@ const HKDF_CASES = [
   },
 ] as const;
 
+interface WycheproofGroup<T> {
+  readonly tagSize?: number;
+  readonly tests: readonly T[];
+}
+interface MacCase {
+  readonly tcId: number;
+  readonly key: string;
+  readonly msg: string;
+  readonly tag: string;
+  readonly result: 'valid' | 'invalid';
+}
+interface HkdfCase {
+  readonly tcId: number;
+  readonly ikm: string;
+  readonly salt: string;
+  readonly info: string;
+  readonly size: number;
+  readonly okm: string;
+  readonly result: 'valid' | 'invalid';
+}
+
+function wycheproof<T>(name: string): readonly WycheproofGroup<T>[] {
+  const file = JSON.parse(readFileSync(new URL(`../../../vectors/wycheproof/${name}`, import.meta.url), 'utf8'));
+  return file.testGroups as WycheproofGroup<T>[];
+}
+
 describe.each(PROVIDERS)('hash, HMAC, HKDF ($name provider)', (provider) => {
   it.each(['sha256', 'sha384', 'sha512'] as const)('%s("abc") matches FIPS 180-2 and reports its output length', (name) => {
     const h = provider.hash(name);
@@ -88,6 +116,48 @@ describe.each(PROVIDERS)('hash, HMAC, HKDF ($name provider)', (provider) => {
     const prk = h.hkdfExtract(c.salt, c.ikm);
     expect(toHex(prk)).toBe(c.prk);
     expect(toHex(h.hkdfExpand(fromHex(c.prk), c.info, c.length))).toBe(c.okm);
+  });
+
+  it.each(['sha256', 'sha384'] as const)('HMAC-%s: hmac and hmacKey give every Wycheproof tag (keys of 16, 32, 65+ bytes; truncated tags)', (name) => {
+    const h = provider.hash(name);
+    for (const g of wycheproof<MacCase>(`hmac_${name}_test.json`)) {
+      for (const c of g.tests) {
+        const key = fromHex(c.key);
+        const msg = fromHex(c.msg);
+        const keyed = h.hmacKey(key);
+        const tags = [h.hmac(key, msg), keyed.mac(msg), keyed.mac(msg)].map((t) => toHex(t.subarray(0, g.tagSize! / 8)));
+        for (const tag of tags) {
+          if (c.result === 'valid') expect(tag, `tcId ${c.tcId}`).toBe(c.tag);
+          else expect(tag, `tcId ${c.tcId}`).not.toBe(c.tag);
+        }
+      }
+    }
+  });
+
+  it.each(['sha256', 'sha384'] as const)('HKDF-%s: hkdfExtract, then hkdfExpand and hmacKey(prk).expand give every Wycheproof output', (name) => {
+    const h = provider.hash(name);
+    for (const g of wycheproof<HkdfCase>(`hkdf_${name}_test.json`)) {
+      for (const c of g.tests) {
+        const prk = h.hkdfExtract(fromHex(c.salt), fromHex(c.ikm));
+        const info = fromHex(c.info);
+        if (c.result === 'valid') {
+          expect(toHex(h.hkdfExpand(prk, info, c.size)), `tcId ${c.tcId}`).toBe(c.okm);
+          expect(toHex(h.hmacKey(prk).expand(info, c.size)), `tcId ${c.tcId}`).toBe(c.okm);
+        } else {
+          // Only "invalid output size" (L > 255 * HashLen) is invalid here (noble throws a plain Error).
+          expect(() => h.hkdfExpand(prk, info, c.size), `tcId ${c.tcId}`).toThrow();
+          expect(() => h.hmacKey(prk).expand(info, c.size), `tcId ${c.tcId}`).toThrow();
+        }
+      }
+    }
+  });
+
+  it.each(['sha256', 'sha384', 'sha512'] as const)('hmacKey(%s) keeps its own copy of the key', (name) => {
+    const h = provider.hash(name);
+    const key = utf8('Jefe');
+    const keyed = h.hmacKey(key);
+    key.fill(0);
+    expect(toHex(keyed.mac(utf8('what do ya want for nothing?')))).toBe(HMAC_JEFE[name]);
   });
 
   it('HKDF-Expand returns a prefix of the longer output for shorter L (RFC 5869 §2.3)', () => {

@@ -24,6 +24,10 @@ export function testHash(name: HashName): HashAlgorithm {
     digest: (d) => fn(d),
     create: () => wrap(fn.create()),
     hmac: (k, d) => hmac(fn, k, d),
+    hmacKey: (k) => {
+      const key = k.slice();
+      return { mac: (d) => hmac(fn, key, d), expand: (info, len) => expand(fn, key, info, len) };
+    },
     hkdfExtract: (salt, ikm) => extract(fn, ikm, salt),
     hkdfExpand: (prk, info, len) => expand(fn, prk, info, len),
   };

@@ -33,6 +33,10 @@ function make(name: HashName, h: NobleHash): HashAlgorithm {
     digest: (d) => h(d),
     create: () => wrap(h.create()),
     hmac: (k, d) => hmac(sha(name), k, d),
+    hmacKey: (k) => {
+      const key = k.slice();
+      return { mac: (d) => hmac(sha(name), key, d), expand: (info, len) => expand(sha(name), key, info, len) };
+    },
     hkdfExtract: (salt, ikm) => extract(sha(name), ikm, salt),
     hkdfExpand: (prk, info, len) => expand(sha(name), prk, info, len),
   };
