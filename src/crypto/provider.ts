@@ -30,7 +30,7 @@ export interface HmacKey {
   mac(data: Uint8Array): Uint8Array;
   /**
    * RFC 5869 §2.3 HKDF-Expand(PRK = key, info, L); equals `hkdfExpand(key, info, L)`.
-   * @throws Error (a RangeError in our own code) unless 0 <= L <= 255 * Hash.length
+   * @throws RangeError unless 0 <= L <= 255 * Hash.length
    */
   expand(info: Uint8Array, length: number): Uint8Array;
 }

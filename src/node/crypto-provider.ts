@@ -52,6 +52,7 @@ import type {
 } from '../crypto/provider.ts';
 import { AEAD_KEY_LEN, AEAD_NONCE_LEN, AEAD_TAG_LEN, AEAD_TAG_LEN_OF } from '../crypto/noble/aead.ts';
 import { HmacSha256 } from '../crypto/sha256/hmac.ts';
+import { hkdfExpandWith } from '../crypto/noble/hash.ts';
 import {
   checkUncompressedPoint, drawScalar, hybridX25519MlKem768, NOBLE_GROUPS, P521_SCALAR_LEN, P521_TOP_BYTE_MASK, X25519_LEN, X448_LEN,
 } from '../crypto/noble/kx.ts';
@@ -132,21 +133,8 @@ function nodeHmacKey(name: HashName, outputLen: number, key: Uint8Array): HmacKe
   const k = key.slice();
   return {
     mac: (data: Uint8Array): Uint8Array => u8(createHmac(name, k).update(data).digest()),
-    // RFC 5869 §2.3: T(i) = HMAC-Hash(PRK, T(i-1) | info | i); OKM = first L octets.
-    expand(info: Uint8Array, length: number): Uint8Array {
-      if (!Number.isSafeInteger(length) || length < 0 || length > 255 * outputLen) {
-        throw new RangeError(`hkdfExpand: length must be 0..${255 * outputLen}`);
-      }
-      const out = new Uint8Array(length);
-      let t: Uint8Array = new Uint8Array(0);
-      const counter = new Uint8Array(1);
-      for (let off = 0, i = 1; off < length; off += outputLen, i++) {
-        counter[0] = i;
-        t = u8(createHmac(name, k).update(t).update(info).update(counter).digest());
-        out.set(t.subarray(0, Math.min(outputLen, length - off)), off);
-      }
-      return out;
-    },
+    expand: (info: Uint8Array, length: number): Uint8Array =>
+      hkdfExpandWith(outputLen, length, (previous, counter) => u8(createHmac(name, k).update(previous).update(info).update(counter).digest())),
   };
 }
 
