@@ -3,11 +3,11 @@
  * RFC 4231 HMAC test case 2, RFC 5869 Appendix A.1–A.3, and Project Wycheproof's HMAC and HKDF
  * vectors for SHA-256 and SHA-384 through `hmacKey` as well as the one-shot functions.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex, utf8 } from '../../../src/bytes/bytes.ts';
 import type { HashName } from '../../../src/crypto/provider.ts';
 import { PROVIDERS } from '../../helpers/providers.ts';
+import { type HkdfCase, loadWycheproof, type MacCase } from '../../helpers/wycheproof-mac.ts';
 
 const SHA_ABC: Record<HashName, string> = {
   sha256: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
@@ -58,32 +58,6 @@ const HKDF_CASES = [
   },
 ] as const;
 
-interface WycheproofGroup<T> {
-  readonly tagSize?: number;
-  readonly tests: readonly T[];
-}
-interface MacCase {
-  readonly tcId: number;
-  readonly key: string;
-  readonly msg: string;
-  readonly tag: string;
-  readonly result: 'valid' | 'invalid';
-}
-interface HkdfCase {
-  readonly tcId: number;
-  readonly ikm: string;
-  readonly salt: string;
-  readonly info: string;
-  readonly size: number;
-  readonly okm: string;
-  readonly result: 'valid' | 'invalid';
-}
-
-function wycheproof<T>(name: string): readonly WycheproofGroup<T>[] {
-  const file = JSON.parse(readFileSync(new URL(`../../../vectors/wycheproof/${name}`, import.meta.url), 'utf8'));
-  return file.testGroups as WycheproofGroup<T>[];
-}
-
 describe.each(PROVIDERS)('hash, HMAC, HKDF ($name provider)', (provider) => {
   it.each(['sha256', 'sha384', 'sha512'] as const)('%s("abc") matches FIPS 180-2 and reports its output length', (name) => {
     const h = provider.hash(name);
@@ -120,7 +94,7 @@ describe.each(PROVIDERS)('hash, HMAC, HKDF ($name provider)', (provider) => {
 
   it.each(['sha256', 'sha384'] as const)('HMAC-%s: hmac and hmacKey give every Wycheproof tag (keys of 16, 32, 65+ bytes; truncated tags)', (name) => {
     const h = provider.hash(name);
-    for (const g of wycheproof<MacCase>(`hmac_${name}_test.json`)) {
+    for (const g of loadWycheproof<MacCase>(`hmac_${name}_test.json`).testGroups) {
       for (const c of g.tests) {
         const key = fromHex(c.key);
         const msg = fromHex(c.msg);
@@ -136,7 +110,7 @@ describe.each(PROVIDERS)('hash, HMAC, HKDF ($name provider)', (provider) => {
 
   it.each(['sha256', 'sha384'] as const)('HKDF-%s: hkdfExtract, then hkdfExpand and hmacKey(prk).expand give every Wycheproof output', (name) => {
     const h = provider.hash(name);
-    for (const g of wycheproof<HkdfCase>(`hkdf_${name}_test.json`)) {
+    for (const g of loadWycheproof<HkdfCase>(`hkdf_${name}_test.json`).testGroups) {
       for (const c of g.tests) {
         const prk = h.hkdfExtract(fromHex(c.salt), fromHex(c.ikm));
         const info = fromHex(c.info);

@@ -4,41 +4,16 @@
  * modified tags; hkdf_sha256_test.json: RFC 5869 and edge sizes) and against the readable oracle
  * (test/helpers/hmac-oracle.ts) for random keys, messages and lengths.
  */
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../../../src/bytes/bytes.ts';
 import { HmacSha256 } from '../../../../src/crypto/sha256/hmac.ts';
 import { oracleHkdfExpandSha256, oracleHmacSha256 } from '../../../helpers/hmac-oracle.ts';
-
-interface Group<T> {
-  readonly tagSize?: number;
-  readonly tests: readonly T[];
-}
-interface MacCase {
-  readonly tcId: number;
-  readonly key: string;
-  readonly msg: string;
-  readonly tag: string;
-  readonly result: 'valid' | 'invalid';
-}
-interface HkdfCase {
-  readonly tcId: number;
-  readonly ikm: string;
-  readonly salt: string;
-  readonly info: string;
-  readonly size: number;
-  readonly okm: string;
-  readonly result: 'valid' | 'invalid';
-}
-
-function load<T>(name: string): { numberOfTests: number; testGroups: readonly Group<T>[] } {
-  return JSON.parse(readFileSync(new URL(`../../../../vectors/wycheproof/${name}`, import.meta.url), 'utf8'));
-}
+import { type HkdfCase, loadWycheproof, type MacCase } from '../../../helpers/wycheproof-mac.ts';
 
 describe('HMAC-SHA-256 keyed once (RFC 2104) and HKDF-Expand (RFC 5869 §2.3)', () => {
   it('gives every Wycheproof HMAC-SHA-256 tag, and differs from every modified one', () => {
-    const file = load<MacCase>('hmac_sha256_test.json');
+    const file = loadWycheproof<MacCase>('hmac_sha256_test.json');
     let n = 0;
     for (const g of file.testGroups) {
       for (const c of g.tests) {
@@ -52,7 +27,7 @@ describe('HMAC-SHA-256 keyed once (RFC 2104) and HKDF-Expand (RFC 5869 §2.3)', 
   });
 
   it('gives every Wycheproof HKDF-SHA-256 output (Extract as a MAC under the salt), and refuses L > 255 * 32', () => {
-    const file = load<HkdfCase>('hkdf_sha256_test.json');
+    const file = loadWycheproof<HkdfCase>('hkdf_sha256_test.json');
     let n = 0;
     for (const g of file.testGroups) {
       for (const c of g.tests) {
