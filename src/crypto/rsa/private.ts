@@ -7,7 +7,7 @@
  */
 import type { PrivateKey, RandomSource } from '../provider.ts';
 import { internalError } from '../../errors.ts';
-import { modInverse, modPow, os2ip } from './bigint.ts';
+import { modInverse, modPow, modPowPublic, os2ip } from './bigint.ts';
 import { publicNumbers, type RsaPublicNumbers } from './public.ts';
 
 export type RsaPrivateKey = Extract<PrivateKey, { type: 'rsa' }>;
@@ -78,7 +78,7 @@ export function rsasp1(key: RsaPrivateNumbers, m: bigint, random: RandomSource):
     r = 2n + (os2ip(random(key.k + 8)) % (n - 3n));
     rInv = modInverse(r, n);
   }
-  const blinded = (m * modPow(r, e, n)) % n;
+  const blinded = (m * modPowPublic(r, e, n)) % n;
   // 2. CRT.
   const s1 = modPow(blinded % p, dp, p);
   const s2 = modPow(blinded % q, dq, q);
@@ -87,7 +87,7 @@ export function rsasp1(key: RsaPrivateNumbers, m: bigint, random: RandomSource):
   // 3. Unblinding.
   const s = (sBlinded * rInv) % n;
   // 4. Fault check.
-  if (modPow(s, e, n) !== m) throw internalError('RSA signature failed its self-check (fault or inconsistent key)');
+  if (modPowPublic(s, e, n) !== m) throw internalError('RSA signature failed its self-check (fault or inconsistent key)');
   return s;
 }
 

@@ -6,7 +6,7 @@
  */
 import { isAcceptedRsaPublicExponent } from '../../protocol/limits.ts';
 import type { PublicKey } from '../provider.ts';
-import { bitLength, modPow, os2ip } from './bigint.ts';
+import { bitLength, modPowPublic, os2ip } from './bigint.ts';
 
 export type RsaPublicKey = Extract<PublicKey, { type: 'rsa' }>;
 
@@ -43,5 +43,5 @@ export function publicNumbers(key: { readonly n: Uint8Array; readonly e: Uint8Ar
  */
 export function rsavp1(key: RsaPublicNumbers, s: bigint): bigint | undefined {
   if (s < 0n || s >= key.n) return undefined;
-  return modPow(s, key.e, key.n);
+  return modPowPublic(s, key.e, key.n);
 }

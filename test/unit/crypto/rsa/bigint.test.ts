@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { bitLength, i2osp, modInverse, modPow, os2ip } from '../../../../src/crypto/rsa/bigint.ts';
+import { bitLength, i2osp, modInverse, modPow, modPowPublic, os2ip } from '../../../../src/crypto/rsa/bigint.ts';
 import { fromHex, toHex } from '../../../../src/bytes/bytes.ts';
 
 /** Reference: plain right-to-left square-and-multiply, one bit at a time. */
@@ -70,6 +70,31 @@ describe('modPow (fixed 4-bit window)', () => {
     expect(modPow(5n, 5n, 1n)).toBe(0n);
     expect(modPow(12n, 3n, 7n)).toBe(naiveModPow(12n, 3n, 7n));
     expect(() => modPow(2n, 3n, 0n)).toThrow(RangeError);
+  });
+});
+
+describe('modPowPublic (binary, for public exponents)', () => {
+  it('agrees with bit-by-bit square-and-multiply and with modPow', () => {
+    const big = fc.bigInt({ min: 0n, max: (1n << 600n) - 1n });
+    fc.assert(
+      fc.property(big, fc.bigInt({ min: 0n, max: (1n << 40n) - 1n }), fc.bigInt({ min: 1n, max: (1n << 600n) - 1n }), (b, e, m) => {
+        expect(modPowPublic(b, e, m)).toBe(naiveModPow(b, e, m));
+        expect(modPowPublic(b, e, m)).toBe(modPow(b, e, m));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('handles e = 65537 and the edge cases exp = 0, exp = 1, base = 0, modulus 1, negative base', () => {
+    const m = (1n << 521n) - 1n;
+    expect(modPowPublic(3n, 65537n, m)).toBe(naiveModPow(3n, 65537n, m));
+    expect(modPowPublic(5n, 0n, 7n)).toBe(1n);
+    expect(modPowPublic(12n, 1n, 7n)).toBe(5n);
+    expect(modPowPublic(0n, 5n, 7n)).toBe(0n);
+    expect(modPowPublic(5n, 5n, 1n)).toBe(0n);
+    expect(modPowPublic(-2n, 3n, 7n)).toBe(modPow(-2n, 3n, 7n));
+    expect(() => modPowPublic(2n, 3n, 0n)).toThrow(RangeError);
+    expect(() => modPowPublic(2n, -1n, 7n)).toThrow(RangeError);
   });
 });
 
