@@ -109,12 +109,6 @@ const SAME_LAYER_EXCEPTIONS: readonly {
     reason: 'the pure provider does X25519 and Ed25519 on our own Curve25519 arithmetic (sub-layer 3a, below noble), faster than noble\'s BigInt code',
   },
   {
-    from: 'crypto/noble',
-    to: 'crypto/sha256',
-    typeOnly: false,
-    reason: 'the pure provider\'s HMAC-SHA-256 and HKDF are our SHA-256 with the key blocks hashed once (sub-layer 3a, below noble), faster than noble\'s on short messages',
-  },
-  {
     from: 'x509',
     to: 'crypto/provider',
     typeOnly: true,

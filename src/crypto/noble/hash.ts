@@ -4,10 +4,9 @@
  * §2.3) on @noble/hashes. These are the `Hash`, `HMAC` and `HKDF` functions of the TLS 1.3 key
  * schedule (RFC 8446 §7.1).
  */
-import { _HMAC } from '@noble/hashes/hmac.js';
+import { _HMAC, hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { HashAlgorithm, HashName, HmacKey, IncrementalHash } from '../provider.ts';
-import { HmacSha256 } from '../sha256/hmac.ts';
 
 /** The hash algorithm `name` backed by @noble/hashes (one shared immutable object per name). */
 export function nobleHash(name: HashName): HashAlgorithm {
@@ -33,17 +32,17 @@ function wrapIncremental(h: ReturnType<NobleHashFn['create']>): IncrementalHash 
 }
 
 /**
- * HMAC and HKDF take `keyed`: for SHA-256 our HMAC (src/crypto/sha256/, faster than noble's on the
- * key schedule's one- and two-block messages: bench/keyschedule.ts), for the others noble's HMAC
- * with the key's hashed pad blocks kept (`nobleHmacKey`).
+ * HMAC and HKDF go through an `HmacKey` (`nobleHmacKey`): noble's HMAC with the key's hashed pad
+ * blocks kept, so the key schedule's several derivations from one secret hash them once.
  */
-function makeHash(name: HashName, fn: NobleHashFn, keyed: (key: Uint8Array) => HmacKey): HashAlgorithm {
+function makeHash(name: HashName, fn: NobleHashFn): HashAlgorithm {
+  const keyed = (key: Uint8Array): HmacKey => nobleHmacKey(fn, key);
   return {
     name,
     outputLen: fn.outputLen,
     digest: (data: Uint8Array): Uint8Array => fn(data),
     create: (): IncrementalHash => wrapIncremental(fn.create()),
-    hmac: (key: Uint8Array, data: Uint8Array): Uint8Array => keyed(key).mac(data),
+    hmac: (key: Uint8Array, data: Uint8Array): Uint8Array => hmac(fn, key, data),
     hmacKey: keyed,
     // RFC 5869 §2.2: PRK = HMAC-Hash(salt, IKM); an empty salt means HashLen zeros, which
     // HMAC treats identically (keys are zero-padded to the block size).
@@ -94,7 +93,7 @@ export function hkdfExpandWith(
 }
 
 const HASHES: { readonly [K in HashName]: HashAlgorithm } = {
-  sha256: makeHash('sha256', sha256, (key) => new HmacSha256(key)),
-  sha384: makeHash('sha384', sha384, (key) => nobleHmacKey(sha384, key)),
-  sha512: makeHash('sha512', sha512, (key) => nobleHmacKey(sha512, key)),
+  sha256: makeHash('sha256', sha256),
+  sha384: makeHash('sha384', sha384),
+  sha512: makeHash('sha512', sha512),
 };
