@@ -66,6 +66,8 @@ export interface TerminateOptions {
   readonly sessionStore?: SessionStoreSpec;
   /** Accept up to this many bytes of 0-RTT data per connection (--early-data; needs sessionStore). */
   readonly earlyData: number;
+  /** Worker threads making the CertificateVerify signatures (--sign-workers; 0: on the event loop). */
+  readonly signWorkers: number;
 }
 
 /** Where `terminate` keeps sessions: `memory` (per process) or `redis://HOST:PORT[/DB]` (a fleet). */
@@ -121,6 +123,8 @@ with a page showing what the connection negotiated.
                            redis://HOST:PORT[/DB], shared by every terminate using it (sessions
                            expire with their tickets, each taken with one atomic GETDEL); Redis
                            slow (250 ms) or down means full handshakes, never a replay
+  --sign-workers N         make the CertificateVerify signatures on N worker threads instead of
+                           the event loop (default: none); each thread loads the key files
   --early-data BYTES       accept up to BYTES of 0-RTT data per connection (RFC 8446 §4.2.10;
                            default 0); needs --session-store. Early data can be replayed by an
                            attacker to other servers unless they share the store
@@ -129,7 +133,7 @@ with a page showing what the connection negotiated.
                            alpn}], upstream, alpn, proxyProtocol, handshakeTimeout, idleTimeout,
                            drainTimeout, maxConnections, metrics, workers, logLevel, keylog,
                            provider, groups, ciphers, ticketSecretFile, ocsp, sessionStore,
-                           earlyData); flags override it
+                           earlyData, signWorkers); flags override it
   -h, --help               this help
 
 Signals: SIGTERM/SIGINT stop accepting and drain; SIGHUP reloads the certificate files.
@@ -166,6 +170,7 @@ export function terminateOptionsFromArgs(args: readonly string[]): TerminateOpti
       ocsp: { type: 'string' },
       'session-store': { type: 'string' },
       'early-data': { type: 'string' },
+      'sign-workers': { type: 'string' },
       config: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -225,6 +230,7 @@ export function terminateOptionsFromArgs(args: readonly string[]): TerminateOpti
     ocspFile: ocspFile === undefined ? undefined : (readOcspFile(ocspFile), ocspFile),
     sessionStore,
     earlyData,
+    signWorkers: count(values['sign-workers'] ?? file['signWorkers'], 0, '--sign-workers'),
   };
 }
 
@@ -309,7 +315,7 @@ function readConfigFile(file: string): Record<string, unknown> {
 const CONFIG_KEYS = [
   'listen', 'cert', 'key', 'sni', 'upstream', 'alpn', 'proxyProtocol', 'handshakeTimeout', 'idleTimeout',
   'drainTimeout', 'maxConnections', 'metrics', 'workers', 'logLevel', 'keylog', 'provider', 'ticketSecretFile', 'ocsp',
-  'passphraseFile', 'passphraseEnv', 'groups', 'ciphers', 'sessionStore', 'earlyData',
+  'passphraseFile', 'passphraseEnv', 'groups', 'ciphers', 'sessionStore', 'earlyData', 'signWorkers',
 ];
 
 function sniFromFile(v: unknown, base: string): SniRoute[] {

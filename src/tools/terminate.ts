@@ -26,6 +26,7 @@ import { UsageError } from './usage-error.ts';
 import { lineSink, type LineSink } from './log-sink.ts';
 import type { HandshakeKind, ProxyMetrics } from './metrics.ts';
 import type { StoreOutcome } from './redis-session-store.ts';
+import { SignerPool } from './sign-workers.ts';
 import { MemorySessionStore, type RemoteSessionStore, type SessionStore } from '../session/store.ts';
 import { proxyV2Header } from './proxy-protocol.ts';
 import { respond } from './serve.ts';
@@ -79,11 +80,17 @@ export async function startTerminate(options: TerminateOptions, log: Logger, rep
   // Stateful resumption, made once and kept across SIGHUP reloads; @redis/client is loaded only
   // for a redis:// store.
   const sessions = await openSessionStore(options, log, (op, outcome) => metrics?.sessionStore(op, outcome));
+  // --sign-workers: a pool of signing threads per key set, replaced on SIGHUP (the old one stops
+  // once the handshakes it serves are over).
+  let signers: SignerPool | undefined;
   const loadSecure = (): ServerSecureOptions => {
     const pair = generated ?? readPair(options.certFile!, options.keyFile!, '--key', options.passphrase);
     const main: KeyCertPair = options.ocspFile === undefined ? pair : { ...pair, ocspResponse: readOcspFile(options.ocspFile) };
     const contexts: Record<string, KeyCertPair> = {};
     for (const r of options.sni) contexts[r.name] = readPair(r.certFile, r.keyFile, `--sni ${r.name}`, options.passphrase);
+    const previous = signers;
+    signers = options.signWorkers > 0 ? new SignerPool(options.signWorkers, [main, ...Object.values(contexts)], options.provider, options.passphrase) : undefined;
+    if (previous) setTimeout(() => void previous.close(), options.handshakeTimeoutMs + 1000).unref();
     return {
       key: main.key,
       cert: main.cert,
@@ -104,6 +111,7 @@ export async function startTerminate(options: TerminateOptions, log: Logger, rep
       ticketKeys,
       sessionStore: sessions?.store,
       maxEarlyDataSize: options.earlyData,
+      signer: signers?.signer,
     };
   };
   const alpnRoutes = routeTable(options.sni, (r) => r.alpn);
@@ -324,6 +332,7 @@ export async function startTerminate(options: TerminateOptions, log: Logger, rep
         await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))).concat(waitDrained()));
         metricsServer?.close();
         await sessions?.close();
+        await signers?.close();
         log('info', 'stopped', {});
       })();
       return stopping;
