@@ -1,20 +1,21 @@
 /**
  * @module node/tls-socket
- * `TLSSocket`: a `stream.Duplex` that moves bytes between a transport Duplex (usually a
- * `net.Socket`) and a sans-I/O `Connection`, with `node:tls`-like members. It holds no protocol
- * logic: the engine decides everything; this file only does flow control (both directions), maps
- * engine events to stream events and sends the engine's alert before closing on failure.
+ * `TLSSocket`: the `stream.Duplex` face, with `node:tls`-like members, of a TlsWrap (the layer
+ * between a transport Duplex, usually a `net.Socket`, and a sans-I/O `Connection`:
+ * node/tls-wrap.ts). It holds no protocol logic: the engine decides everything; this file maps
+ * engine events to stream events, holds writes made before the handshake completes, and ties
+ * the stream's flow control to the wrap's.
  */
 import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import type { Connection } from '../connection/connection.ts';
 import type { ConnectionEvent, Negotiated, Question } from '../connection/events.ts';
-import { ServerConnection } from '../connection/server.ts';
-import { asTlsError } from '../errors.ts';
-import { MAX_PENDING_OUTPUT } from '../protocol/limits.ts';
 import { encodeClientSession } from '../session/client-cache.ts';
 import { parseCertificate } from '../x509/certificate.ts';
+import { TlsWrap, type TlsWrapOwner } from './tls-wrap.ts';
+
+export { HANDSHAKE_TIMEOUT_CODE } from './tls-wrap.ts';
 
 /** Options of the `TLSSocket` constructor (createServer / connect fill these in). */
 export interface TLSSocketOptions {
@@ -54,9 +55,6 @@ export interface PeerCertificate {
   readonly fingerprint256: string;
 }
 
-/** Error code used when the handshake does not finish within `handshakeTimeout`. */
-export const HANDSHAKE_TIMEOUT_CODE = 'ERR_TLS_HANDSHAKE_TIMEOUT';
-
 /**
  * A TLS 1.3 socket over any Duplex transport.
  *
@@ -65,17 +63,21 @@ export const HANDSHAKE_TIMEOUT_CODE = 'ERR_TLS_HANDSHAKE_TIMEOUT';
  * client: a resumable session from a NewSessionTicket, RFC 8446 §4.6.1, emitted only when the
  * connection was authorized), 'earlyData' (accepted: boolean, when 0-RTT was offered), and the
  * usual stream events.
+ *
+ * The `tls*` methods are the TlsWrap's calls into the socket (TlsWrapOwner), not for applications.
  * @example
  * const sock = new TLSSocket(net.connect(443, 'example.com'), new ClientConnection(cfg), { isServer: false });
  * sock.on('secureConnect', () => sock.end('GET / HTTP/1.0\r\n\r\n'));
  */
-export class TLSSocket extends Duplex {
+export class TLSSocket extends Duplex implements TlsWrapOwner {
   /** Always true, as in node:tls. */
   readonly encrypted = true;
   /** The engine under this socket. */
   readonly connection: Connection;
   /** The transport under this socket. */
   readonly transport: Duplex;
+  /** The layer between the transport and the engine. */
+  readonly tlsWrap: TlsWrap;
   /** Negotiated ALPN protocol, or false (node:tls convention). */
   alpnProtocol: string | false = false;
   /** Client: the name requested; server: the SNI the client sent (after the handshake). */
@@ -89,25 +91,12 @@ export class TLSSocket extends Duplex {
   /** True once the handshake completed. */
   secureEstablished = false;
   private readonly isServer: boolean;
-  private handshakeTimer: NodeJS.Timeout | undefined;
   private pendingWriteCb: ((err?: Error | null) => void) | undefined;
   private pendingFinalCb: ((err?: Error | null) => void) | undefined;
-  private readBlocked = false;
-  private transportPaused = false;
-  /**
-   * Bytes the engine produced in answer to what we read (handshake flights, alerts) that the
-   * transport has not flushed yet. Over MAX_UNSENT_REPLIES we stop reading: a peer that sends
-   * and never reads must not grow our memory. (Application writes wait for their own callbacks.)
-   */
-  private unsentReplies = 0;
-  private peerEnded = false;
-  private endPushed = false;
-  private alertPending = false;
   private lastSession: Buffer | undefined;
   private earlyData: { readonly data: Uint8Array; readonly sent: number } | undefined;
   /** Writes made before the handshake finished, sent (after the early data) once it has. */
-  private heldWrites: Uint8Array[] = [];
-  private readonly answerQuestion: ((q: Question) => Promise<void>) | undefined;
+  private heldWrites: Uint8Array[] | undefined;
 
   constructor(transport: Duplex, connection: Connection, options: TLSSocketOptions) {
     super({ allowHalfOpen: options.allowHalfOpen ?? false });
@@ -116,21 +105,8 @@ export class TLSSocket extends Duplex {
     this.isServer = options.isServer;
     this.servername = options.servername;
     this.earlyData = options.earlyData;
-    this.answerQuestion = options.answerQuestion;
-    transport.on('data', this.onTransportData);
-    transport.on('end', this.onTransportEnd);
-    transport.on('error', this.onTransportError);
-    transport.on('close', this.onTransportClose);
-    transport.on('timeout', this.onTransportTimeout);
-    if (options.handshakeTimeout !== undefined && options.handshakeTimeout > 0) {
-      this.handshakeTimer = setTimeout(() => {
-        const err = Object.assign(new Error('TLS handshake timeout'), { code: HANDSHAKE_TIMEOUT_CODE });
-        this.destroy(err);
-      }, options.handshakeTimeout);
-      this.handshakeTimer.unref?.();
-    }
-    // The client's ClientHello is already queued at construction.
-    this.flushOutput();
+    // The wrap sends what the engine already queued (a client's ClientHello).
+    this.tlsWrap = new TlsWrap(transport, connection, this, options);
   }
 
   /** What the handshake agreed (undefined before it is done). */
@@ -234,17 +210,17 @@ export class TLSSocket extends Duplex {
     if (!this.connection.isHandshakeDone && this.connection.error === undefined) {
       // Held until the handshake is done (the early data, if any, goes first); so is the callback.
       // Bounded: the stream calls _writev again only after this callback.
-      for (const { chunk } of chunks) if (chunk.length > 0) this.heldWrites.push(chunk);
+      for (const { chunk } of chunks) if (chunk.length > 0) (this.heldWrites ??= []).push(chunk);
       this.pendingWriteCb = callback;
       return;
     }
     try {
-      for (const { chunk } of chunks) this.writeToEngine(chunk);
+      for (const { chunk } of chunks) this.tlsWrap.write(chunk);
     } catch (e) {
       callback(e instanceof Error ? e : new Error(String(e)));
       return;
     }
-    this.flushOutput(callback);
+    this.tlsWrap.flush(callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -252,96 +228,44 @@ export class TLSSocket extends Duplex {
       this.pendingFinalCb = callback;
       return;
     }
-    this.closeAndEnd(callback);
+    this.tlsWrap.end(callback);
   }
 
   override _read(): void {
-    this.readBlocked = false;
-    this.pump();
+    // After a hand-over (the proxy's bridge) the plaintext goes elsewhere.
+    if (this.tlsWrap.isOwnedBy(this)) this.tlsWrap.readMore();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    clearTimeout(this.handshakeTimer);
-    const t = this.transport;
-    t.off('data', this.onTransportData);
-    if (this.alertPending && !t.destroyed && !t.writableFinished) {
-      // Let the fatal alert reach the wire before the transport goes away.
-      const timer = setTimeout(() => t.destroy(), 2000);
-      timer.unref?.();
-      t.once('finish', () => {
-        clearTimeout(timer);
-        t.destroy();
-      });
-    } else {
-      t.destroy();
-    }
-    this.heldWrites = [];
+    this.tlsWrap.destroy();
+    this.heldWrites = undefined;
     const pending = [this.pendingWriteCb, this.pendingFinalCb];
     this.pendingWriteCb = this.pendingFinalCb = undefined;
     for (const cb of pending) cb?.(error ?? new Error('socket destroyed'));
     callback(error);
   }
 
-  private readonly onTransportData = (chunk: Buffer): void => {
-    if (this.destroyed) return;
-    try {
-      this.connection.receive(chunk);
-    } catch (e) {
-      this.fail(e);
-      return;
-    }
-    this.process();
-  };
-
-  private readonly onTransportEnd = (): void => {
-    if (this.destroyed) return;
-    if (!this.connection.isHandshakeDone) {
-      this.destroy(Object.assign(new Error('socket hang up: peer closed before the TLS handshake completed'), {
-        code: 'ECONNRESET',
-      }));
-      return;
-    }
-    // A FIN without close_notify: end the readable side like node:tls does.
-    this.peerEnded = true;
-    this.pump();
-  };
-
-  private readonly onTransportError = (err: Error): void => {
-    this.destroy(err);
-  };
-
-  private readonly onTransportClose = (): void => {
-    if (this.destroyed) return;
-    if (!this.connection.isHandshakeDone) {
-      this.destroy(Object.assign(new Error('socket hang up: transport closed before the TLS handshake completed'), {
-        code: 'ECONNRESET',
-      }));
-      return;
-    }
-    // Deliver what is still buffered, then end; a blocked reader gets the rest through _read().
-    this.peerEnded = true;
-    this.pump();
-  };
-
-  private readonly onTransportTimeout = (): void => {
-    this.emit('timeout');
-  };
-
-  /** After `receive()`: send what the engine produced, handle its events, deliver plaintext. */
-  private process(): void {
-    this.flushReplies();
-    for (let ev = this.connection.poll(); ev !== undefined; ev = this.connection.poll()) {
-      this.onEvent(ev);
-      if (this.destroyed) return;
-    }
-    this.pump();
+  tlsData(chunk: Uint8Array): boolean {
+    return this.push(chunk);
   }
 
-  private onEvent(ev: ConnectionEvent): void {
+  tlsDataDone(): void {}
+
+  tlsEnd(): void {
+    this.push(null);
+  }
+
+  tlsError(err: Error): void {
+    this.destroy(err);
+  }
+
+  tlsTimeout(): void {
+    this.emit('timeout');
+  }
+
+  tlsEvent(ev: ConnectionEvent): void {
     switch (ev.kind) {
       case 'handshakeDone': {
-        clearTimeout(this.handshakeTimer);
-        this.handshakeTimer = undefined;
         this.secureEstablished = true;
         this.alpnProtocol = ev.negotiated.alpnProtocol ?? false;
         if (this.isServer) this.servername = ev.negotiated.serverName;
@@ -352,18 +276,17 @@ export class TLSSocket extends Duplex {
           this.writeHeld();
         } catch (e) {
           writeCb?.(e instanceof Error ? e : new Error(String(e)));
-          this.fail(e);
+          this.destroy(e instanceof Error ? e : new Error(String(e)));
           return;
         }
-        this.flushOutput(writeCb);
+        this.tlsWrap.flush(writeCb);
         this.emit(this.isServer ? 'secure' : 'secureConnect');
         const finalCb = this.pendingFinalCb;
         this.pendingFinalCb = undefined;
-        if (finalCb && !this.destroyed) this.closeAndEnd(finalCb);
+        if (finalCb && !this.destroyed) this.tlsWrap.end(finalCb);
         return;
       }
       case 'peerClosed':
-        this.peerEnded = true;
         return;
       case 'warningAlert':
         this.emit('warningAlert', ev.description);
@@ -380,25 +303,7 @@ export class TLSSocket extends Duplex {
       case 'earlyData':
         this.emit('earlyData', ev.accepted);
         return;
-      case 'needCertificate':
-      case 'needSession':
-      case 'needSignature':
-        this.answer(ev);
-        return;
     }
-  }
-
-  /** The engine paused for `q`: once answered, it goes on with what it buffered meanwhile. */
-  private answer(q: Question): void {
-    if (this.answerQuestion === undefined) return this.fail(new Error(`${q.kind}: this socket has no answer for the engine's question`));
-    this.answerQuestion(q).then(
-      () => {
-        if (!this.destroyed) this.process();
-      },
-      (e: unknown) => {
-        if (!this.destroyed) this.fail(e);
-      },
-    );
   }
 
   /** Handshake done: the early data not accepted as 0-RTT, then the writes made meanwhile. */
@@ -407,112 +312,11 @@ export class TLSSocket extends Duplex {
     this.earlyData = undefined;
     if (early !== undefined) {
       const rest = this.connection.earlyDataAccepted === true ? early.data.subarray(early.sent) : early.data;
-      this.writeToEngine(rest);
+      this.tlsWrap.write(rest);
     }
     const held = this.heldWrites;
-    this.heldWrites = [];
-    for (const chunk of held) this.writeToEngine(chunk);
-  }
-
-  /**
-   * Hands application data to the engine, first moving the engine's output to the transport when
-   * much of it waits: the engine refuses to hold more than MAX_PENDING_OUTPUT (4 MiB) untaken.
-   */
-  private writeToEngine(chunk: Uint8Array): void {
-    if (this.connection.pendingOutputLen > MAX_PENDING_OUTPUT / 2) this.flushOutput();
-    if (chunk.length > 0) this.connection.write(chunk);
-  }
-
-  /** Moves plaintext from the engine into the readable side, and throttles the transport. */
-  private pump(): void {
-    // RFC 8446 §4.2.10: accepted 0-RTT data precedes everything sent after the handshake.
-    if (this.connection instanceof ServerConnection) {
-      while (!this.readBlocked && !this.destroyed) {
-        const chunk = this.connection.readEarlyData();
-        if (chunk === undefined) break;
-        if (!this.push(chunk)) this.readBlocked = true;
-      }
-    }
-    while (!this.readBlocked && !this.destroyed) {
-      const chunk = this.connection.read();
-      if (chunk === undefined) break;
-      if (!this.push(chunk)) this.readBlocked = true;
-    }
-    if (this.destroyed) return;
-    if (!this.readBlocked && this.peerEnded && !this.endPushed && this.connection.bufferedPlaintextLen === 0) {
-      this.endPushed = true;
-      this.push(null);
-    }
-    // Backpressure: stop reading the transport while our reader is full, the engine holds a lot
-    // of undelivered plaintext, or the peer does not read our replies; _read() and the replies'
-    // write callbacks resume.
-    const full =
-      this.readBlocked || this.connection.bufferedPlaintextLen >= MAX_BUFFERED_PLAINTEXT || this.unsentReplies > MAX_UNSENT_REPLIES;
-    if (full && !this.transportPaused) {
-      this.transportPaused = true;
-      this.transport.pause();
-    } else if (!full && this.transportPaused) {
-      this.transportPaused = false;
-      this.transport.resume();
-    }
-  }
-
-  /** Like flushOutput, for output that answers what we read: counted until the transport flushes it. */
-  private flushReplies(): void {
-    const out = this.connection.takeOutput();
-    const t = this.transport;
-    if (out.length === 0 || t.destroyed || t.writableEnded) return;
-    this.unsentReplies += out.length;
-    t.write(out, () => {
-      this.unsentReplies -= out.length;
-      if (!this.destroyed) this.pump();
-    });
-  }
-
-  /** Writes the engine's pending output to the transport; `callback` fires when it was written. */
-  private flushOutput(callback?: (error?: Error | null) => void): void {
-    const out = this.connection.takeOutput();
-    const t = this.transport;
-    if (out.length === 0 || t.destroyed || t.writableEnded) {
-      if (callback) {
-        const err = out.length > 0 ? new Error('transport is closed') : null;
-        process.nextTick(() => callback(err));
-      }
-      return;
-    }
-    t.write(out, callback ? (err?: Error | null) => callback(err ?? null) : undefined);
-  }
-
-  private closeAndEnd(callback: (error?: Error | null) => void): void {
-    try {
-      this.connection.close(); // RFC 8446 §6.1 close_notify
-    } catch {
-      // already failed or closed: just end the transport
-    }
-    const out = this.connection.takeOutput();
-    const t = this.transport;
-    if (t.destroyed || t.writableEnded) {
-      process.nextTick(() => callback());
-      return;
-    }
-    t.end(out.length > 0 ? out : undefined, () => callback());
-  }
-
-  /** The engine failed: send its alert (already queued), then report and tear down. */
-  private fail(e: unknown): void {
-    const err = asTlsError(e);
-    let out: Uint8Array | undefined;
-    try {
-      out = this.connection.takeOutput();
-    } catch {
-      out = undefined;
-    }
-    const t = this.transport;
-    if (out !== undefined && out.length > 0 && !t.destroyed && !t.writableEnded) {
-      this.alertPending = true;
-      t.end(out);
-    }
-    this.destroy(err);
+    this.heldWrites = undefined;
+    for (const chunk of held ?? []) this.tlsWrap.write(chunk);
   }
 }
 
@@ -544,8 +348,3 @@ function ipText(ip: Uint8Array): string {
   for (let i = 0; i + 1 < ip.length; i += 2) groups.push((((ip[i] ?? 0) << 8) | (ip[i + 1] ?? 0)).toString(16));
   return groups.join(':');
 }
-
-/** Stop feeding the engine when this much received plaintext is waiting for our reader. */
-const MAX_BUFFERED_PLAINTEXT = 256 * 1024;
-/** Stop reading while this much of our answers to the peer is not flushed (see `unsentReplies`). */
-const MAX_UNSENT_REPLIES = 64 * 1024;

@@ -1,7 +1,8 @@
 /**
  * @module tools/serve
  * `puretls serve`: a TLS 1.3 server for testing clients, built on createServer: an HTTPS (HTTP/1.1
- * over node:http) page showing what each connection negotiated, or with `echo` the application
+ * over node:http, started on a connection when its first bytes arrive: tools/lazy-http.ts) page
+ * showing what each connection negotiated, or with `echo` the application
  * data sent back. One line per connection on stderr. Without a certificate it generates a
  * short-lived self-signed one for localhost, 127.0.0.1 and ::1.
  */
@@ -17,6 +18,7 @@ import { fingerprint256, type TLSSocket } from '../node/tls-socket.ts';
 import { describeError } from './describe.ts';
 import { keyLogSink } from './keylog.ts';
 import { readKeyFile } from './passphrase.ts';
+import { LazyHttp } from './lazy-http.ts';
 import { readFlagFile } from './args.ts';
 import { serverPskCallback, type CliPsk } from './psk.ts';
 import { readTicketSecretFile } from './secret-file.ts';
@@ -136,11 +138,11 @@ export async function serve(options: ServeOptions): Promise<RunningServe> {
     process.stderr.write('puretls serve: WARNING --psk-ke: resumed connections may have no forward secrecy (RFC 8446 §4.2.9; testing only)\n');
   }
 
-  const http = createHttpServer(respond);
+  const http = new LazyHttp(createHttpServer(respond));
   server.on('secureConnection', (sock: TLSSocket) => {
     process.stderr.write(`puretls serve: ${connectionLine(sock)}\n`);
     if (!options.echo) {
-      http.emit('connection', sock);
+      http.add(sock);
       return;
     }
     sock.on('error', () => {}); // the client's failure ends the echo; 'tlsClientError' covers handshakes
@@ -166,7 +168,7 @@ export async function serve(options: ServeOptions): Promise<RunningServe> {
     fingerprint,
     close: () =>
       new Promise<void>((resolve) => {
-        http.closeAllConnections();
+        http.closeAll();
         server.close(() => resolve());
       }),
   };

@@ -1,18 +1,17 @@
 /**
  * @module tools/terminate
  * `puretls terminate`: a TLS 1.3 termination proxy. It accepts TLS on one or more addresses
- * (createServer), picks the certificate and the upstream by SNI, and copies bytes both ways
- * between the TLSSocket and a plain TCP connection to the upstream, with stream backpressure in
- * both directions (so per-connection memory stays bounded by the stream buffers), half-close
- * passed through (the client's close_notify becomes a FIN to the upstream, the upstream's FIN a
- * close_notify to the client). Without an upstream it serves the `puretls serve` page itself.
+ * (createServer), picks the certificate and the upstream by SNI, and bridges each connection to
+ * a plain TCP connection to the upstream (tools/tls-bridge.ts: the engine's plaintext straight
+ * to the upstream socket and back, backpressure both ways, half-close passed through). Without
+ * an upstream it serves the `puretls serve` page itself.
  *
  * It holds no TLS logic: the engine decides; this file routes, times out, counts and logs.
  */
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { asTlsError } from '../errors.ts';
 import { resolveProvider, type KeyCertPair, type ServerSecureOptions } from '../node/options.ts';
 import { createServer, type Server } from '../node/server.ts';
@@ -22,6 +21,7 @@ import { pemEncode } from '../x509/pem.ts';
 import { generateSelfSigned } from '../x509/self-signed.ts';
 import { keyLogSink } from './keylog.ts';
 import { readKeyFile } from './passphrase.ts';
+import { LazyHttp } from './lazy-http.ts';
 import { UsageError } from './usage-error.ts';
 import { lineSink, type LineSink } from './log-sink.ts';
 import type { HandshakeKind, ProxyMetrics } from './metrics.ts';
@@ -30,6 +30,7 @@ import { SignerPool } from './sign-workers.ts';
 import { MemorySessionStore, type RemoteSessionStore, type SessionStore } from '../session/store.ts';
 import { proxyV2Header } from './proxy-protocol.ts';
 import { respond } from './serve.ts';
+import { TlsBridge } from './tls-bridge.ts';
 import type { HostPort } from './args.ts';
 import { readOcspFile, type LogLevel, type SniRoute, type TerminateOptions } from './terminate-config.ts';
 
@@ -131,13 +132,16 @@ export async function startTerminate(options: TerminateOptions, log: Logger, rep
   // A failing key log must not fail handshakes: it is reported once and key logging stops.
   const keyLog = keyLogSink(options.keyLogFile, (err) => log('warn', 'key log write failed: key logging stopped', { file: options.keyLogFile, error: describe(err) }));
   const routes = routeTable(options.sni, (r) => r.upstream);
-  const live = new Set<Live>();
+  /** Open connections, by their TCP socket. */
+  const live = new Map<Socket, Live>();
   let draining = false;
 
-  const http = createHttpServer((req, res) => {
-    if (draining) res.setHeader('connection', 'close');
-    respond(req, res);
-  });
+  const http = new LazyHttp(
+    createHttpServer((req, res) => {
+      if (draining) res.setHeader('connection', 'close');
+      respond(req, res);
+    }),
+  );
 
   for (const server of servers) {
     server.maxConnections = options.maxConnections;
@@ -145,7 +149,7 @@ export async function startTerminate(options: TerminateOptions, log: Logger, rep
     server.on('connection', (raw: Socket) => track(raw));
     server.on('secureConnection', (tls: TLSSocket) => established(tls));
     server.on('tlsClientError', (err: Error, tls: TLSSocket | undefined) => {
-      const c = tls && findLive(tls.transport);
+      const c = tls && live.get(tls.transport as Socket);
       const alert = handshakeFailureName(err);
       metrics?.handshakeFailure(alert);
       if (c) c.end ??= `handshake failed: ${alert}`;
@@ -193,19 +197,14 @@ export async function startTerminate(options: TerminateOptions, log: Logger, rep
       bytesIn: 0,
       bytesOut: 0,
     };
-    live.add(c);
+    live.set(raw, c);
     metrics?.connectionOpened();
     raw.setTimeout(options.idleTimeoutMs || 0);
     raw.once('close', () => closed(c));
   }
 
-  function findLive(raw: unknown): Live | undefined {
-    for (const c of live) if (c.raw === raw) return c;
-    return undefined;
-  }
-
   function established(tls: TLSSocket): void {
-    const c = findLive(tls.transport);
+    const c = live.get(tls.transport as Socket);
     if (!c) {
       tls.destroy();
       return;
@@ -214,77 +213,57 @@ export async function startTerminate(options: TerminateOptions, log: Logger, rep
     c.handshakeMs = performance.now() - c.started;
     const n = tls.negotiated!;
     metrics?.handshake(handshakeKind(n, tls.connection.earlyDataAccepted), c.handshakeMs / 1000);
-    tls.on('timeout', () => {
-      c.end ??= 'idle timeout';
-      tls.destroy();
-      c.upstream?.destroy();
-    });
-    tls.on('error', (err: Error) => {
-      c.end ??= `client error: ${describe(err)}`;
-      c.upstream?.destroy();
-    });
     const sni = n.serverName;
     const target = (sni === undefined ? undefined : lookupRoute(routes, sni)) ?? options.upstream;
     if (target === undefined) {
       c.route = 'builtin';
-      http.emit('connection', tls);
+      tls.on('timeout', () => {
+        c.end ??= 'idle timeout';
+        tls.destroy();
+      });
+      tls.on('error', (err: Error) => {
+        c.end ??= `client error: ${describe(err)}`;
+      });
+      http.add(tls);
       return;
     }
     c.route = `${target.host}:${target.port}`;
-    const up = netConnect({ host: target.host, port: target.port, allowHalfOpen: true });
-    c.upstream = up;
-    c.open++;
-    up.once('close', () => closed(c));
-    let upConnected = false;
-    up.once('connect', () => {
-      upConnected = true;
-      up.setNoDelay(true);
-    });
-    up.on('error', (err: Error) => {
-      if (!upConnected) metrics?.upstreamError();
-      c.end ??= `${upConnected ? 'upstream error' : 'upstream connect error'}: ${describe(err)}`;
-      tls.destroy();
-    });
-    if (options.proxyProtocol) {
-      up.write(
-        proxyV2Header(
+    const header = options.proxyProtocol
+      ? proxyV2Header(
           { address: c.raw.remoteAddress ?? '', port: c.raw.remotePort ?? 0 },
           { address: c.raw.localAddress ?? '', port: c.raw.localPort ?? 0 },
           { authority: sni, alpn: n.alpnProtocol },
-        ),
-      );
-    }
-    tls.on('data', (d: Buffer) => {
-      c.bytesIn += d.length;
-      metrics?.forwarded('in', d.length);
+        )
+      : undefined;
+    const bridge = new TlsBridge(tls, target, header, {
+      forwarded(direction, bytes) {
+        if (direction === 'in') c.bytesIn += bytes;
+        else c.bytesOut += bytes;
+        metrics?.forwarded(direction, bytes);
+      },
+      ending(reason, err) {
+        c.end ??= err === undefined ? reason : `${reason}: ${describe(err)}`;
+      },
+      upstreamConnectFailed() {
+        metrics?.upstreamError();
+      },
     });
-    up.on('data', (d: Buffer) => {
-      c.bytesOut += d.length;
-      metrics?.forwarded('out', d.length);
-    });
-    tls.on('end', () => {
-      c.end ??= 'client closed';
-    });
-    up.on('end', () => {
-      c.end ??= 'upstream closed';
-    });
-    // pipe(): pauses the source while the destination's buffer is full (backpressure) and ends
-    // the destination when the source ends (half-close passed through).
-    tls.pipe(up);
-    up.pipe(tls);
+    c.upstream = bridge.upstream;
+    c.open++;
+    bridge.upstream.once('close', () => closed(c));
   }
 
   function closed(c: Live): void {
     const up = c.upstream;
-    if (c.raw.destroyed && up && !up.destroyed && !up.writableEnded) {
-      // The client is gone: send what it already sent, then FIN; discard the upstream's answer.
-      up.unpipe();
+    if (c.raw.destroyed && up && !up.destroyed) {
+      // The client is gone: send what it already sent, then FIN (the bridge may have sent it
+      // already); the bridge discards the upstream's answer.
       up.resume();
-      up.end();
+      if (!up.writableEnded) up.end();
       up.setTimeout(UPSTREAM_LINGER_MS, () => up.destroy());
     }
     if (--c.open > 0) return;
-    if (!live.delete(c)) return;
+    if (!live.delete(c.raw)) return;
     metrics?.connectionClosed();
     const n = c.tls?.negotiated;
     log('info', 'connection', {
@@ -340,12 +319,12 @@ export async function startTerminate(options: TerminateOptions, log: Logger, rep
   };
 
   function waitDrained(): Promise<void> {
-    http.closeIdleConnections();
+    http.closeIdle();
     if (live.size === 0) return Promise.resolve();
     return new Promise<void>((resolveDrain) => {
       const timer = setTimeout(() => {
         log('warn', 'drain timeout: closing open connections', { open: live.size });
-        for (const c of live) {
+        for (const c of live.values()) {
           c.end ??= 'shutdown';
           c.tls?.destroy();
           c.upstream?.destroy();
