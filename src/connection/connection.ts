@@ -177,6 +177,19 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
     return out;
   }
 
+  /**
+   * The same bytes as `takeOutput()`, as they were queued (a handshake record, or all the records
+   * of one `write()`), without copying them into one buffer: for a gathered write (`writev`).
+   * Empty when there are none.
+   */
+  takeOutputChunks(): Uint8Array[] {
+    const out = this.output;
+    if (out.length === 0) return [];
+    this.output = [];
+    this.outputLen = 0;
+    return out;
+  }
+
   /** Bytes `takeOutput()` would return. */
   get pendingOutputLen(): number {
     return this.outputLen;

@@ -11,6 +11,7 @@ import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import type { Connection } from '../connection/connection.ts';
 import type { ConnectionEvent, Negotiated, Question } from '../connection/events.ts';
+import { MAX_PLAINTEXT_LEN } from '../protocol/limits.ts';
 import { encodeClientSession } from '../session/client-cache.ts';
 import { parseCertificate } from '../x509/certificate.ts';
 import { TlsWrap, type TlsWrapOwner } from './tls-wrap.ts';
@@ -203,24 +204,19 @@ export class TLSSocket extends Duplex implements TlsWrapOwner {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this._writev([{ chunk }], callback);
+    if (this.holdUntilHandshake([chunk], callback)) return;
+    this.writeAndFlush(chunk, callback);
   }
 
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
-    if (!this.connection.isHandshakeDone && this.connection.error === undefined) {
-      // Held until the handshake is done (the early data, if any, goes first); so is the callback.
-      // Bounded: the stream calls _writev again only after this callback.
-      for (const { chunk } of chunks) if (chunk.length > 0) (this.heldWrites ??= []).push(chunk);
-      this.pendingWriteCb = callback;
-      return;
-    }
-    try {
-      for (const { chunk } of chunks) this.tlsWrap.write(chunk);
-    } catch (e) {
-      callback(e instanceof Error ? e : new Error(String(e)));
-      return;
-    }
-    this.tlsWrap.flush(callback);
+    const buffers = chunks.map((c) => c.chunk);
+    if (this.holdUntilHandshake(buffers, callback)) return;
+    let total = 0;
+    for (const b of buffers) total += b.length;
+    // Small chunks written together (an HTTP head, then its body) go in one record, as node:tls
+    // does: fewer records to seal, and one write to the transport.
+    if (total <= MAX_PLAINTEXT_LEN) this.writeAndFlush(Buffer.concat(buffers, total), callback);
+    else this.writeAndFlush(buffers, callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -304,6 +300,29 @@ export class TLSSocket extends Duplex implements TlsWrapOwner {
         this.emit('earlyData', ev.accepted);
         return;
     }
+  }
+
+  /**
+   * Before the handshake is done, writes are held (the early data, if any, goes first), and so is
+   * their callback; bounded: the stream writes again only after the callback. True when held.
+   */
+  private holdUntilHandshake(chunks: readonly Buffer[], callback: (error?: Error | null) => void): boolean {
+    if (this.connection.isHandshakeDone || this.connection.error !== undefined) return false;
+    for (const chunk of chunks) if (chunk.length > 0) (this.heldWrites ??= []).push(chunk);
+    this.pendingWriteCb = callback;
+    return true;
+  }
+
+  /** Seals `data` and writes the records to the transport; `callback` once the transport took them. */
+  private writeAndFlush(data: Uint8Array | readonly Uint8Array[], callback: (error?: Error | null) => void): void {
+    try {
+      if (data instanceof Uint8Array) this.tlsWrap.write(data);
+      else for (const chunk of data) this.tlsWrap.write(chunk);
+    } catch (e) {
+      callback(e instanceof Error ? e : new Error(String(e)));
+      return;
+    }
+    this.tlsWrap.flush(callback);
   }
 
   /** Handshake done: the early data not accepted as 0-RTT, then the writes made meanwhile. */

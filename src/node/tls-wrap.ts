@@ -143,12 +143,13 @@ export class TlsWrap {
   }
 
   /**
-   * Writes the engine's pending output to the transport. `callback` fires once it was written
-   * (at once when there was nothing to write). Returns the transport's `write()` result: false
-   * when its buffer is full ('drain' follows).
+   * Writes the engine's pending output to the transport, in one gathered write (`writev`) when
+   * it is several chunks. `callback` fires once it was written (at once when there was nothing to
+   * write). Returns the transport's `write()` result: false when its buffer is full ('drain'
+   * follows).
    */
   flush(callback?: (error?: Error | null) => void): boolean {
-    const out = this.connection.takeOutput();
+    const out = this.connection.takeOutputChunks();
     const t = this.transport;
     if (out.length === 0 || t.destroyed || t.writableEnded) {
       if (callback) {
@@ -157,7 +158,7 @@ export class TlsWrap {
       }
       return true;
     }
-    return t.write(out, callback);
+    return writeGathered(t, out, callback);
   }
 
   /** Queues close_notify (RFC 8446 §6.1) and ends the transport after it; `callback` when sent. */
@@ -167,13 +168,16 @@ export class TlsWrap {
     } catch {
       // already failed or closed: just end the transport
     }
-    const out = this.connection.takeOutput();
+    const out = this.connection.takeOutputChunks();
     const t = this.transport;
     if (t.destroyed || t.writableEnded) {
       process.nextTick(callback);
       return;
     }
-    t.end(out.length > 0 ? out : undefined, callback);
+    // end() uncorks: what is written before it goes out with the last chunk in one writev.
+    if (out.length > 1) t.cork();
+    for (let i = 0; i < out.length - 1; i++) t.write(out[i]);
+    t.end(out[out.length - 1], callback);
   }
 
   /**
@@ -311,12 +315,14 @@ export class TlsWrap {
 
   /** Like flush, for output that answers what we read: counted until the transport flushes it. */
   private flushReplies(): void {
-    const out = this.connection.takeOutput();
+    const out = this.connection.takeOutputChunks();
     const t = this.transport;
     if (out.length === 0 || t.destroyed || t.writableEnded) return;
-    this.unsentReplies += out.length;
-    t.write(out, () => {
-      this.unsentReplies -= out.length;
+    let len = 0;
+    for (const chunk of out) len += chunk.length;
+    this.unsentReplies += len;
+    writeGathered(t, out, () => {
+      this.unsentReplies -= len;
       if (!this.destroyed) this.pump();
     });
   }
@@ -337,6 +343,20 @@ export class TlsWrap {
     }
     this.owner.tlsError(err);
   }
+}
+
+/**
+ * Writes `chunks` (at least one) to `t` as one gathered write: corked, so that a net.Socket
+ * passes them to one writev(2). `callback` and the result are the last write's.
+ */
+function writeGathered(t: Duplex, chunks: readonly Uint8Array[], callback?: (error?: Error | null) => void): boolean {
+  const last = chunks.length - 1;
+  if (last === 0) return t.write(chunks[0], callback);
+  t.cork();
+  for (let i = 0; i < last; i++) t.write(chunks[i]);
+  const ok = t.write(chunks[last], callback);
+  t.uncork();
+  return ok;
 }
 
 // The transport's listeners: shared by every connection (`this` is the transport).

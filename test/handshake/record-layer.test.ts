@@ -118,6 +118,23 @@ describe('record layer through the connection (RFC 8446 §5.1)', () => {
   });
 });
 
+describe('taking the output', () => {
+  it('takeOutputChunks gives the bytes takeOutput would, one chunk per write, without copying them together', () => {
+    const a = deterministicPair();
+    const b = deterministicPair();
+    handshake(a.client, a.server);
+    handshake(b.client, b.server);
+    for (const c of [a.server, b.server]) for (const text of ['one', 'two', 'three']) c.write(utf8(text));
+    const chunks = a.server.takeOutputChunks();
+    expect(chunks.length).toBe(3);
+    expect(concat(...chunks)).toEqual(b.server.takeOutput());
+    expect(a.server.takeOutputChunks()).toEqual([]);
+    expect(a.server.pendingOutputLen).toBe(0);
+    a.client.receive(concat(...chunks));
+    expect(new TextDecoder().decode(readAll(a.client))).toBe('onetwothree');
+  });
+});
+
 describe('padding (RFC 8446 §5.4)', () => {
   it('pads every protected record by recordPadding and the peer strips it, both ways', () => {
     const { client, server } = makePair(provider, { client: { recordPadding: 100 }, server: { recordPadding: 37 } });

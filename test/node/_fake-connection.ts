@@ -22,6 +22,7 @@ export class FakeConnection {
   private queued: Uint8Array[] = [];
   private closed = false;
   receiveCalls = 0;
+  writeCalls = 0;
   pings = 0;
   maxBuffered = 0;
 
@@ -82,8 +83,14 @@ export class FakeConnection {
     this.out = [];
     return o;
   }
+  takeOutputChunks(): Uint8Array[] {
+    const o = this.out;
+    this.out = [];
+    return o;
+  }
   write(data: Uint8Array): void {
     if (this.closed || this.error) throw new Error('fake: closed');
+    this.writeCalls++;
     if (this.isHandshakeDone) this.out.push(frame(data));
     else this.queued.push(data);
   }

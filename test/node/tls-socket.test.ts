@@ -171,5 +171,53 @@ describe('TLSSocket stream mechanics (with a fake engine)', () => {
     expect(err.code).toBe('ERR_TLS_HANDSHAKE_TIMEOUT');
     expect(b.destroyed).toBe(true);
   });
-});
 
+  it('small writes made together go to the engine as one write (one record), as node:tls does', async () => {
+    const { client, server, fs } = await tlsPair();
+    await new Promise((r) => server.once('secure', r));
+    const got = new Promise<string>((resolve) => {
+      let text = '';
+      client.on('data', (d: Buffer) => {
+        text += d.toString();
+        if (text.length === 19) resolve(text);
+      });
+    });
+    const before = fs.writeCalls;
+    server.cork();
+    server.write('HTTP/1.1 200 OK\r\n');
+    server.write('\r\n');
+    server.uncork();
+    expect(await got).toBe('HTTP/1.1 200 OK\r\n\r\n');
+    expect(fs.writeCalls - before).toBe(1);
+  });
+
+  it("writes the engine's output chunks of one flush in one gathered write (writev), not copied into one buffer", async () => {
+    const { client, server, b } = await tlsPair();
+    await new Promise((r) => server.once('secure', r));
+    const transportWrites: number[] = [];
+    const raw = b as unknown as { _write: (...a: unknown[]) => void; _writev: (chunks: unknown[], cb: unknown) => void };
+    const write = raw._write.bind(b);
+    const writev = raw._writev.bind(b);
+    raw._write = (...a: unknown[]) => {
+      transportWrites.push(1);
+      write(...a);
+    };
+    raw._writev = (chunks: unknown[], cb: unknown) => {
+      transportWrites.push(chunks.length);
+      writev(chunks, cb);
+    };
+    const parts = [Buffer.alloc(12_000, 1), Buffer.alloc(12_000, 2), Buffer.alloc(12_000, 3)];
+    let received = 0;
+    const all = new Promise<void>((resolve) =>
+      client.on('data', (d: Buffer) => {
+        received += d.length;
+        if (received === 36_000) resolve();
+      }),
+    );
+    server.cork();
+    for (const p of parts) server.write(p);
+    server.uncork();
+    await all;
+    expect(transportWrites).toEqual([3]);
+  });
+});
