@@ -39,10 +39,11 @@ export function pinSelf(): void {
 }
 
 /**
- * Spawns `argv` pinned to `core` (taskset), in a new session (detached: setsid), and sets that
- * session's autogroup to nice -10 (needs root or CAP_SYS_NICE; `priority` says what happened).
+ * Spawns `argv` pinned to `core` (taskset: a core, or a list such as '0,1'), in a new session
+ * (detached: setsid), and sets that session's autogroup to nice -10 (needs root or CAP_SYS_NICE;
+ * `priority` says what happened).
  */
-export function spawnPinned(core: number, argv: readonly string[], stderr: 'inherit' | 'ignore' = 'inherit'): ChildProcess {
+export function spawnPinned(core: number | string, argv: readonly string[], stderr: 'inherit' | 'ignore' = 'inherit'): ChildProcess {
   const child = spawn('taskset', ['-c', String(core), ...argv], { cwd: ROOT, detached: true, stdio: ['pipe', 'pipe', stderr] });
   children.add(child);
   child.once('exit', () => children.delete(child));
@@ -136,7 +137,7 @@ export function sleep(ms: number): Promise<void> {
 // /proc
 
 /** utime + stime of a process (all its threads), ms. */
-function cpuMs(pid: number): number {
+export function cpuMs(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(f[11]) + Number(f[12])) * TICK_MS;
 }

@@ -26,6 +26,7 @@ import { createServer as createPuretlsServer } from '../src/node/server.ts';
 import { main as cli } from '../src/tools/cli.ts';
 import { respond, serve } from '../src/tools/serve.ts';
 import { certPaths, type KeyType } from '../test/helpers/pki.ts';
+import { freePort, listening } from './_ports.ts';
 
 const [kind = '', keyType = 'ecdsa-p256', upstream = '0'] = process.argv.slice(2);
 const paths = certPaths(keyType as KeyType);
@@ -55,28 +56,6 @@ function bulk(sock: Duplex): void {
 async function listen(server: net.Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as net.AddressInfo).port;
-}
-
-/** A port nothing listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function listening(port: number): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const ok = await new Promise<boolean>((r) => {
-      const s = net.connect(port, '127.0.0.1', () => r(s.destroy() !== undefined));
-      s.once('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`bench/_servers: nothing listens on ${port}`);
 }
 
 async function start(): Promise<number> {

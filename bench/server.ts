@@ -3,9 +3,10 @@
  * `npm run bench`: puretls against node:tls, server CPU per operation with a load generator that
  * saturates the server's core from the other core (bench/loadgen.c), interleaved rounds, median
  * and range of the per-round ratios, the foreign load of every round. Prints the table of issue 9
- * (both providers), the pure provider's rows of issue 10 and the post-quantum row (issue 11).
+ * (both providers), the pure provider's rows of issue 10, the post-quantum row (issue 11) and
+ * `terminate --workers` across cores (issue 9 item 5).
  * Areas, each runnable alone: bench/server-handshake.ts, bench/server-bulk.ts,
- * bench/server-memory.ts, bench/proxy.ts, bench/client.ts, bench/pq.ts; the harness:
+ * bench/server-memory.ts, bench/proxy.ts, bench/client.ts, bench/pq.ts, bench/workers.ts; the harness:
  * bench/_rounds.ts.
  * Flags: `--quick` (a smoke run for development: do not quote), `--json FILE` (every round).
  * Run it in its own session with autogroup nice -10 (docs/06-testing-and-fuzzing.md §6.4); the
@@ -18,6 +19,7 @@ import { handshakeRows } from './server-handshake.ts';
 import { memoryRows } from './server-memory.ts';
 import { pqRows } from './pq.ts';
 import { proxyRows } from './proxy.ts';
+import { workerRounds, workersTable } from './workers.ts';
 import { machineHeader, pinSelf, table, type Row } from './_rounds.ts';
 
 /** Issue 9's table, in its order. */
@@ -41,6 +43,7 @@ pinSelf();
 const started = Date.now();
 const rows = [...(await handshakeRows()), ...(await bulkRows()), ...(await memoryRows()), ...(await proxyRows()), ...(await clientRows())];
 const pq = await pqRows();
+const workers = await workerRounds();
 const header = machineHeader();
 console.log(`\n## puretls vs node:tls (issue 9)\n${header}\n`);
 console.log(table(pick(rows, ISSUE_9)));
@@ -52,7 +55,8 @@ console.log(`\n## Post-quantum key exchange (issue 11): X25519MLKEM768 ÷ X25519
 console.log(
   '\n(The generator of this row is bench/_pq-load.ts, TypeScript: it may not saturate the node:crypto provider, see its rounds.)',
 );
+console.log(`\n## \`terminate\` across cores (issue 9 item 5): proxy processes on cores 0 and 1, generator on core 0\n\n${workersTable(workers)}`);
 console.log(`\n${((Date.now() - started) / 60000).toFixed(1)} minutes.`);
 const jsonAt = process.argv.indexOf('--json');
-if (jsonAt > 0 && process.argv[jsonAt + 1] !== undefined) writeFileSync(process.argv[jsonAt + 1]!, JSON.stringify({ header, rows, pq }, null, 2));
+if (jsonAt > 0 && process.argv[jsonAt + 1] !== undefined) writeFileSync(process.argv[jsonAt + 1]!, JSON.stringify({ header, rows, pq, workers: Object.fromEntries(workers) }, null, 2));
 process.exit(0);

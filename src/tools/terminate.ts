@@ -376,6 +376,10 @@ async function runPrimary(options: TerminateOptions, log: Logger): Promise<numbe
   // cluster IPC channel (a socket pair only the two processes hold), never through the
   // environment, which outlives any `delete process.env[...]` in /proc/PID/environ.
   const secret = Buffer.from(options.ticketSecret ?? resolveProvider(options.provider).randomBytes(32)).toString('hex');
+  // Each worker accepts from the listening socket itself (the kernel picks which): node's default
+  // on Linux, round-robin, has the primary accept every connection and pass it to a worker over
+  // IPC, work shared by all workers that cost as much as a tenth of a handshake (bench/workers.ts).
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   const workers = Array.from({ length: options.workers }, () => {
     const w = cluster.fork();
     w.on('message', (m: unknown) => {
