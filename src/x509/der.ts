@@ -1,9 +1,10 @@
 /**
  * @module der
  * A minimal strict DER walker (ITU-T X.690 §8.1, §10.1: definite, minimal-length encodings) and
- * TLV encoder. The ASN.1 schema library is lenient (BER, trailing bytes); this walker frames the
- * outer structures of certificates and keys exactly and hands out the raw bytes that signatures
- * and chaining need (tbsCertificate, issuer and subject Names, RFC 5280 §4.1).
+ * TLV encoder: all the ASN.1 of certificates, private keys, PKCS#12 and self-signed generation is
+ * read and written with it (no schema library at run time: the lenient @peculiar schemas, which
+ * accept BER and trailing bytes, are test oracles only). It hands out the raw bytes that
+ * signatures and chaining need (tbsCertificate, issuer and subject Names, RFC 5280 §4.1).
  */
 import { concat } from '../bytes/bytes.ts';
 import { TlsError } from '../errors.ts';
@@ -140,6 +141,35 @@ export function encodeTlv(tag: number, value: Uint8Array): Uint8Array {
   else if (n < 0x10000) header = [tag, 0x82, n >>> 8, n & 0xff];
   else header = [tag, 0x83, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
   return concat(new Uint8Array(header), value);
+}
+
+/** A DER SEQUENCE of the given encoded elements. */
+export function encodeSequence(...elements: readonly Uint8Array[]): Uint8Array {
+  return encodeTlv(DerTag.SEQUENCE, concat(...elements));
+}
+
+/** X.690 §8.19: dotted text → OBJECT IDENTIFIER element (arcs below 2^53; first two in one octet). */
+export function encodeOid(dotted: string): Uint8Array {
+  const arcs = dotted.split('.').map(Number);
+  const [a = 0, b = 0, ...rest] = arcs;
+  const out: number[] = [];
+  for (const arc of [a * 40 + b, ...rest]) {
+    const septets = [arc % 128];
+    for (let v = Math.floor(arc / 128); v > 0; v = Math.floor(v / 128)) septets.unshift((v % 128) | 0x80);
+    out.push(...septets);
+  }
+  return encodeTlv(DerTag.OID, new Uint8Array(out));
+}
+
+/** An INTEGER element holding a small non-negative number (a version field). */
+export function encodeSmallInteger(n: number): Uint8Array {
+  return encodeTlv(DerTag.INTEGER, integerContents(Uint8Array.of(n)));
+}
+
+/** The value of a small non-negative INTEGER element (versions), or undefined if it is not one. */
+export function smallInteger(t: Tlv | undefined): number | undefined {
+  if (t?.tag !== DerTag.INTEGER || t.value.length !== 1 || (t.value[0] as number) > 0x7f) return undefined;
+  return t.value[0];
 }
 
 /** Encodes a non-negative big-endian magnitude as DER INTEGER contents (minimal, sign octet added). */

@@ -9,27 +9,41 @@
  *
  *   EncryptedPrivateKeyInfo ::= SEQUENCE { encryptionAlgorithm AlgorithmIdentifier, encryptedData OCTET STRING }
  *
- *   PrivateKeyInfo ::= SEQUENCE {
+ *   PrivateKeyInfo ::= SEQUENCE {           -- RFC 5958 §2 OneAsymmetricKey: version v2 (1) adds publicKey
  *     version                   Version,
  *     privateKeyAlgorithm       AlgorithmIdentifier,
  *     privateKey                OCTET STRING,
- *     attributes           [0]  IMPLICIT Attributes OPTIONAL }
+ *     attributes           [0]  IMPLICIT Attributes OPTIONAL,
+ *     publicKey            [1]  IMPLICIT BIT STRING OPTIONAL }  -- v2 only
  *   ECPrivateKey ::= SEQUENCE {
  *     version        INTEGER { ecPrivkeyVer1(1) },
  *     privateKey     OCTET STRING,
  *     parameters [0] ECParameters {{ NamedCurve }} OPTIONAL,
  *     publicKey  [1] BIT STRING OPTIONAL }
  *   CurvePrivateKey ::= OCTET STRING
+ *   RSAPrivateKey ::= SEQUENCE { version (0: two-prime), modulus, publicExponent, privateExponent,
+ *     prime1, prime2, exponent1, exponent2, coefficient INTEGER, otherPrimeInfos OPTIONAL }
+ * All read and written with the strict DER walker of der.ts.
  */
-import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
-import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
-import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
-import { ECParameters, ECPrivateKey } from '@peculiar/asn1-ecc';
-import { RSAPrivateKey } from '@peculiar/asn1-rsa';
 import { concat, equalBytes } from '../bytes/bytes.ts';
 import type { CryptoProvider, PrivateKey, PublicKey } from '../crypto/provider.ts';
 import { isAcceptedRsaPublicExponent } from '../protocol/limits.ts';
-import { DerTag, encodeTlv, integerContents, readChildren, readSingle, stripLeadingZeros } from './der.ts';
+import {
+  algorithm,
+  DerTag,
+  encodeOid,
+  encodeSequence,
+  encodeSmallInteger,
+  encodeTlv,
+  expectTag,
+  integerContents,
+  oidToText,
+  readChildren,
+  readSingle,
+  smallInteger,
+  stripLeadingZeros,
+  type Tlv,
+} from './der.ts';
 import { decryptPbes2 } from './pbes2.ts';
 import { pemDecode, pemTextOf } from './pem.ts';
 
@@ -105,49 +119,30 @@ function isEncryptedInfo(der: Uint8Array): boolean {
 
 /** Encodes `key` as PKCS#8 PrivateKeyInfo DER (EC keys without the optional public key). */
 export function encodePrivateKeyPkcs8(key: PrivateKey): Uint8Array {
-  let algorithm: AlgorithmIdentifier;
+  let algorithmId: Uint8Array;
   let inner: Uint8Array;
   switch (key.type) {
-    case 'ec': {
-      const size = CURVE_SIZE[key.curve];
-      algorithm = new AlgorithmIdentifier({
-        algorithm: OID.ecPublicKey,
-        parameters: toArrayBuffer(new Uint8Array(AsnConvert.serialize(new ECParameters({ namedCurve: CURVE_OID[key.curve] })))),
-      });
+    case 'ec':
+      algorithmId = encodeSequence(encodeOid(OID.ecPublicKey), encodeOid(CURVE_OID[key.curve]));
       // RFC 5915 §3: privateKey is the fixed-length big-endian d; parameters may be omitted in PKCS#8.
-      inner = new Uint8Array(
-        AsnConvert.serialize(new ECPrivateKey({ version: 1, privateKey: new OctetString(leftPad(key.d, size)) })),
-      );
+      inner = encodeSequence(encodeSmallInteger(1), encodeTlv(DerTag.OCTET_STRING, leftPad(key.d, CURVE_SIZE[key.curve])));
       break;
-    }
     case 'ed25519':
-      algorithm = new AlgorithmIdentifier({ algorithm: OID.ed25519 });
+      algorithmId = encodeSequence(encodeOid(OID.ed25519));
       // RFC 8410 §7: privateKey holds CurvePrivateKey, itself an OCTET STRING.
       inner = encodeTlv(DerTag.OCTET_STRING, key.seed);
       break;
     case 'rsa': {
-      algorithm = new AlgorithmIdentifier({ algorithm: OID.rsaEncryption, parameters: null });
-      const int = (b: Uint8Array): ArrayBuffer => toArrayBuffer(integerContents(b));
-      inner = new Uint8Array(
-        AsnConvert.serialize(
-          new RSAPrivateKey({
-            version: 0,
-            modulus: int(key.n),
-            publicExponent: int(key.e),
-            privateExponent: int(key.d),
-            prime1: int(key.p),
-            prime2: int(key.q),
-            exponent1: int(key.dp),
-            exponent2: int(key.dq),
-            coefficient: int(key.qi),
-          }),
-        ),
+      algorithmId = encodeSequence(encodeOid(OID.rsaEncryption), encodeTlv(DerTag.NULL, new Uint8Array(0)));
+      const int = (b: Uint8Array): Uint8Array => encodeTlv(DerTag.INTEGER, integerContents(b));
+      inner = encodeSequence(
+        encodeSmallInteger(0),
+        ...[key.n, key.e, key.d, key.p, key.q, key.dp, key.dq, key.qi].map(int),
       );
       break;
     }
   }
-  const info = new PrivateKeyInfo({ version: 0, privateKeyAlgorithm: algorithm, privateKey: new OctetString(inner) });
-  return new Uint8Array(AsnConvert.serialize(info));
+  return encodeSequence(encodeSmallInteger(0), algorithmId, encodeTlv(DerTag.OCTET_STRING, inner));
 }
 
 /** True when two public keys are the same key (integers compared without leading zeros). */
@@ -163,44 +158,62 @@ export function publicKeysEqual(a: PublicKey, b: PublicKey): boolean {
   return false;
 }
 
-/** RFC 5208 §5 PrivateKeyInfo → PrivateKey. */
+/** RFC 5208 §5 PrivateKeyInfo (RFC 5958 §2 OneAsymmetricKey) → PrivateKey. */
 function parsePkcs8(der: Uint8Array): PrivateKey {
   return wrapErrors('PKCS#8', () => {
-    readSingle(der, DerTag.SEQUENCE, 'PrivateKeyInfo');
-    const info = AsnConvert.parse(der, PrivateKeyInfo);
-    const alg = info.privateKeyAlgorithm;
-    const inner = octets(info.privateKey);
-    switch (alg.algorithm) {
-      case OID.ecPublicKey: {
-        if (!(alg.parameters instanceof ArrayBuffer)) throw new Error('EC key without curve parameters');
-        const params = AsnConvert.parse(alg.parameters, ECParameters);
+    const [versionTlv, algTlv, keyTlv, ...optional] = readChildren(readSingle(der, DerTag.SEQUENCE, 'PrivateKeyInfo').value, 'PrivateKeyInfo');
+    const version = smallInteger(versionTlv);
+    if (version !== 0 && version !== 1) throw new Error('PrivateKeyInfo version must be 0 (or 1, RFC 5958)');
+    // Optional [0] attributes, then (v2 only) [1] publicKey: each at most once, in order.
+    const allowed = version === 1 ? [0xa0, 0x81] : [0xa0];
+    let next = 0;
+    for (const t of optional) {
+      const at = allowed.indexOf(t.tag, next);
+      if (at < 0) throw new Error(`unexpected element (tag 0x${t.tag.toString(16)}) in PrivateKeyInfo`);
+      next = at + 1;
+    }
+    if (algTlv === undefined) throw new Error('PrivateKeyInfo without an algorithm');
+    const [oid, params] = algorithm(algTlv);
+    const inner = expectTag(keyTlv, DerTag.OCTET_STRING).value;
+    switch (oid) {
+      case OID.ecPublicKey:
+        if (params === undefined) throw new Error('EC key without curve parameters');
         return parseEcPrivateKey(inner, curveOf(params));
-      }
       case OID.ed25519: {
         // RFC 8410 §3: the parameters MUST be absent.
-        if (alg.parameters !== undefined && alg.parameters !== null) throw new Error('Ed25519 key with parameters');
+        if (params !== undefined) throw new Error('Ed25519 key with parameters');
         const seed = readSingle(inner, DerTag.OCTET_STRING, 'CurvePrivateKey').value;
         if (seed.length !== 32) throw new Error(`Ed25519 seed is ${seed.length} bytes, expected 32`);
         return { type: 'ed25519', seed: seed.slice() };
       }
       case OID.rsaEncryption:
+        // RFC 8017 §A.1: parameters NULL (absent is tolerated, as OpenSSL does).
+        if (params !== undefined && (params.tag !== DerTag.NULL || params.value.length !== 0)) throw new Error('RSA key with parameters other than NULL');
         return parseRsaPrivateKey(inner);
       default:
-        throw new Error(`unsupported key algorithm ${alg.algorithm}`);
+        throw new Error(`unsupported key algorithm ${oid}`);
     }
   });
 }
 
 /** RFC 5915 §3 ECPrivateKey; `curve` comes from the PKCS#8 AlgorithmIdentifier when wrapped. */
 function parseEcPrivateKey(der: Uint8Array, curve: 'P-256' | 'P-384' | undefined): PrivateKey {
-  readSingle(der, DerTag.SEQUENCE, 'ECPrivateKey');
-  const k = AsnConvert.parse(der, ECPrivateKey);
-  if (k.version !== 1) throw new Error(`ECPrivateKey version ${k.version}, expected 1`);
-  const own = k.parameters === undefined ? undefined : curveOf(k.parameters);
+  const [versionTlv, keyTlv, ...optional] = readChildren(readSingle(der, DerTag.SEQUENCE, 'ECPrivateKey').value, 'ECPrivateKey');
+  const version = smallInteger(versionTlv);
+  if (version !== 1) throw new Error(`ECPrivateKey version ${version ?? '(not a small integer)'}, expected 1`);
+  const d = expectTag(keyTlv, DerTag.OCTET_STRING).value;
+  // [0] EXPLICIT ECParameters, then [1] EXPLICIT publicKey BIT STRING (not needed: derived from d).
+  let own: 'P-256' | 'P-384' | undefined;
+  let next = 0;
+  for (const t of optional) {
+    const at = [0xa0, 0xa1].indexOf(t.tag, next);
+    if (at < 0) throw new Error(`unexpected element (tag 0x${t.tag.toString(16)}) in ECPrivateKey`);
+    next = at + 1;
+    if (t.tag === 0xa0) own = curveOf(readSingle(t.value, t.value[0] ?? 0, 'ECParameters'));
+  }
   if (curve !== undefined && own !== undefined && own !== curve) throw new Error('curve parameters disagree');
   const c = curve ?? own;
   if (c === undefined) throw new Error('EC key without curve parameters');
-  const d = octets(k.privateKey);
   const size = CURVE_SIZE[c];
   if (d.length === 0 || stripLeadingZeros(d).length > size) throw new Error(`EC private key has a bad length ${d.length}`);
   return { type: 'ec', curve: c, d: leftPad(d, size) };
@@ -211,29 +224,27 @@ function parseEcPrivateKey(der: Uint8Array, curve: 'P-256' | 'P-384' | undefined
  * protocol/limits.ts's bound (odd, 3 <= e < 2^33), the rule every RSA key here obeys.
  */
 function parseRsaPrivateKey(der: Uint8Array): PrivateKey {
-  readSingle(der, DerTag.SEQUENCE, 'RSAPrivateKey');
-  const k = AsnConvert.parse(der, RSAPrivateKey);
-  if (k.version !== 0 || k.otherPrimeInfos !== undefined) throw new Error('multi-prime RSA keys are not supported');
-  const u = (b: ArrayBuffer): Uint8Array => stripLeadingZeros(new Uint8Array(b));
-  const e = u(k.publicExponent);
+  const [versionTlv, ...fields] = readChildren(readSingle(der, DerTag.SEQUENCE, 'RSAPrivateKey').value, 'RSAPrivateKey');
+  if (smallInteger(versionTlv) !== 0 || fields.length !== 8) throw new Error('multi-prime RSA keys are not supported');
+  const [n, e, d, p, q, dp, dq, qi] = fields.map(positiveInteger) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
   if (!isAcceptedRsaPublicExponent(e)) throw new Error('RSA public exponent out of range (must be odd, 3 <= e < 2^33)');
-  return {
-    type: 'rsa',
-    n: u(k.modulus),
-    e,
-    d: u(k.privateExponent),
-    p: u(k.prime1),
-    q: u(k.prime2),
-    dp: u(k.exponent1),
-    dq: u(k.exponent2),
-    qi: u(k.coefficient),
-  };
+  return { type: 'rsa', n, e, d, p, q, dp, dq, qi };
 }
 
-function curveOf(params: ECParameters): 'P-256' | 'P-384' {
-  if (params.namedCurve === CURVE_OID['P-256']) return 'P-256';
-  if (params.namedCurve === CURVE_OID['P-384']) return 'P-384';
-  throw new Error(`unsupported EC curve ${params.namedCurve ?? '(not a named curve)'}`);
+/** A positive INTEGER element's magnitude, without leading zeros. */
+function positiveInteger(t: Tlv): Uint8Array {
+  const v = expectTag(t, DerTag.INTEGER).value;
+  if (v.length === 0 || ((v[0] as number) & 0x80) !== 0) throw new Error('RSA key with an empty or negative integer');
+  return stripLeadingZeros(v);
+}
+
+/** ECParameters (RFC 5480 §2.1.1): only namedCurve, P-256 or P-384. */
+function curveOf(params: Tlv): 'P-256' | 'P-384' {
+  if (params.tag !== DerTag.OID) throw new Error('unsupported EC curve (not a named curve)');
+  const oid = oidToText(params.value);
+  if (oid === CURVE_OID['P-256']) return 'P-256';
+  if (oid === CURVE_OID['P-384']) return 'P-384';
+  throw new Error(`unsupported EC curve ${oid}`);
 }
 
 function wrapErrors<T>(what: string, fn: () => T): T {
@@ -248,14 +259,6 @@ function wrapErrors<T>(what: string, fn: () => T): T {
 function leftPad(b: Uint8Array, size: number): Uint8Array {
   const s = stripLeadingZeros(b);
   return s.length >= size ? s : concat(new Uint8Array(size - s.length), s);
-}
-
-function octets(os: OctetString): Uint8Array {
-  return new Uint8Array(os.buffer, os.byteOffset, os.byteLength);
-}
-
-function toArrayBuffer(b: Uint8Array): ArrayBuffer {
-  return b.slice().buffer;
 }
 
 /** Object identifiers of the key algorithms (RFC 5480 §2.1.1, RFC 8410 §3, RFC 8017 §A.1). */

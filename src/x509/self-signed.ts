@@ -3,32 +3,11 @@
  * Generates a short-lived self-signed ECDSA P-256 server certificate (RFC 5280 §4.1) for local
  * testing: subjectAltName from the host list (RFC 5280 §4.2.1.6), basicConstraints cA=false,
  * keyUsage digitalSignature, extKeyUsage serverAuth, signed ecdsa-with-SHA256 (RFC 5758 §3.2)
- * through the CryptoProvider.
+ * through the CryptoProvider. Encoded with der.ts (X.690 DER).
  */
-import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
-import {
-  AlgorithmIdentifier,
-  AttributeTypeAndValue,
-  AttributeValue,
-  BasicConstraints,
-  ExtendedKeyUsage,
-  Extension,
-  Extensions,
-  GeneralName,
-  GeneralNames,
-  KeyUsage,
-  KeyUsageFlags,
-  Name,
-  RelativeDistinguishedName,
-  SubjectPublicKeyInfo,
-  TBSCertificate,
-  Validity,
-  Version,
-} from '@peculiar/asn1-x509';
-import { ECParameters } from '@peculiar/asn1-ecc';
 import type { CryptoProvider, PrivateKey, RandomSource } from '../crypto/provider.ts';
 import { SignatureScheme } from '../protocol/registry.ts';
-import { DerTag, encodeTlv } from './der.ts';
+import { DerTag, encodeOid, encodeSequence, encodeSmallInteger, encodeTlv, integerContents } from './der.ts';
 import { concat } from '../bytes/bytes.ts';
 import { CURVE_OID, encodePrivateKeyPkcs8, OID } from './keys.ts';
 import { parseIpLiteral } from './names.ts';
@@ -65,41 +44,32 @@ export function generateSelfSigned(
   const pub = signing.publicKey;
   if (pub.type !== 'ec') throw new Error('self-signed: provider returned a non-EC public key for a P-256 key');
 
-  const name = new Name([
-    new RelativeDistinguishedName([new AttributeTypeAndValue({ type: '2.5.4.3', value: new AttributeValue({ utf8String: cn }) })]),
-  ]);
+  // Name ::= SEQUENCE OF RelativeDistinguishedName (SET OF AttributeTypeAndValue): CN as UTF8String.
+  const name = encodeSequence(encodeTlv(DerTag.SET, encodeSequence(encodeOid(ATTR_COMMON_NAME), encodeTlv(UTF8_STRING, utf8(cn)))));
   // RFC 5280 §4.1.2.2: a positive serial of at most 20 octets; 16 random octets, top bit clear.
   const serial = random(16).slice();
   serial[0] = ((serial[0] as number) & 0x7f) | 0x40;
-  const sigAlg = new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 }); // parameters absent
-  const tbs = new TBSCertificate({
-    version: Version.v3,
-    serialNumber: serial.buffer,
-    signature: sigAlg,
-    issuer: name,
-    validity: new Validity({ notBefore: new Date(now - 3600_000), notAfter: new Date(now + days * 86_400_000) }),
-    subject: name,
-    subjectPublicKeyInfo: new SubjectPublicKeyInfo({
-      algorithm: new AlgorithmIdentifier({
-        algorithm: OID.ecPublicKey,
-        parameters: AsnConvert.serialize(new ECParameters({ namedCurve: CURVE_OID['P-256'] })),
-      }),
-      subjectPublicKey: pub.point.slice().buffer,
-    }),
-    extensions: new Extensions([
-      extension(EXT.basicConstraints, true, new BasicConstraints({ cA: false })),
-      extension(EXT.keyUsage, true, new KeyUsage(KeyUsageFlags.digitalSignature)),
-      extension(EXT.extKeyUsage, false, new ExtendedKeyUsage([ID_KP_SERVER_AUTH])),
-      extension(EXT.subjectAltName, false, new GeneralNames(hosts.map(generalName))),
-    ]),
-  });
-  const tbsDer = new Uint8Array(AsnConvert.serialize(tbs));
-  const signature = signing.sign(SignatureScheme.ecdsa_secp256r1_sha256, tbsDer, random);
-  // Assemble Certificate by hand so the signed bytes are exactly the bytes we embed.
-  const certDer = encodeTlv(
-    DerTag.SEQUENCE,
-    concat(tbsDer, new Uint8Array(AsnConvert.serialize(sigAlg)), encodeTlv(DerTag.BIT_STRING, concat(new Uint8Array([0]), signature))),
+  const sigAlg = encodeSequence(encodeOid(ECDSA_WITH_SHA256)); // RFC 5758 §3.2: parameters absent
+  const tbsDer = encodeSequence(
+    encodeTlv(0xa0, encodeSmallInteger(2)), // [0] EXPLICIT version v3
+    encodeTlv(DerTag.INTEGER, integerContents(serial)),
+    sigAlg,
+    name,
+    encodeSequence(time(now - 3600_000), time(now + days * 86_400_000)),
+    name,
+    encodeSequence(
+      encodeSequence(encodeOid(OID.ecPublicKey), encodeOid(CURVE_OID['P-256'])),
+      bitString(pub.point),
+    ),
+    encodeTlv(0xa3, encodeSequence( // [3] EXPLICIT extensions
+      extension(EXT.basicConstraints, true, encodeSequence()), // cA DEFAULT FALSE: omitted (DER)
+      extension(EXT.keyUsage, true, encodeTlv(DerTag.BIT_STRING, Uint8Array.of(7, 0x80))), // digitalSignature (bit 0)
+      extension(EXT.extKeyUsage, false, encodeSequence(encodeOid(ID_KP_SERVER_AUTH))),
+      extension(EXT.subjectAltName, false, encodeSequence(...hosts.map(generalName))),
+    )),
   );
+  const signature = signing.sign(SignatureScheme.ecdsa_secp256r1_sha256, tbsDer, random);
+  const certDer = encodeSequence(tbsDer, sigAlg, bitString(signature));
   return { certDer, keyPkcs8: encodePrivateKeyPkcs8(key), key };
 }
 
@@ -121,15 +91,42 @@ function lessThan(a: Uint8Array, b: Uint8Array): boolean {
   return false;
 }
 
-function extension(id: string, critical: boolean, value: unknown): Extension {
-  return new Extension({ extnID: id, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
+/** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }. */
+function extension(id: string, critical: boolean, value: Uint8Array): Uint8Array {
+  const flag = critical ? [encodeTlv(DerTag.BOOLEAN, Uint8Array.of(0xff))] : [];
+  return encodeSequence(encodeOid(id), ...flag, encodeTlv(DerTag.OCTET_STRING, value));
 }
 
-function generalName(host: string): GeneralName {
-  // RFC 5280 §4.2.1.6: IP addresses go in iPAddress, never in dNSName.
-  return parseIpLiteral(host) !== undefined ? new GeneralName({ iPAddress: host }) : new GeneralName({ dNSName: host });
+function generalName(host: string): Uint8Array {
+  // RFC 5280 §4.2.1.6: IP addresses go in iPAddress [7], never in dNSName [2] (both IMPLICIT).
+  const ip = parseIpLiteral(host);
+  return ip !== undefined ? encodeTlv(0x87, ip) : encodeTlv(0x82, utf8(host));
 }
 
+/** RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050; whole seconds, Z. */
+function time(ms: number): Uint8Array {
+  const iso = new Date(ms).toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ
+  const digits = iso.slice(0, 19).replace(/[-T:]/g, '') + 'Z';
+  const year = Number(iso.slice(0, 4));
+  return year < 2050 ? encodeTlv(UTC_TIME, ascii(digits.slice(2))) : encodeTlv(GENERALIZED_TIME, ascii(digits));
+}
+
+function bitString(bytes: Uint8Array): Uint8Array {
+  return encodeTlv(DerTag.BIT_STRING, concat(new Uint8Array([0]), bytes)); // no unused bits
+}
+
+function utf8(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+function ascii(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => c.charCodeAt(0));
+}
+
+const UTF8_STRING = 0x0c;
+const UTC_TIME = 0x17;
+const GENERALIZED_TIME = 0x18;
+const ATTR_COMMON_NAME = '2.5.4.3';
 const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
 const ID_KP_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 const EXT = {
