@@ -61,7 +61,7 @@ function find(name: Runtime['name'], candidates: readonly string[], how: Pick<Ru
       }
     }
     try {
-      const out = execFileSync(bin, ['--version'], { encoding: 'utf8', env: how.env, timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = execFileSync(bin, ['--version'], { encoding: 'utf8', env: how.env, timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
       return { runtime: { name, bin, version: out.split('\n')[0]?.trim() ?? '', ...how } };
     } catch (err) {
       failures.push(`${bin}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);

@@ -66,20 +66,16 @@ for (const { found, example } of RUNTIMES) {
     }, SLOW);
 
     it(`docs/examples/${example}.ts: GET from openssl s_server over the runtime's TCP, chain verified`, async () => {
-      const srv = peers.track((await startOpensslServer({ identity: { cert: P256.end, key: P256.endKey, chain: P256.inter }, args: ['-www'] })).peer);
-      const out = await runScript(rt, kit.file(example), ['127.0.0.1', String(srvPort(srv.name)), P256.ca, 'localhost'], {
-        net: `127.0.0.1:${srvPort(srv.name)}`,
+      const srv = await startOpensslServer({ identity: { cert: P256.end, key: P256.endKey, chain: P256.inter }, args: ['-www'] });
+      peers.track(srv.peer);
+      const out = await runScript(rt, kit.file(example), ['127.0.0.1', String(srv.port), P256.ca, 'localhost'], {
+        net: `127.0.0.1:${srv.port}`,
         read: P256.ca,
       });
       expect(out).toMatch(/^# TLSv1\.3 TLS_AES_128_GCM_SHA256 x25519\n/);
       expect(out).toContain('HTTP/1.0 200 ok');
       expect(out).toContain('New, TLSv1.3, Cipher is TLS_AES_128_GCM_SHA256');
-      await srv.kill();
+      await srv.peer.kill();
     }, SLOW);
   });
-}
-
-/** The port from a PeerProcess name `s_server:PORT`. */
-function srvPort(name: string): number {
-  return Number(name.split(':')[1]);
 }
