@@ -6,7 +6,8 @@
  *
  * KIND is `<what>:<tls>` with `<tls>` = `node` (puretls, node:crypto provider), `pure` (puretls,
  * pure provider) or `node:tls`:
- * - `serve:*` — what `puretls serve` runs (its own `serve()`), or node:tls doing the same thing:
+ * - `serve:*` — what `puretls serve` runs (its own `serve()`, without its per-connection stderr line:
+ *   the node:tls server logs nothing either), or node:tls doing the same thing:
  *   each TLS connection handed to a node:http server answering with serve's page.
  * - `bulk:*` — the TLS server API (`puretls/node` createServer, or node:tls createServer) with a
  *   one-byte protocol: `D` streams data to the client until it closes, `U` reads and discards.
@@ -68,7 +69,7 @@ async function start(): Promise<number> {
     return port;
   }
   if (what === 'serve' && tlsKind !== 'node:tls') {
-    const running = await serve({ host: '127.0.0.1', port: 0, certFile: paths.endChain, keyFile: paths.endKey, alpn: ['http/1.1'], provider });
+    const running = await serve({ host: '127.0.0.1', port: 0, certFile: paths.endChain, keyFile: paths.endKey, alpn: ['http/1.1'], provider, logConnections: false });
     return Number(new URL(running.url).port);
   }
   if (what === 'serve') {

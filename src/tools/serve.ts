@@ -62,6 +62,8 @@ export interface ServeOptions {
   readonly clientAuth?: 'required' | 'optional' | 'any';
   /** An external PSK clients may authenticate with instead (RFC 8446 §4.2.11). */
   readonly psk?: CliPsk;
+  /** One line per connection on stderr; default true. The benchmark turns it off (node:tls logs nothing). */
+  readonly logConnections?: boolean;
 }
 
 /** A running `serve`. */
@@ -139,8 +141,9 @@ export async function serve(options: ServeOptions): Promise<RunningServe> {
   }
 
   const http = new LazyHttp(createHttpServer(respond));
+  const logConnections = options.logConnections !== false;
   server.on('secureConnection', (sock: TLSSocket) => {
-    process.stderr.write(`puretls serve: ${connectionLine(sock)}\n`);
+    if (logConnections) process.stderr.write(`puretls serve: ${connectionLine(sock)}\n`);
     if (!options.echo) {
       http.add(sock);
       return;
