@@ -94,10 +94,24 @@ export interface KeyExchangeGroup {
   respond(clientShare: Uint8Array, random: RandomSource): { share: Uint8Array; sharedSecret: Uint8Array };
 }
 
+/** The NIST curves of ECDSA keys (RFC 8446 §4.2.3 ecdsa_secp256r1/384r1/521r1). */
+export type EcCurve = 'P-256' | 'P-384' | 'P-521';
+
+/**
+ * The restriction of an RSA key carried under the id-RSASSA-PSS OID (RFC 4055 §1.2, RFC 8446
+ * §4.2.3 rsa_pss_pss_*): the key signs only RSASSA-PSS, and with `hash` only when its parameters
+ * name one (they then also fix MGF1 to that hash and the salt to the hash length; keys whose
+ * parameters TLS cannot honour are refused when parsed). Absent on rsaEncryption keys.
+ */
+export interface RsaPssKeyRestriction {
+  readonly hash?: HashName;
+}
+
 /** Private keys as plain data; big integers are big-endian unsigned bytes. */
 export type PrivateKey =
-  | { readonly type: 'ec'; readonly curve: 'P-256' | 'P-384'; readonly d: Uint8Array }
+  | { readonly type: 'ec'; readonly curve: EcCurve; readonly d: Uint8Array }
   | { readonly type: 'ed25519'; readonly seed: Uint8Array }
+  | { readonly type: 'ed448'; readonly seed: Uint8Array }
   | {
       readonly type: 'rsa';
       readonly n: Uint8Array;
@@ -108,13 +122,15 @@ export type PrivateKey =
       readonly dp: Uint8Array;
       readonly dq: Uint8Array;
       readonly qi: Uint8Array;
+      readonly pss?: RsaPssKeyRestriction;
     };
 
 /** Public keys as plain data (as found in a certificate's SubjectPublicKeyInfo). */
 export type PublicKey =
-  | { readonly type: 'ec'; readonly curve: 'P-256' | 'P-384'; readonly point: Uint8Array }
+  | { readonly type: 'ec'; readonly curve: EcCurve; readonly point: Uint8Array }
   | { readonly type: 'ed25519'; readonly key: Uint8Array }
-  | { readonly type: 'rsa'; readonly n: Uint8Array; readonly e: Uint8Array };
+  | { readonly type: 'ed448'; readonly key: Uint8Array }
+  | { readonly type: 'rsa'; readonly n: Uint8Array; readonly e: Uint8Array; readonly pss?: RsaPssKeyRestriction };
 
 /** A private key loaded into a provider (imported once, used for many handshakes). */
 export interface SigningKey {
@@ -152,8 +168,9 @@ export interface CryptoProvider {
    * ECDSA scheme names only its hash: X.509's ecdsa-with-SHA256/384/512 (RFC 5758 §3.2) carry no
    * curve, so a P-384 CA may sign with SHA-256 and a P-256 CA with SHA-384 or SHA-512.
    * ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384 and ecdsa_secp521r1_sha512 stand for ECDSA
-   * with SHA-256, SHA-384 and SHA-512 on the key's curve (P-256 or P-384). CertificateVerify uses
-   * `verify`, where RFC 8446 §4.2.3 binds the curve. Never throws.
+   * with SHA-256, SHA-384 and SHA-512 on the key's curve. CertificateVerify uses `verify`, where
+   * RFC 8446 §4.2.3 binds the curve. An RSASSA-PSS certificate signature by an id-RSASSA-PSS key
+   * is passed as rsa_pss_pss_* (the verifier maps it). Never throws.
    */
   verifyCertificateSignature(scheme: number, key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean;
   /** Cryptographically secure random bytes. */

@@ -39,6 +39,7 @@ import type {
   Aead,
   AeadName,
   CryptoProvider,
+  EcCurve,
   HashAlgorithm,
   HashName,
   HmacKey,
@@ -57,7 +58,9 @@ import {
   checkUncompressedPoint, drawScalar, hybridX25519MlKem768, NOBLE_GROUPS, P521_SCALAR_LEN, P521_TOP_BYTE_MASK, X25519_LEN, X448_LEN,
 } from '../crypto/noble/kx.ts';
 import { FFDHE_GROUPS, ffdheGroup, type FfdheArithmetic, type FfdheParams } from '../crypto/noble/ffdhe.ts';
-import { CERTIFICATE_ECDSA_HASH, NOBLE_VERIFY_SCHEMES, RSA_PKCS1_HASH, RSA_PSS_HASH, rsaPssSchemesFor } from '../crypto/noble/sign.ts';
+import {
+  CERTIFICATE_ECDSA_HASH, NOBLE_VERIFY_SCHEMES, RSA_PKCS1_HASH, RSA_PSS_HASH, rsaPssSchemesFor, rsaSchemeFitsKey,
+} from '../crypto/noble/sign.ts';
 
 /**
  * The node:crypto provider: OpenSSL-speed primitives under the same TypeScript engine.
@@ -455,8 +458,21 @@ function nodeSigningKey(key: PrivateKey): SigningKey {
         },
       };
     }
+    case 'ed448': {
+      if (key.seed.length !== 57) throw new Error('signingKey: Ed448 private key must be 57 bytes');
+      const keyObject = createPrivateKey({ key: Buffer.concat([ED448_PKCS8_PREFIX, key.seed]), format: 'der', type: 'pkcs8' });
+      const jwk = createPublicKey(keyObject).export({ format: 'jwk' });
+      return {
+        schemes: [SignatureScheme.ed448],
+        publicKey: { type: 'ed448', key: u8(Buffer.from(jwk.x ?? '', 'base64url')) },
+        sign(s: number, message: Uint8Array): Uint8Array {
+          checkScheme(this.schemes, s);
+          return u8(nodeSign(null, message, keyObject));
+        },
+      };
+    }
     case 'rsa': {
-      const schemes = rsaPssSchemesFor(key.n);
+      const schemes = rsaPssSchemesFor(key.n, key.pss);
       if (schemes.length === 0) throw new Error('signingKey: RSA modulus too small for RSA-PSS');
       // protocol/limits.ts: the exponent bound holds for our own keys too (as for the noble provider).
       if (!isAcceptedRsaPublicExponent(key.e)) throw new Error('signingKey: RSA public exponent must be odd, 3 <= e < 2^33');
@@ -476,12 +492,13 @@ function nodeSigningKey(key: PrivateKey): SigningKey {
       });
       return {
         schemes,
-        publicKey: { type: 'rsa', n: key.n, e: key.e },
+        publicKey: key.pss === undefined ? { type: 'rsa', n: key.n, e: key.e } : { type: 'rsa', n: key.n, e: key.e, pss: key.pss },
         sign(s: number, message: Uint8Array): Uint8Array {
           checkScheme(this.schemes, s);
           const hash = RSA_PSS_HASH[s] as HashName;
-          // RFC 8446 §4.2.3: RSASSA-PSS, salt length = digest length. The salt comes from
-          // OpenSSL's RNG, not from `random`: these signatures are not reproducible.
+          // RFC 8446 §4.2.3: RSASSA-PSS, MGF1 with the same hash, salt length = digest length
+          // (rsa_pss_rsae_* and rsa_pss_pss_* alike: the JWK-imported key is an RSA key). The
+          // salt comes from OpenSSL's RNG, not from `random`: these signatures are not reproducible.
           return u8(
             nodeSign(hash, message, { key: keyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_LEN[hash] }),
           );
@@ -505,7 +522,8 @@ function nodeVerifySignature(scheme: number, key: PublicKey, message: Uint8Array
   try {
     switch (scheme) {
       case SignatureScheme.ecdsa_secp256r1_sha256:
-      case SignatureScheme.ecdsa_secp384r1_sha384: {
+      case SignatureScheme.ecdsa_secp384r1_sha384:
+      case SignatureScheme.ecdsa_secp521r1_sha512: {
         if (key.type !== 'ec') return false;
         const { scheme: curveScheme, hash } = EC_CURVES[key.curve];
         if (curveScheme !== scheme) return false;
@@ -514,10 +532,17 @@ function nodeVerifySignature(scheme: number, key: PublicKey, message: Uint8Array
       case SignatureScheme.ed25519:
         if (key.type !== 'ed25519' || key.key.length !== 32 || signature.length !== 64) return false;
         return nodeVerify(null, message, publicKeyObject(key), signature);
+      case SignatureScheme.ed448:
+        if (key.type !== 'ed448' || key.key.length !== 57 || signature.length !== 114) return false;
+        return nodeVerify(null, message, publicKeyObject(key), signature);
       case SignatureScheme.rsa_pss_rsae_sha256:
       case SignatureScheme.rsa_pss_rsae_sha384:
-      case SignatureScheme.rsa_pss_rsae_sha512: {
-        if (key.type !== 'rsa') return false;
+      case SignatureScheme.rsa_pss_rsae_sha512:
+      case SignatureScheme.rsa_pss_pss_sha256:
+      case SignatureScheme.rsa_pss_pss_sha384:
+      case SignatureScheme.rsa_pss_pss_sha512: {
+        // RFC 8446 §4.2.3: rsae for rsaEncryption keys, pss for id-RSASSA-PSS keys within their restriction.
+        if (key.type !== 'rsa' || !rsaSchemeFitsKey(scheme, key.pss)) return false;
         const hash = RSA_PSS_HASH[scheme] as HashName;
         return nodeVerify(
           hash,
@@ -529,7 +554,8 @@ function nodeVerifySignature(scheme: number, key: PublicKey, message: Uint8Array
       case SignatureScheme.rsa_pkcs1_sha256:
       case SignatureScheme.rsa_pkcs1_sha384:
       case SignatureScheme.rsa_pkcs1_sha512: {
-        if (key.type !== 'rsa') return false;
+        // RFC 4055 §1.2: an id-RSASSA-PSS key is for RSASSA-PSS only.
+        if (key.type !== 'rsa' || key.pss !== undefined) return false;
         const hash = RSA_PKCS1_HASH[scheme] as HashName;
         return nodeVerify(hash, message, { key: publicKeyObject(key), padding: constants.RSA_PKCS1_PADDING }, signature);
       }
@@ -575,6 +601,9 @@ function publicKeyObject(key: PublicKey): KeyObject {
     case 'ed25519':
       jwk = { kty: 'OKP', crv: 'Ed25519', x: b64u(key.key) };
       break;
+    case 'ed448':
+      jwk = { kty: 'OKP', crv: 'Ed448', x: b64u(key.key) };
+      break;
     case 'rsa':
       jwk = { kty: 'RSA', n: b64u(key.n), e: b64u(key.e) };
       break;
@@ -599,7 +628,7 @@ const PUBLIC_KEY_CACHE = new WeakMap<PublicKey, KeyObject>();
 const HASH_LEN: { readonly [K in HashName]: number } = { sha256: 32, sha384: 48, sha512: 64 };
 
 const EC_CURVES: {
-  readonly [K in 'P-256' | 'P-384']: {
+  readonly [K in EcCurve]: {
     readonly curveName: string;
     readonly jwkCurve: string;
     readonly scheme: number;
@@ -609,10 +638,12 @@ const EC_CURVES: {
 } = {
   'P-256': { curveName: 'prime256v1', jwkCurve: 'P-256', scheme: SignatureScheme.ecdsa_secp256r1_sha256, hash: 'sha256', len: 32 },
   'P-384': { curveName: 'secp384r1', jwkCurve: 'P-384', scheme: SignatureScheme.ecdsa_secp384r1_sha384, hash: 'sha384', len: 48 },
+  'P-521': { curveName: 'secp521r1', jwkCurve: 'P-521', scheme: SignatureScheme.ecdsa_secp521r1_sha512, hash: 'sha512', len: 66 },
 };
 
-/** RFC 8410 §7 PKCS#8 DER prefix for a raw Ed25519 seed (imported once per signing key). */
+/** RFC 8410 §7 PKCS#8 DER prefixes for a raw Ed25519 seed and a raw Ed448 key (imported once per signing key). */
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+const ED448_PKCS8_PREFIX = Buffer.from('3047020100300506032b6571043b0439', 'hex');
 
 /**
  * OpenSSL's CSPRNG, drawn 4 KiB at a time: a handshake asks for a dozen small values (randoms,

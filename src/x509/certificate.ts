@@ -25,11 +25,11 @@
  *        extensions      [3]  EXPLICIT Extensions OPTIONAL  }
  */
 import { equalBytes, toHex } from '../bytes/bytes.ts';
-import type { PublicKey } from '../crypto/provider.ts';
+import type { EcCurve, HashName, PublicKey } from '../crypto/provider.ts';
 import { TlsError } from '../errors.ts';
 import { AlertDescription, SignatureScheme } from '../protocol/registry.ts';
 import { DerTag, derError, readChildren, readSingle, stripLeadingZeros, type Tlv } from './der.ts';
-import { CURVE_OID, OID } from './keys.ts';
+import { CURVE_OID, CURVE_SIZE, OID } from './keys.ts';
 import { pemDecode, pemTextOf } from './pem.ts';
 
 /** The facts of one certificate that TLS needs. */
@@ -543,9 +543,11 @@ function signatureSchemeOf(alg: AlgorithmId): number | undefined {
       return absent ? SignatureScheme.ecdsa_secp384r1_sha384 : undefined;
     case SIG_OID.ecdsaWithSha512:
       return absent ? SignatureScheme.ecdsa_secp521r1_sha512 : undefined;
-    // RFC 8410 §3: Ed25519 parameters MUST be absent.
+    // RFC 8410 §3: Ed25519 and Ed448 parameters MUST be absent.
     case OID.ed25519:
       return absent ? SignatureScheme.ed25519 : undefined;
+    case OID.ed448:
+      return absent ? SignatureScheme.ed448 : undefined;
     // RFC 4055 §5: PKCS#1 v1.5 parameters are NULL (absent is tolerated, as most verifiers do).
     case SIG_OID.sha256WithRsa:
       return absentOrNull ? SignatureScheme.rsa_pkcs1_sha256 : undefined;
@@ -616,30 +618,48 @@ function parseSubjectPublicKeyInfo(spki: Tlv): PublicKey | undefined {
       const p = alg.params;
       if (p === undefined || p.tag === DerTag.NULL) return undefined;
       if (p.tag !== DerTag.OID) throw derError('subjectPublicKeyInfo: EC parameters are not a named curve');
-      const curve = oidText(p, 'namedCurve');
+      const oid = oidText(p, 'namedCurve');
+      const curve = EC_CURVES.find((c) => CURVE_OID[c] === oid);
       // RFC 5480 §2.2: uncompressed points (0x04 ‖ X ‖ Y) only.
-      const size = curve === CURVE_OID['P-256'] ? 32 : curve === CURVE_OID['P-384'] ? 48 : 0;
-      if (size === 0 || key.length !== 1 + 2 * size || key[0] !== 0x04) return undefined;
-      return { type: 'ec', curve: size === 32 ? 'P-256' : 'P-384', point: key.slice() };
+      if (curve === undefined || key.length !== 1 + 2 * CURVE_SIZE[curve] || key[0] !== 0x04) return undefined;
+      return { type: 'ec', curve, point: key.slice() };
     }
     case OID.ed25519:
       // RFC 8410 §4: 32-octet public key, parameters absent.
       if (alg.params !== undefined || key.length !== 32) return undefined;
       return { type: 'ed25519', key: key.slice() };
-    case OID.rsaEncryption: {
-      // RFC 8017 §A.1.1: RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }.
-      const seq = readSingle(key, DerTag.SEQUENCE, 'RSAPublicKey');
-      const [n, e, ...more] = readChildren(seq.value, 'RSAPublicKey');
-      if (n === undefined || e === undefined || more.length > 0) throw derError('RSAPublicKey: bad field count');
-      expectTag(n, DerTag.INTEGER, 'RSAPublicKey.modulus');
-      expectTag(e, DerTag.INTEGER, 'RSAPublicKey.publicExponent');
-      checkInteger(n.value, 'RSAPublicKey.modulus');
-      checkInteger(e.value, 'RSAPublicKey.publicExponent');
-      return { type: 'rsa', n: stripLeadingZeros(n.value), e: stripLeadingZeros(e.value) };
+    case OID.ed448:
+      // RFC 8410 §4: 57-octet public key, parameters absent.
+      if (alg.params !== undefined || key.length !== 57) return undefined;
+      return { type: 'ed448', key: key.slice() };
+    case OID.rsassaPss: {
+      // RFC 4055 §1.2, §3.1: an RSAPublicKey restricted to RSASSA-PSS; absent parameters leave
+      // the hash open, present ones fix it. Parameters no TLS 1.3 signature can honour (RFC 8446
+      // §4.2.3: MGF1 with the same SHA-2 hash, salt = hash length) make the key unsupported.
+      // An explicit NULL is not RSASSA-PSS-params (RFC 4055 §3.1 omits, never NULLs, them).
+      if (alg.params?.tag === DerTag.NULL) return undefined;
+      const scheme = alg.params === undefined ? undefined : pssSchemeOf(alg.params);
+      if (alg.params !== undefined && scheme === undefined) return undefined;
+      const rsa = parseRsaPublicKey(key);
+      return { ...rsa, pss: scheme === undefined ? {} : { hash: HASH_OF_RSAE_SCHEME[scheme] as HashName } };
     }
+    case OID.rsaEncryption:
+      return parseRsaPublicKey(key);
     default:
       return undefined;
   }
+}
+
+/** RFC 8017 §A.1.1: RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }. */
+function parseRsaPublicKey(key: Uint8Array): PublicKey & { readonly type: 'rsa' } {
+  const seq = readSingle(key, DerTag.SEQUENCE, 'RSAPublicKey');
+  const [n, e, ...more] = readChildren(seq.value, 'RSAPublicKey');
+  if (n === undefined || e === undefined || more.length > 0) throw derError('RSAPublicKey: bad field count');
+  expectTag(n, DerTag.INTEGER, 'RSAPublicKey.modulus');
+  expectTag(e, DerTag.INTEGER, 'RSAPublicKey.publicExponent');
+  checkInteger(n.value, 'RSAPublicKey.modulus');
+  checkInteger(e.value, 'RSAPublicKey.publicExponent');
+  return { type: 'rsa', n: stripLeadingZeros(n.value), e: stripLeadingZeros(e.value) };
 }
 
 /**
@@ -818,6 +838,12 @@ const SIG_OID = {
   sha512WithRsa: '1.2.840.113549.1.1.13',
 } as const;
 const MGF1_OID = '1.2.840.113549.1.1.8';
+const EC_CURVES: readonly EcCurve[] = ['P-256', 'P-384', 'P-521'];
+const HASH_OF_RSAE_SCHEME: Readonly<Record<number, HashName>> = {
+  [SignatureScheme.rsa_pss_rsae_sha256]: 'sha256',
+  [SignatureScheme.rsa_pss_rsae_sha384]: 'sha384',
+  [SignatureScheme.rsa_pss_rsae_sha512]: 'sha512',
+};
 const HASH_BY_OID: Readonly<Record<string, { len: number; scheme: number }>> = {
   '2.16.840.1.101.3.4.2.1': { len: 32, scheme: SignatureScheme.rsa_pss_rsae_sha256 },
   '2.16.840.1.101.3.4.2.2': { len: 48, scheme: SignatureScheme.rsa_pss_rsae_sha384 },

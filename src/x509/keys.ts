@@ -1,7 +1,8 @@
 /**
  * @module keys
  * Private-key files for the engine's certified keys: PKCS#8 PrivateKeyInfo (RFC 5208 §5; EC per
- * RFC 5915 §3 / RFC 5480, Ed25519 per RFC 8410 §7, RSA per RFC 8017 §A.1.2), SEC1 "EC PRIVATE
+ * RFC 5915 §3 / RFC 5480 on P-256, P-384, P-521, Ed25519 and Ed448 per RFC 8410 §7, RSA per
+ * RFC 8017 §A.1.2 under rsaEncryption or id-RSASSA-PSS, RFC 4055 §3.1), SEC1 "EC PRIVATE
  * KEY" (RFC 5915 §3) and PKCS#1 "RSA PRIVATE KEY" (RFC 8017 §A.1.2), as PEM (RFC 7468) or DER.
  * Encrypted keys: RFC 5958 §3 EncryptedPrivateKeyInfo with RFC 8018 PBES2 (pbes2.ts), decrypted
  * with a `passphrase` through the provider's optional `passwordBased` primitives.
@@ -21,12 +22,15 @@
  *     parameters [0] ECParameters {{ NamedCurve }} OPTIONAL,
  *     publicKey  [1] BIT STRING OPTIONAL }
  *   CurvePrivateKey ::= OCTET STRING
+ *   RSASSA-PSS-params ::= SEQUENCE { hashAlgorithm [0] HashAlgorithm DEFAULT sha1,
+ *     maskGenAlgorithm [1] MaskGenAlgorithm DEFAULT mgf1SHA1, saltLength [2] INTEGER DEFAULT 20,
+ *     trailerField [3] INTEGER DEFAULT 1 }
  *   RSAPrivateKey ::= SEQUENCE { version (0: two-prime), modulus, publicExponent, privateExponent,
  *     prime1, prime2, exponent1, exponent2, coefficient INTEGER, otherPrimeInfos OPTIONAL }
  * All read and written with the strict DER walker of der.ts.
  */
 import { concat, equalBytes } from '../bytes/bytes.ts';
-import type { CryptoProvider, PrivateKey, PublicKey } from '../crypto/provider.ts';
+import type { CryptoProvider, EcCurve, HashName, PrivateKey, PublicKey, RsaPssKeyRestriction } from '../crypto/provider.ts';
 import { isAcceptedRsaPublicExponent } from '../protocol/limits.ts';
 import {
   algorithm,
@@ -128,12 +132,15 @@ export function encodePrivateKeyPkcs8(key: PrivateKey): Uint8Array {
       inner = encodeSequence(encodeSmallInteger(1), encodeTlv(DerTag.OCTET_STRING, leftPad(key.d, CURVE_SIZE[key.curve])));
       break;
     case 'ed25519':
-      algorithmId = encodeSequence(encodeOid(OID.ed25519));
+    case 'ed448':
+      algorithmId = encodeSequence(encodeOid(OID[key.type]));
       // RFC 8410 §7: privateKey holds CurvePrivateKey, itself an OCTET STRING.
       inner = encodeTlv(DerTag.OCTET_STRING, key.seed);
       break;
     case 'rsa': {
-      algorithmId = encodeSequence(encodeOid(OID.rsaEncryption), encodeTlv(DerTag.NULL, new Uint8Array(0)));
+      algorithmId = key.pss === undefined
+        ? encodeSequence(encodeOid(OID.rsaEncryption), encodeTlv(DerTag.NULL, new Uint8Array(0)))
+        : encodeSequence(encodeOid(OID.rsassaPss), ...rsaPssParamsDer(key.pss));
       const int = (b: Uint8Array): Uint8Array => encodeTlv(DerTag.INTEGER, integerContents(b));
       inner = encodeSequence(
         encodeSmallInteger(0),
@@ -148,8 +155,11 @@ export function encodePrivateKeyPkcs8(key: PrivateKey): Uint8Array {
 /** True when two public keys are the same key (integers compared without leading zeros). */
 export function publicKeysEqual(a: PublicKey, b: PublicKey): boolean {
   if (a.type === 'ec' && b.type === 'ec') return a.curve === b.curve && equalBytes(a.point, b.point);
-  if (a.type === 'ed25519' && b.type === 'ed25519') return equalBytes(a.key, b.key);
+  if ((a.type === 'ed25519' && b.type === 'ed25519') || (a.type === 'ed448' && b.type === 'ed448')) return equalBytes(a.key, b.key);
   if (a.type === 'rsa' && b.type === 'rsa') {
+    // An id-RSASSA-PSS key is another key than the rsaEncryption key with the same n and e, and
+    // one restricted to another hash (RFC 4055 §1.2).
+    if (a.pss?.hash !== b.pss?.hash || (a.pss === undefined) !== (b.pss === undefined)) return false;
     return (
       equalBytes(stripLeadingZeros(a.n), stripLeadingZeros(b.n)) &&
       equalBytes(stripLeadingZeros(a.e), stripLeadingZeros(b.e))
@@ -179,31 +189,97 @@ function parsePkcs8(der: Uint8Array): PrivateKey {
       case OID.ecPublicKey:
         if (params === undefined) throw new Error('EC key without curve parameters');
         return parseEcPrivateKey(inner, curveOf(params));
-      case OID.ed25519: {
+      case OID.ed25519:
+      case OID.ed448: {
+        const [type, name, len] = oid === OID.ed25519 ? (['ed25519', 'Ed25519', 32] as const) : (['ed448', 'Ed448', 57] as const);
         // RFC 8410 §3: the parameters MUST be absent.
-        if (params !== undefined) throw new Error('Ed25519 key with parameters');
+        if (params !== undefined) throw new Error(`${name} key with parameters`);
         const seed = readSingle(inner, DerTag.OCTET_STRING, 'CurvePrivateKey').value;
-        if (seed.length !== 32) throw new Error(`Ed25519 seed is ${seed.length} bytes, expected 32`);
-        return { type: 'ed25519', seed: seed.slice() };
+        if (seed.length !== len) throw new Error(`${name} private key is ${seed.length} bytes, expected ${len}`);
+        return { type, seed: seed.slice() };
       }
       case OID.rsaEncryption:
         // RFC 8017 §A.1: parameters NULL (absent is tolerated, as OpenSSL does).
         if (params !== undefined && (params.tag !== DerTag.NULL || params.value.length !== 0)) throw new Error('RSA key with parameters other than NULL');
         return parseRsaPrivateKey(inner);
+      case OID.rsassaPss:
+        // RFC 4055 §3.1: absent parameters leave the key unrestricted; present ones restrict it.
+        return { ...parseRsaPrivateKey(inner), pss: params === undefined ? {} : rsaPssRestrictionOf(params) } as PrivateKey;
       default:
         throw new Error(`unsupported key algorithm ${oid}`);
     }
   });
 }
 
+/**
+ * RFC 4055 §3.1 RSASSA-PSS-params of an id-RSASSA-PSS key, accepted only in the shape TLS 1.3 can
+ * use (RFC 8446 §4.2.3 rsa_pss_pss_*): hash SHA-256/384/512, MGF1 with the same hash, salt length
+ * equal to the hash length, trailerField 1. Anything else (the SHA-1 DEFAULTs included) is refused:
+ * no TLS 1.3 signature could honour it.
+ */
+function rsaPssRestrictionOf(params: Tlv): RsaPssKeyRestriction {
+  const refuse = (): never => {
+    throw new Error('RSASSA-PSS key parameters other than SHA-2 with MGF1 of the same hash and salt = hash length (RFC 8446 §4.2.3)');
+  };
+  // [0] hashAlgorithm, [1] maskGenAlgorithm, [2] saltLength, [3] trailerField: each EXPLICIT,
+  // at most once, in order.
+  const fields: (Tlv | undefined)[] = [undefined, undefined, undefined, undefined];
+  let last = -1;
+  for (const t of readChildren(expectTag(params, DerTag.SEQUENCE).value, 'RSASSA-PSS-params')) {
+    const n = t.tag - 0xa0;
+    if (n < 0 || n > 3 || n <= last) throw new Error(`unexpected element (tag 0x${t.tag.toString(16)}) in RSASSA-PSS-params`);
+    last = n;
+    fields[n] = readSingle(t.value, t.value[0] ?? 0, 'RSASSA-PSS-params');
+  }
+  const [hashF, mgfF, saltF, trailerF] = fields;
+  if (hashF === undefined || mgfF === undefined) return refuse();
+  const hash = hashOf(hashF);
+  const [mgfOid, mgfParams] = algorithm(mgfF);
+  if (hash === undefined || mgfOid !== MGF1_OID || mgfParams === undefined || hashOf(mgfParams) !== hash) return refuse();
+  const salt = saltF === undefined ? 20 : smallInteger(saltF);
+  const trailer = trailerF === undefined ? 1 : smallInteger(trailerF);
+  if (salt !== hash.len || trailer !== 1) return refuse();
+  return { hash: hash.name };
+}
+
+/** A SHA-2 hash AlgorithmIdentifier (parameters NULL or absent, RFC 4055 §2.1), or undefined. */
+function hashOf(t: Tlv): (typeof PSS_HASHES)[number] | undefined {
+  if (t.tag !== DerTag.SEQUENCE) return undefined;
+  const [oid, params] = algorithm(t);
+  if (params !== undefined && (params.tag !== DerTag.NULL || params.value.length !== 0)) return undefined;
+  return PSS_HASHES.find((h) => h.oid === oid);
+}
+
+/** The AlgorithmIdentifier parameters for a restriction: none for an unrestricted key. */
+function rsaPssParamsDer(pss: RsaPssKeyRestriction): Uint8Array[] {
+  const hash = PSS_HASHES.find((h) => h.name === pss.hash);
+  if (hash === undefined) return [];
+  const hashAlgorithm = encodeSequence(encodeOid(hash.oid), encodeTlv(DerTag.NULL, new Uint8Array(0)));
+  return [
+    encodeSequence(
+      encodeTlv(0xa0, hashAlgorithm),
+      encodeTlv(0xa1, encodeSequence(encodeOid(MGF1_OID), hashAlgorithm)),
+      encodeTlv(0xa2, encodeSmallInteger(hash.len)),
+    ),
+  ];
+}
+
+/** RFC 4055 §2.1 SHA-2 hash OIDs (NIST CSOR), §2.2 id-mgf1. */
+const PSS_HASHES: readonly { readonly name: HashName; readonly oid: string; readonly len: number }[] = [
+  { name: 'sha256', oid: '2.16.840.1.101.3.4.2.1', len: 32 },
+  { name: 'sha384', oid: '2.16.840.1.101.3.4.2.2', len: 48 },
+  { name: 'sha512', oid: '2.16.840.1.101.3.4.2.3', len: 64 },
+];
+const MGF1_OID = '1.2.840.113549.1.1.8';
+
 /** RFC 5915 §3 ECPrivateKey; `curve` comes from the PKCS#8 AlgorithmIdentifier when wrapped. */
-function parseEcPrivateKey(der: Uint8Array, curve: 'P-256' | 'P-384' | undefined): PrivateKey {
+function parseEcPrivateKey(der: Uint8Array, curve: EcCurve | undefined): PrivateKey {
   const [versionTlv, keyTlv, ...optional] = readChildren(readSingle(der, DerTag.SEQUENCE, 'ECPrivateKey').value, 'ECPrivateKey');
   const version = smallInteger(versionTlv);
   if (version !== 1) throw new Error(`ECPrivateKey version ${version ?? '(not a small integer)'}, expected 1`);
   const d = expectTag(keyTlv, DerTag.OCTET_STRING).value;
   // [0] EXPLICIT ECParameters, then [1] EXPLICIT publicKey BIT STRING (not needed: derived from d).
-  let own: 'P-256' | 'P-384' | undefined;
+  let own: EcCurve | undefined;
   let next = 0;
   for (const t of optional) {
     const at = [0xa0, 0xa1].indexOf(t.tag, next);
@@ -238,12 +314,11 @@ function positiveInteger(t: Tlv): Uint8Array {
   return stripLeadingZeros(v);
 }
 
-/** ECParameters (RFC 5480 §2.1.1): only namedCurve, P-256 or P-384. */
-function curveOf(params: Tlv): 'P-256' | 'P-384' {
+/** ECParameters (RFC 5480 §2.1.1): only namedCurve, P-256, P-384 or P-521. */
+function curveOf(params: Tlv): EcCurve {
   if (params.tag !== DerTag.OID) throw new Error('unsupported EC curve (not a named curve)');
   const oid = oidToText(params.value);
-  if (oid === CURVE_OID['P-256']) return 'P-256';
-  if (oid === CURVE_OID['P-384']) return 'P-384';
+  for (const c of ['P-256', 'P-384', 'P-521'] as const) if (oid === CURVE_OID[c]) return c;
   throw new Error(`unsupported EC curve ${oid}`);
 }
 
@@ -261,16 +336,19 @@ function leftPad(b: Uint8Array, size: number): Uint8Array {
   return s.length >= size ? s : concat(new Uint8Array(size - s.length), s);
 }
 
-/** Object identifiers of the key algorithms (RFC 5480 §2.1.1, RFC 8410 §3, RFC 8017 §A.1). */
+/** Object identifiers of the key algorithms (RFC 5480 §2.1.1, RFC 8410 §3, RFC 8017 §A.1, RFC 4055 §2). */
 export const OID = {
   ecPublicKey: '1.2.840.10045.2.1',
   ed25519: '1.3.101.112',
+  ed448: '1.3.101.113',
   rsaEncryption: '1.2.840.113549.1.1.1',
   rsassaPss: '1.2.840.113549.1.1.10',
 } as const;
 /** RFC 5480 §2.1.1.1 named curves. */
-export const CURVE_OID: { readonly 'P-256': string; readonly 'P-384': string } = {
+export const CURVE_OID: { readonly [K in EcCurve]: string } = {
   'P-256': '1.2.840.10045.3.1.7',
   'P-384': '1.3.132.0.34',
+  'P-521': '1.3.132.0.35',
 };
-const CURVE_SIZE = { 'P-256': 32, 'P-384': 48 } as const;
+/** Bytes of a scalar or coordinate (SEC 2 §2.4.2, §2.5.1, §2.6.1). */
+export const CURVE_SIZE: { readonly [K in EcCurve]: number } = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };

@@ -447,7 +447,10 @@ function checkSignature(cert: ParsedCertificate, issuer: ParsedCertificate, dept
   // ECDSA scheme of the signer's curve is, whatever its SHA-2 hash (a P-384 CA signs with
   // SHA-256 by default with `openssl x509 -req`; OpenSSL, GnuTLS and node:tls accept that).
   const ecdsaCurve = key.type === 'ec' && CERTIFICATE_ECDSA_SCHEMES.includes(scheme) ? key.curve : undefined;
-  const offeredAs = ecdsaCurve === undefined ? scheme : ECDSA_SCHEME_OF_CURVE[ecdsaCurve];
+  // An RSASSA-PSS signature (certificate.ts maps it to rsa_pss_rsae_*) made by an id-RSASSA-PSS
+  // key is rsa_pss_pss_* (RFC 8446 §4.2.3), offered and verified as such.
+  const pssScheme = key.type === 'rsa' && key.pss !== undefined ? PSS_SCHEME_OF_RSAE[scheme] : undefined;
+  const offeredAs = ecdsaCurve !== undefined ? ECDSA_SCHEME_OF_CURVE[ecdsaCurve] : (pssScheme ?? scheme);
   if (input.signatureSchemes !== undefined && !input.signatureSchemes.includes(offeredAs)) {
     const what = ecdsaCurve === undefined ? nameOf(SignatureScheme, scheme) : `ECDSA on ${ecdsaCurve}, which needs ${nameOf(SignatureScheme, offeredAs)}`;
     return fail(AlertDescription.unsupported_certificate, 'algorithm_not_offered', d, cert.subjectText, `signed with ${what}, which we did not offer`);
@@ -455,7 +458,7 @@ function checkSignature(cert: ParsedCertificate, issuer: ParsedCertificate, dept
   // Cross-curve ECDSA (P-384 with SHA-256, P-256 with SHA-384 or SHA-512) is verified too:
   // the provider reads an ECDSA scheme as its hash on the key's curve (rustls-webpki has
   // ECDSA_P384_SHA256 and ECDSA_P256_SHA384 for the same reason).
-  if (!input.provider.verifyCertificateSignature(scheme, key, cert.tbsDer, cert.signature)) {
+  if (!input.provider.verifyCertificateSignature(pssScheme ?? scheme, key, cert.tbsDer, cert.signature)) {
     return fail(AlertDescription.bad_certificate, 'bad_signature', d, cert.subjectText, `bad signature by ${issuer.subjectText}`);
   }
   return undefined;
@@ -579,7 +582,17 @@ const CERTIFICATE_ECDSA_SCHEMES: readonly number[] = [
   SignatureScheme.ecdsa_secp521r1_sha512,
 ];
 /** RFC 8446 §4.2.3: the ECDSA scheme bound to each curve we support. */
-const ECDSA_SCHEME_OF_CURVE = { 'P-256': SignatureScheme.ecdsa_secp256r1_sha256, 'P-384': SignatureScheme.ecdsa_secp384r1_sha384 } as const;
+const ECDSA_SCHEME_OF_CURVE = {
+  'P-256': SignatureScheme.ecdsa_secp256r1_sha256,
+  'P-384': SignatureScheme.ecdsa_secp384r1_sha384,
+  'P-521': SignatureScheme.ecdsa_secp521r1_sha512,
+} as const;
+/** RFC 8446 §4.2.3: the rsa_pss_pss_* scheme with the hash of each rsa_pss_rsae_* scheme. */
+const PSS_SCHEME_OF_RSAE: Readonly<Record<number, number>> = {
+  [SignatureScheme.rsa_pss_rsae_sha256]: SignatureScheme.rsa_pss_pss_sha256,
+  [SignatureScheme.rsa_pss_rsae_sha384]: SignatureScheme.rsa_pss_pss_sha384,
+  [SignatureScheme.rsa_pss_rsae_sha512]: SignatureScheme.rsa_pss_pss_sha512,
+};
 /** RFC 5280 §4.2.1.12 KeyPurposeIds. */
 const EKU = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2', any: '2.5.29.37.0' } as const;
 /**

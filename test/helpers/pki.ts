@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Key types present under vectors/certs. */
-export type KeyType = 'ecdsa-p256' | 'ecdsa-p384' | 'ed25519' | 'rsa-2048';
+export type KeyType = 'ecdsa-p256' | 'ecdsa-p384' | 'ed25519' | 'rsa-2048' | 'ecdsa-p521' | 'ed448' | 'rsa-pss';
 
 /** The certificate kinds of the interop matrix (brief: ecdsa-p256, ed25519, rsa-2048). */
 export const MATRIX_KEY_TYPES: readonly KeyType[] = ['ecdsa-p256', 'ed25519', 'rsa-2048'];

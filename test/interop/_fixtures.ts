@@ -46,6 +46,9 @@ export const SCHEMES_FOR: Readonly<Record<KeyType, readonly number[]>> = {
   'ecdsa-p384': [SignatureScheme.ecdsa_secp384r1_sha384],
   ed25519: [SignatureScheme.ed25519],
   'rsa-2048': [SignatureScheme.rsa_pss_rsae_sha256, SignatureScheme.rsa_pss_rsae_sha384, SignatureScheme.rsa_pss_rsae_sha512],
+  'ecdsa-p521': [SignatureScheme.ecdsa_secp521r1_sha512],
+  ed448: [SignatureScheme.ed448],
+  'rsa-pss': [SignatureScheme.rsa_pss_pss_sha256, SignatureScheme.rsa_pss_pss_sha384, SignatureScheme.rsa_pss_pss_sha512],
 };
 
 export interface ProviderCase {

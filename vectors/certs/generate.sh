@@ -6,6 +6,7 @@
 # Validity: 2024-01-01 .. 2124-01-01 (set through `openssl ca -startdate/-enddate`).
 # Keys are PKCS#8 PEM. Usage: bash vectors/certs/generate.sh   (overwrites the files)
 #   bash vectors/certs/generate.sh rules   regenerates only vectors/certs/rules/ (the RFC 5280 §6.1 rule PKI, below).
+#   bash vectors/certs/generate.sh breadth regenerates only ecdsa-p521/, ed448/ and rsa-pss/ (issue 12).
 set -euo pipefail
 cd "$(dirname "$0")"
 START=20240101000000Z
@@ -17,13 +18,24 @@ genkey() { # $1=keytype $2=out
     ecdsa-p384) openssl genpkey -quiet -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$2" ;;
     ed25519) openssl genpkey -quiet -algorithm ED25519 -out "$2" ;;
     rsa-2048) openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$2" ;;
+    ecdsa-p521) openssl genpkey -quiet -algorithm EC -pkeyopt ec_paramgen_curve:P-521 -out "$2" ;;
+    ed448) openssl genpkey -quiet -algorithm ED448 -out "$2" ;;
+    rsa-pss) openssl genpkey -quiet -algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048 -out "$2" ;;
   esac
 }
 
-mdopt() { # ed25519 takes no digest
-  if [ "$1" = ed25519 ]; then echo ""; else
-    case "$1" in ecdsa-p384) echo "-md sha384" ;; *) echo "-md sha256" ;; esac
-  fi
+reqopt() { # the CSR's self-signature: none for EdDSA, SHA-384 for the SHA-384-restricted RSA-PSS key
+  case "$1" in ed25519|ed448) echo "" ;; rsa-pss-sha384) echo "-sha384" ;; *) echo "-sha256" ;; esac
+}
+
+mdopt() { # ed25519 and ed448 take no digest; RSA-PSS keys sign with salt = hash length (RFC 8446 §4.2.3)
+  case "$1" in
+    ed25519|ed448) echo "" ;;
+    ecdsa-p384) echo "-md sha384" ;;
+    ecdsa-p521) echo "-md sha512" ;;
+    rsa-pss|rsa-pss-sha384) echo "-md sha256 -sigopt rsa_pss_saltlen:digest -sigopt rsa_mgf1_md:sha256" ;;
+    *) echo "-md sha256" ;;
+  esac
 }
 
 write_ext() {
@@ -151,7 +163,7 @@ CNF
 # [$8=start $9=end $10=extra signing options]
 issue() {
   local kt=$1 icert=$2 ikey=$3 subj=$4 ext=$5 out=$6 key=$7 start=${8:-$START} end=${9:-$END} extra=${10:-}
-  openssl req -new -key "$key" -subj "$subj" -out tmp.csr $( [ "$kt" = ed25519 ] || echo -sha256 )
+  openssl req -new -key "$key" -subj "$subj" -out tmp.csr $(reqopt "$kt")
   if [ "$icert" = self ]; then
     ca_config "$out" "$key"
     openssl ca -batch -config ca.cnf -selfsign -keyfile "$key" -in tmp.csr -out tmp.pem \
@@ -219,7 +231,36 @@ rules() {
   openssl pkcs8 -topk8 -in rsa-2048/end.key -v2 aes-192-cbc -v2prf hmacWithSHA512 -passout pass:puretls -outform DER -out $R/enc-rsa-pbkdf2-sha512-aes192.der
 }
 
+# One key type's PKI (ca, inter, end, end.chain, client), as described at the top.
+pki() { # $1=keytype
+  local kt=$1
+  mkdir -p "$kt"
+  genkey "$kt" "$kt/ca.key"; genkey "$kt" "$kt/inter.key"; genkey "$kt" "$kt/end.key"; genkey "$kt" "$kt/client.key"
+  issue "$kt" self "$kt/ca.key" "/O=puretls test/CN=puretls $kt root CA" ca_ext "$kt/ca.pem" "$kt/ca.key"
+  issue "$kt" "$kt/ca.pem" "$kt/ca.key" "/O=puretls test/CN=puretls $kt intermediate CA" inter_ext "$kt/inter.pem" "$kt/inter.key"
+  issue "$kt" "$kt/inter.pem" "$kt/inter.key" "/O=puretls test/CN=testserver.com" end_ext "$kt/end.pem" "$kt/end.key"
+  issue "$kt" "$kt/inter.pem" "$kt/inter.key" "/O=puretls test/CN=puretls test client" client_ext "$kt/client.pem" "$kt/client.key"
+  cat "$kt/end.pem" "$kt/inter.pem" > "$kt/end.chain.pem"
+}
+
+# The key types of issue 12 (ecdsa-p521, ed448, rsa-pss); rsa-pss also gets end-sha384.pem/.key, a
+# leaf whose id-RSASSA-PSS key is restricted to SHA-384 (MGF1-SHA-384, salt 48).
+breadth() {
+  for kt in ecdsa-p521 ed448 rsa-pss; do pki "$kt"; done
+  openssl genpkey -quiet -algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048 -pkeyopt rsa_pss_keygen_md:sha384 \
+    -pkeyopt rsa_pss_keygen_mgf1_md:sha384 -pkeyopt rsa_pss_keygen_saltlen:48 -out rsa-pss/end-sha384.key
+  issue rsa-pss-sha384 rsa-pss/inter.pem rsa-pss/inter.key "/O=puretls test/CN=testserver.com" end_ext \
+    rsa-pss/end-sha384.pem rsa-pss/end-sha384.key
+}
+
 write_ext
+if [ "${1:-}" = breadth ]; then
+  rm -rf db && mkdir db && echo 7000 > db/serial
+  breadth
+  rm -rf db ca.cnf ext.cnf
+  echo "ok"
+  exit 0
+fi
 if [ "${1:-}" = rules ]; then
   rm -rf db && mkdir db && echo 5000 > db/serial
   rules
@@ -228,15 +269,7 @@ if [ "${1:-}" = rules ]; then
   exit 0
 fi
 rm -rf db && mkdir db && echo 1000 > db/serial
-for kt in ecdsa-p256 ecdsa-p384 ed25519 rsa-2048; do
-  mkdir -p "$kt"
-  genkey "$kt" "$kt/ca.key"; genkey "$kt" "$kt/inter.key"; genkey "$kt" "$kt/end.key"; genkey "$kt" "$kt/client.key"
-  issue "$kt" self "$kt/ca.key" "/O=puretls test/CN=puretls $kt root CA" ca_ext "$kt/ca.pem" "$kt/ca.key"
-  issue "$kt" "$kt/ca.pem" "$kt/ca.key" "/O=puretls test/CN=puretls $kt intermediate CA" inter_ext "$kt/inter.pem" "$kt/inter.key"
-  issue "$kt" "$kt/inter.pem" "$kt/inter.key" "/O=puretls test/CN=testserver.com" end_ext "$kt/end.pem" "$kt/end.key"
-  issue "$kt" "$kt/inter.pem" "$kt/inter.key" "/O=puretls test/CN=puretls test client" client_ext "$kt/client.pem" "$kt/client.key"
-  cat "$kt/end.pem" "$kt/inter.pem" > "$kt/end.chain.pem"
-done
+for kt in ecdsa-p256 ecdsa-p384 ed25519 rsa-2048; do pki "$kt"; done
 # An expired leaf (valid 2020-01-01 .. 2021-01-01) under the ecdsa-p256 intermediate, reusing end.key.
 issue ecdsa-p256 ecdsa-p256/inter.pem ecdsa-p256/inter.key "/O=puretls test/CN=testserver.com" end_ext \
   ecdsa-p256/expired.pem ecdsa-p256/end.key 20200101000000Z 20210101000000Z
@@ -246,5 +279,7 @@ issue rsa-2048 rsa-2048/inter.pem rsa-2048/inter.key "/O=puretls test/CN=testser
   "-sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest -sigopt rsa_mgf1_md:sha256"
 echo 5000 > db/serial
 rules
+echo 7000 > db/serial
+breadth
 rm -rf db ca.cnf ext.cnf
 echo "ok"

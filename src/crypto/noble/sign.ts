@@ -2,15 +2,17 @@
  * @module crypto/noble/sign
  * Signature schemes of RFC 8446 §4.2.3 on @noble/curves, our Curve25519 arithmetic
  * (`src/crypto/curve25519/`), our P-256 (`src/crypto/p256/`) and our bigint RSA
- * (`src/crypto/rsa/`): ECDSA P-256/SHA-256 and P-384/SHA-384 (DER ECDSA-Sig-Value), Ed25519
- * (RFC 8032), RSASSA-PSS with rsaEncryption keys, and RSASSA-PKCS1-v1_5 for certificate
- * signatures only.
+ * (`src/crypto/rsa/`): ECDSA P-256/SHA-256, P-384/SHA-384 and P-521/SHA-512 (DER
+ * ECDSA-Sig-Value), Ed25519 and Ed448 (RFC 8032, empty context), RSASSA-PSS with rsaEncryption
+ * keys (rsa_pss_rsae_*) and with id-RSASSA-PSS keys (rsa_pss_pss_*, within the key's
+ * restriction), and RSASSA-PKCS1-v1_5 for certificate signatures only.
  */
-import { p384 } from '@noble/curves/nist.js';
+import { ed448 } from '@noble/curves/ed448.js';
+import { p384, p521 } from '@noble/curves/nist.js';
 import { SignatureScheme } from '../../protocol/registry.ts';
 import { ed25519PrivateKey, ed25519Sign, ed25519Verify } from '../curve25519/index.ts';
 import { p256IsValidPrivateKey, p256PublicKey, p256Sign, p256Verify } from '../p256/index.ts';
-import type { HashAlgorithm, HashName, PrivateKey, PublicKey, RandomSource, SigningKey } from '../provider.ts';
+import type { EcCurve, HashAlgorithm, HashName, PrivateKey, PublicKey, RandomSource, RsaPssKeyRestriction, SigningKey } from '../provider.ts';
 import { checkRsaPrivateKey, rsaModulusBits, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from '../rsa/index.ts';
 import { nobleHash } from './hash.ts';
 
@@ -18,10 +20,15 @@ import { nobleHash } from './hash.ts';
 export const NOBLE_VERIFY_SCHEMES: readonly number[] = [
   SignatureScheme.ecdsa_secp256r1_sha256,
   SignatureScheme.ecdsa_secp384r1_sha384,
+  SignatureScheme.ecdsa_secp521r1_sha512,
   SignatureScheme.ed25519,
+  SignatureScheme.ed448,
   SignatureScheme.rsa_pss_rsae_sha256,
   SignatureScheme.rsa_pss_rsae_sha384,
   SignatureScheme.rsa_pss_rsae_sha512,
+  SignatureScheme.rsa_pss_pss_sha256,
+  SignatureScheme.rsa_pss_pss_sha384,
+  SignatureScheme.rsa_pss_pss_sha512,
   SignatureScheme.rsa_pkcs1_sha256,
   SignatureScheme.rsa_pkcs1_sha384,
   SignatureScheme.rsa_pkcs1_sha512,
@@ -61,16 +68,30 @@ export function nobleSigningKey(key: PrivateKey): SigningKey {
         },
       };
     }
+    case 'ed448': {
+      if (key.seed.length !== ED448_LEN) throw new Error(`signingKey: Ed448 private key must be ${ED448_LEN} bytes`);
+      const seed = key.seed.slice();
+      return {
+        schemes: [SignatureScheme.ed448],
+        publicKey: { type: 'ed448', key: ed448.getPublicKey(seed) },
+        sign(s: number, message: Uint8Array): Uint8Array {
+          checkScheme(this.schemes, s);
+          // RFC 8446 §4.2.3: pure Ed448 (RFC 8032 §5.2), empty context.
+          return ed448.sign(message, seed);
+        },
+      };
+    }
     case 'rsa': {
-      const schemes = rsaPssSchemesFor(key.n);
+      const schemes = rsaPssSchemesFor(key.n, key.pss);
       if (schemes.length === 0) throw new Error('signingKey: RSA modulus too small for RSA-PSS');
       checkRsaPrivateKey(key);
       return {
         schemes,
-        publicKey: { type: 'rsa', n: key.n, e: key.e },
+        publicKey: rsaPublicKeyOf(key),
         sign(s: number, message: Uint8Array, random: RandomSource): Uint8Array {
           checkScheme(this.schemes, s);
-          // RFC 8446 §4.2.3: RSASSA-PSS, salt length = digest length, salt from `random`.
+          // RFC 8446 §4.2.3: RSASSA-PSS, MGF1 with the same hash, salt length = digest length,
+          // salt from `random` (rsa_pss_rsae_* and rsa_pss_pss_* sign alike).
           return rsaPssSign(nobleHash(RSA_PSS_HASH[s] as HashName), key, message, random);
         },
       };
@@ -89,7 +110,8 @@ export function nobleVerify(scheme: number, key: PublicKey, message: Uint8Array,
   try {
     switch (scheme) {
       case SignatureScheme.ecdsa_secp256r1_sha256:
-      case SignatureScheme.ecdsa_secp384r1_sha384: {
+      case SignatureScheme.ecdsa_secp384r1_sha384:
+      case SignatureScheme.ecdsa_secp521r1_sha512: {
         if (key.type !== 'ec' || EC_CURVES[key.curve].scheme !== scheme) return false;
         return EC_CURVES[key.curve].verify(nobleHash(CERTIFICATE_ECDSA_HASH[scheme] as HashName), key.point, message, signature);
       }
@@ -97,15 +119,22 @@ export function nobleVerify(scheme: number, key: PublicKey, message: Uint8Array,
         if (key.type !== 'ed25519' || key.key.length !== ED25519_LEN || signature.length !== 2 * ED25519_LEN) return false;
         // RFC 8032 §5.1.7 strict verification, the rules of noble's zip215: false (see ed25519.ts).
         return ed25519Verify(key.key, message, signature, SHA512);
+      case SignatureScheme.ed448:
+        if (key.type !== 'ed448' || key.key.length !== ED448_LEN || signature.length !== 2 * ED448_LEN) return false;
+        return ed448.verify(signature, message, key.key);
       case SignatureScheme.rsa_pss_rsae_sha256:
       case SignatureScheme.rsa_pss_rsae_sha384:
       case SignatureScheme.rsa_pss_rsae_sha512:
-        if (key.type !== 'rsa') return false;
+      case SignatureScheme.rsa_pss_pss_sha256:
+      case SignatureScheme.rsa_pss_pss_sha384:
+      case SignatureScheme.rsa_pss_pss_sha512:
+        if (key.type !== 'rsa' || !rsaSchemeFitsKey(scheme, key.pss)) return false;
         return rsaPssVerify(nobleHash(RSA_PSS_HASH[scheme] as HashName), key, message, signature);
       case SignatureScheme.rsa_pkcs1_sha256:
       case SignatureScheme.rsa_pkcs1_sha384:
       case SignatureScheme.rsa_pkcs1_sha512:
-        if (key.type !== 'rsa') return false;
+        // RFC 4055 §1.2: an id-RSASSA-PSS key is for RSASSA-PSS only.
+        if (key.type !== 'rsa' || key.pss !== undefined) return false;
         return rsaPkcs1Verify(nobleHash(RSA_PKCS1_HASH[scheme] as HashName), key, message, signature);
       default:
         return false;
@@ -132,15 +161,35 @@ export function nobleVerifyCertificateSignature(scheme: number, key: PublicKey, 
 }
 
 /**
- * The RSA-PSS schemes a modulus can produce: RFC 8017 §9.1.1 needs
- * emLen >= hLen + sLen + 2 with sLen = hLen (RFC 8446 §4.2.3), emLen = ceil((modBits - 1) / 8).
- * A 1024-bit key (as in RFC 8448) therefore cannot sign with SHA-512.
+ * The RSA-PSS schemes a key can produce: rsa_pss_rsae_* for an rsaEncryption key, rsa_pss_pss_*
+ * for an id-RSASSA-PSS key (only its hash when restricted), RFC 8446 §4.2.3; and of those only
+ * what the modulus allows: RFC 8017 §9.1.1 needs emLen >= hLen + sLen + 2 with sLen = hLen,
+ * emLen = ceil((modBits - 1) / 8). A 1024-bit key (as in RFC 8448) cannot sign with SHA-512.
  */
-export function rsaPssSchemesFor(n: Uint8Array): number[] {
+export function rsaPssSchemesFor(n: Uint8Array, pss?: RsaPssKeyRestriction): number[] {
   const emLen = Math.ceil((rsaModulusBits(n) - 1) / 8);
   const out: number[] = [];
-  for (const [scheme, hLen] of RSA_PSS_HASH_LEN) if (emLen >= 2 * hLen + 2) out.push(scheme);
+  for (const [scheme, hLen] of RSA_PSS_HASH_LEN) {
+    if (emLen >= 2 * hLen + 2 && rsaSchemeFitsKey(scheme, pss)) out.push(scheme);
+  }
   return out;
+}
+
+/**
+ * RFC 8446 §4.2.3: rsa_pss_rsae_* needs an rsaEncryption key, rsa_pss_pss_* an id-RSASSA-PSS key,
+ * whose parameters, when present, fix the hash (RFC 4055 §3.1; "the parameters in the signature
+ * MUST be identical to those in the public key").
+ */
+export function rsaSchemeFitsKey(scheme: number, pss: RsaPssKeyRestriction | undefined): boolean {
+  const hash = RSA_PSS_HASH[scheme];
+  if (hash === undefined) return false;
+  if (RSA_PSS_PSS_SCHEMES.includes(scheme)) return pss !== undefined && (pss.hash === undefined || pss.hash === hash);
+  return pss === undefined;
+}
+
+/** The public half of an RSA private key, with its id-RSASSA-PSS restriction. */
+function rsaPublicKeyOf(key: PrivateKey & { readonly type: 'rsa' }): PublicKey {
+  return key.pss === undefined ? { type: 'rsa', n: key.n, e: key.e } : { type: 'rsa', n: key.n, e: key.e, pss: key.pss };
 }
 
 /** @throws Error when `scheme` is not one this key produces (a caller bug, not a peer error) */
@@ -149,9 +198,11 @@ function checkScheme(schemes: readonly number[], scheme: number): void {
 }
 
 const ED25519_LEN = 32;
+/** RFC 8032 §5.2.5: Ed448 private and public keys are 57 bytes, signatures 114. */
+const ED448_LEN = 57;
 const SHA512 = nobleHash('sha512');
 
-/** ECDSA on one curve with its TLS scheme: P-256 is ours (`src/crypto/p256/`), P-384 noble's. */
+/** ECDSA on one curve with its TLS scheme: P-256 is ours (`src/crypto/p256/`), P-384 and P-521 noble's. */
 interface EcdsaCurve {
   readonly scheme: number;
   readonly isValidPrivateKey: (d: Uint8Array) => boolean;
@@ -165,7 +216,18 @@ interface EcdsaCurve {
 
 const SHA256 = nobleHash('sha256');
 
-const EC_CURVES: { readonly [K in 'P-256' | 'P-384']: EcdsaCurve } = {
+/** An EcdsaCurve on a @noble/curves Weierstrass curve (RFC 6979 nonces, its curve's RFC 8446 hash). */
+function nobleEcdsa(curve: typeof p384 | typeof p521, scheme: number): EcdsaCurve {
+  return {
+    scheme,
+    isValidPrivateKey: (d) => curve.utils.isValidSecretKey(d),
+    publicKey: (d) => curve.getPublicKey(d, false),
+    sign: (d, message) => curve.sign(message, d, { prehash: true, format: 'der' }),
+    verify: (hash, point, message, signature) => curve.verify(signature, hash.digest(message), point, { prehash: false, format: 'der', lowS: false }),
+  };
+}
+
+const EC_CURVES: { readonly [K in EcCurve]: EcdsaCurve } = {
   'P-256': {
     scheme: SignatureScheme.ecdsa_secp256r1_sha256,
     isValidPrivateKey: p256IsValidPrivateKey,
@@ -173,13 +235,8 @@ const EC_CURVES: { readonly [K in 'P-256' | 'P-384']: EcdsaCurve } = {
     sign: (d, message) => p256Sign(SHA256, d, message),
     verify: (hash, point, message, signature) => p256Verify(hash, point, message, signature),
   },
-  'P-384': {
-    scheme: SignatureScheme.ecdsa_secp384r1_sha384,
-    isValidPrivateKey: (d) => p384.utils.isValidSecretKey(d),
-    publicKey: (d) => p384.getPublicKey(d, false),
-    sign: (d, message) => p384.sign(message, d, { prehash: true, format: 'der' }),
-    verify: (hash, point, message, signature) => p384.verify(signature, hash.digest(message), point, { prehash: false, format: 'der', lowS: false }),
-  },
+  'P-384': nobleEcdsa(p384, SignatureScheme.ecdsa_secp384r1_sha384),
+  'P-521': nobleEcdsa(p521, SignatureScheme.ecdsa_secp521r1_sha512),
 };
 
 /** In certificates, an ECDSA scheme → the hash it stands for (`verifyCertificateSignature`). */
@@ -189,12 +246,22 @@ export const CERTIFICATE_ECDSA_HASH: Readonly<Record<number, HashName>> = {
   [SignatureScheme.ecdsa_secp521r1_sha512]: 'sha512',
 };
 
-/** RSA-PSS (rsaEncryption key) scheme → hash. */
+/** RSA-PSS scheme (rsaEncryption or id-RSASSA-PSS key) → hash. */
 export const RSA_PSS_HASH: Readonly<Record<number, HashName>> = {
   [SignatureScheme.rsa_pss_rsae_sha256]: 'sha256',
   [SignatureScheme.rsa_pss_rsae_sha384]: 'sha384',
   [SignatureScheme.rsa_pss_rsae_sha512]: 'sha512',
+  [SignatureScheme.rsa_pss_pss_sha256]: 'sha256',
+  [SignatureScheme.rsa_pss_pss_sha384]: 'sha384',
+  [SignatureScheme.rsa_pss_pss_sha512]: 'sha512',
 };
+
+/** RFC 8446 §4.2.3: the schemes for RSASSA-PSS keys (id-RSASSA-PSS in the certificate). */
+export const RSA_PSS_PSS_SCHEMES: readonly number[] = [
+  SignatureScheme.rsa_pss_pss_sha256,
+  SignatureScheme.rsa_pss_pss_sha384,
+  SignatureScheme.rsa_pss_pss_sha512,
+];
 
 /** RSASSA-PKCS1-v1_5 scheme → hash (certificates only, RFC 8446 §4.2.3). */
 export const RSA_PKCS1_HASH: Readonly<Record<number, HashName>> = {
@@ -207,4 +274,7 @@ const RSA_PSS_HASH_LEN: readonly (readonly [number, number])[] = [
   [SignatureScheme.rsa_pss_rsae_sha256, 32],
   [SignatureScheme.rsa_pss_rsae_sha384, 48],
   [SignatureScheme.rsa_pss_rsae_sha512, 64],
+  [SignatureScheme.rsa_pss_pss_sha256, 32],
+  [SignatureScheme.rsa_pss_pss_sha384, 48],
+  [SignatureScheme.rsa_pss_pss_sha512, 64],
 ];

@@ -6,6 +6,7 @@
 import type { CryptoProvider, PublicKey } from '../../crypto/provider.ts';
 import { decryptError, illegalParameter } from '../../errors.ts';
 import type { CertificateVerify } from '../../messages/certificate-verify.ts';
+import { rsaSchemeFitsKey } from '../../crypto/noble/sign.ts';
 import { SignatureScheme } from '../../protocol/registry.ts';
 import { certificateVerifyContent, type Signer } from './signature-content.ts';
 
@@ -43,29 +44,32 @@ export function verifyCertificateVerify(
 
 /**
  * The TLS 1.3 CertificateVerify schemes each key can make (RFC 8446 §4.2.3): ECDSA with the hash
- * its curve is bound to, Ed25519, and RSASSA-PSS with an rsaEncryption key (rsa_pss_rsae_*; our
- * keys never carry the RSASSA-PSS OID, so rsa_pss_pss_* fits none).
+ * its curve is bound to, Ed25519, Ed448, and RSASSA-PSS: rsa_pss_rsae_* with an rsaEncryption
+ * key, rsa_pss_pss_* with an id-RSASSA-PSS key (only its hash when its parameters fix one).
  */
 function schemeFitsKey(scheme: number, key: PublicKey): boolean {
   switch (key.type) {
     case 'ec':
-      return scheme === (key.curve === 'P-256' ? SignatureScheme.ecdsa_secp256r1_sha256 : SignatureScheme.ecdsa_secp384r1_sha384);
+      return scheme === ECDSA_SCHEME_OF_CURVE[key.curve];
     case 'ed25519':
       return scheme === SignatureScheme.ed25519;
+    case 'ed448':
+      return scheme === SignatureScheme.ed448;
     case 'rsa':
-      return RSAE_PSS_SCHEMES.includes(scheme);
+      return rsaSchemeFitsKey(scheme, key.pss);
   }
 }
 
 function keyName(key: PublicKey): string {
-  return key.type === 'ec' ? key.curve : key.type;
+  if (key.type === 'ec') return key.curve;
+  return key.type === 'rsa' && key.pss !== undefined ? 'RSASSA-PSS' : key.type;
 }
 
-const RSAE_PSS_SCHEMES: readonly number[] = [
-  SignatureScheme.rsa_pss_rsae_sha256,
-  SignatureScheme.rsa_pss_rsae_sha384,
-  SignatureScheme.rsa_pss_rsae_sha512,
-];
+const ECDSA_SCHEME_OF_CURVE = {
+  'P-256': SignatureScheme.ecdsa_secp256r1_sha256,
+  'P-384': SignatureScheme.ecdsa_secp384r1_sha384,
+  'P-521': SignatureScheme.ecdsa_secp521r1_sha512,
+} as const;
 
 const PKCS1_SCHEMES: readonly number[] = [
   SignatureScheme.rsa_pkcs1_sha256,

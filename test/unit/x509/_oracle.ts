@@ -277,6 +277,8 @@ function signatureSchemeOf(alg: AlgorithmIdentifier): number | undefined {
     // RFC 8410 §3: Ed25519 parameters MUST be absent.
     case OID.ed25519:
       return absent ? SignatureScheme.ed25519 : undefined;
+    case OID.ed448:
+      return absent ? SignatureScheme.ed448 : undefined;
     // RFC 4055 §5: PKCS#1 v1.5 parameters are NULL (absent is tolerated, as most verifiers do).
     case SIG_OID.sha256WithRsa:
       return absentOrNull ? SignatureScheme.rsa_pkcs1_sha256 : undefined;
@@ -315,24 +317,39 @@ function publicKeyOf(spki: SubjectPublicKeyInfo): PublicKey | undefined {
     case OID.ecPublicKey: {
       // RFC 5480 §2.1.1: namedCurve; §2.2: uncompressed points (0x04 ‖ X ‖ Y) only.
       if (!(alg.parameters instanceof ArrayBuffer)) return undefined;
-      const curve = AsnConvert.parse(alg.parameters, ECParameters).namedCurve;
-      const size = curve === CURVE_OID['P-256'] ? 32 : curve === CURVE_OID['P-384'] ? 48 : 0;
-      if (size === 0 || key.length !== 1 + 2 * size || key[0] !== 0x04) return undefined;
-      return { type: 'ec', curve: size === 32 ? 'P-256' : 'P-384', point: key };
+      const namedCurve = AsnConvert.parse(alg.parameters, ECParameters).namedCurve;
+      const curve = (['P-256', 'P-384', 'P-521'] as const).find((c) => CURVE_OID[c] === namedCurve);
+      const size = curve === undefined ? 0 : { 'P-256': 32, 'P-384': 48, 'P-521': 66 }[curve];
+      if (curve === undefined || key.length !== 1 + 2 * size || key[0] !== 0x04) return undefined;
+      return { type: 'ec', curve, point: key };
     }
     case OID.ed25519:
       // RFC 8410 §4: 32-octet public key, parameters absent.
       if (alg.parameters !== undefined || key.length !== 32) return undefined;
       return { type: 'ed25519', key };
-    case OID.rsaEncryption: {
-      // RFC 8017 §A.1.1 RSAPublicKey inside the BIT STRING.
-      readSingle(key, DerTag.SEQUENCE, 'RSAPublicKey');
-      const k = AsnConvert.parse(key, RSAPublicKey);
-      return { type: 'rsa', n: stripLeadingZeros(new Uint8Array(k.modulus)), e: stripLeadingZeros(new Uint8Array(k.publicExponent)) };
+    case OID.ed448:
+      // RFC 8410 §4: 57-octet public key, parameters absent.
+      if (alg.parameters !== undefined || key.length !== 57) return undefined;
+      return { type: 'ed448', key };
+    case OID.rsaEncryption:
+      return rsaPublicKeyOf(key);
+    case OID.rsassaPss: {
+      // RFC 4055 §1.2, §3.1: absent parameters leave the hash open; present ones must have the TLS shape.
+      if (alg.parameters === undefined) return { ...rsaPublicKeyOf(key), pss: {} };
+      const scheme = alg.parameters instanceof ArrayBuffer && !isDerNull(alg.parameters) ? pssSchemeOf(alg.parameters) : undefined;
+      const hash = scheme === undefined ? undefined : ({ [SignatureScheme.rsa_pss_rsae_sha256]: 'sha256', [SignatureScheme.rsa_pss_rsae_sha384]: 'sha384', [SignatureScheme.rsa_pss_rsae_sha512]: 'sha512' } as const)[scheme];
+      return hash === undefined ? undefined : { ...rsaPublicKeyOf(key), pss: { hash } };
     }
     default:
       return undefined;
   }
+}
+
+/** RFC 8017 §A.1.1 RSAPublicKey inside the BIT STRING. */
+function rsaPublicKeyOf(key: Uint8Array): PublicKey & { readonly type: 'rsa' } {
+  readSingle(key, DerTag.SEQUENCE, 'RSAPublicKey');
+  const k = AsnConvert.parse(key, RSAPublicKey);
+  return { type: 'rsa', n: stripLeadingZeros(new Uint8Array(k.modulus)), e: stripLeadingZeros(new Uint8Array(k.publicExponent)) };
 }
 
 /** RFC 4514-style text, in encoding order (as OpenSSL prints it): `CN=x, O=y`. */

@@ -40,6 +40,8 @@ export function privateKeyObject(key: PrivateKey): nodeCrypto.KeyObject {
         },
         format: 'jwk',
       });
+    default:
+      throw new Error(`test provider: no ${key.type} signing keys`);
   }
 }
 
@@ -67,6 +69,8 @@ function publicKeyObject(key: PublicKey): nodeCrypto.KeyObject {
       return nodeCrypto.createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64u(key.key) }, format: 'jwk' });
     case 'rsa':
       return nodeCrypto.createPublicKey({ key: { kty: 'RSA', n: b64u(key.n), e: b64u(key.e) }, format: 'jwk' });
+    default:
+      throw new Error(`test provider: no ${key.type} keys`);
   }
 }
 

@@ -98,7 +98,7 @@ function opensslCerts(): [string, Uint8Array][] {
     ['rsa-pss-saltlen32 sha256', ['-newkey', 'rsa:2048', '-sha256', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32', '-subj', '/CN=pss']],
     ['rsa-pss-saltlen48 sha384', ['-newkey', 'rsa:2048', '-sha384', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:48', '-subj', '/CN=pss384']],
     ['rsa-pss-saltlen20 (unsupported)', ['-newkey', 'rsa:2048', '-sha256', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:20', '-subj', '/CN=pss20']],
-    ['rsa-pss key (unsupported SPKI)', ['-newkey', 'rsa-pss', '-pkeyopt', 'rsa_keygen_bits:2048', '-sha256', '-subj', '/CN=psskey']],
+    ['rsa-pss key (id-RSASSA-PSS SPKI)', ['-newkey', 'rsa-pss', '-pkeyopt', 'rsa_keygen_bits:2048', '-sha256', '-subj', '/CN=psskey']],
     ['p256 multi-valued RDN', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-sha256', '-subj', '/CN=a+O=b/OU=c+OU=d',
       '-addext', 'basicConstraints=CA:FALSE']],
     ['p384 GeneralizedTime + non-ASCII', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384', '-sha384', '-days', '20000', '-utf8',
@@ -107,7 +107,7 @@ function opensslCerts(): [string, Uint8Array][] {
     ['p384 signed with SHA-256 (ecdsa-with-SHA256)', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384', '-sha256', '-subj', '/CN=p384-sha256']],
     ['secp256k1 (unsupported curve)', ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:secp256k1', '-sha256', '-subj', '/CN=k1']],
     ['ed25519', ['-newkey', 'ed25519', '-subj', '/CN=ed/O=x', '-addext', 'subjectAltName=DNS:ed.example']],
-    ['ed448 (unsupported)', ['-newkey', 'ed448', '-subj', '/CN=ed448']],
+    ['ed448', ['-newkey', 'ed448', '-subj', '/CN=ed448']],
   ];
   return cases.map(([label, args], i) => {
     const out = join(dir, `${i}.der`);
@@ -166,13 +166,13 @@ describe('strict DER reader vs the @peculiar oracle on well-formed certificates 
   it('the corpus covers every key and signature type the reader maps', () => {
     const parsed = CORPUS.map(([, der]) => parseCertificate(der));
     const algs = new Set(parsed.map((c) => c.signatureAlgorithm));
-    for (const s of [SignatureScheme.ecdsa_secp256r1_sha256, SignatureScheme.ecdsa_secp384r1_sha384, SignatureScheme.ecdsa_secp521r1_sha512, SignatureScheme.ed25519,
+    for (const s of [SignatureScheme.ecdsa_secp256r1_sha256, SignatureScheme.ecdsa_secp384r1_sha384, SignatureScheme.ecdsa_secp521r1_sha512, SignatureScheme.ed25519, SignatureScheme.ed448,
       SignatureScheme.rsa_pkcs1_sha256, SignatureScheme.rsa_pkcs1_sha512, SignatureScheme.rsa_pss_rsae_sha256,
       SignatureScheme.rsa_pss_rsae_sha384, undefined]) {
       expect(algs.has(s)).toBe(true);
     }
     const keys = new Set(parsed.map((c) => (c.publicKey === undefined ? 'none' : c.publicKey.type)));
-    expect([...keys].sort()).toEqual(['ec', 'ed25519', 'none', 'rsa']);
+    expect([...keys].sort()).toEqual(['ec', 'ed25519', 'ed448', 'none', 'rsa']);
   });
 
   it.each(CORPUS)('%s: deep-equal to the oracle', (_label, der) => {
