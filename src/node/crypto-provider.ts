@@ -445,32 +445,9 @@ function nodeSigningKey(key: PrivateKey): SigningKey {
         },
       };
     }
-    case 'ed25519': {
-      if (key.seed.length !== 32) throw new Error('signingKey: Ed25519 seed must be 32 bytes');
-      const keyObject = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, key.seed]), format: 'der', type: 'pkcs8' });
-      const jwk = createPublicKey(keyObject).export({ format: 'jwk' });
-      return {
-        schemes: [SignatureScheme.ed25519],
-        publicKey: { type: 'ed25519', key: u8(Buffer.from(jwk.x ?? '', 'base64url')) },
-        sign(s: number, message: Uint8Array): Uint8Array {
-          checkScheme(this.schemes, s);
-          return u8(nodeSign(null, message, keyObject));
-        },
-      };
-    }
-    case 'ed448': {
-      if (key.seed.length !== 57) throw new Error('signingKey: Ed448 private key must be 57 bytes');
-      const keyObject = createPrivateKey({ key: Buffer.concat([ED448_PKCS8_PREFIX, key.seed]), format: 'der', type: 'pkcs8' });
-      const jwk = createPublicKey(keyObject).export({ format: 'jwk' });
-      return {
-        schemes: [SignatureScheme.ed448],
-        publicKey: { type: 'ed448', key: u8(Buffer.from(jwk.x ?? '', 'base64url')) },
-        sign(s: number, message: Uint8Array): Uint8Array {
-          checkScheme(this.schemes, s);
-          return u8(nodeSign(null, message, keyObject));
-        },
-      };
-    }
+    case 'ed25519':
+    case 'ed448':
+      return eddsaSigningKey(key.type, key.seed);
     case 'rsa': {
       const schemes = rsaPssSchemesFor(key.n, key.pss);
       if (schemes.length === 0) throw new Error('signingKey: RSA modulus too small for RSA-PSS');
@@ -508,6 +485,26 @@ function nodeSigningKey(key: PrivateKey): SigningKey {
     default:
       throw new Error('signingKey: unsupported key type');
   }
+}
+
+/**
+ * An Ed25519 or Ed448 signing key on OpenSSL (RFC 8032, pure EdDSA with an empty context as
+ * RFC 8446 §4.2.3 requires), imported once from the raw private key through PKCS#8 (RFC 8410 §7).
+ * @throws Error when the private key has the wrong length
+ */
+function eddsaSigningKey(type: 'ed25519' | 'ed448', seed: Uint8Array): SigningKey {
+  const { prefix, len, scheme, name } = EDDSA[type];
+  if (seed.length !== len) throw new Error(`signingKey: ${name} private key must be ${len} bytes`);
+  const keyObject = createPrivateKey({ key: Buffer.concat([prefix, seed]), format: 'der', type: 'pkcs8' });
+  const jwk = createPublicKey(keyObject).export({ format: 'jwk' });
+  return {
+    schemes: [scheme],
+    publicKey: { type, key: u8(Buffer.from(jwk.x ?? '', 'base64url')) },
+    sign(s: number, message: Uint8Array): Uint8Array {
+      checkScheme(this.schemes, s);
+      return u8(nodeSign(null, message, keyObject));
+    },
+  };
 }
 
 /**
@@ -641,9 +638,11 @@ const EC_CURVES: {
   'P-521': { curveName: 'secp521r1', jwkCurve: 'P-521', scheme: SignatureScheme.ecdsa_secp521r1_sha512, hash: 'sha512', len: 66 },
 };
 
-/** RFC 8410 §7 PKCS#8 DER prefixes for a raw Ed25519 seed and a raw Ed448 key (imported once per signing key). */
-const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-const ED448_PKCS8_PREFIX = Buffer.from('3047020100300506032b6571043b0439', 'hex');
+/** RFC 8410 §7 PKCS#8 DER prefixes for a raw Ed25519 seed and a raw Ed448 key, with their lengths and schemes. */
+const EDDSA = {
+  ed25519: { prefix: Buffer.from('302e020100300506032b657004220420', 'hex'), len: 32, scheme: SignatureScheme.ed25519, name: 'Ed25519' },
+  ed448: { prefix: Buffer.from('3047020100300506032b6571043b0439', 'hex'), len: 57, scheme: SignatureScheme.ed448, name: 'Ed448' },
+} as const;
 
 /**
  * OpenSSL's CSPRNG, drawn 4 KiB at a time: a handshake asks for a dozen small values (randoms,
