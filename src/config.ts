@@ -132,6 +132,12 @@ export interface ClientConfigInput extends CommonConfigInput {
    * does not gives a full handshake, checked by `verifier` as usual. Default: none.
    */
   readonly externalPsk?: ExternalPsk;
+  /**
+   * Offer post-handshake client authentication (post_handshake_auth, RFC 8446 §4.2.6): the server
+   * may then ask for a certificate at any time after the handshake, answered from `certificates`
+   * (an empty Certificate when none fits). Default false.
+   */
+  readonly postHandshakeAuth?: boolean;
 }
 
 /** Server-side client authentication (mutual TLS, RFC 8446 §4.3.2, §4.4.2). */
@@ -235,6 +241,13 @@ export interface ServerConfigInput extends CommonConfigInput {
    * every client uses a PSK. Synchronous. Default: none.
    */
   readonly externalPsk?: (identity: Uint8Array) => ExternalPskKey | undefined;
+  /**
+   * How `ServerConnection.requestClientCertificate()` checks the certificate a client sends after
+   * the handshake (RFC 8446 §4.6.2; only clients that offered post_handshake_auth can be asked):
+   * 'required' turns an empty answer into certificate_required, 'optional' reports it. Default:
+   * `clientAuth`; without either, post-handshake requests are refused.
+   */
+  readonly postHandshakeClientAuth?: ClientAuthInput;
 }
 
 export interface CommonConfig {
@@ -262,6 +275,7 @@ export interface ClientConfig extends CommonConfig {
   readonly requestOcsp: boolean;
   readonly dangerouslyOfferPskKe: boolean;
   readonly externalPsk: ValidExternalPsk | undefined;
+  readonly postHandshakeAuth: boolean;
 }
 
 /** Which decisions the server asks for (see `ServerConfigInput.pauseFor`). */
@@ -294,6 +308,7 @@ export interface ServerConfig extends CommonConfig {
   readonly clientAuth: ClientAuth | undefined;
   readonly dangerouslyAllowPskKe: boolean;
   readonly externalPsk: ((identity: Uint8Array) => ExternalPskKey | undefined) | undefined;
+  readonly postHandshakeClientAuth: ClientAuth | undefined;
 }
 
 /** Validates `input` and fills defaults. @throws TypeError / RangeError for a bad option */
@@ -329,6 +344,7 @@ export function clientConfig(input: ClientConfigInput): ClientConfig {
     requestOcsp: input.requestOcsp ?? false,
     dangerouslyOfferPskKe: input.dangerouslyOfferPskKe ?? false,
     externalPsk: input.externalPsk === undefined ? undefined : externalPskOption(input.externalPsk),
+    postHandshakeAuth: input.postHandshakeAuth ?? false,
   };
 }
 
@@ -355,6 +371,7 @@ export function serverConfig(input: ServerConfigInput): ServerConfig {
     clientAuth: clientAuthOption(input.clientAuth, common),
     dangerouslyAllowPskKe: input.dangerouslyAllowPskKe ?? false,
     externalPsk: input.externalPsk,
+    postHandshakeClientAuth: clientAuthOption(input.postHandshakeClientAuth ?? input.clientAuth, common),
   };
 }
 

@@ -250,12 +250,27 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
    *   more than MAX_PENDING_OUTPUT of output is waiting, as write()
    */
   updateKeys(requestPeerUpdate: boolean): void {
+    this.postHandshake('updateKeys', (st, out) => sendKeyUpdate(st, requestPeerUpdate, out));
+  }
+
+  /**
+   * Runs `step` on the application-phase state and applies what it queued (a post-handshake
+   * message of ours). `check` may refuse first without harming the connection.
+   * @throws Error before the handshake completes or after close(), or from `check`; TlsError
+   *   internal_error when more than MAX_PENDING_OUTPUT of output is waiting; what `step` throws
+   */
+  protected postHandshake(
+    what: string,
+    step: (st: TrafficState, out: HandshakeOutput) => TrafficState,
+    check?: (st: TrafficState) => void,
+  ): void {
     this.throwIfFailed();
-    if (!this.handshakeDone || this.closeRequested) throw new Error('updateKeys: not in the application data phase');
+    if (!this.handshakeDone || this.closeRequested) throw new Error(`${what}: not in the application data phase`);
+    check?.(this.traffic());
     this.guard(() => {
-      this.checkOutputRoom('updateKeys');
+      this.checkOutputRoom(what);
       const out = new HandshakeOutput();
-      this.enterTraffic(sendKeyUpdate(this.traffic(), requestPeerUpdate, out));
+      this.enterTraffic(step(this.traffic(), out));
       this.apply(out.actions);
     });
   }
@@ -582,6 +597,10 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
         case 'ask':
           this.pausedInputBound = a.maxBufferedInput;
           this.events.push(a.question);
+          break;
+        case 'clientAuthenticated':
+          this.negotiatedParams = a.negotiated;
+          this.events.push({ kind: 'clientCertificate', peerCertificates: a.peerCertificates });
           break;
         case 'handshakeDone':
           this.flushHandshake();

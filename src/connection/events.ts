@@ -28,4 +28,9 @@ export type ConnectionEvent =
   /** RFC 8446 §4.2.10: whether the 0-RTT data was accepted (both sides; only when offered). */
   | { readonly kind: 'earlyData'; readonly accepted: boolean }
   /** Server with `pauseFor`: the handshake waits for this answer (docs/05 "Asynchronous decisions"). */
-  | Question;
+  | Question
+  /**
+   * Server: the client answered `requestClientCertificate()` (RFC 8446 §4.6.2); its verified
+   * chain (empty when it sent none, in 'optional' mode) is now `negotiated.peerCertificates`.
+   */
+  | { readonly kind: 'clientCertificate'; readonly peerCertificates: readonly Uint8Array[] };

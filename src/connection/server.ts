@@ -16,6 +16,7 @@ import {
   startServer,
   type ServerState,
 } from '../handshake/server/index.ts';
+import { certificateRequestRefusal, requestClientCertificate } from '../handshake/server/post-handshake-auth.ts';
 import type { CertifiedKey } from '../x509/certified-key.ts';
 import { Connection } from './connection.ts';
 import type { ConnectionObserver } from './observer.ts';
@@ -83,6 +84,20 @@ export class ServerConnection extends Connection<ServerState> {
     this.answer('AwaitSignature', 'resolveSignature', (st, out) => {
       if (answer instanceof Error) throw internalError(`server: signing failed: ${answer.message}`, answer);
       return resumeWithSignature(st as Extract<ServerState, { kind: 'AwaitSignature' }>, answer.slice(), out);
+    });
+  }
+
+  /**
+   * Asks the client for a certificate now (post-handshake authentication, RFC 8446 §4.6.2),
+   * checked with `postHandshakeClientAuth` (default `clientAuth`). The 'clientCertificate' event
+   * reports the answer; a refused chain or signature fails the connection with its alert.
+   * @throws Error when the client did not offer post_handshake_auth, no verifier is configured, a
+   *   request is still unanswered, or the handshake is not done
+   */
+  requestClientCertificate(): void {
+    this.postHandshake('requestClientCertificate', requestClientCertificate, (st) => {
+      const why = certificateRequestRefusal(st);
+      if (why !== undefined) throw new Error(`requestClientCertificate: ${why}`);
     });
   }
 }

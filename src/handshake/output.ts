@@ -80,7 +80,12 @@ export type HandshakeAction =
    * the connection reports it as an event and processes no more input until it is resolved,
    * buffering at most `maxBufferedInput` bytes meanwhile.
    */
-  | { readonly kind: 'ask'; readonly question: Question; readonly maxBufferedInput: number };
+  | { readonly kind: 'ask'; readonly question: Question; readonly maxBufferedInput: number }
+  /**
+   * Server: the client answered our post-handshake CertificateRequest (RFC 8446 §4.6.2) with this
+   * verified chain (empty: no certificate, accepted in 'optional' mode).
+   */
+  | { readonly kind: 'clientAuthenticated'; readonly negotiated: Negotiated; readonly peerCertificates: readonly Uint8Array[] };
 
 /** What a paused server asks its caller (docs/05-sans-io-api.md, "Asynchronous decisions"). */
 export type Question =

@@ -20,7 +20,7 @@ import {
   type VerifiedChain,
   type VerifyInput,
 } from '../x509/verifier.ts';
-import { contextOf, resolveProvider, type PemInput, type SecureContext, type SecureContextOptions } from './secure-context.ts';
+import { contextOf, resolveProvider, trustedCertificates, type PemInput, type SecureContext, type SecureContextOptions } from './secure-context.ts';
 import type { CertificateSigner, SNICallback } from './decisions.ts';
 import { describeCertificate, type PeerCertificate } from './tls-socket.ts';
 
@@ -134,6 +134,12 @@ export interface ServerSecureOptions extends SecureContextOptions {
    * Synchronous, as node's. With it, `key`/`cert` may be left out: then only PSK clients connect.
    */
   readonly pskCallback?: (socket: unknown, identity: string) => ArrayBufferView | null | undefined;
+  /**
+   * puretls extension: CAs for client certificates asked for after the handshake with
+   * `socket.requestClientCertificate()` (RFC 8446 §4.6.2, clients that offer post_handshake_auth),
+   * in `clientAuthMode` ('optional' reports a client without one). Default: `ca` with `requestCert`.
+   */
+  readonly postHandshakeCa?: PemInput | readonly PemInput[];
   /** node:tls `pskIdentityHint`: accepted and unused, as in node:tls: TLS 1.3 has no hint message. */
   readonly pskIdentityHint?: string;
 }
@@ -168,6 +174,11 @@ export interface ClientSecureOptions extends SecureContextOptions {
    * certificate); one that does not must present a certificate that passes the usual checks.
    */
   readonly pskCallback?: (hint: string | null) => { readonly psk: ArrayBufferView; readonly identity: string } | null | undefined;
+  /**
+   * puretls extension: offer post-handshake authentication (RFC 8446 §4.2.6): the server may ask
+   * for `cert`/`key` after the handshake (none: an empty answer). Default false.
+   */
+  readonly postHandshakeAuth?: boolean;
 }
 
 /** What `serverConfigFromOptions` builds: the engine config and the client-certificate check. */
@@ -243,6 +254,10 @@ export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: K
     // The asynchronous hooks: the engine pauses and src/node/decisions.ts answers.
     pauseFor: { certificate: options.SNICallback !== undefined, signature: options.signer !== undefined },
     externalPsk: options.pskCallback === undefined ? undefined : serverPskLookup(options.pskCallback, () => undefined),
+    postHandshakeClientAuth:
+      options.postHandshakeCa === undefined
+        ? undefined
+        : { mode: options.clientAuthMode ?? 'required', verifier: webPkiVerifier({ roots: trustedCertificates({ ca: options.postHandshakeCa }) }) },
     clientAuth:
       clientCheck === undefined
         ? undefined
@@ -348,6 +363,7 @@ export function clientConfigFromOptions(
     certificates: ctx.certifiedKeys,
     requestOcsp: options.requestOCSP ?? false,
     externalPsk: clientPsk(options.pskCallback),
+    postHandshakeAuth: options.postHandshakeAuth ?? false,
     keyLog,
   });
   return { config, verdict: () => verdict };

@@ -11,6 +11,7 @@ import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import type { Connection } from '../connection/connection.ts';
 import type { ConnectionEvent, Negotiated, Question } from '../connection/events.ts';
+import { ServerConnection } from '../connection/server.ts';
 import { MAX_PLAINTEXT_LEN } from '../protocol/limits.ts';
 import { encodeClientSession } from '../session/client-cache.ts';
 import { parseCertificate } from '../x509/certificate.ts';
@@ -152,6 +153,28 @@ export class TLSSocket extends Duplex implements TlsWrapOwner {
   getPeerCertificate(): PeerCertificate | Record<string, never> {
     const der = this.connection.negotiated?.peerCertificates[0];
     return der ? describeCertificate(der) : {};
+  }
+
+  /**
+   * puretls extension: sends a KeyUpdate (RFC 8446 §4.6.3); with `requestPeerUpdate` (default)
+   * the peer updates its sending key too.
+   */
+  keyUpdate(requestPeerUpdate = true): void {
+    this.connection.updateKeys(requestPeerUpdate);
+    this.tlsWrap.flush();
+  }
+
+  /**
+   * puretls extension, server side: asks the client for a certificate after the handshake
+   * (RFC 8446 §4.6.2; needs a client that offered post_handshake_auth and the `postHandshakeCa`
+   * option). 'clientCertificate' is emitted with the verified leaf (or null when the client has
+   * none, in 'optional' mode); a refused certificate fails the socket with the alert.
+   * @throws Error when a request is not possible now
+   */
+  requestClientCertificate(): void {
+    if (!(this.connection instanceof ServerConnection)) throw new Error('requestClientCertificate: only a server asks for certificates');
+    this.connection.requestClientCertificate();
+    this.tlsWrap.flush();
   }
 
   /** RFC 8446 §7.5 exporter, with node:tls's argument order. */
@@ -298,6 +321,9 @@ export class TLSSocket extends Duplex implements TlsWrapOwner {
         return;
       case 'earlyData':
         this.emit('earlyData', ev.accepted);
+        return;
+      case 'clientCertificate':
+        this.emit('clientCertificate', ev.peerCertificates.length > 0 ? this.getPeerCertificate() : null);
         return;
     }
   }

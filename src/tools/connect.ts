@@ -92,6 +92,8 @@ export function runConnect(
         passphrase: options.passphrase,
         observer: options.trace === undefined ? undefined : traceObserver(log, { side: 'client', secrets: options.trace === 'secrets' }),
         pskCallback: options.psk === undefined ? undefined : clientPskCallback(options.psk),
+        // With a certificate, the server may also ask for it after the handshake (RFC 8446 §4.6.2).
+        postHandshakeAuth: options.certFile !== undefined,
       });
     } catch (e) {
       log(`puretls connect: ${describeError(e)}`);

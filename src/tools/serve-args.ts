@@ -56,7 +56,14 @@ an echo server (--echo). One line per connection on stderr.
   --psk HEX            accept this external PSK (RFC 8446 §4.2.11, SHA-256 suites) from a
                        client sending --psk-identity; such a client gets no certificate
   --psk-identity ID    the identity for --psk (default Client_identity, as openssl's)
+  --pha-ca FILE        CAs for client certificates asked for after the handshake at
+                       /client-cert (RFC 8446 §4.6.2; clients offering post_handshake_auth);
+                       verified in --client-auth mode required (default) or optional
   -h, --help           this help
+
+Paths of the page: / (the negotiated parameters), /json (the same as JSON), /keyupdate (sends
+KeyUpdate(update_requested), RFC 8446 §4.6.3), /client-cert (asks for a client certificate after
+the handshake and shows it, RFC 8446 §4.6.2).
 
 Exit status: 2 for a usage error (bad flag, unusable file), 1 when the server cannot start.
 `;
@@ -87,6 +94,7 @@ export function serveOptionsFromArgs(args: readonly string[]): ServeOptions | 'h
       'client-auth': { type: 'string' },
       psk: { type: 'string' },
       'psk-identity': { type: 'string' },
+      'pha-ca': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -102,8 +110,8 @@ export function serveOptionsFromArgs(args: readonly string[]): ServeOptions | 'h
   if (clientAuth !== undefined && clientAuth !== 'required' && clientAuth !== 'optional' && clientAuth !== 'any') {
     throw new UsageError(`--client-auth must be required, optional or any, got ${JSON.stringify(clientAuth)}`);
   }
-  if ((clientAuth === 'required' || clientAuth === 'optional') && values['client-ca'] === undefined) {
-    throw new UsageError(`--client-auth ${clientAuth} needs --client-ca`);
+  if ((clientAuth === 'required' || clientAuth === 'optional') && values['client-ca'] === undefined && values['pha-ca'] === undefined) {
+    throw new UsageError(`--client-auth ${clientAuth} needs --client-ca or --pha-ca`);
   }
   const passphrase = passphraseFrom(values['passphrase-file'], values['passphrase-env']);
   if (passphrase !== undefined && values.key === undefined) throw new UsageError('--passphrase-file/--passphrase-env need --key');
@@ -126,6 +134,7 @@ export function serveOptionsFromArgs(args: readonly string[]): ServeOptions | 'h
     pskKe: values['psk-ke'],
     clientCaFile: values['client-ca'],
     clientAuth: clientAuth ?? (values['client-ca'] === undefined ? undefined : 'required'),
+    phaCaFile: values['pha-ca'],
     psk: parsePskFlags(values.psk, values['psk-identity']),
   };
 }

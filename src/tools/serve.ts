@@ -64,6 +64,8 @@ export interface ServeOptions {
   readonly psk?: CliPsk;
   /** One line per connection on stderr; default true. The benchmark turns it off (node:tls logs nothing). */
   readonly logConnections?: boolean;
+  /** CAs for the client certificates /client-cert asks for after the handshake (RFC 8446 §4.6.2). */
+  readonly phaCaFile?: string;
 }
 
 /** A running `serve`. */
@@ -115,13 +117,15 @@ export async function serve(options: ServeOptions): Promise<RunningServe> {
     sessionStore: options.sessionStore === 'memory' ? new MemorySessionStore(SESSION_STORE_ENTRIES) : undefined,
     maxEarlyDataSize: options.earlyData,
     dangerouslyAllowPskKe: options.pskKe === true,
-    requestCert: clientAuth !== undefined,
+    // With only --pha-ca, --client-auth sets the mode of the post-handshake requests alone.
+    requestCert: clientAuth === 'any' || options.clientCaFile !== undefined,
     // 'any': node:tls's requestCert without rejectUnauthorized; the engine accepts the chain with
     // dangerouslyAcceptAnyCertificate() and the adapter reports the real check in `authorized`.
     rejectUnauthorized: clientAuth !== 'any',
     ca: options.clientCaFile === undefined ? undefined : readFlagFile(options.clientCaFile, '--client-ca').toString('utf8'),
     clientAuthMode: clientAuth === 'any' ? undefined : clientAuth,
     pskCallback: options.psk === undefined ? undefined : serverPskCallback(options.psk),
+    postHandshakeCa: options.phaCaFile === undefined ? undefined : readFlagFile(options.phaCaFile, '--pha-ca').toString('utf8'),
   };
   let server: Server;
   let fingerprint: string;
@@ -194,9 +198,20 @@ function connectionLine(sock: TLSSocket): string {
   return `${sock.remoteAddress ?? '?'}:${sock.remotePort ?? '?'}: ${parts.join(', ')}`;
 }
 
-/** The page: what the request's TLS connection negotiated (HTML, or JSON at /json). */
+/**
+ * The page: what the request's TLS connection negotiated (HTML, or JSON at /json); /keyupdate
+ * and /client-cert first update the keys or ask for a client certificate.
+ */
 export function respond(req: IncomingMessage, res: ServerResponse): void {
   const sock = req.socket as unknown as TLSSocket;
+  if (req.url === '/keyupdate') {
+    // RFC 8446 §4.6.3: our KeyUpdate(update_requested); the page goes out under the new key.
+    sock.keyUpdate(true);
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('KeyUpdate(update_requested) sent; this page came under the new key\n');
+    return;
+  }
+  if (req.url === '/client-cert') return askClientCertificate(sock, res);
   const n = sock.negotiated;
   const info = {
     version: n?.version,
@@ -228,6 +243,29 @@ export function respond(req: IncomingMessage, res: ServerResponse): void {
       `<p>This connection negotiated:</p>\n<table>\n${rows}\n</table>\n</body></html>\n`,
   );
 }
+
+/** /client-cert: a post-handshake CertificateRequest (RFC 8446 §4.6.2), then the answer. */
+function askClientCertificate(sock: TLSSocket, res: ServerResponse): void {
+  const text = (status: number, body: string): void => {
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(`${body}\n`);
+  };
+  try {
+    sock.requestClientCertificate();
+  } catch (e) {
+    text(409, `cannot ask for a certificate: ${describeError(e)}`);
+    return;
+  }
+  const timer = setTimeout(() => text(504, 'no answer to the certificate request'), CLIENT_CERT_TIMEOUT_MS);
+  sock.once('close', () => clearTimeout(timer));
+  sock.once('clientCertificate', (leaf: { subject: string } | null) => {
+    clearTimeout(timer);
+    text(200, leaf === null ? 'client certificate: none' : `client certificate: ${leaf.subject}`);
+  });
+}
+
+/** How long /client-cert waits for the client's answer. */
+const CLIENT_CERT_TIMEOUT_MS = 30_000;
 
 /** The subject of the client's verified leaf (mutual TLS), or null. */
 function clientSubject(sock: TLSSocket): string | null {

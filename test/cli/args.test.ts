@@ -12,7 +12,10 @@ describe('usage errors name the flag', () => {
   it.each([
     [() => serveOptionsFromArgs(['--port', '70000']), /^--port: invalid port "70000"$/],
     [() => serveOptionsFromArgs(['--client-auth', 'sometimes']), /^--client-auth must be required, optional or any/],
-    [() => serveOptionsFromArgs(['--client-auth', 'optional']), /^--client-auth optional needs --client-ca$/],
+    [() => serveOptionsFromArgs(['--client-auth', 'optional']), /^--client-auth optional needs --client-ca or --pha-ca$/],
+    [() => serveOptionsFromArgs(['--psk', 'abc']), /^--psk must be an even number of hex digits$/],
+    [() => serveOptionsFromArgs(['--psk-identity', 'id']), /^--psk-identity needs --psk$/],
+    [() => connectOptionsFromArgs(['h:1', '--psk', '0102', '--psk-identity', '']), /^--psk-identity must not be empty$/],
     [() => serveOptionsFromArgs(['--cert', 'c.pem']), /^--cert and --key go together$/],
     [() => serveOptionsFromArgs(['--early-data', '10']), /^--early-data needs --session-store memory/],
     [() => serveOptionsFromArgs(['--passphrase-env', 'P']), /^--passphrase-env P: the variable is not set or empty$/],
@@ -73,6 +76,12 @@ describe('flags that parse', () => {
     expect(serveOptionsFromArgs([])).toMatchObject({ echo: false, alpn: ['http/1.1'] });
     expect(serveOptionsFromArgs(['--client-ca', 'ca.pem'])).toMatchObject({ clientAuth: 'required' });
     expect(serveOptionsFromArgs(['--client-auth', 'any'])).toMatchObject({ clientAuth: 'any' });
+  });
+
+  it('--psk HEX [--psk-identity ID] on both commands (openssl -psk syntax, default identity Client_identity); serve --pha-ca', () => {
+    expect(serveOptionsFromArgs(['--psk', '0a0B'])).toMatchObject({ psk: { key: new Uint8Array([10, 11]), identity: 'Client_identity' } });
+    expect(connectOptionsFromArgs(['h:1', '--psk', 'ff', '--psk-identity', 'me'])).toMatchObject({ psk: { key: new Uint8Array([255]), identity: 'me' } });
+    expect(serveOptionsFromArgs(['--pha-ca', 'ca.pem', '--client-auth', 'optional'])).toMatchObject({ phaCaFile: 'ca.pem', clientAuth: 'optional' });
   });
 
   it('terminate --sni: ALPN per route, `:`-separated after alpn=', () => {

@@ -16,7 +16,7 @@ import { pskBindersLen } from '../../messages/extensions/pre-shared-key.ts';
 import { obfuscatedTicketAge, type ClientSession } from '../../session/client-cache.ts';
 import type { ClientHello } from '../../messages/client-hello.ts';
 import type { Extension } from '../../messages/extensions/extensions.ts';
-import { CertificateStatusType, HandshakeType, ProtocolVersion, PskKeyExchangeMode } from '../../protocol/registry.ts';
+import { CertificateStatusType, ExtensionType, HandshakeType, ProtocolVersion, PskKeyExchangeMode } from '../../protocol/registry.ts';
 import { Transcript } from '../../transcript.ts';
 import type { HandshakeOutput } from '../output.ts';
 import { sendMessage } from '../common/send.ts';
@@ -183,6 +183,8 @@ export function buildClientHello(
   // RFC 6066 §8, RFC 8446 §4.4.2.1: ask for a stapled OCSP response (status_type ocsp, no
   // responder ids, no request extensions).
   if (config.requestOcsp) extensions.push({ kind: 'status_request', request: OCSP_STATUS_REQUEST });
+  // RFC 8446 §4.2.6: an empty post_handshake_auth says we answer CertificateRequests after the handshake.
+  if (config.postHandshakeAuth) extensions.push({ kind: 'unknown', type: ExtensionType.post_handshake_auth, data: new Uint8Array(0) });
   // RFC 8446 §4.2.1: a TLS 1.3 ClientHello MUST carry supported_versions; we offer only 1.3.
   extensions.push({ kind: 'supported_versions_client', versions: [ProtocolVersion.TLSv1_3] });
   extensions.push({

@@ -84,5 +84,6 @@ export function onServerFinished(st: ClientExpectFinished, input: HandshakeInput
     resumptionMasterSecret,
     negotiated,
     updateRequested: false,
+    ...(st.config.postHandshakeAuth ? { postHandshakeAuth: { side: 'client' as const, config: st.config, transcript } } : {}),
   };
 }

@@ -5,11 +5,11 @@
  */
 import type { HandshakeOutput } from '../output.ts';
 import type { HandshakeInput } from '../common/input.ts';
-import { onTrafficMessage } from '../common/traffic.ts';
 import { onCertificate, onCertificateOrCertificateRequest } from './certificate.ts';
 import { onCertificateVerify } from './certificate-verify.ts';
 import { onEncryptedExtensions } from './encrypted-extensions.ts';
 import { onServerFinished } from './finished.ts';
+import { onClientTrafficMessage } from './post-handshake-auth.ts';
 import { onServerHello } from './server-hello.ts';
 import type { ClientState } from './state.ts';
 
@@ -22,7 +22,7 @@ const handlers: { [K in ClientState['kind']]: Handler<Extract<ClientState, { kin
   ExpectCertificate: onCertificate,
   ExpectCertificateVerify: onCertificateVerify,
   ExpectFinished: onServerFinished,
-  Traffic: onTrafficMessage,
+  Traffic: onClientTrafficMessage,
 };
 
 /** Runs the handler of `st` on one handshake message and returns the next state. */

@@ -3,11 +3,14 @@
  * The state both sides share once the handshake is done, and the post-handshake messages it
  * handles: KeyUpdate in both directions (RFC 8446 §4.6.3, §7.2) and, on the client,
  * NewSessionTicket (RFC 8446 §4.6.1: the client derives the ticket's PSK and hands it to the
- * connection, which caches it).
- * Post-handshake messages are not part of the transcript.
+ * connection, which caches it). Post-handshake authentication (RFC 8446 §4.6.2) is the client's
+ * and the server's own (handshake/client/post-handshake-auth.ts, handshake/server/post-handshake-auth.ts).
+ * Post-handshake messages are not part of the handshake transcript.
  */
 import { illegalParameter, unexpectedMessage } from '../../errors.ts';
-import type { HashAlgorithm } from '../../crypto/provider.ts';
+import type { ClientAuth, ClientConfig, ServerConfig } from '../../config.ts';
+import type { HashAlgorithm, PublicKey } from '../../crypto/provider.ts';
+import type { Transcript } from '../../transcript.ts';
 import type { CipherSuiteInfo } from '../../crypto/suites.ts';
 import { nextTrafficSecret } from '../../keyschedule/traffic.ts';
 import { resumptionPsk } from '../../keyschedule/resumption.ts';
@@ -38,6 +41,39 @@ export interface TrafficState {
    * goes before our next application data record, however many requests came (RFC 8446 §4.6.3).
    */
   readonly updateRequested: boolean;
+  /** Present when the client offered post_handshake_auth (RFC 8446 §4.2.6, §4.6.2). */
+  readonly postHandshakeAuth?: ClientPostHandshakeAuth | ServerPostHandshakeAuth;
+}
+
+/** Client: we offered post_handshake_auth and answer the server's CertificateRequests. */
+export interface ClientPostHandshakeAuth {
+  readonly side: 'client';
+  readonly config: ClientConfig;
+  /** Through the client Finished: each request's Handshake Context continues it (RFC 8446 §4.4). */
+  readonly transcript: Transcript;
+}
+
+/** Server: the client offered post_handshake_auth; we may ask it for a certificate. */
+export interface ServerPostHandshakeAuth {
+  readonly side: 'server';
+  readonly config: ServerConfig;
+  /** Through the client Finished: each request's Handshake Context continues it (RFC 8446 §4.4). */
+  readonly transcript: Transcript;
+  /** Requests sent on this connection: the next context (unique, RFC 8446 §4.6.2) counts them. */
+  readonly requestsSent: number;
+  readonly pending: PendingCertificateRequest | undefined;
+}
+
+/** A post-handshake CertificateRequest of ours the client has not finished answering. */
+export interface PendingCertificateRequest {
+  readonly context: Uint8Array;
+  readonly clientAuth: ClientAuth;
+  /** The Handshake Context so far: the handshake, our CertificateRequest, what the client sent. */
+  readonly transcript: Transcript;
+  /** What comes next from the client (RFC 8446 §4.4: Certificate, CertificateVerify, Finished). */
+  readonly expect: 'certificate' | 'certificateVerify' | 'finished';
+  readonly peerCertificates: readonly Uint8Array[];
+  readonly leafKey: PublicKey | undefined;
 }
 
 /**

@@ -9,6 +9,8 @@
  * Steps: onClientCertificate (context, entry extensions, empty?, verify chain) →
  * onClientCertificateVerify (signature) → ExpectFinished.
  */
+import type { ClientAuth, ServerConfig } from '../../config.ts';
+import type { PublicKey } from '../../crypto/provider.ts';
 import { TlsError, illegalParameter, unsupportedExtension } from '../../errors.ts';
 import { equalBytes } from '../../bytes/bytes.ts';
 import { AlertDescription, HandshakeType } from '../../protocol/registry.ts';
@@ -51,18 +53,7 @@ export function onClientCertificate(
     return { ...rest, kind: 'ExpectFinished' };
   }
   const peerCertificates = msg.certificateList.map((e) => e.certData);
-  // RFC 8446 §4.4.2.4: a chain we do not accept aborts with the verifier's alert (bad_certificate,
-  // unknown_ca, certificate_expired, ...); RFC 5280 §4.2.1.12: the leaf must allow clientAuth.
-  const verified = auth.verifier.verify({
-    chain: peerCertificates,
-    serverName: undefined,
-    now: st.config.now(),
-    provider: st.config.provider,
-    signatureSchemes: auth.signatureSchemes,
-    usage: 'client',
-  });
-  const leafKey = verified.leaf.publicKey;
-  if (!leafKey) throw new TlsError(AlertDescription.unsupported_certificate, 'certificate: unsupported client leaf key type');
+  const leafKey = verifyClientChain(st.config, auth, peerCertificates);
   st.transcript.update(input.raw);
   return {
     ...rest,
@@ -71,6 +62,26 @@ export function onClientCertificate(
     leafKey,
     negotiated: { ...st.negotiated, peerCertificates },
   };
+}
+
+/**
+ * RFC 8446 §4.4.2.4: a chain we do not accept aborts with the verifier's alert (bad_certificate,
+ * unknown_ca, certificate_expired, ...); RFC 5280 §4.2.1.12: the leaf must allow clientAuth.
+ * Returns the leaf's key, which must sign CertificateVerify (also for post-handshake requests).
+ * @throws TlsError the verifier's alert, unsupported_certificate
+ */
+export function verifyClientChain(config: ServerConfig, auth: ClientAuth, chain: readonly Uint8Array[]): PublicKey {
+  const verified = auth.verifier.verify({
+    chain,
+    serverName: undefined,
+    now: config.now(),
+    provider: config.provider,
+    signatureSchemes: auth.signatureSchemes,
+    usage: 'client',
+  });
+  const leafKey = verified.leaf.publicKey;
+  if (!leafKey) throw new TlsError(AlertDescription.unsupported_certificate, 'certificate: unsupported client leaf key type');
+  return leafKey;
 }
 
 /**

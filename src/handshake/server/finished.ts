@@ -50,6 +50,9 @@ export function onClientFinished(st: ServerExpectFinished, input: HandshakeInput
     resumptionMasterSecret,
     negotiated: st.negotiated,
     updateRequested: false,
+    ...(st.clientOffersPostHandshakeAuth
+      ? { postHandshakeAuth: { side: 'server' as const, config: st.config, transcript: st.transcript, requestsSent: 0, pending: undefined } }
+      : {}),
   };
   // RFC 8446 §4.6.1: tickets go after the client's Finished, under the application key.
   sendTickets(st.config, traffic, out);

@@ -6,11 +6,11 @@ import type { ServerConfig } from '../../config.ts';
 import { internalError } from '../../errors.ts';
 import type { HandshakeOutput } from '../output.ts';
 import type { HandshakeInput } from '../common/input.ts';
-import { onTrafficMessage } from '../common/traffic.ts';
 import { onClientHello, onRetriedClientHello } from './client-hello.ts';
 import { onClientCertificate, onClientCertificateVerify } from './client-certificate.ts';
 import { onClientFinished, onEndOfEarlyData } from './finished.ts';
 import { finishServerFlight } from './server-flight.ts';
+import { onServerTrafficMessage } from './post-handshake-auth.ts';
 import type { ServerAwaitSignature, ServerExpectClientHello, ServerState } from './state.ts';
 
 type Handler<S> = (st: S, input: HandshakeInput, out: HandshakeOutput) => ServerState;
@@ -22,7 +22,7 @@ const handlers: { [K in ServerState['kind']]: Handler<Extract<ServerState, { kin
   ExpectCertificate: onClientCertificate,
   ExpectCertificateVerify: onClientCertificateVerify,
   ExpectFinished: onClientFinished,
-  Traffic: onTrafficMessage,
+  Traffic: onServerTrafficMessage,
   // The connection delivers no message while the handshake waits for the caller's answer.
   AwaitCertificate: whilePaused,
   AwaitSession: whilePaused,

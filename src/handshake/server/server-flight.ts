@@ -17,7 +17,7 @@ import type { ClientHello } from '../../messages/client-hello.ts';
 import { findExtension } from '../../messages/extensions/extensions.ts';
 import { EarlySecret } from '../../keyschedule/schedule.ts';
 import { finishedVerifyData } from '../../keyschedule/finished.ts';
-import { CertificateStatusType, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme, nameOf } from '../../protocol/registry.ts';
+import { CertificateStatusType, ExtensionType, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme, nameOf } from '../../protocol/registry.ts';
 import type { Transcript } from '../../transcript.ts';
 import type { HandshakeOutput } from '../output.ts';
 import { sendMessage } from '../common/send.ts';
@@ -144,6 +144,8 @@ export function sendServerFlight(
     clientAuth,
     acceptEarly,
     didRetry,
+    // RFC 8446 §4.2.6: an empty extension; kept for requestClientCertificate().
+    clientOffersPostHandshakeAuth: ch.extensions.some((e) => e.kind === 'unknown' && e.type === ExtensionType.post_handshake_auth),
   };
   // RFC 8446 §2.2: a PSK handshake authenticates through the PSK: no Certificate/CertificateVerify.
   if (psk) return finishServerFlight(flight, undefined, out);
@@ -219,6 +221,7 @@ export function finishServerFlight(
     serverApplicationTrafficSecret,
     exporterMasterSecret,
     negotiated,
+    clientOffersPostHandshakeAuth: f.clientOffersPostHandshakeAuth,
   };
   if (clientAuth) return { ...next, kind: 'ExpectCertificate', clientAuth };
   return { ...next, kind: f.acceptEarly ? 'ExpectEndOfEarlyData' : 'ExpectFinished' };

@@ -88,6 +88,8 @@ export interface ServerExpectFinished {
   readonly serverApplicationTrafficSecret: Uint8Array;
   readonly exporterMasterSecret: Uint8Array;
   readonly negotiated: Negotiated;
+  /** The ClientHello carried post_handshake_auth (RFC 8446 §4.2.6). */
+  readonly clientOffersPostHandshakeAuth: boolean;
 }
 
 /*
@@ -143,6 +145,8 @@ export interface PendingFlight {
   readonly clientAuth: ClientAuth | undefined;
   readonly acceptEarly: boolean;
   readonly didRetry: boolean;
+  /** The ClientHello carried post_handshake_auth (RFC 8446 §4.2.6). */
+  readonly clientOffersPostHandshakeAuth: boolean;
 }
 
 /** Our Certificate is out; the caller signs the CertificateVerify content (RFC 8446 §4.4.3). */
