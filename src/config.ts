@@ -248,6 +248,14 @@ export interface ServerConfigInput extends CommonConfigInput {
    * `clientAuth`; without either, post-handshake requests are refused.
    */
   readonly postHandshakeClientAuth?: ClientAuthInput;
+  /**
+   * Choose TLS_CHACHA20_POLY1305_SHA256 whenever the client offers it (and `cipherSuites` has
+   * it), ahead of the `cipherSuites` order and of `cipherSuiteOrder`. Where AES runs in software
+   * ChaCha20-Poly1305 is the faster AEAD, and constant-time without tables (software AES uses
+   * T-tables); BoringSSL servers do the same on machines without AES hardware. Default:
+   * `provider.softwareAes` (true for the pure provider, false for node:crypto).
+   */
+  readonly preferChaCha20?: boolean;
 }
 
 export interface CommonConfig {
@@ -309,6 +317,7 @@ export interface ServerConfig extends CommonConfig {
   readonly dangerouslyAllowPskKe: boolean;
   readonly externalPsk: ((identity: Uint8Array) => ExternalPskKey | undefined) | undefined;
   readonly postHandshakeClientAuth: ClientAuth | undefined;
+  readonly preferChaCha20: boolean;
 }
 
 /** Validates `input` and fills defaults. @throws TypeError / RangeError for a bad option */
@@ -372,6 +381,7 @@ export function serverConfig(input: ServerConfigInput): ServerConfig {
     dangerouslyAllowPskKe: input.dangerouslyAllowPskKe ?? false,
     externalPsk: input.externalPsk,
     postHandshakeClientAuth: clientAuthOption(input.postHandshakeClientAuth ?? input.clientAuth, common),
+    preferChaCha20: input.preferChaCha20 ?? common.provider.softwareAes === true,
   };
 }
 

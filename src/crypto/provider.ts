@@ -67,6 +67,13 @@ export interface Aead {
   sealInto(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, trailer: Uint8Array, out: Uint8Array, offset: number): number;
   /** Returns the plaintext, or undefined when authentication fails. Never throws on bad input. */
   open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined;
+  /**
+   * `open` that may write the plaintext over `ciphertext` itself (the record layer's decrypt-in-
+   * place path, for received bytes the engine owns). Returns the plaintext: a view of the start
+   * of `ciphertext`, or a new buffer where the provider cannot decrypt in place (node:crypto).
+   * Authentication is checked first: when it fails, `ciphertext` is left as it was.
+   */
+  openInPlace(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined;
 }
 
 /** The client's ephemeral key pair for one group (RFC 8446 §4.2.8). */
@@ -177,6 +184,11 @@ export interface CryptoProvider {
   randomBytes(length: number): Uint8Array;
   /** Password-based primitives for encrypted PKCS#8 private keys (RFC 8018 PBES2); optional. */
   readonly passwordBased?: PasswordBasedCrypto;
+  /**
+   * True when AES runs in software here (no AES instructions), so this provider's
+   * ChaCha20-Poly1305 is the faster AEAD: servers then prefer it (`ServerConfigInput.preferChaCha20`).
+   */
+  readonly softwareAes?: boolean;
 }
 
 /**

@@ -151,8 +151,13 @@ const NODE_HASHES: { readonly [K in HashName]: HashAlgorithm } = {
 // AEAD
 
 /**
- * An AEAD on OpenSSL (RFC 5116; AES-GCM per SP 800-38D, ChaCha20-Poly1305 per RFC 8439 §2.8).
- * The key is imported once as a KeyObject.
+ * An AEAD on OpenSSL (RFC 5116; AES-GCM per SP 800-38D, ChaCha20-Poly1305 per RFC 8439 §2.8),
+ * the key imported once as a KeyObject. Node 20 cannot give an OpenSSL cipher context a new IV,
+ * so every record makes one Cipheriv/Decipheriv; the rest is kept to the calls OpenSSL needs
+ * (measured in bench/record.ts): no options (both ciphers default to the 16-byte tag; AES-GCM
+ * and ChaCha20 are stream modes, so `update` returns exactly its input's length and `final`
+ * nothing), and one `update` per record: `sealInto` assembles the TLSInnerPlaintext in the
+ * output slot, encrypts it in one call and writes the ciphertext back over it.
  * @throws RangeError when the key length does not fit the algorithm
  */
 function nodeAead(name: AeadName, key: Uint8Array): Aead {
@@ -160,54 +165,47 @@ function nodeAead(name: AeadName, key: Uint8Array): Aead {
   if (key.length !== keyLen) throw new RangeError(`aead: ${name} key must be ${keyLen} bytes, got ${key.length}`);
   const keyObject = createSecretKey(key);
   if (name === 'aes-128-ccm' || name === 'aes-128-ccm-8') return nodeCcmAead(keyObject, AEAD_TAG_LEN_OF[name]);
-  // The cast picks the overload with authTagLength; chacha20-poly1305 takes the same options.
+  // The cast picks the GCM overload (setAAD, getAuthTag); chacha20-poly1305 has the same calls.
   const cipherName = name as CipherGCMTypes;
+  /** Encrypts `inner` and writes ciphertext ‖ tag into `out` at `offset` (`inner` may be that slot). */
+  const sealTo = (nonce: Uint8Array, aad: Uint8Array, inner: Uint8Array, out: Uint8Array, offset: number): number => {
+    if (nonce.length !== AEAD_NONCE_LEN) throw new RangeError(`aead: nonce must be ${AEAD_NONCE_LEN} bytes`);
+    const c = createCipheriv(cipherName, keyObject, nonce);
+    c.setAAD(aad);
+    out.set(c.update(inner), offset);
+    c.final();
+    out.set(c.getAuthTag(), offset + inner.length);
+    return inner.length + AEAD_TAG_LEN;
+  };
+  const open = (nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined => {
+    if (nonce.length !== AEAD_NONCE_LEN || ciphertext.length < AEAD_TAG_LEN) return undefined;
+    const bodyLen = ciphertext.length - AEAD_TAG_LEN;
+    try {
+      const d = createDecipheriv(cipherName, keyObject, nonce);
+      d.setAuthTag(ciphertext.subarray(bodyLen));
+      d.setAAD(aad);
+      const body = d.update(ciphertext.subarray(0, bodyLen));
+      d.final(); // throws on a bad tag
+      return u8(body);
+    } catch {
+      return undefined;
+    }
+  };
   return {
     seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
-      if (nonce.length !== AEAD_NONCE_LEN) throw new RangeError(`aead: nonce must be ${AEAD_NONCE_LEN} bytes`);
-      const c = createCipheriv(cipherName, keyObject, nonce, { authTagLength: AEAD_TAG_LEN });
-      c.setAAD(aad, { plaintextLength: plaintext.length });
       const out = new Uint8Array(plaintext.length + AEAD_TAG_LEN);
-      const body = c.update(plaintext);
-      out.set(body, 0);
-      const rest = c.final();
-      out.set(rest, body.length);
-      out.set(c.getAuthTag(), plaintext.length);
+      sealTo(nonce, aad, plaintext, out, 0);
       return out;
     },
     sealInto(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, trailer: Uint8Array, out: Uint8Array, offset: number): number {
-      if (nonce.length !== AEAD_NONCE_LEN) throw new RangeError(`aead: nonce must be ${AEAD_NONCE_LEN} bytes`);
-      const c = createCipheriv(cipherName, keyObject, nonce, { authTagLength: AEAD_TAG_LEN });
-      c.setAAD(aad, { plaintextLength: plaintext.length + trailer.length });
-      // Two updates instead of concatenating plaintext ‖ trailer: GCM and ChaCha20 are stream
-      // modes, so each update returns exactly its input's length of ciphertext.
-      let pos = offset;
-      for (const part of trailer.length === 0 ? [plaintext] : [plaintext, trailer]) {
-        const ct = c.update(part);
-        out.set(ct, pos);
-        pos += ct.length;
-      }
-      const rest = c.final();
-      out.set(rest, pos);
-      pos += rest.length;
-      out.set(c.getAuthTag(), pos);
-      return pos + AEAD_TAG_LEN - offset;
+      const inner = out.subarray(offset, offset + plaintext.length + trailer.length);
+      inner.set(plaintext);
+      inner.set(trailer, plaintext.length);
+      return sealTo(nonce, aad, inner, out, offset);
     },
-    open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined {
-      if (nonce.length !== AEAD_NONCE_LEN || ciphertext.length < AEAD_TAG_LEN) return undefined;
-      const bodyLen = ciphertext.length - AEAD_TAG_LEN;
-      try {
-        const d = createDecipheriv(cipherName, keyObject, nonce, { authTagLength: AEAD_TAG_LEN });
-        d.setAuthTag(ciphertext.subarray(bodyLen));
-        d.setAAD(aad, { plaintextLength: bodyLen });
-        const body = d.update(ciphertext.subarray(0, bodyLen));
-        const rest = d.final(); // throws on a bad tag
-        // Stream modes: `final` returns nothing, so the update's buffer is the plaintext.
-        return rest.length === 0 ? u8(body) : u8(Buffer.concat([body, rest]));
-      } catch {
-        return undefined;
-      }
-    },
+    open,
+    // OpenSSL through node:crypto always returns a new buffer: nothing to gain in place.
+    openInPlace: open,
   };
 }
 
@@ -227,6 +225,20 @@ function nodeCcmAead(keyObject: KeyObject, tagLen: number): Aead {
     out.set(c.getAuthTag(), plaintext.length);
     return out;
   };
+  const open = (nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined => {
+    if (nonce.length !== AEAD_NONCE_LEN || ciphertext.length < tagLen) return undefined;
+    const bodyLen = ciphertext.length - tagLen;
+    try {
+      const d = createDecipheriv(CCM, keyObject, nonce, { authTagLength: tagLen });
+      d.setAuthTag(ciphertext.subarray(bodyLen));
+      d.setAAD(aad, { plaintextLength: bodyLen });
+      const body = d.update(ciphertext.subarray(0, bodyLen));
+      d.final(); // throws on a bad tag
+      return u8(body);
+    } catch {
+      return undefined;
+    }
+  };
   return {
     seal,
     sealInto(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, trailer: Uint8Array, out: Uint8Array, offset: number): number {
@@ -234,20 +246,8 @@ function nodeCcmAead(keyObject: KeyObject, tagLen: number): Aead {
       out.set(sealed, offset);
       return sealed.length;
     },
-    open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined {
-      if (nonce.length !== AEAD_NONCE_LEN || ciphertext.length < tagLen) return undefined;
-      const bodyLen = ciphertext.length - tagLen;
-      try {
-        const d = createDecipheriv(CCM, keyObject, nonce, { authTagLength: tagLen });
-        d.setAuthTag(ciphertext.subarray(bodyLen));
-        d.setAAD(aad, { plaintextLength: bodyLen });
-        const body = d.update(ciphertext.subarray(0, bodyLen));
-        d.final(); // throws on a bad tag
-        return u8(body);
-      } catch {
-        return undefined;
-      }
-    },
+    open,
+    openInPlace: open, // a new buffer, as for GCM
   };
 }
 

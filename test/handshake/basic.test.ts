@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { utf8 } from '../../src/bytes/bytes.ts';
 import { CipherSuite, NamedGroup } from '../../src/protocol/registry.ts';
 import { PROVIDERS } from '../helpers/providers.ts';
-import { drainEvents, handshake, makePair, readAll, transfer } from '../helpers/pair.ts';
+import { drainEvents, handshake, makePair, readAll, transfer, type PairOptions } from '../helpers/pair.ts';
 
 describe.each(PROVIDERS)('client ↔ server in memory ($name)', (provider) => {
   it('completes a 1-RTT handshake and exchanges data (RFC 8446 §2)', () => {
@@ -52,5 +52,35 @@ describe('buffer bounds (goal 3)', () => {
     expect(got.length).toBe(1 << 20);
     expect(got[0]).toBe(1);
     expect(got[(1 << 20) - 1]).toBe(2);
+  });
+});
+
+describe.each(PROVIDERS)('server suite choice, ChaCha20-Poly1305 preference ($name)', (provider) => {
+  const { TLS_AES_128_GCM_SHA256: AES128, TLS_AES_256_GCM_SHA384: AES256, TLS_CHACHA20_POLY1305_SHA256: CHACHA } = CipherSuite;
+  /** The suite the server picks for a client offering `offered` (in that order). */
+  function chosen(offered: readonly number[], server: PairOptions['server'] = {}): number | undefined {
+    // `preferChaCha20: undefined` restores the config default that makePair overrides.
+    const { client, server: s } = makePair(provider, { client: { cipherSuites: offered }, server: { preferChaCha20: undefined, ...server } });
+    handshake(client, s);
+    expect(client.negotiated?.cipherSuiteId).toBe(s.negotiated?.cipherSuiteId);
+    return s.negotiated?.cipherSuiteId;
+  }
+
+  it('by default the pure provider (AES in software) prefers ChaCha20-Poly1305 and node:crypto takes the first offered', () => {
+    expect(provider.softwareAes === true).toBe(provider.name === 'noble');
+    expect(chosen([AES128, AES256, CHACHA])).toBe(provider.name === 'noble' ? CHACHA : AES128);
+  });
+
+  it('preferChaCha20 picks ChaCha20-Poly1305 whenever both sides have it, and only then', () => {
+    expect(chosen([AES128, CHACHA], { preferChaCha20: true })).toBe(CHACHA);
+    // Without ChaCha20 on offer, the server's own order as ever: its first suite the client has.
+    expect(chosen([AES256, AES128], { preferChaCha20: true })).toBe(AES128);
+    // The server's own list still bounds the choice.
+    expect(chosen([CHACHA, AES128], { preferChaCha20: true, cipherSuites: [AES128] })).toBe(AES128);
+  });
+
+  it('preferChaCha20: false takes the first of the server suites the client offers (RFC 8446 §4.1.1)', () => {
+    expect(chosen([AES128, CHACHA], { preferChaCha20: false })).toBe(AES128);
+    expect(chosen([CHACHA, AES128], { preferChaCha20: false, cipherSuites: [AES256, AES128, CHACHA] })).toBe(AES128);
   });
 });

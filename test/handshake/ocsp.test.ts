@@ -30,8 +30,9 @@ function stapledKey(provider: CryptoProvider, ocspResponse: Uint8Array | 'none' 
   return certifiedKey(provider, readFileSync(p.endChain, 'utf8'), readFileSync(p.endKey, 'utf8'), ocspResponse === 'none' ? {} : { ocspResponse });
 }
 
+/** A pair on TLS_AES_128_GCM_SHA256 (`preferChaCha20: false`), the suite tamper.ts rebuilds records under. */
 function pair(provider: CryptoProvider, requestOcsp: boolean, key: CertifiedKey, keys?: KeyCapture): { client: ClientConnection; server: ServerConnection } {
-  const server = new ServerConnection(serverConfig({ provider, certificates: [key], ...(keys ? { keyLog: keys.keyLog } : {}) }));
+  const server = new ServerConnection(serverConfig({ provider, certificates: [key], preferChaCha20: false, ...(keys ? { keyLog: keys.keyLog } : {}) }));
   const client = new ClientConnection(clientConfig({ provider, verifier: trustExactly([testRoot()]), requestOcsp }), { serverName: 'localhost' });
   return { client, server };
 }

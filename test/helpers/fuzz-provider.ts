@@ -28,11 +28,19 @@ const NULL_AEAD: Aead = {
     return plaintext.length + trailer.length + TAG_LEN;
   },
   open(_nonce: Uint8Array, _aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined {
-    if (ciphertext.length < TAG_LEN) return undefined;
-    for (let i = ciphertext.length - TAG_LEN; i < ciphertext.length; i++) if (ciphertext[i] !== 0) return undefined;
-    return ciphertext.slice(0, ciphertext.length - TAG_LEN);
+    return hasNullTag(ciphertext) ? ciphertext.slice(0, ciphertext.length - TAG_LEN) : undefined;
+  },
+  openInPlace(_nonce: Uint8Array, _aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined {
+    return hasNullTag(ciphertext) ? ciphertext.subarray(0, ciphertext.length - TAG_LEN) : undefined;
   },
 };
+
+/** The null AEAD's authentication: at least a tag's length, ending in 16 zero bytes. */
+function hasNullTag(ciphertext: Uint8Array): boolean {
+  if (ciphertext.length < TAG_LEN) return false;
+  for (let i = ciphertext.length - TAG_LEN; i < ciphertext.length; i++) if (ciphertext[i] !== 0) return false;
+  return true;
+}
 
 /** The fixed public share both sides send (32 bytes, x25519-sized). */
 export const FUZZ_SHARE: Uint8Array = new Uint8Array(32).fill(0x42);

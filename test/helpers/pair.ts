@@ -36,11 +36,16 @@ export function testRoot(keyType: KeyType = 'ecdsa-p256'): Uint8Array {
   return der;
 }
 
-/** A client and server configured against the test PKI. */
+/**
+ * A client and server configured against the test PKI. The server takes the first of its suites
+ * the client offers under either provider (`preferChaCha20: false` unless `opts.server` says
+ * otherwise), so tests that rebuild records (tamper.ts) know the suite: TLS_AES_128_GCM_SHA256
+ * by default.
+ */
 export function makePair(provider: CryptoProvider, opts: PairOptions = {}): { client: ClientConnection; server: ServerConnection } {
   const keyType = opts.keyType ?? 'ecdsa-p256';
   const server = new ServerConnection(
-    serverConfig({ provider, certificates: [testCertifiedKey(provider, keyType)], ...opts.server }),
+    serverConfig({ provider, certificates: [testCertifiedKey(provider, keyType)], preferChaCha20: false, ...opts.server }),
   );
   const client = new ClientConnection(
     clientConfig({ provider, verifier: trustExactly([testRoot(keyType)]), ...opts.client }),

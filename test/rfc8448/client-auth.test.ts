@@ -73,6 +73,8 @@ function traceServer(): { server: ServerConnection; t: Trace; signed: Uint8Array
       certificates: [replayCertifiedKey(t, 'server', signed)],
       groups: [NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1],
       advertisedGroups: TRACE_SERVER_GROUPS,
+      // The trace server chose TLS_AES_128_GCM_SHA256, the first suite the client offered.
+      preferChaCha20: false,
       tickets: 0,
       clientAuth: {
         mode: 'required',

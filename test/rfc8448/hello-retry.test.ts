@@ -45,6 +45,8 @@ describe('RFC 8448 §5 HelloRetryRequest', () => {
         certificates: [certifiedKey(provider, [rfc8448Certificate(trace('03-simple-1rtt'))], rfc8448RsaKey())],
         // The trace server wants P-256 although the client sent an x25519 share.
         groups: [NamedGroup.secp256r1],
+        // The trace server chose TLS_AES_128_GCM_SHA256, the first suite the client offered.
+        preferChaCha20: false,
       }),
     );
     server.receive(t.record('client', 'handshake', 0));

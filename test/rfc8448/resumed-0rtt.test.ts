@@ -112,6 +112,8 @@ function traceServer(): ServerConnection {
       groups: [NamedGroup.x25519, NamedGroup.secp256r1, NamedGroup.secp384r1],
       advertisedGroups: TRACE_SERVER_GROUPS,
       sessionStore: store,
+      // The trace server chose TLS_AES_128_GCM_SHA256, the first suite the client offered.
+      preferChaCha20: false,
       maxEarlyDataSize: session.maxEarlyDataSize,
       tickets: 0,
     }),

@@ -44,6 +44,8 @@ function traceServer(name: '03-simple-1rtt' | '07-compatibility-mode'): { server
       advertisedGroups: TRACE_SERVER_GROUPS,
       // The §3 trace's NewSessionTicket is the RFC server's own ticket format; ours is sealed
       // and random, so issuance is off here (test/handshake/resumption.test.ts covers it).
+      // The trace server chose TLS_AES_128_GCM_SHA256, the first suite the client offered.
+      preferChaCha20: false,
       tickets: 0,
     }),
   );

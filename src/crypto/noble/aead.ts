@@ -1,15 +1,19 @@
 /**
  * @module crypto/noble/aead
- * The TLS 1.3 AEADs (RFC 8446 §5.2, RFC 5116): AES-128-GCM and AES-256-GCM (NIST SP 800-38D) and
- * ChaCha20-Poly1305 (RFC 8439 §2.8) on @noble/ciphers, AES-128-CCM and AES-128-CCM-8 (SP 800-38C,
- * RFC 8446 §B.4) on noble's AES (`ccm.ts`). `open` returns undefined on any failure (bad tag,
- * short input, wrong nonce length) and never throws.
+ * The TLS 1.3 AEADs (RFC 8446 §5.2, RFC 5116) of the pure provider: AES-128-GCM and AES-256-GCM
+ * (NIST SP 800-38D, `aes-gcm.ts`) and ChaCha20-Poly1305 (RFC 8439 §2.8, `chacha20-poly1305.ts`),
+ * each keyed once per traffic key; AES-128-CCM and AES-128-CCM-8 (SP 800-38C, RFC 8446 §B.4) on
+ * noble's AES (`ccm.ts`). `open` returns undefined on any failure (bad tag, short input, wrong
+ * nonce length) and never throws.
  */
-import { gcm } from '@noble/ciphers/aes.js';
-import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { concat } from '../../bytes/bytes.ts';
 import type { Aead, AeadName } from '../provider.ts';
+import { AEAD_NONCE_LEN, aeadOf } from './aead-core.ts';
+import { AesGcm } from './aes-gcm.ts';
 import { ccmOpen, ccmSeal } from './ccm.ts';
+import { ChaCha20Poly1305 } from './chacha20-poly1305.ts';
+
+export { AEAD_NONCE_LEN, AEAD_TAG_LEN } from './aead-core.ts';
 
 /**
  * An AEAD bound to `key`.
@@ -19,34 +23,7 @@ export function nobleAead(name: AeadName, key: Uint8Array): Aead {
   const keyLen = AEAD_KEY_LEN[name];
   if (key.length !== keyLen) throw new RangeError(`aead: ${name} key must be ${keyLen} bytes, got ${key.length}`);
   if (name === 'aes-128-ccm' || name === 'aes-128-ccm-8') return ccmAead(key.slice(), AEAD_TAG_LEN_OF[name]);
-  const cipher = name === 'chacha20-poly1305' ? chacha20poly1305 : gcm;
-  const k = key.slice();
-  return {
-    seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
-      if (nonce.length !== AEAD_NONCE_LEN) throw new RangeError(`aead: nonce must be ${AEAD_NONCE_LEN} bytes`);
-      return cipher(k, nonce, aad).encrypt(plaintext);
-    },
-    sealInto(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, trailer: Uint8Array, out: Uint8Array, offset: number): number {
-      if (nonce.length !== AEAD_NONCE_LEN) throw new RangeError(`aead: nonce must be ${AEAD_NONCE_LEN} bytes`);
-      // noble's AEADs take one contiguous input; only ChaCha20-Poly1305 can write into `out`.
-      const inner = trailer.length === 0 ? plaintext : concat(plaintext, trailer);
-      const len = inner.length + AEAD_TAG_LEN;
-      if (cipher === chacha20poly1305) {
-        chacha20poly1305(k, nonce, aad).encrypt(inner, out.subarray(offset, offset + len));
-      } else {
-        out.set(gcm(k, nonce, aad).encrypt(inner), offset);
-      }
-      return len;
-    },
-    open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined {
-      if (nonce.length !== AEAD_NONCE_LEN || ciphertext.length < AEAD_TAG_LEN) return undefined;
-      try {
-        return cipher(k, nonce, aad).decrypt(ciphertext);
-      } catch {
-        return undefined; // authentication failure
-      }
-    },
-  };
+  return aeadOf(name === 'chacha20-poly1305' ? new ChaCha20Poly1305(key) : new AesGcm(key));
 }
 
 /** AES-128-CCM(-8) on `ccm.ts`: the whole record is formatted at once, then copied into `out`. */
@@ -66,12 +43,10 @@ function ccmAead(k: Uint8Array, tagLen: number): Aead {
       return sealed.length;
     },
     open: (nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined => ccmOpen(k, tagLen, nonce, aad, ciphertext),
+    // ccm.ts returns a new buffer: nothing to gain in place.
+    openInPlace: (nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined => ccmOpen(k, tagLen, nonce, aad, ciphertext),
   };
 }
-
-/** RFC 8446 §5.3: every TLS 1.3 AEAD here uses a 12-byte nonce; all but CCM_8 a 16-byte tag. */
-export const AEAD_NONCE_LEN = 12;
-export const AEAD_TAG_LEN = 16;
 
 /** Tag length per AEAD (RFC 5116 §5.1, §5.2; RFC 8439 §2.8; RFC 6655 §3: 8 bytes for CCM_8). */
 export const AEAD_TAG_LEN_OF: { readonly [K in AeadName]: number } = {

@@ -96,14 +96,19 @@ function checkVersion(ch: ClientHello): void {
 }
 
 /**
- * RFC 8446 §4.1.1: a suite both sides support, by the server's order (the first of ours the
- * client offers) or, with cipherSuiteOrder 'client', the client's; none → handshake_failure.
+ * RFC 8446 §4.1.1: a suite both sides support: ChaCha20-Poly1305 when `preferChaCha20` and both
+ * sides have it, else by the server's order (the first of ours the client offers) or, with
+ * cipherSuiteOrder 'client', the client's; none → handshake_failure.
  */
 function selectSuite(config: ServerConfig, ch: ClientHello): CipherSuiteInfo {
+  const chacha = config.preferChaCha20
+    ? config.cipherSuites.find((s) => s.aead === 'chacha20-poly1305' && ch.cipherSuites.includes(s.id))
+    : undefined;
   const suite =
-    config.cipherSuiteOrder === 'client'
+    chacha ??
+    (config.cipherSuiteOrder === 'client'
       ? firstOf(ch.cipherSuites, (id) => config.cipherSuites.find((s) => s.id === id))
-      : config.cipherSuites.find((s) => ch.cipherSuites.includes(s.id));
+      : config.cipherSuites.find((s) => ch.cipherSuites.includes(s.id)));
   if (!suite) throw handshakeFailure('client_hello: no cipher suite in common');
   return suite;
 }
