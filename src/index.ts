@@ -10,7 +10,7 @@ export type { ExternalPsk, ExternalPskKey } from './config.ts';
 export { ClientConnection, type ClientConnectionOptions } from './connection/client.ts';
 export { ServerConnection, type ServerConnectionOptions } from './connection/server.ts';
 export type { ConnectionObserver, ObservedEvent, SecretName } from './connection/observer.ts';
-export type { Connection } from './connection/connection.ts';
+export type { Connection, ReceiveOptions } from './connection/connection.ts';
 export type { ConnectionEvent, Negotiated, Question } from './connection/events.ts';
 export { TlsError } from './errors.ts';
 export {

@@ -35,10 +35,19 @@ import { AlertDescription, AlertLevel, ContentType, nameOf } from '../protocol/r
 import { Deframer, checkPlaintextRecordLen, type RawRecord } from '../record/deframer.ts';
 import { fragment } from '../record/fragmenter.ts';
 import { HandshakeJoiner } from '../record/joiner.ts';
-import { RecordProtection, encodePlaintextRecord, sealedRecordLen } from '../record/protection.ts';
+import { LEGACY_RECORD_VERSION, RecordProtection, sealedRecordLen, writePlaintextRecord } from '../record/protection.ts';
 import type { ClientSession } from '../session/client-cache.ts';
 import type { ConnectionEvent } from './events.ts';
 import type { ConnectionObserver, Direction, Protection } from './observer.ts';
+
+/** How `receive` may treat the bytes it is given. */
+export interface ReceiveOptions {
+  /**
+   * The caller gives the bytes away: the engine may decrypt records in place in them and keep
+   * views of them, so the caller must neither read nor reuse them after the call.
+   */
+  readonly transfer?: boolean;
+}
 
 /** The handshake state types both sides plug in. */
 export interface SideMachine<S extends { readonly kind: string }> {
@@ -59,8 +68,11 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
   /** Largest fragment we send: 2^14, or the peer's record_size_limit - 1 (RFC 8449 §4). */
   private maxFragmentLen = MAX_PLAINTEXT_LEN;
   private pendingHandshake: Uint8Array[] = [];
-  private output: Uint8Array[] = [];
-  /** Bytes in `output` (not yet taken). */
+  /**
+   * Output not yet taken: `outputBuf[0, outputLen)`. Records are sealed straight into it, so a
+   * flush is one buffer; `takeOutput` hands it over and the next output starts a new one.
+   */
+  private outputBuf: Uint8Array = EMPTY;
   private outputLen = 0;
   private received: Uint8Array[] = [];
   private receivedLen = 0;
@@ -126,10 +138,13 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
   // ---------------------------------------------------------------- public API
 
   /**
-   * Consumes bytes from the peer and processes every complete record.
+   * Consumes bytes from the peer and processes every complete record. The bytes are only read,
+   * during this call, unless `options.transfer` gives them to the engine: it may then decrypt
+   * records in place in them and keep views of them (what `read()` returns), so the caller must
+   * neither read nor reuse them afterwards (a socket's fresh chunk is the case).
    * @throws TlsError on any protocol failure; the fatal alert is already queued in the output
    */
-  receive(bytes: Uint8Array): void {
+  receive(bytes: Uint8Array, options?: ReceiveOptions): void {
     aBytes(bytes, 'receive(bytes)');
     this.throwIfFailed();
     // The caller's side of the buffer bound (goal 3): read() before receiving more.
@@ -141,8 +156,11 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
       if (bound !== undefined && this.deframer.bufferedLen + bytes.length > bound) {
         throw unexpectedMessage(`record: more than ${bound} bytes received while the handshake waits for an answer`);
       }
-      this.deframer.push(bytes);
+      this.deframer.push(bytes, options?.transfer === true);
       this.processInput();
+      // Records left unread (paused, or after close_notify) are copied unless the bytes were
+      // given away: the caller may reuse its buffer once this call returns.
+      this.deframer.detach();
     });
   }
 
@@ -170,9 +188,9 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
 
   /** Bytes to send to the peer now (empty when there are none). */
   takeOutput(): Uint8Array {
-    if (this.output.length === 0) return EMPTY;
-    const out = this.output.length === 1 ? (this.output[0] as Uint8Array) : concat(...this.output);
-    this.output = [];
+    if (this.outputLen === 0) return EMPTY;
+    const out = this.outputBuf.subarray(0, this.outputLen);
+    this.outputBuf = EMPTY;
     this.outputLen = 0;
     return out;
   }
@@ -197,7 +215,7 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
 
   /** True when `takeOutput()` would return bytes. */
   get hasOutput(): boolean {
-    return this.output.length > 0;
+    return this.outputLen > 0;
   }
 
   /**
@@ -377,7 +395,8 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
       // Before the first key change everything is plaintext, bounded by 2^14 (RFC 8446 §5.1).
       checkPlaintextRecordLen(rec);
       this.observeRecord('received', 'plaintext', rec.contentType, rec.contentType, rec.fragment.length, rec.fragment.length);
-      return this.onContent(rec.contentType, rec.fragment);
+      // Handshake messages are kept (the joiner, the states): copied unless the engine owns them.
+      return this.onContent(rec.contentType, rec.owned === true ? rec.fragment : rec.fragment.slice());
     }
     if (rec.contentType === ContentType.alert && !this.handshakeDone && rec.fragment.length === 2) {
       // A peer that could not use our keys may alert in the clear during the handshake.
@@ -539,7 +558,7 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
         case 'sendCompatCcs':
           this.flushHandshake();
           // RFC 8446 Appendix D.4: always an unprotected record holding the byte 0x01.
-          this.queueOutput(encodePlaintextRecord(ContentType.change_cipher_spec, CCS_BODY));
+          this.writeRecordInClear(ContentType.change_cipher_spec, CCS_BODY, LEGACY_RECORD_VERSION);
           this.observeRecord('sent', 'plaintext', ContentType.change_cipher_spec, ContentType.change_cipher_spec, 1, 1);
           break;
         case 'setWriteKeys': {
@@ -625,35 +644,30 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
   }
 
   /**
-   * Seals `data` as application data records (RFC 8446 §5.2), all into one output buffer, with
-   * a KeyUpdate first whenever the write key is due for one (RFC 8446 §4.6.3, §5.5).
+   * Seals `data` as application data records (RFC 8446 §5.2), straight into the output buffer,
+   * with a KeyUpdate first whenever the write key is due for one (RFC 8446 §4.6.3, §5.5).
    */
   private sendApplicationData(data: Uint8Array): void {
     if (data.length === 0) return;
     this.creditApplicationData(data.length);
     const max = this.maxFragmentLen;
     const pad = this.config.recordPadding;
-    const records = Math.ceil(data.length / max);
     const tagLen = this.traffic().suite.tagLen;
-    let out = new Uint8Array(records * sealedRecordLen(0, pad, tagLen) + data.length);
-    let pos = 0;
+    // Room for every record at once (a KeyUpdate on the way may still grow it).
+    this.reserveOutput(Math.ceil(data.length / max) * sealedRecordLen(0, pad, tagLen) + data.length);
     for (let off = 0; off < data.length; off += max) {
       if (this.isWriteKeyDue()) {
-        // The KeyUpdate record must go out between the records sealed so far and the rest.
-        if (pos > 0) this.queueOutput(out.subarray(0, pos));
-        out = out.subarray(pos);
-        pos = 0;
         const update = new HandshakeOutput();
         this.enterTraffic(sendKeyUpdate(this.traffic(), false, update));
         this.apply(update.actions);
       }
-      const w = this.writeProtection as RecordProtection;
       const chunk = data.subarray(off, off + max);
-      const sealed = w.sealInto(ContentType.application_data, chunk, pad, out, pos);
-      pos += sealed;
+      this.reserveOutput(sealedRecordLen(chunk.length, pad, tagLen));
+      const w = this.writeProtection as RecordProtection;
+      const sealed = w.sealInto(ContentType.application_data, chunk, pad, this.outputBuf, this.outputLen);
+      this.outputLen += sealed;
       if (this.observer) this.observeRecord('sent', this.writeEpoch, ContentType.application_data, ContentType.application_data, sealed - RECORD_HEADER_LEN, chunk.length);
     }
-    this.queueOutput(out.subarray(0, pos));
   }
 
   /**
@@ -674,9 +688,16 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
     }
   }
 
-  private queueOutput(bytes: Uint8Array): void {
-    this.output.push(bytes);
-    this.outputLen += bytes.length;
+  /**
+   * Makes room for `n` more bytes at `outputBuf[outputLen]`. A new buffer (at least twice the
+   * old) takes over the pending bytes; bytes already handed out by `takeOutput` are never
+   * written again, so the caller may hold them as long as it likes.
+   */
+  private reserveOutput(n: number): void {
+    if (this.outputLen + n <= this.outputBuf.length) return;
+    const next = new Uint8Array(Math.max(this.outputLen + n, 2 * this.outputBuf.length, MIN_OUTPUT_BUFFER));
+    next.set(this.outputBuf.subarray(0, this.outputLen));
+    this.outputBuf = next;
   }
 
   private sendCloseNotify(): void {
@@ -691,15 +712,23 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
   }
 
   private writeRecord(type: number, data: Uint8Array): void {
-    let record: Uint8Array;
-    if (this.writeProtection) {
-      record = this.writeProtection.seal(type, data, this.config.recordPadding);
+    const at = this.outputLen;
+    const w = this.writeProtection;
+    if (w) {
+      const pad = this.config.recordPadding;
+      this.reserveOutput(sealedRecordLen(data.length, pad, w.tagLen));
+      this.outputLen += w.sealInto(type, data, pad, this.outputBuf, this.outputLen);
     } else {
-      record = encodePlaintextRecord(type, data, this.firstRecordVersion);
+      this.writeRecordInClear(type, data, this.firstRecordVersion ?? LEGACY_RECORD_VERSION);
       this.firstRecordVersion = undefined;
     }
-    this.queueOutput(record);
-    this.observeRecord('sent', this.writeEpoch, record[0] as number, type, record.length - RECORD_HEADER_LEN, data.length);
+    this.observeRecord('sent', this.writeEpoch, this.outputBuf[at] as number, type, this.outputLen - at - RECORD_HEADER_LEN, data.length);
+  }
+
+  /** An unprotected record (RFC 8446 §5.1 TLSPlaintext) into the output. */
+  private writeRecordInClear(type: number, data: Uint8Array, legacyRecordVersion: number): void {
+    this.reserveOutput(RECORD_HEADER_LEN + data.length);
+    this.outputLen += writePlaintextRecord(type, data, legacyRecordVersion, this.outputBuf, this.outputLen);
   }
 
   // ---------------------------------------------------------------- observer
@@ -777,6 +806,8 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
 }
 
 const EMPTY = new Uint8Array(0);
+/** The smallest output buffer: a handshake flight's records usually fit in one. */
+const MIN_OUTPUT_BUFFER = 4096;
 /** The post-handshake message allowance when full: the whole burst. */
 const POST_HANDSHAKE_BUDGET = MAX_POST_HANDSHAKE_MESSAGE_BURST * POST_HANDSHAKE_MESSAGE_DATA_COST;
 /** What a failed connection keeps of its handshake state: nothing (every call rethrows first). */

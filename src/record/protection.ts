@@ -41,9 +41,10 @@ export class RecordProtection {
   private readonly aead: Aead;
   private readonly iv: Uint8Array;
   private readonly suite: CipherSuiteInfo;
-  /** Reused per record: the nonce and (for open) the additional data. */
+  /** Reused per record: the nonce, (for open) the additional data, (for seal) the trailer. */
   private readonly nonce: Uint8Array;
   private readonly aad: Uint8Array = new Uint8Array(RECORD_HEADER_LEN);
+  private trailer: Uint8Array = new Uint8Array(1);
   private seq = 0;
 
   constructor(provider: CryptoProvider, suite: CipherSuiteInfo, keys: TrafficKeys) {
@@ -56,6 +57,11 @@ export class RecordProtection {
     this.iv = keys.iv.slice();
     this.suite = suite;
     this.nonce = new Uint8Array(suite.ivLen);
+  }
+
+  /** The AEAD's tag length: what `seal` adds to the TLSInnerPlaintext (RFC 8446 §5.2). */
+  get tagLen(): number {
+    return this.suite.tagLen;
   }
 
   /** The sequence number the next record will use (RFC 8446 §5.3). */
@@ -106,7 +112,8 @@ export class RecordProtection {
     const aad = out.subarray(offset, offset + RECORD_HEADER_LEN);
     // RFC 8446 §5.2, §5.4: TLSInnerPlaintext = content ‖ type ‖ zeros; the AEAD takes the
     // content and this trailer without our copying them together.
-    const trailer = new Uint8Array(1 + paddingLen);
+    if (this.trailer.length !== 1 + paddingLen) this.trailer = new Uint8Array(1 + paddingLen);
+    const trailer = this.trailer;
     trailer[0] = contentType;
     const n = this.aead.sealInto(this.nextNonce(), aad, plaintext, trailer, out, offset + RECORD_HEADER_LEN);
     if (n !== ctLen) throw internalError(`seal: AEAD produced ${n} bytes, expected ${ctLen}`);
@@ -115,7 +122,8 @@ export class RecordProtection {
   }
 
   /**
-   * Deprotects one record and recovers its real content type (RFC 8446 §5.2, §5.4).
+   * Deprotects one record and recovers its real content type (RFC 8446 §5.2, §5.4). A record
+   * whose bytes are `owned` is decrypted in place (the plaintext is a view of its fragment).
    * The sequence number advances on success only.
    * @throws TlsError unexpected_message (outer type not application_data, no content type
    *   found, inner change_cipher_spec or unknown type, empty handshake/alert content),
@@ -150,7 +158,8 @@ export class RecordProtection {
     aad[0] = record.contentType;
     writeU16(aad, 1, record.legacyRecordVersion);
     writeU16(aad, 3, fragment.length);
-    const inner = this.aead.open(this.nextNonce(), aad, fragment);
+    const nonce = this.nextNonce();
+    const inner = record.owned === true ? this.aead.openInPlace(nonce, aad, fragment) : this.aead.open(nonce, aad, fragment);
     if (inner === undefined) {
       throw new TlsError(AlertDescription.bad_record_mac, 'record: AEAD authentication failed');
     }
@@ -218,16 +227,28 @@ export function encodePlaintextRecord(
   fragment: Uint8Array,
   legacyRecordVersion: number = LEGACY_RECORD_VERSION,
 ): Uint8Array {
+  const out = new Uint8Array(RECORD_HEADER_LEN + fragment.length);
+  writePlaintextRecord(contentType, fragment, legacyRecordVersion, out, 0);
+  return out;
+}
+
+/** `encodePlaintextRecord`, written into `out` at `offset`. Returns the bytes written. */
+export function writePlaintextRecord(
+  contentType: number,
+  fragment: Uint8Array,
+  legacyRecordVersion: number,
+  out: Uint8Array,
+  offset: number,
+): number {
   // RFC 8446 §5.1: "The length MUST NOT exceed 2^14 bytes."
   if (fragment.length > MAX_PLAINTEXT_LEN) {
     throw new RangeError(`encodePlaintextRecord: fragment of ${fragment.length} bytes exceeds 2^14`);
   }
-  const out = new Uint8Array(RECORD_HEADER_LEN + fragment.length);
-  out[0] = contentType;
-  writeU16(out, 1, legacyRecordVersion);
-  writeU16(out, 3, fragment.length);
-  out.set(fragment, RECORD_HEADER_LEN);
-  return out;
+  out[offset] = contentType;
+  writeU16(out, offset + 1, legacyRecordVersion);
+  writeU16(out, offset + 3, fragment.length);
+  out.set(fragment, offset + RECORD_HEADER_LEN);
+  return RECORD_HEADER_LEN + fragment.length;
 }
 
 /** Writes iv XOR (0…0 ‖ seq as 64-bit big-endian) into `out` (same length as `iv`). */
@@ -240,7 +261,7 @@ function writeNonce(out: Uint8Array, iv: Uint8Array, seq: number): void {
 }
 
 /** RFC 8446 §5.1 / §5.2: legacy_record_version of every record we write (except maybe CH). */
-const LEGACY_RECORD_VERSION = 0x0303;
+export const LEGACY_RECORD_VERSION = 0x0303;
 /** RFC 8446 §5.4: content + type + padding. */
 const MAX_INNER_PLAINTEXT_LEN = MAX_PLAINTEXT_LEN + 1;
 /** Records before the §5.5 limit at which `needsKeyUpdate` turns true. */

@@ -11,7 +11,7 @@ import type { Connection } from '../../src/connection/connection.ts';
 import { KeyLogLabel } from '../../src/handshake/common/key-log.ts';
 import { AlertDescription, ContentType } from '../../src/protocol/registry.ts';
 import { expectTlsError, handshake, makePair, readAll, transfer, type PairOptions } from '../helpers/pair.ts';
-import { seededRandom } from '../helpers/providers.ts';
+import { PROVIDERS, seededRandom } from '../helpers/providers.ts';
 import { KeyCapture, encodeRecords, parseRecords, record, sealRecords, type WireRecord } from '../helpers/tamper.ts';
 
 const provider = nobleProvider;
@@ -205,5 +205,79 @@ describe('large application data', () => {
     expect(recs.length).toBe(4);
     server.receive(concat(...recs.map((r) => record(r.type, r.fragment, r.version))));
     expect(readAll(server)).toEqual(data);
+  });
+});
+
+describe.each(PROVIDERS)('who owns the bytes ($name)', (p) => {
+  /** Runs a handshake and data both ways with every chunk received from one reused scratch buffer. */
+  it('receive() only reads its bytes during the call: a caller that reuses its buffer loses nothing, and the bytes are unchanged', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 8 }), (points) => {
+        const { client, server } = makePair(p);
+        const scratch = new Uint8Array(64 * 1024);
+        const move = (from: Connection, to: Connection): void => {
+          const bytes = from.takeOutput();
+          for (const chunk of cut(bytes, points)) {
+            const view = scratch.subarray(0, chunk.length);
+            view.set(chunk);
+            to.receive(view);
+            expect(view).toEqual(chunk);
+            scratch.fill(0xa5); // the caller reuses its buffer
+          }
+        };
+        for (let i = 0; i < 4; i++) {
+          move(client, server);
+          move(server, client);
+        }
+        expect(client.isHandshakeDone && server.isHandshakeDone).toBe(true);
+        const data = Uint8Array.from({ length: 40000 }, (_, i) => (i * 7) & 0xff);
+        client.write(data);
+        move(client, server);
+        expect(readAll(server)).toEqual(data);
+        server.write(data.subarray(0, 1000));
+        move(server, client);
+        expect(readAll(client)).toEqual(data.subarray(0, 1000));
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  it('receive(bytes, { transfer: true }) decrypts in place where the provider can: read() returns views of the received chunks', () => {
+    const { client, server } = makePair(p);
+    for (let i = 0; i < 4; i++) {
+      server.receive(client.takeOutput().slice(), { transfer: true });
+      client.receive(server.takeOutput().slice(), { transfer: true });
+    }
+    expect(client.isHandshakeDone && server.isHandshakeDone).toBe(true);
+    const data = Uint8Array.from({ length: 3 * 16384 + 5 }, (_, i) => (i * 13) & 0xff);
+    client.write(data);
+    const wire = client.takeOutput();
+    // Cut inside the second record: the first record is whole in the first chunk.
+    const chunks = [wire.slice(0, 20000), wire.slice(20000)];
+    for (const c of chunks) server.receive(c, { transfer: true });
+    const parts: Uint8Array[] = [];
+    for (let c = server.read(); c !== undefined; c = server.read()) parts.push(c);
+    expect(concat(...parts)).toEqual(data);
+    expect(parts[0]?.buffer === chunks[0]?.buffer).toBe(p.name === 'noble');
+  });
+
+  it('takeOutput() gives one buffer per flush and never writes to bytes it handed out', () => {
+    const { client, server } = makePair(p);
+    handshake(client, server);
+    client.write(new Uint8Array(100).fill(1));
+    client.write(new Uint8Array(70000).fill(2));
+    client.updateKeys(false);
+    const first = client.takeOutput();
+    const copy = first.slice();
+    expect(parseRecords(first).map((r) => r.fragment.length)).toEqual([117, 16401, 16401, 16401, 16401, 4481, 22]);
+    client.write(new Uint8Array(5000).fill(3));
+    client.close();
+    const second = client.takeOutput();
+    expect(parseRecords(second).map((r) => r.fragment.length)).toEqual([5017, 19]);
+    expect(first).toEqual(copy);
+    server.receive(first);
+    server.receive(second);
+    expect(readAll(server).length).toBe(75100);
+    expect(server.peerClosed).toBe(true);
   });
 });

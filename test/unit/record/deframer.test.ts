@@ -99,18 +99,130 @@ describe('Deframer', () => {
     );
   });
 
-  it('copies its input: reusing the pushed buffer does not change returned or pending records', () => {
-    const scratch = encodePlaintextRecord(ContentType.handshake, Uint8Array.of(9, 9, 9));
+  it('returns a record lying whole in the pushed bytes as a view of them, owned only when pushed as owned', () => {
+    const wire = concat(
+      encodePlaintextRecord(ContentType.handshake, Uint8Array.of(1, 2, 3)),
+      encodePlaintextRecord(ContentType.alert, Uint8Array.of(2, 40)),
+    );
+    for (const owned of [false, true]) {
+      const d = new Deframer();
+      d.push(wire, owned);
+      const a = d.next() as RawRecord;
+      const b = d.next() as RawRecord;
+      expect(d.next()).toBeUndefined();
+      for (const r of [a, b]) {
+        expect(r.fragment.buffer).toBe(wire.buffer);
+        expect(r.header.buffer).toBe(wire.buffer);
+        expect(r.owned).toBe(owned);
+      }
+      expect(a.fragment.byteOffset).toBe(5);
+      expect(b.fragment.byteOffset).toBe(5 + 3 + 5);
+    }
+  });
+
+  it('copies only a record cut by the end of a push; once next() gave undefined the pushed buffer may be reused', () => {
+    const scratch = concat(
+      encodePlaintextRecord(ContentType.handshake, Uint8Array.of(8)),
+      encodePlaintextRecord(ContentType.handshake, Uint8Array.of(9, 9, 9)),
+    );
     const d = new Deframer();
-    d.push(scratch.subarray(0, 6));
-    scratch.fill(0);
+    d.push(scratch.subarray(0, 6 + 6));
+    const whole = d.next() as RawRecord;
+    expect(whole.fragment.buffer).toBe(scratch.buffer);
+    expect(d.next()).toBeUndefined();
+    scratch.fill(0, 6); // the cut record's first bytes were copied before next() returned
     d.push(Uint8Array.of(9, 9));
-    const r = d.next();
-    expect(toHex(r?.fragment ?? new Uint8Array())).toBe('090909');
-    // Later pushes (which may reallocate) leave a returned record intact.
-    for (let i = 0; i < 50; i++) d.push(encodePlaintextRecord(ContentType.handshake, new Uint8Array(1000).fill(7)));
-    while (d.next());
-    expect(toHex(r?.fragment ?? new Uint8Array())).toBe('090909');
+    const cut = d.next() as RawRecord;
+    expect(toHex(cut.fragment)).toBe('090909');
+    expect(cut.owned).toBe(true);
+    expect(cut.fragment.buffer).not.toBe(scratch.buffer);
+    expect(d.bufferedLen).toBe(0);
+  });
+
+  it('keeps the rest of an input pushed over before it was drained (same records as draining first)', () => {
+    const wire = concat(
+      encodePlaintextRecord(ContentType.handshake, Uint8Array.of(1)),
+      encodePlaintextRecord(ContentType.handshake, Uint8Array.of(2, 2)),
+      encodePlaintextRecord(ContentType.alert, Uint8Array.of(2, 40)),
+    );
+    const d = new Deframer();
+    d.push(wire.subarray(0, 9));
+    expect(toHex((d.next() as RawRecord).fragment)).toBe('01');
+    d.push(wire.subarray(9));
+    expect([d.next() as RawRecord, d.next() as RawRecord].map((r) => toHex(r.fragment))).toEqual(['0202', '0228']);
+    expect(d.next()).toBeUndefined();
+  });
+
+  it('holds no buffer once drained: an idle connection keeps neither a receive buffer nor the last input', () => {
+    const held = (d: Deframer): number => {
+      const inner = d as unknown as { buf: Uint8Array; input: Uint8Array };
+      return inner.buf.length + inner.input.length;
+    };
+    const wire = concat(
+      encodePlaintextRecord(ContentType.handshake, new Uint8Array(3000).fill(1)),
+      encodePlaintextRecord(ContentType.handshake, new Uint8Array(5000).fill(2)),
+    );
+    for (const owned of [false, true]) {
+      const d = new Deframer();
+      // A record cut across pushes is copied into a buffer of its own (sized for all of it) ...
+      d.push(wire.subarray(0, 3500), owned);
+      expect(d.next()?.fragment.length).toBe(3000);
+      expect(d.next()).toBeUndefined();
+      expect(held(d)).toBe(5005);
+      d.push(wire.subarray(3500), owned);
+      expect(d.next()?.fragment.length).toBe(5000);
+      // ... and let go, with the input, once nothing is pending.
+      expect(d.next()).toBeUndefined();
+      expect(held(d)).toBe(0);
+      expect(d.bufferedLen).toBe(0);
+    }
+  });
+
+  it('copies a record pushed one byte at a time into at most three buffers (no copy per byte)', () => {
+    const rec = encodePlaintextRecord(ContentType.application_data, new Uint8Array(16384).fill(3));
+    const d = new Deframer();
+    const buffers = new Set<Uint8Array>();
+    let out: RawRecord | undefined;
+    for (let i = 0; i < rec.length; i++) {
+      d.push(rec.subarray(i, i + 1));
+      out = d.next();
+      buffers.add((d as unknown as { buf: Uint8Array }).buf);
+    }
+    expect(out?.fragment.length).toBe(16384);
+    // A partial header, the header, the record (and the empty buffer once released).
+    expect([...buffers].filter((b) => b.length > 0).length).toBeLessThanOrEqual(3);
+  });
+
+  it('detach() copies the unread rest of borrowed bytes: a paused connection reads it after the pusher reused them', () => {
+    for (const owned of [false, true]) {
+      const wire = concat(
+        encodePlaintextRecord(ContentType.handshake, Uint8Array.of(1)),
+        encodePlaintextRecord(ContentType.handshake, Uint8Array.of(2, 2)),
+        encodePlaintextRecord(ContentType.alert, Uint8Array.of(2, 40)),
+      );
+      const d = new Deframer();
+      d.push(wire.subarray(0, 16), owned); // two records and a bit
+      expect(toHex((d.next() as RawRecord).fragment)).toBe('01');
+      d.detach();
+      if (!owned) wire.fill(0); // the pusher reuses its buffer
+      d.push(owned ? wire.subarray(16) : encodePlaintextRecord(ContentType.alert, Uint8Array.of(2, 40)).subarray(3));
+      const rest = [d.next() as RawRecord, d.next() as RawRecord];
+      expect(rest.map((r) => toHex(r.fragment))).toEqual(['0202', '0228']);
+      expect(d.next()).toBeUndefined();
+    }
+  });
+
+  it('never writes over a record it handed out (copied records get buffers of their own)', () => {
+    const d = new Deframer();
+    const rec = encodePlaintextRecord(ContentType.handshake, new Uint8Array(1000).fill(7));
+    const held: RawRecord[] = [];
+    for (let i = 0; i < 40; i++) {
+      d.push(rec.subarray(0, 300));
+      d.push(rec.subarray(300));
+      for (let r = d.next(); r; r = d.next()) held.push(r);
+    }
+    expect(held).toHaveLength(40);
+    expect(held.every((r) => r.fragment.every((b) => b === 7))).toBe(true);
   });
 
   it('accepts a record of exactly 2^14 + 256 bytes (RFC 8446 §5.2)', () => {

@@ -59,6 +59,25 @@ describe('recordNonce (RFC 8446 §5.3)', () => {
 
 describe.each(PROVIDERS)('RecordProtection ($name)', (provider) => {
   describe.each(ALL_SUITES)('$name', (suite) => {
+    it('opens an owned record in place where the provider can, and leaves a borrowed one as it was', () => {
+      const sealer = new RecordProtection(provider, suite, keysFor(suite));
+      const opener = new RecordProtection(provider, suite, keysFor(suite));
+      const data = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff);
+      const borrowed = sealer.seal(ContentType.application_data, data);
+      const copy = borrowed.slice();
+      const d = new Deframer();
+      d.push(borrowed);
+      expect(toHex(opener.open(d.next() as RawRecord).plaintext)).toBe(toHex(data));
+      expect(toHex(borrowed)).toBe(toHex(copy));
+      const owned = sealer.seal(ContentType.application_data, data);
+      d.push(owned, true);
+      const inner = opener.open(d.next() as RawRecord);
+      expect(toHex(inner.plaintext)).toBe(toHex(data));
+      // The pure provider decrypts GCM and ChaCha20-Poly1305 where the record lies; its CCM and
+      // node:crypto always return a new buffer.
+      expect(inner.plaintext.buffer === owned.buffer).toBe(provider.name === 'noble' && !suite.aead.startsWith('aes-128-ccm'));
+    });
+
     it('seal then open round-trips content and type, sequence numbers advance together (RFC 8446 §5.2)', () => {
       const sealer = new RecordProtection(provider, suite, keysFor(suite));
       const opener = new RecordProtection(provider, suite, keysFor(suite));
