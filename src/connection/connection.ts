@@ -196,16 +196,12 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
   }
 
   /**
-   * The same bytes as `takeOutput()`, as they were queued (a handshake record, or all the records
-   * of one `write()`), without copying them into one buffer: for a gathered write (`writev`).
-   * Empty when there are none.
+   * The same bytes as `takeOutput()`, as chunks for a gathered write (`writev`). Records are
+   * sealed straight into one output buffer, so a flush is one chunk; empty when there are none.
    */
   takeOutputChunks(): Uint8Array[] {
-    const out = this.output;
-    if (out.length === 0) return [];
-    this.output = [];
-    this.outputLen = 0;
-    return out;
+    const out = this.takeOutput();
+    return out.length === 0 ? [] : [out];
   }
 
   /** Bytes `takeOutput()` would return. */
