@@ -15,9 +15,10 @@ import { certifiedKey } from '../../src/x509/certified-key.ts';
 import { trustExactly } from '../../src/x509/verifier.ts';
 import { AlertDescription, CipherSuite, NamedGroup, SignatureScheme } from '../../src/protocol/registry.ts';
 import { certPaths, firstCertDer, type KeyType } from '../helpers/pki.ts';
-import { Peers, startOpensslClient, startOpensslServer, type PeerProcess } from '../helpers/peers.ts';
-import { connectPump, listenPumps, type SocketPump } from '../helpers/socket-pump.ts';
+import { Peers, startOpensslClient, startOpensslServer } from '../helpers/peers.ts';
+import { connectPump, listenPumps } from '../helpers/socket-pump.ts';
 import { caDer, NOBLE, NODE, newClient, newServer, ourCertificate, ourClientConfig, ourServerConfig, type ProviderCase } from './_fixtures.ts';
+import { fetchStatusPage, pingPongClose } from './_exchanges.ts';
 
 const peers = new Peers();
 afterEach(() => peers.stopAll());
@@ -34,18 +35,6 @@ const GROUPS: readonly BreadthGroup[] = [
   { name: 'x448', id: NamedGroup.x448, openssl: 'X448', tempKey: 'X448, 448 bits' },
   { name: 'secp521r1', id: NamedGroup.secp521r1, openssl: 'P-521', tempKey: 'ECDH, secp521r1, 521 bits' },
 ];
-
-/** One line each way, then our close_notify; s_client answers with its own and exits 0 (RFC 8446 §6.1). */
-async function pingPongClose(pump: SocketPump, cli: PeerProcess): Promise<void> {
-  cli.send('ping\n');
-  await pump.waitForText('ping\n');
-  pump.write('pong\n');
-  await cli.waitForOutput('pong');
-  pump.close();
-  await cli.waitForOutput('closed', 10_000, 'any');
-  await pump.waitForPeerClose();
-  expect((await cli.waitForExit()).code).toBe(0);
-}
 
 /** Our server with `certificate`; s_client connects with `args` and verifies the chain. */
 async function serveOpensslClient(pc: ProviderCase, type: KeyType, args: readonly string[], options: { groups?: readonly number[]; cipherSuites?: readonly number[] } = {}) {
@@ -69,16 +58,6 @@ async function connectOpensslServer(pc: ProviderCase, type: KeyType, args: reado
     pump.socket.destroy();
   });
   return { srv, pump, n: await pump.handshake() };
-}
-
-/** GET / against `s_server -www`: the status page, after both close_notify alerts. */
-async function fetchStatusPage(pump: SocketPump): Promise<string> {
-  pump.write('GET / HTTP/1.0\r\n\r\n');
-  await pump.waitForPeerClose();
-  pump.close();
-  pump.end();
-  await pump.waitForSocketClose();
-  return pump.receivedText();
 }
 
 describe.each([NOBLE, NODE])('groups x448 and secp521r1 ($name provider) with openssl', (pc: ProviderCase) => {

@@ -11,11 +11,12 @@ import { readFileSync } from 'node:fs';
 import { AlertDescription, NamedGroup } from '../../src/protocol/registry.ts';
 import { certPaths, MATRIX_KEY_TYPES, opensslSelfSigned, type KeyType } from '../helpers/pki.ts';
 import { Peers, startOpensslClient, type PeerProcess } from '../helpers/peers.ts';
-import { listenPumps, type PumpListener, type SocketPump } from '../helpers/socket-pump.ts';
+import { listenPumps, type PumpListener } from '../helpers/socket-pump.ts';
 import {
   BULK_LEN, bulkPayload, GROUPS, NOBLE, NODE, newServer, ourCertificate, ourServerConfig, SCHEMES_FOR, sha256Hex, SUITES,
   type OurServerOptions, type ProviderCase,
 } from './_fixtures.ts';
+import { pingPongClose } from './_exchanges.ts';
 
 const peers = new Peers();
 afterEach(() => peers.stopAll());
@@ -31,21 +32,6 @@ function sClient(port: number, type: KeyType, args: readonly string[]): PeerProc
   return peers.track(
     startOpensslClient(port, ['-CAfile', certPaths(type).ca, '-verify_return_error', '-servername', 'localhost', ...args]),
   );
-}
-
-/**
- * ping from s_client, pong from us, then our close_notify: s_client prints "closed", answers with
- * its own close_notify and exits 0 (RFC 8446 §6.1).
- */
-async function pingPongClose(pump: SocketPump, cli: PeerProcess): Promise<void> {
-  cli.send('ping\n');
-  await pump.waitForText('ping\n');
-  pump.write('pong\n');
-  await cli.waitForOutput('pong');
-  pump.close();
-  await cli.waitForOutput('closed', 10_000, 'any');
-  await pump.waitForPeerClose();
-  expect((await cli.waitForExit()).code).toBe(0);
 }
 
 describe.each([NOBLE, NODE])('puretls server ($name provider) ↔ openssl s_client', (pc: ProviderCase) => {

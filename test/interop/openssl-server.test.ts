@@ -13,6 +13,7 @@ import {
   BULK_LEN, bulkPayload, caDer, GROUPS, leafDer, NOBLE, NODE, newClient, ourClientConfig, SCHEMES_FOR, sha256Hex, SUITES,
   type ProviderCase,
 } from './_fixtures.ts';
+import { fetchStatusPage } from './_exchanges.ts';
 
 const peers = new Peers();
 afterEach(() => peers.stopAll());
@@ -20,19 +21,6 @@ afterEach(() => peers.stopAll());
 function identity(type: KeyType): OpensslIdentity {
   const p = certPaths(type);
   return { cert: p.end, key: p.endKey, chain: p.inter };
-}
-
-/**
- * GET / against `s_server -www`; returns the status page. s_server answers, sends close_notify
- * (RFC 8446 §6.1), and serves its next connection only once we closed too.
- */
-async function fetchStatusPage(pump: SocketPump): Promise<string> {
-  pump.write('GET / HTTP/1.0\r\n\r\n');
-  await pump.waitForPeerClose();
-  pump.close();
-  pump.end();
-  await pump.waitForSocketClose();
-  return pump.receivedText();
 }
 
 describe.each([NOBLE, NODE])('puretls client ($name provider) ↔ openssl s_server', (pc: ProviderCase) => {
