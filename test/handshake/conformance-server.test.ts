@@ -67,7 +67,7 @@ function serverAndHello(opts: PairOptions = {}): { server: ServerConnection; key
  * server's protected messages with the logged server handshake secret and sends a correct
  * client Finished under the client handshake secret (RFC 8446 §4.4.4).
  */
-function finishAsClient(server: ServerConnection, keys: KeyCapture, helloRaw: Uint8Array, flight: Uint8Array): void {
+function finishAsClient(server: ServerConnection, keys: KeyCapture, helloRaw: Uint8Array, flight: Uint8Array): Uint8Array[] {
   const [sh, ...rest] = parseRecords(flight);
   expect(sh?.type).toBe(ContentType.handshake);
   const opener = protectionAt(provider, suite, keys.get(KeyLogLabel.serverHandshakeTrafficSecret));
@@ -88,6 +88,7 @@ function finishAsClient(server: ServerConnection, keys: KeyCapture, helloRaw: Ui
   const th = sha256.digest(concat(helloRaw, sh!.fragment, ...serverMessages));
   const fin = encodeHandshake({ type: HandshakeType.finished, verifyData: finishedVerifyData(sha256, clientSecret, th) });
   server.receive(sealRecords(provider, clientSecret, [{ type: ContentType.handshake, content: fin }]));
+  return serverMessages;
 }
 
 /** `count` records of `size` ciphertext bytes each, sealed under a key the server does not have. */
@@ -286,5 +287,34 @@ describe('server: GREASE (RFC 8701, RFC 8446 §9.3)', () => {
     expect(server.negotiated?.cipherSuiteId).toBe(CipherSuite.TLS_AES_128_GCM_SHA256);
     // The default client shares X25519MLKEM768 and x25519; the server prefers the hybrid.
     expect(server.negotiated?.groupId).toBe(NamedGroup.X25519MLKEM768);
+  });
+});
+
+describe('server: Encrypted Client Hello, not implemented (RFC 9849)', () => {
+  it('ignores an encrypted_client_hello extension, completes with the outer ClientHello and sends no ECH extension back (RFC 9849 §6.1.6)', () => {
+    const { server, keys, hello } = serverAndHello();
+    // ECHClientHello of type outer (RFC 9849 §5): type 0, HPKE suite HKDF-SHA256 / AES-128-GCM,
+    // config_id, a 32-byte enc and a 144-byte payload, as a client (or GREASE ECH, §6.2) sends it.
+    const echOuter = concat(
+      new Uint8Array([0, 0x00, 0x01, 0x00, 0x01, 0x2a, 0x00, 32]),
+      new Uint8Array(32).fill(7),
+      new Uint8Array([0x00, 144]),
+      new Uint8Array(144).fill(9),
+    );
+    const raw = encodeClientHelloRaw(hello, [...rawExtensions(hello), { type: 0xfe0d, data: echOuter }]);
+    server.receive(record(ContentType.handshake, raw, 0x0301));
+    expect(server.error).toBeUndefined();
+    const serverMessages = finishAsClient(server, keys, raw, server.takeOutput());
+    expect(server.error).toBeUndefined();
+    expect(server.isHandshakeDone).toBe(true);
+    // EncryptedExtensions: type(1) length(3) extensions<0..2^16-1>; no encrypted_client_hello
+    // (retry_configs would mean we implement ECH, §7.1).
+    const ee = serverMessages[0]!;
+    const types: number[] = [];
+    let at = 6;
+    for (; at + 4 <= ee.length; at += 4 + ((ee[at + 2]! << 8) | ee[at + 3]!)) types.push((ee[at]! << 8) | ee[at + 1]!);
+    expect(ee[0]).toBe(HandshakeType.encrypted_extensions);
+    expect(at).toBe(ee.length);
+    expect(types).not.toContain(0xfe0d);
   });
 });
