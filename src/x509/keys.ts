@@ -48,6 +48,7 @@ import {
   stripLeadingZeros,
   type Tlv,
 } from './der.ts';
+import type { KdfBudget } from './kdf-budget.ts';
 import { decryptPbes2 } from './pbes2.ts';
 import { pemDecode, pemTextOf } from './pem.ts';
 
@@ -57,6 +58,8 @@ export interface PrivateKeyOptions {
   readonly passphrase?: string | Uint8Array;
   /** Supplies PBKDF2/scrypt/AES-CBC (`passwordBased`) for encrypted keys. */
   readonly provider?: CryptoProvider;
+  /** The key-derivation work bound to charge (kdf-budget.ts): a PKCS#12 file shares one across its parts; a fresh one by default. */
+  readonly kdfBudget?: KdfBudget;
 }
 
 /**
@@ -94,7 +97,7 @@ export function parsePrivateKey(input: string | Uint8Array, options: PrivateKeyO
 
 /** RFC 5958 §3 EncryptedPrivateKeyInfo with PBES2 (RFC 8018 §6.2) → PrivateKey. */
 function parseEncryptedPkcs8(der: Uint8Array, options: PrivateKeyOptions): PrivateKey {
-  const { passphrase, provider } = options;
+  const { passphrase, provider, kdfBudget } = options;
   if (passphrase === undefined) throw new Error('key: the private key is encrypted; pass a passphrase');
   const pb = provider?.passwordBased;
   if (pb === undefined) throw new Error('key: decrypting a private key needs a provider with passwordBased primitives');
@@ -102,7 +105,7 @@ function parseEncryptedPkcs8(der: Uint8Array, options: PrivateKeyOptions): Priva
   const plain = wrapErrors('ENCRYPTED PRIVATE KEY', () => {
     const [alg, data, ...extra] = readChildren(readSingle(der, DerTag.SEQUENCE, 'EncryptedPrivateKeyInfo').value, 'EncryptedPrivateKeyInfo');
     if (alg === undefined || data?.tag !== DerTag.OCTET_STRING || extra.length > 0) throw new Error('malformed EncryptedPrivateKeyInfo');
-    return decryptPbes2(alg, data.value, password, pb);
+    return decryptPbes2(alg, data.value, password, pb, kdfBudget);
   });
   try {
     return parsePkcs8(plain);

@@ -13,17 +13,19 @@
  */
 import type { PasswordBasedCrypto } from '../crypto/provider.ts';
 import { algorithm, DerTag, expectTag, readChildren, stripLeadingZeros, type Tlv } from './der.ts';
+import { KdfBudget, type Pbkdf2Prf, pbkdf2Work, scryptWork } from './kdf-budget.ts';
 
 /** The PBES2 algorithm identifier (RFC 8018 §A.4). */
 export const PBES2_OID = '1.2.840.113549.1.5.13';
 
 /**
  * Decrypts `ciphertext` under the AlgorithmIdentifier `algorithm` (which must be PBES2) with
- * `password` (the passphrase's bytes: OpenSSL uses UTF-8, also inside PKCS#12 files).
- * @throws Error for another scheme, malformed or out-of-range parameters, or a bad padding
- *   (wrong passphrase or corrupt data)
+ * `password` (the passphrase's bytes: OpenSSL uses UTF-8, also inside PKCS#12 files). The key
+ * derivation is charged to `budget` before it runs (a PKCS#12 file passes one for all its parts).
+ * @throws Error for another scheme, malformed or out-of-range parameters, a derivation past the
+ *   budget, or a bad padding (wrong passphrase or corrupt data)
  */
-export function decryptPbes2(algorithmId: Tlv, ciphertext: Uint8Array, password: Uint8Array, pb: PasswordBasedCrypto): Uint8Array {
+export function decryptPbes2(algorithmId: Tlv, ciphertext: Uint8Array, password: Uint8Array, pb: PasswordBasedCrypto, budget: KdfBudget = new KdfBudget()): Uint8Array {
   const [algOid, params] = algorithm(algorithmId);
   if (algOid !== PBES2_OID || params === undefined) throw new Error(`unsupported encryption ${algOid} (only PBES2)`);
   const [kdf, enc, ...more] = readChildren(expectTag(params, DerTag.SEQUENCE).value, 'PBES2-params');
@@ -33,7 +35,7 @@ export function decryptPbes2(algorithmId: Tlv, ciphertext: Uint8Array, password:
   if (keyLen === undefined) throw new Error(`unsupported cipher ${encOid} (only AES-CBC)`);
   const iv = expectTag(ivTlv, DerTag.OCTET_STRING).value;
   if (iv.length !== 16) throw new Error('AES-CBC IV is not 16 bytes');
-  const key = deriveKey(kdf, password, keyLen, pb);
+  const key = deriveKey(kdf, password, keyLen, pb, budget);
   try {
     return pb.aesCbcDecrypt(key, iv, ciphertext);
   } catch {
@@ -41,8 +43,8 @@ export function decryptPbes2(algorithmId: Tlv, ciphertext: Uint8Array, password:
   }
 }
 
-/** RFC 8018 §5.2 PBKDF2 or RFC 7914 §7 scrypt, with bounded cost parameters. */
-function deriveKey(kdf: Tlv, password: Uint8Array, keyLen: number, pb: PasswordBasedCrypto): Uint8Array {
+/** RFC 8018 §5.2 PBKDF2 or RFC 7914 §7 scrypt, its work charged to `budget` first. */
+function deriveKey(kdf: Tlv, password: Uint8Array, keyLen: number, pb: PasswordBasedCrypto, budget: KdfBudget): Uint8Array {
   const [oid, params] = algorithm(kdf);
   const fields = readChildren(expectTag(params, DerTag.SEQUENCE).value, 'KDF params');
   const salt = expectTag(fields[0], DerTag.OCTET_STRING).value;
@@ -55,10 +57,10 @@ function deriveKey(kdf: Tlv, password: Uint8Array, keyLen: number, pb: PasswordB
   };
   if (oid === PBE_OID.pbkdf2) {
     const iterations = int(fields[1], 'iterationCount');
-    if (iterations < 1 || iterations > MAX_PBKDF2_ITERATIONS) throw new Error(`PBKDF2 iteration count ${iterations} out of range`);
+    if (iterations < 1) throw new Error('PBKDF2 iteration count 0 out of range');
     let i = 2;
     if (fields[i]?.tag === DerTag.INTEGER && int(fields[i++], 'keyLength') !== keyLen) throw new Error('PBKDF2 keyLength does not fit the cipher');
-    let hash: 'sha1' | 'sha256' | 'sha384' | 'sha512' = 'sha1'; // DEFAULT algid-hmacWithSHA1
+    let hash: Pbkdf2Prf = 'sha1'; // DEFAULT algid-hmacWithSHA1
     const prf = fields[i];
     if (prf !== undefined) {
       i++;
@@ -67,6 +69,7 @@ function deriveKey(kdf: Tlv, password: Uint8Array, keyLen: number, pb: PasswordB
       hash = h;
     }
     if (i !== fields.length) throw new Error('malformed PBKDF2-params');
+    budget.charge(pbkdf2Work(hash, iterations, keyLen), `PBKDF2-HMAC-${hash.toUpperCase()} with ${iterations} iterations`);
     return pb.pbkdf2(hash, password, salt, iterations, keyLen);
   }
   if (oid === PBE_OID.scrypt) {
@@ -74,10 +77,12 @@ function deriveKey(kdf: Tlv, password: Uint8Array, keyLen: number, pb: PasswordB
     const r = int(fields[2], 'blockSize');
     const p = int(fields[3], 'parallelizationParameter');
     if (fields[4] !== undefined && int(fields[4], 'keyLength') !== keyLen) throw new Error('scrypt keyLength does not fit the cipher');
-    // RFC 7914 §2: N a power of two > 1; memory 128·N·r bytes and work N·r·p bounded here.
-    if (n < 2 || (n & (n - 1)) !== 0 || r < 1 || p < 1 || n * r > MAX_SCRYPT_NR || n * r * p > MAX_SCRYPT_NRP) {
+    // RFC 7914 §2: N a power of two > 1 and below 2^(128·r/8); memory 128·N·r bytes bounded here,
+    // work N·r·p by the budget.
+    if (n < 2 || (n & (n - 1)) !== 0 || r < 1 || p < 1 || n >= 2 ** (16 * r) || n * r > MAX_SCRYPT_NR) {
       throw new Error(`scrypt parameters N=${n} r=${r} p=${p} out of range`);
     }
+    budget.charge(scryptWork(n, r, p), `scrypt with N=${n} r=${r} p=${p}`);
     return pb.scrypt(password, salt, n, r, p, keyLen);
   }
   throw new Error(`unsupported key derivation ${oid} (only PBKDF2 and scrypt)`);
@@ -85,7 +90,7 @@ function deriveKey(kdf: Tlv, password: Uint8Array, keyLen: number, pb: PasswordB
 
 /** RFC 8018 Appendix A/B and RFC 7914 §7 object identifiers. */
 const PBE_OID = { pbkdf2: '1.2.840.113549.1.5.12', scrypt: '1.3.6.1.4.1.11591.4.11' } as const;
-const PRF_HASH: Readonly<Record<string, 'sha1' | 'sha256' | 'sha384' | 'sha512'>> = {
+const PRF_HASH: Readonly<Record<string, Pbkdf2Prf>> = {
   '1.2.840.113549.2.7': 'sha1',
   '1.2.840.113549.2.9': 'sha256',
   '1.2.840.113549.2.10': 'sha384',
@@ -98,16 +103,8 @@ const AES_CBC_KEY_LEN: Readonly<Record<string, number>> = {
   '2.16.840.1.101.3.4.1.42': 32,
 };
 /**
- * Cost bounds for key derivation, checked before any work: a key file with absurd parameters
- * fails at once instead of running for minutes or allocating gigabytes (docs/07 §4d). OpenSSL
- * writes 2048 PBKDF2 iterations and scrypt N = 2^14, r = 8, p = 1 by default.
- * PBKDF2 (and the PKCS#12 MAC key derivation): at most one million iterations, above OWASP's
- * 2023 advice for password hashes with HMAC-SHA-256 (600,000) and HMAC-SHA-512 (210,000); the
- * worst case costs about 0.5 s of CPU with the node provider and up to a minute with the pure
- * one (HMAC-SHA-512 in JavaScript is slow).
+ * scrypt memory 128·N·r bytes ≤ 32 MiB: the default `maxmem` of OpenSSL's scrypt and of
+ * node:crypto, which read no more (OpenSSL writes N = 2^14, r = 8: 16 MiB). Checked before any
+ * work; the work (N·r·p, and PBKDF2's iterations) is bounded by the file's KdfBudget.
  */
-export const MAX_PBKDF2_ITERATIONS = 1_000_000;
-/** scrypt memory 128·N·r bytes ≤ 32 MiB: the default `maxmem` of OpenSSL's scrypt and of node:crypto, which read no more. */
 const MAX_SCRYPT_NR = 2 ** 18;
-/** scrypt work N·r·p ≤ 2^20: 8 times OpenSSL's default (about 0.7 s with the node provider, 8 s with the pure one). */
-const MAX_SCRYPT_NRP = 2 ** 20;

@@ -25,7 +25,8 @@ import type { CryptoProvider, HashAlgorithm, HashName, PrivateKey } from '../cry
 import { parseCertificate } from './certificate.ts';
 import { algorithm, DerTag, expectTag, oidToText, readChildren, readSingle, stripLeadingZeros, type Tlv } from './der.ts';
 import { parsePrivateKey, publicKeysEqual } from './keys.ts';
-import { decryptPbes2, MAX_PBKDF2_ITERATIONS, PBES2_OID } from './pbes2.ts';
+import { KdfBudget, pkcs12MacWork } from './kdf-budget.ts';
+import { decryptPbes2, PBES2_OID } from './pbes2.ts';
 
 /** What a PKCS#12 file holds for a TLS endpoint. */
 export interface Pkcs12Contents {
@@ -47,19 +48,22 @@ export function parsePkcs12(der: Uint8Array, passphrase: string | undefined, pro
   const [version, authSafe, macData, ...extra] = step('PFX', () => readChildren(readSingle(der, DerTag.SEQUENCE, 'PFX').value, 'PFX'));
   if (integer(version, 'version') !== 3 || authSafe === undefined || extra.length > 0) throw new Error('pfx: not a PKCS#12 v3 PFX');
   const content = step('authSafe', () => dataContent(authSafe));
-  if (macData !== undefined) checkMac(macData, content, passphrase ?? '', provider);
+  // One key-derivation work bound for the whole file (docs/07 §4d): the MAC and every encrypted
+  // part, however many the file holds.
+  const budget = new KdfBudget();
+  if (macData !== undefined) checkMac(macData, content, passphrase ?? '', provider, budget);
   const password = new TextEncoder().encode(passphrase ?? '');
   const keys: { key: PrivateKey; localKeyId: Uint8Array | undefined }[] = [];
   const certs: { der: Uint8Array; localKeyId: Uint8Array | undefined }[] = [];
   for (const info of step('AuthenticatedSafe', () => readChildren(readSingle(content, DerTag.SEQUENCE, 'AuthenticatedSafe').value, 'ContentInfo'))) {
-    const safe = contentType(info) === OID.encryptedData ? decryptedContent(info, password, pb) : step('SafeContents', () => dataContent(info));
+    const safe = contentType(info) === OID.encryptedData ? decryptedContent(info, password, pb, budget) : step('SafeContents', () => dataContent(info));
     for (const bag of step('SafeContents', () => readChildren(readSingle(safe, DerTag.SEQUENCE, 'SafeContents').value, 'SafeBag'))) {
       const [idTlv, valueTlv, attrs] = readChildren(expectTag(bag, DerTag.SEQUENCE).value, 'SafeBag');
       const bagId = oidToText(expectTag(idTlv, DerTag.OID).value);
       const value = explicit0(valueTlv, 'bagValue');
       const localKeyId = attrs === undefined ? undefined : localKeyIdOf(attrs);
       if (bagId === OID.keyBag) keys.push({ key: parsePrivateKey(value.raw), localKeyId });
-      else if (bagId === OID.shroudedKeyBag) keys.push({ key: shroudedKey(value.raw, passphrase ?? '', provider), localKeyId });
+      else if (bagId === OID.shroudedKeyBag) keys.push({ key: shroudedKey(value.raw, passphrase ?? '', provider, budget), localKeyId });
       else if (bagId === OID.certBag) certs.push({ der: x509CertOf(value), localKeyId });
       // CRL, secret and nested bags carry nothing a TLS endpoint uses.
     }
@@ -82,7 +86,7 @@ export function parsePkcs12(der: Uint8Array, passphrase: string | undefined, pro
  * Appendix B.2 KDF (ID 3) of the BMPString passphrase. OpenSSL encodes the empty passphrase
  * either as no bytes or as the BMPString terminator alone: both are tried.
  */
-function checkMac(macData: Tlv, content: Uint8Array, passphrase: string, provider: CryptoProvider): void {
+function checkMac(macData: Tlv, content: Uint8Array, passphrase: string, provider: CryptoProvider, budget: KdfBudget): void {
   const [digestInfo, saltTlv, iterTlv, ...extra] = step('MacData', () => readChildren(expectTag(macData, DerTag.SEQUENCE).value, 'MacData'));
   const [alg, digestTlv] = step('MacData', () => readChildren(expectTag(digestInfo, DerTag.SEQUENCE).value, 'DigestInfo'));
   if (extra.length > 0 || alg === undefined || digestTlv === undefined) throw new Error('pfx: malformed MacData');
@@ -95,13 +99,15 @@ function checkMac(macData: Tlv, content: Uint8Array, passphrase: string, provide
     );
   }
   const iterations = iterTlv === undefined ? 1 : integer(iterTlv, 'MAC iterations');
-  // The same bound as PBKDF2's (pbes2.ts): an absurd count fails before any hashing.
-  if (iterations < 1 || iterations > MAX_PBKDF2_ITERATIONS) throw new Error(`pfx: MAC iteration count ${iterations} out of range`);
+  if (iterations < 1) throw new Error('pfx: MAC iteration count 0 out of range');
   const hash = provider.hash(hashName);
   const salt = expectTag(saltTlv, DerTag.OCTET_STRING).value;
   const expected = expectTag(digestTlv, DerTag.OCTET_STRING).value;
   const passwords = passphrase === '' ? [bmpString(''), new Uint8Array(0)] : [bmpString(passphrase)];
-  const ok = passwords.some((pw) => equalBytes(hash.hmac(pkcs12Kdf(hash, pw, salt, 3, iterations, hash.outputLen), content), expected));
+  const ok = passwords.some((pw) => {
+    budget.charge(pkcs12MacWork(hashName, iterations), `pfx: the MAC with ${iterations} iterations`); // before any hashing
+    return equalBytes(hash.hmac(pkcs12Kdf(hash, pw, salt, 3, iterations, hash.outputLen), content), expected);
+  });
   if (!ok) throw new Error('pfx: MAC verification failed: wrong passphrase or corrupt file');
 }
 
@@ -156,21 +162,21 @@ function dataContent(info: Tlv): Uint8Array {
 }
 
 /** An `encryptedData` ContentInfo (RFC 5652 §8) decrypted with PBES2. */
-function decryptedContent(info: Tlv, password: Uint8Array, pb: NonNullable<CryptoProvider['passwordBased']>): Uint8Array {
+function decryptedContent(info: Tlv, password: Uint8Array, pb: NonNullable<CryptoProvider['passwordBased']>, budget: KdfBudget): Uint8Array {
   const encryptedData = explicit0(readChildren(info.value, 'ContentInfo')[1], 'content');
   const [, eci] = step('EncryptedData', () => readChildren(expectTag(encryptedData, DerTag.SEQUENCE).value, 'EncryptedData'));
   const [, alg, encrypted] = step('EncryptedContentInfo', () => readChildren(expectTag(eci, DerTag.SEQUENCE).value, 'EncryptedContentInfo'));
   if (alg === undefined || encrypted?.tag !== IMPLICIT_0_PRIMITIVE) throw new Error('pfx: malformed EncryptedContentInfo');
   refuseLegacy(alg, 'the certificates are');
-  return step('encrypted certificates', () => decryptPbes2(alg, encrypted.value, password, pb));
+  return step('encrypted certificates', () => decryptPbes2(alg, encrypted.value, password, pb, budget));
 }
 
 /** A pkcs8ShroudedKeyBag: an EncryptedPrivateKeyInfo, which must use PBES2. */
-function shroudedKey(der: Uint8Array, passphrase: string, provider: CryptoProvider): PrivateKey {
+function shroudedKey(der: Uint8Array, passphrase: string, provider: CryptoProvider, budget: KdfBudget): PrivateKey {
   const [alg] = step('pkcs8ShroudedKeyBag', () => readChildren(readSingle(der, DerTag.SEQUENCE, 'EncryptedPrivateKeyInfo').value, 'EncryptedPrivateKeyInfo'));
   if (alg === undefined) throw new Error('pfx: malformed pkcs8ShroudedKeyBag');
   refuseLegacy(alg, 'the private key is');
-  return parsePrivateKey(der, { passphrase, provider });
+  return parsePrivateKey(der, { passphrase, provider, kdfBudget: budget });
 }
 
 /** The legacy PKCS#12 PBE schemes (RFC 7292 Appendix C) are refused with a way out. */

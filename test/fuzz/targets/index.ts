@@ -60,8 +60,8 @@ export const TARGETS = {
   ticket: { fuzz: ticket, budget: CONNECTION, maxLen: 1 << 16, inTest: { fastCheck: 100, driver: 300 } },
   'proxy-header': { fuzz: proxyHeader, budget: CODEC, maxLen: 4096, inTest: { fastCheck: 300, driver: 2000 } },
   pem: { fuzz: pem, budget: CODEC, maxLen: 1 << 16, inTest: { fastCheck: 300, driver: 2000 } },
-  // Operator input: an encrypted key costs a PBKDF2/scrypt run; OpenSSL's default scrypt
-  // (N=2^14, r=8: 16 MiB) takes about a second of CPU with the pure provider.
+  // Operator input: an encrypted key costs a PBKDF2/scrypt run, at most KDF_WORK_LIMIT
+  // (src/x509/kdf-budget.ts): 1.6 s of CPU with the pure provider for the largest accepted file.
   'private-key': { fuzz: privateKey, budget: { ms: 3000, mib: 128 }, maxLen: 1 << 16, derPrefix: 1, inTest: { fastCheck: 150, driver: 800 } },
 } as const satisfies Record<string, TargetSpec>;
 

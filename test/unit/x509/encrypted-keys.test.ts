@@ -3,15 +3,22 @@
  * or RFC 7914 scrypt, AES-CBC), as written by `openssl pkcs8 -topk8` (vectors/certs/rules/enc-*)
  * and by node:crypto, decrypted through each provider's `passwordBased` primitives.
  */
-import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { afterAll, describe, it, expect } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as nodeCrypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { concat, fromHex } from '../../../src/bytes/bytes.ts';
+import { nobleProvider } from '../../../src/crypto/noble/index.ts';
 import type { CryptoProvider } from '../../../src/crypto/provider.ts';
+import { nodeCryptoProvider } from '../../../src/node/crypto-provider.ts';
 import { DerTag, encodeTlv, integerContents } from '../../../src/x509/der.ts';
+import { maxPbkdf2Iterations } from '../../../src/x509/kdf-budget.ts';
 import { parsePrivateKey, publicKeysEqual } from '../../../src/x509/keys.ts';
 import { certifiedKey } from '../../../src/x509/certified-key.ts';
+import { certPaths } from '../../helpers/pki.ts';
 import { PROVIDERS } from '../../helpers/providers.ts';
 import { type KeyType, vectorText } from './_certs.ts';
 
@@ -86,8 +93,15 @@ describe('encrypted PKCS#8: absurd key-derivation parameters fail before any wor
   /** EncryptedPrivateKeyInfo with PBES2 (RFC 8018 §A.4), the given KDF and AES-256-CBC. */
   const encrypted = (kdf: Uint8Array): Uint8Array =>
     seq(seq(oid('2a864886f70d01050d'), seq(kdf, seq(oid('60864801650304012a'), octets(16)))), octets(32));
-  const pbkdf2 = (iterations: number): Uint8Array =>
-    encrypted(seq(oid('2a864886f70d01050c'), seq(octets(8), int(iterations), seq(oid('2a864886f70d0209'), encodeTlv(DerTag.NULL, new Uint8Array(0))))));
+  const PRF_OID = { sha1: '2a864886f70d0207', sha256: '2a864886f70d0209', sha512: '2a864886f70d020b' } as const;
+  /** PBKDF2-params with the PRF given explicitly (or left to its DEFAULT, HMAC-SHA-1). */
+  const pbkdf2 = (iterations: number, prf: keyof typeof PRF_OID | 'default' = 'sha256'): Uint8Array =>
+    encrypted(
+      seq(
+        oid('2a864886f70d01050c'),
+        seq(octets(8), int(iterations), ...(prf === 'default' ? [] : [seq(oid(PRF_OID[prf]), encodeTlv(DerTag.NULL, new Uint8Array(0)))])),
+      ),
+    );
   const scrypt = (n: number, r: number, p: number): Uint8Array => encrypted(seq(oid('2b06010401da47040b'), seq(octets(8), int(n), int(r), int(p))));
   const outcome = (der: Uint8Array): string => {
     derivations = 0;
@@ -95,29 +109,74 @@ describe('encrypted PKCS#8: absurd key-derivation parameters fail before any wor
       parsePrivateKey(der, { passphrase: 'x', provider: counting });
     } catch (e) {
       const msg = (e as Error).message;
-      return derivations > 0 ? 'derived' : /out of range/.test(msg) ? 'refused' : `other: ${msg}`;
+      return derivations > 0 ? 'derived' : /out of range|more key-derivation work/.test(msg) ? 'refused' : `other: ${msg}`;
     }
     return 'parsed';
   };
+  // The bound is KDF_WORK_LIMIT (kdf-budget.ts, docs/07 §4d) for the AES-256 key of these files:
+  // 2 compressions per iteration and output block, SHA-512's counting three, SHA-1's two blocks.
   it.each([
-    [2048, 'derived'],
-    [1_000_000, 'derived'],
-    [1_000_001, 'refused'],
-    [2 ** 31 - 1, 'refused'],
-    [0, 'refused'],
-  ])('PBKDF2 with %i iterations: %s', (iterations, expected) => {
-    expect(outcome(pbkdf2(iterations))).toBe(expected);
+    [2048, 'sha256', 'derived'], // OpenSSL's default
+    [1_048_576, 'sha256', 'derived'],
+    [1_048_577, 'sha256', 'refused'],
+    [349_525, 'sha512', 'derived'],
+    [349_526, 'sha512', 'refused'],
+    [524_288, 'sha1', 'derived'],
+    [524_289, 'sha1', 'refused'],
+    [524_289, 'default', 'refused'], // the DEFAULT PRF is HMAC-SHA-1
+    [2 ** 31 - 1, 'sha256', 'refused'],
+    [0, 'sha256', 'refused'],
+  ] as const)('PBKDF2 with %i iterations of HMAC-%s: %s', (iterations, prf, expected) => {
+    expect(outcome(pbkdf2(iterations, prf))).toBe(expected);
+  });
+  it('maxPbkdf2Iterations says the same bounds', () => {
+    expect([maxPbkdf2Iterations('sha256', 32), maxPbkdf2Iterations('sha512', 32), maxPbkdf2Iterations('sha1', 32), maxPbkdf2Iterations('sha1', 16)]).toEqual([
+      1_048_576, 349_525, 524_288, 1_048_576,
+    ]);
   });
   it.each([
     [2 ** 14, 8, 1, 'derived'], // OpenSSL's default, 16 MiB
     [2 ** 15, 8, 1, 'derived'], // 32 MiB
     [2 ** 16, 8, 1, 'refused'], // 64 MiB
     [2 ** 20, 8, 1, 'refused'], // 1 GiB
-    [2 ** 14, 8, 8, 'derived'], // work 2^20
-    [2 ** 14, 8, 9, 'refused'],
+    [2 ** 14, 8, 15, 'derived'], // work r·p·(N + 12) within 2^21
+    [2 ** 14, 8, 16, 'refused'],
+    [2, 2 ** 17, 1, 'derived'], // 32 MiB, small N: the PBKDF2 expansion's work counts (12 per r·p)
+    [2, 2 ** 17, 2, 'refused'], // (was accepted: 4 s of CPU with the pure provider at p = 4)
+    [2 ** 15, 1, 1, 'derived'],
+    [2 ** 16, 1, 1, 'refused'], // RFC 7914 §2: N < 2^(128·r/8) (node:crypto refuses it too)
     [2 ** 14 + 1, 8, 1, 'refused'], // N not a power of two (RFC 7914 §2)
     [2 ** 30, 1, 1, 'refused'],
   ])('scrypt N=%i r=%i p=%i: %s', (n, r, p, expected) => {
     expect(outcome(scrypt(n, r, p))).toBe(expected);
+  });
+});
+
+describe('encrypted PKCS#8 from openssl pkcs8 -topk8 at the key-derivation bound (docs/07 §4d)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'puretls-kdf-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** `openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf <prf> -iter <n>` of the P-256 test key. */
+  const made = (prf: string, iterations: number): string => {
+    const out = join(dir, `${prf}-${iterations}.key`);
+    const args = ['pkcs8', '-topk8', '-v2', 'aes-256-cbc', '-v2prf', prf, '-iter', String(iterations), '-passout', 'pass:puretls', '-out', out];
+    execFileSync('openssl', [...args, '-in', certPaths('ecdsa-p256').endKey]);
+    return readFileSync(out, 'utf8');
+  };
+  const plain = parsePrivateKey(vectorText('ecdsa-p256', 'end.key'));
+  // The key just inside is derived with node:crypto (the pure provider derives the same: the
+  // vectors above; at this bound it costs about 1.5 s of CPU, bench/kdf-cost.ts). Just outside is
+  // refused before any work by both providers.
+  it.each([
+    ['hmacWithSHA512', maxPbkdf2Iterations('sha512', 32)],
+    ['hmacWithSHA256', maxPbkdf2Iterations('sha256', 32)],
+    ['hmacWithSHA1', maxPbkdf2Iterations('sha1', 32)],
+  ])('%s: %i iterations load, one more is refused', (prf, iterations) => {
+    expect(parsePrivateKey(made(prf, iterations), { passphrase: 'puretls', provider: nodeCryptoProvider })).toEqual(plain);
+    const outside = made(prf, iterations + 1);
+    for (const provider of [nodeCryptoProvider, nobleProvider]) {
+      expect(() => parsePrivateKey(outside, { passphrase: 'puretls', provider })).toThrow(
+        `key: ENCRYPTED PRIVATE KEY: PBKDF2-HMAC-${prf.slice(8)} with ${iterations + 1} iterations needs more key-derivation work than one key file may use`,
+      );
+    }
   });
 });

@@ -79,6 +79,15 @@ describe('parsePkcs12 on files from openssl pkcs12 -export', () => {
     expect(() => parsePkcs12(rc2, 'secret', nodeCryptoProvider)).toThrow(/the certificates are encrypted with pbewithSHAAnd40BitRC2-CBC/);
   });
 
+  it('one key-derivation bound for the whole file: -iter 349525 loads, 349526 is refused (docs/07 §4d)', () => {
+    // OpenSSL's -iter sets the MAC's and both PBES2 parts' counts: 3 derivations of 2 units per
+    // iteration (SHA-256) share KDF_WORK_LIMIT = 2^21, though each alone would be far inside it.
+    const inside = parsePkcs12(p12('ecdsa-p256', 'iter-inside', ['-passout', 'pass:secret', '-iter', '349525']), 'secret', nodeCryptoProvider);
+    expect(inside.chain.length).toBe(2);
+    const outside = p12('ecdsa-p256', 'iter-outside', ['-passout', 'pass:secret', '-iter', '349526']);
+    expect(() => parsePkcs12(outside, 'secret', nodeCryptoProvider)).toThrow(/with 349526 iterations needs more key-derivation work than one key file may use/);
+  });
+
   it('refuses what is not a PKCS#12 file', () => {
     expect(() => parsePkcs12(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x03]), 'x', nodeCryptoProvider)).toThrow(/pfx/);
     expect(() => parsePkcs12(new Uint8Array(readFileSync(certPaths('ecdsa-p256').end)), 'x', nodeCryptoProvider)).toThrow(/pfx/);
