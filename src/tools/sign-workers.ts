@@ -13,26 +13,46 @@ import type { KeyCertPair, ProviderOption } from '../node/options.ts';
 import { parseCertificateChain } from '../x509/certificate.ts';
 import type { SignRequest, SignResponse, WorkerSetup } from './sign-worker.ts';
 
-/** A pool of signing threads; `signer` is the adapter's option. */
+/**
+ * A thread that dies before answering anything this many times in a row is not started again
+ * (a thread that cannot even boot would otherwise be restarted forever).
+ */
+const MAX_FAILED_STARTS = 3;
+
+/** One place in the pool: its current thread and the requests that thread owes an answer. */
+interface Slot {
+  worker: Worker | undefined;
+  readonly pending: Set<number>;
+  /** Threads of this slot that died in a row without answering a request. */
+  failedStarts: number;
+  answered: boolean;
+}
+
+/**
+ * A pool of signing threads; `signer` is the adapter's option. A thread that dies (an uncaught
+ * error, killed, out of memory) is replaced at once and the requests it owed fail at once (their
+ * handshakes end with internal_error), instead of waiting for the handshake timeout.
+ */
 export class SignerPool {
-  readonly #workers: { readonly worker: Worker; pending: number }[];
+  readonly #slots: Slot[];
+  readonly #setup: WorkerSetup;
   readonly #waiting = new Map<number, { resolve: (sig: Uint8Array) => void; reject: (e: Error) => void }>();
   /** Leaf certificate (hex DER) → index of its key pair. */
   readonly #keyIndex = new Map<string, number>();
   #nextId = 0;
+  #closed = false;
 
   /** Starts `count` threads, each given `pairs` (PEM strings, passphrase) and the provider's name. */
   constructor(count: number, pairs: readonly KeyCertPair[], provider: ProviderOption, passphrase: string | undefined) {
     pairs.forEach((p, i) => this.#keyIndex.set(toHex(parseCertificateChain(p.cert as string)[0]!), i));
-    const setup: WorkerSetup = {
+    this.#setup = {
       pairs: pairs.map((p) => ({ cert: p.cert as string, key: p.key as string, passphrase: p.passphrase ?? passphrase })),
       provider: typeof provider === 'string' ? provider : 'node',
     };
-    this.#workers = Array.from({ length: count }, () => {
-      const worker = startWorker(setup);
-      worker.on('message', (m: SignResponse) => this.#answer(m));
-      worker.on('error', (e) => this.#failAll(e));
-      return { worker, pending: 0 };
+    this.#slots = Array.from({ length: count }, () => {
+      const slot: Slot = { worker: undefined, pending: new Set(), failedStarts: 0, answered: false };
+      this.#start(slot);
+      return slot;
     });
   }
 
@@ -40,29 +60,56 @@ export class SignerPool {
   readonly signer: CertificateSigner = ({ certificate, scheme, content }) => {
     const key = this.#keyIndex.get(toHex(certificate.chain[0] ?? new Uint8Array(0)));
     if (key === undefined) return Promise.reject(new Error('sign workers: no key for this certificate'));
-    const slot = this.#workers.reduce((a, b) => (b.pending < a.pending ? b : a));
+    const live = this.#slots.filter((s) => s.worker !== undefined);
+    if (live.length === 0) return Promise.reject(new Error(this.#closed ? 'sign workers stopped' : 'sign workers: every thread failed to start'));
+    const slot = live.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.#nextId++;
-    slot.pending++;
+    slot.pending.add(id);
     return new Promise<Uint8Array>((resolve, reject) => {
-      this.#waiting.set(id, {
-        resolve: (sig) => {
-          slot.pending--;
-          resolve(sig);
-        },
-        reject: (e) => {
-          slot.pending--;
-          reject(e);
-        },
-      });
+      this.#waiting.set(id, { resolve, reject });
       const request: SignRequest = { id, key, scheme, content };
-      slot.worker.postMessage(request);
+      slot.worker!.postMessage(request);
     });
   };
 
+  /** The threads now in the pool (diagnostics and tests). */
+  threads(): Worker[] {
+    return this.#slots.flatMap((s) => (s.worker === undefined ? [] : [s.worker]));
+  }
+
   /** Stops the threads; signatures still pending fail (their handshakes with internal_error). */
   async close(): Promise<void> {
-    this.#failAll(new Error('sign workers stopped'));
-    await Promise.all(this.#workers.map((w) => w.worker.terminate()));
+    this.#closed = true;
+    const workers = this.threads();
+    for (const slot of this.#slots) {
+      slot.worker = undefined;
+      this.#failPending(slot, new Error('sign workers stopped'));
+    }
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  #start(slot: Slot): void {
+    const worker = startWorker(this.#setup);
+    slot.worker = worker;
+    slot.answered = false;
+    worker.on('message', (m: SignResponse) => {
+      slot.pending.delete(m.id);
+      slot.answered = true;
+      slot.failedStarts = 0;
+      this.#answer(m);
+    });
+    // 'error' (an uncaught exception in the thread) is followed by 'exit'; either ends it.
+    worker.on('error', (e) => this.#died(slot, worker, e));
+    worker.on('exit', (code) => this.#died(slot, worker, new Error(`sign worker exited (${code})`)));
+  }
+
+  /** A thread ended: what it owed fails now, and the slot gets a new thread. */
+  #died(slot: Slot, worker: Worker, e: Error): void {
+    if (slot.worker !== worker) return; // already handled (error then exit), or the pool was closed
+    slot.worker = undefined;
+    this.#failPending(slot, new Error(`sign worker died: ${e.message}`));
+    if (!slot.answered) slot.failedStarts++;
+    if (!this.#closed && slot.failedStarts < MAX_FAILED_STARTS) this.#start(slot);
   }
 
   #answer(m: SignResponse): void {
@@ -73,11 +120,13 @@ export class SignerPool {
     else w.reject(new Error(`sign worker: ${m.error ?? 'failed'}`));
   }
 
-  #failAll(e: Error): void {
-    for (const [id, w] of this.#waiting) {
+  #failPending(slot: Slot, e: Error): void {
+    for (const id of slot.pending) {
+      const w = this.#waiting.get(id);
       this.#waiting.delete(id);
-      w.reject(e);
+      w?.reject(e);
     }
+    slot.pending.clear();
   }
 }
 

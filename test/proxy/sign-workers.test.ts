@@ -35,6 +35,46 @@ describe('SignerPool', () => {
     const other = certifiedKey(nodeCryptoProvider, readFileSync(ed.endChain, 'utf8'), readFileSync(ed.endKey, 'utf8'));
     await expect(pool.signer({ certificate: other, scheme: SignatureScheme.ed25519, content })).rejects.toThrow(/no key for this certificate/);
   }, 60_000);
+
+  it('a thread that dies is replaced at once: what it owed fails now, the next requests are signed by the new thread', async () => {
+    const pair = { cert: readFileSync(p256.endChain, 'utf8'), key: readFileSync(p256.endKey, 'utf8') };
+    const pool = new SignerPool(1, [pair], 'pure', undefined);
+    pools.push(pool);
+    const certificate = certifiedKey(nodeCryptoProvider, pair.cert, pair.key);
+    const content = new Uint8Array(130).fill(0x20);
+    const scheme = SignatureScheme.ecdsa_secp256r1_sha256;
+    const verifies = (sig: Uint8Array): boolean => nodeCryptoProvider.verify(scheme, certificate.leaf.publicKey!, content, sig);
+    expect(verifies(await pool.signer({ certificate, scheme, content }))).toBe(true); // the thread is up
+    const [first] = pool.threads();
+    // Far more work than a thread does between two statements (each signature takes milliseconds
+    // with the pure provider), then the thread is killed with most of it queued.
+    const owed = Array.from({ length: 300 }, () => pool.signer({ certificate, scheme, content }));
+    void first!.terminate();
+    // Before the replacement, these never settled: the requests waited for the handshake timeout.
+    const settled = await Promise.allSettled(owed);
+    const failed = settled.filter((s) => s.status === 'rejected');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const f of failed) expect(String((f as PromiseRejectedResult).reason)).toMatch(/sign worker died: sign worker exited/);
+    for (const s of settled) if (s.status === 'fulfilled') expect(verifies(s.value)).toBe(true);
+    const [second] = pool.threads();
+    expect(second).toBeDefined();
+    expect(second).not.toBe(first);
+    const after = await Promise.all([1, 2, 3].map(() => pool.signer({ certificate, scheme, content })));
+    for (const sig of after) expect(verifies(sig)).toBe(true);
+    expect(pool.threads()).toEqual([second]);
+  }, 60_000);
+
+  it('closing the pool fails what is pending and refuses new requests', async () => {
+    const pair = { cert: readFileSync(p256.endChain, 'utf8'), key: readFileSync(p256.endKey, 'utf8') };
+    const pool = new SignerPool(1, [pair], 'pure', undefined);
+    const certificate = certifiedKey(nodeCryptoProvider, pair.cert, pair.key);
+    const request = { certificate, scheme: SignatureScheme.ecdsa_secp256r1_sha256, content: new Uint8Array(130) };
+    const pending = expect(pool.signer(request)).rejects.toThrow(/sign workers stopped/);
+    await pool.close();
+    await pending;
+    await expect(pool.signer(request)).rejects.toThrow(/sign workers stopped/);
+    expect(pool.threads()).toEqual([]);
+  }, 60_000);
 });
 
 describe('terminate --sign-workers', () => {
