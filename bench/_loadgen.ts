@@ -26,6 +26,14 @@ export interface LoadMark {
   readonly established: number;
   /** Connections started. */
   readonly started: number;
+  /** Handshakes completed resumed (a PSK accepted) and full. */
+  readonly resumed: number;
+  readonly fullHandshakes: number;
+  /** http-0rtt: handshakes whose early data the server accepted / did not. */
+  readonly earlyAccepted: number;
+  readonly earlyRejected: number;
+  /** http-resume, http-0rtt: connections closed after waiting 2 s for a ticket that never came. */
+  readonly noTicket: number;
   /** Latency percentiles (µs) over the ops completed since the previous mark, and their count. */
   readonly latN: number;
   readonly p50: number;
@@ -36,7 +44,7 @@ export interface LoadMark {
   readonly firstError: string;
 }
 
-export type LoadMode = 'full' | 'resume' | 'download' | 'upload' | 'idle' | 'http-keep' | 'http-new' | 'upstream';
+export type LoadMode = 'full' | 'resume' | 'download' | 'upload' | 'idle' | 'http-keep' | 'http-new' | 'http-resume' | 'http-0rtt' | 'upstream';
 
 export interface LoadOptions {
   readonly port: number;
@@ -49,6 +57,8 @@ export interface LoadOptions {
   readonly request?: string;
   /** upstream mode: response body size. */
   readonly body?: number;
+  /** http-resume: 'once' (default: single-use, each connection puts back its new ticket) or 'reuse'. */
+  readonly tickets?: 'once' | 'reuse';
 }
 
 /** Command-line arguments of loadgen for `o`. */
@@ -59,6 +69,7 @@ export function loadgenArgs(o: LoadOptions): string[] {
   if (o.suite !== undefined) args.push('--suite', o.suite);
   if (o.request !== undefined) args.push('--request', o.request);
   if (o.body !== undefined) args.push('--body', String(o.body));
+  if (o.tickets !== undefined) args.push('--tickets', o.tickets);
   return args;
 }
 

@@ -20,6 +20,17 @@
  *   idle        opens --conc connections (16 handshakes in flight at most) and holds them
  *   http-keep   keep-alive connections, one --request after another; op = complete response
  *   http-new    per op: connect, handshake, one request, the whole response, close
+ *   http-resume http-new, resuming with single-use tickets: a pool of tickets, filled by the first
+ *               (full) handshakes; each connection takes one ticket (used once) and puts back the
+ *               first new ticket the server sends it, so every resumption is a legitimate one for
+ *               a server whose tickets work once (RFC 8446 §8.1). An empty pool or a ticket the
+ *               server refuses gives a full handshake: counted ("fullHandshakes"), not an error
+ *   http-0rtt   http-resume, sending the request as 0-RTT early data (RFC 8446 §2.3, §4.2.10) with
+ *               every ticket that allows it; counted as accepted or rejected from the server's
+ *               EncryptedExtensions (the request is sent again after the handshake when rejected)
+ *               --tickets reuse (http-resume): the pool's tickets are offered again and again, round
+ *               robin, and no connection waits for a new one: for servers whose tickets are not
+ *               single-use (stateless tickets, node:tls)
  *   upstream    no TLS: an HTTP/1.1 keep-alive server on --port answering --body bytes
  *
  * The parent drives it on stdin: "m" prints one JSON line (cumulative counters; latency
@@ -48,8 +59,9 @@
 #include <time.h>
 #include <unistd.h>
 
-enum mode { M_FULL, M_RESUME, M_DOWNLOAD, M_UPLOAD, M_IDLE, M_HTTP_KEEP, M_HTTP_NEW, M_UPSTREAM };
-/* S_HS: handshake in progress; S_TICKET: resume mode's first connection, waiting for a ticket. */
+enum mode { M_FULL, M_RESUME, M_DOWNLOAD, M_UPLOAD, M_IDLE, M_HTTP_KEEP, M_HTTP_NEW, M_UPSTREAM, M_HTTP_RESUME, M_HTTP_0RTT };
+/* S_HS: handshake in progress; S_TICKET: waiting for a ticket (resume mode's first connection;
+ * http-resume and http-0rtt after the response, when the ticket has not arrived yet). */
 /* S_LINGER: close_notify and FIN sent, reading (and dropping) what the server sends until it closes. */
 enum state { S_FREE, S_HS, S_TICKET, S_DOWN, S_UP, S_IDLE, S_RESP, S_LINGER, S_UPSTREAM };
 
@@ -71,6 +83,17 @@ struct hs {
   uint8_t msgs[HS_MAX];               /* decrypted handshake bytes not yet parsed */
   size_t mlen;
   int have_sh, resumed;
+  int psk_offered, early_sent, early_accepted;
+  uint8_t derived[32];                /* with psk_offered: Derive-Secret(early secret, "derived", "") */
+};
+
+/* A ticket and what the client derived from it (RFC 8446 §4.6.1, §7.1). */
+struct ticket {
+  uint8_t id[2048];
+  size_t id_len;
+  uint32_t age_add, max_early;        /* max_early: the early_data extension's, 0 without one */
+  uint64_t received_ns;
+  uint8_t early_secret[32], derived[32], binder_fkey[32];
 };
 
 struct conn {
@@ -89,6 +112,8 @@ struct conn {
   size_t rlen;                        /* http: response bytes so far */
   char *resp;
   int closing;                        /* close once `out` is flushed */
+  int got_ticket, early_ok;           /* http-resume, http-0rtt: this connection's ticket is in; its early data was accepted */
+  uint64_t ticket_deadline_ns;        /* S_TICKET in http-resume, http-0rtt: give up waiting then */
 };
 
 static enum mode mode;
@@ -110,11 +135,13 @@ static uint64_t hello_counter;
 
 /* resume: the ticket every connection offers (RFC 8446 §4.6.1) */
 static int have_ticket;
-static uint8_t ticket_id[2048];
-static size_t ticket_id_len;
-static uint32_t ticket_age_add;
-static uint64_t ticket_received_ns;
-static uint8_t early_psk[32], derived_psk[32], binder_fkey[32];
+static struct ticket one_ticket;
+/* http-resume, http-0rtt: the single-use tickets, first in first out */
+static struct ticket *pool;
+static size_t pool_cap, pool_head, pool_len, pool_next;
+static int reuse_tickets;             /* --tickets reuse */
+static long long resumed_hs, full_hs, early_accepted, early_rejected, no_ticket;
+#define TICKET_WAIT_NS 2000000000ull  /* a connection waits this long for its ticket after the response */
 
 static int epfd;
 static int draining; /* "q" arrived: finish the handshakes in flight, start none, then exit */
@@ -274,8 +301,10 @@ static void mark(void) {
   long long cpu_us = (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
   qsort(lat, nlat, sizeof *lat, cmp_u32);
   printf("{\"ops\":%lld,\"errors\":%lld,\"notResumed\":%lld,\"bytesIn\":%lld,\"bytesOut\":%lld,\"established\":%d,"
-         "\"started\":%lld,\"latN\":%zu,\"p50\":%u,\"p90\":%u,\"p99\":%u,\"cpuUs\":%lld,\"firstError\":\"%s\"}\n",
-         ops, errors, not_resumed, bytes_in, bytes_out, established, started, nlat, pct(50), pct(90), pct(99), cpu_us, first_error);
+         "\"started\":%lld,\"resumed\":%lld,\"fullHandshakes\":%lld,\"earlyAccepted\":%lld,\"earlyRejected\":%lld,\"noTicket\":%lld,"
+         "\"latN\":%zu,\"p50\":%u,\"p90\":%u,\"p99\":%u,\"cpuUs\":%lld,\"firstError\":\"%s\"}\n",
+         ops, errors, not_resumed, bytes_in, bytes_out, established, started, resumed_hs, full_hs, early_accepted, early_rejected,
+         no_ticket, nlat, pct(50), pct(90), pct(99), cpu_us, first_error);
   fflush(stdout);
   nlat = 0;
 }
@@ -368,10 +397,35 @@ static void put16(uint8_t **p, unsigned v) {
   *p += 2;
 }
 
+/* http-resume, http-0rtt: connect, handshake (resumed when a ticket is at hand), one request. */
+static int pooled(void) {
+  return mode == M_HTTP_RESUME || mode == M_HTTP_0RTT;
+}
+static int http_new_like(void) {
+  return mode == M_HTTP_NEW || pooled();
+}
+
+/* The oldest ticket of the pool, removed from it (each is offered once), or NULL. */
+static const struct ticket *pool_take(void) {
+  if (pool_len == 0) return NULL;
+  if (reuse_tickets) return &pool[pool_next++ % pool_len];
+  const struct ticket *t = &pool[pool_head];
+  pool_head = (pool_head + 1) % pool_cap;
+  pool_len--;
+  return t; /* valid until the next pool_put: client_hello uses it at once */
+}
+
+/* A free place at the end of the pool, or NULL when it is full (the new ticket is then dropped). */
+static struct ticket *pool_slot(void) {
+  return pool_len == pool_cap ? NULL : &pool[(pool_head + pool_len) % pool_cap];
+}
+
 /* RFC 8446 §4.1.2 ClientHello in a plaintext record, into c->out; starts the transcript. */
 static void client_hello(struct conn *c) {
   uint8_t *rec = c->out, *p = rec + 9, *ext_len_at, *body = rec + 5;
-  int psk = mode == M_RESUME && have_ticket;
+  const struct ticket *t = mode == M_RESUME && have_ticket ? &one_ticket : pooled() ? pool_take() : NULL;
+  size_t request_len = strlen(request);
+  int early = t != NULL && mode == M_HTTP_0RTT && t->max_early >= request_len;
   uint64_t k = ++hello_counter;
   memcpy(client_random + 24, &k, 8); /* distinct randoms, no RNG call per connection */
   put16(&p, 0x0303);
@@ -391,11 +445,12 @@ static void client_hello(struct conn *c) {
   put16(&p, 43), put16(&p, 3), *p++ = 2, put16(&p, 0x0304);                                   /* supported_versions */
   put16(&p, 51), put16(&p, 38), put16(&p, 36), put16(&p, 0x001d), put16(&p, 32), put(&p, x25519_pub, 32);
   put16(&p, 45), put16(&p, 2), *p++ = 1, *p++ = 1;                                            /* psk_dhe_ke */
+  if (early) put16(&p, 42), put16(&p, 0);                                                      /* early_data */
   uint8_t *binder_at = NULL;
-  if (psk) { /* pre_shared_key, last (RFC 8446 §4.2.11) */
-    uint32_t age = (uint32_t)((now_ns() - ticket_received_ns) / 1000000) + ticket_age_add;
-    put16(&p, 41), put16(&p, (unsigned)(2 + 2 + ticket_id_len + 4 + 2 + 33));
-    put16(&p, (unsigned)(2 + ticket_id_len + 4)), put16(&p, (unsigned)ticket_id_len), put(&p, ticket_id, ticket_id_len);
+  if (t != NULL) { /* pre_shared_key, last (RFC 8446 §4.2.11) */
+    uint32_t age = (uint32_t)((now_ns() - t->received_ns) / 1000000) + t->age_add;
+    put16(&p, 41), put16(&p, (unsigned)(2 + 2 + t->id_len + 4 + 2 + 33));
+    put16(&p, (unsigned)(2 + t->id_len + 4)), put16(&p, (unsigned)t->id_len), put(&p, t->id, t->id_len);
     uint8_t a[4] = { (uint8_t)(age >> 24), (uint8_t)(age >> 16), (uint8_t)(age >> 8), (uint8_t)age };
     put(&p, a, 4);
     binder_at = p;
@@ -411,13 +466,28 @@ static void client_hello(struct conn *c) {
     uint8_t h[32];
     SHA256_Update(&c->hs->th, body, (size_t)(binder_at - body));
     transcript_hash(&c->hs->th, h);
-    hmac(binder_fkey, 32, h, 32, NULL, 0, binder_at + 3);
+    hmac(t->binder_fkey, 32, h, 32, NULL, 0, binder_at + 3);
     SHA256_Update(&c->hs->th, binder_at, 35);
   } else {
     SHA256_Update(&c->hs->th, body, hlen + 4);
   }
   c->olen = (size_t)(p - rec);
   c->ooff = 0;
+  if (t != NULL) {
+    c->hs->psk_offered = 1;
+    memcpy(c->hs->derived, t->derived, 32);
+  }
+  if (early) { /* RFC 8446 §2.3: the request right behind the hello, under client_early_traffic_secret */
+    uint8_t h[32], cets[32];
+    transcript_hash(&c->hs->th, h);
+    derive_secret(t->early_secret, "c e traffic", h, cets);
+    aead_key(&c->wr, cets);
+    static const uint8_t ccs[6] = { 20, 3, 3, 0, 1, 1 }; /* middlebox compatibility: the one CCS, before the first encrypted record */
+    memcpy(c->out + c->olen, ccs, 6);
+    c->olen += 6;
+    seal(c, 23, (const uint8_t *)request, request_len);
+    c->hs->early_sent = 1;
+  }
 }
 
 static void start_conn(struct conn *c) {
@@ -432,7 +502,8 @@ static void start_conn(struct conn *c) {
   inet_pton(AF_INET, host, &a.sin_addr);
   c->hs = malloc(sizeof *c->hs); /* not calloc: 64 KiB of zeroes per handshake show in a profile */
   c->hs->mlen = 0;
-  c->hs->have_sh = c->hs->resumed = 0;
+  c->hs->have_sh = c->hs->resumed = c->hs->psk_offered = c->hs->early_sent = c->hs->early_accepted = 0;
+  c->got_ticket = c->early_ok = 0;
   c->st = S_HS;
   struct epoll_event e = { .events = EPOLLOUT, .data.ptr = c };
   c->ev = EPOLLOUT;
@@ -464,7 +535,7 @@ static int server_hello(struct conn *c, const uint8_t *m, size_t len) {
     if (type == 41) c->hs->resumed = 1;
     o += 4 + elen;
   }
-  if (share == NULL) return -1;
+  if (share == NULL || (c->hs->resumed && !c->hs->psk_offered)) return -1;
   uint8_t ecdhe[32];
   size_t elen = 32;
   EVP_PKEY *peer = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, share, 32);
@@ -473,11 +544,26 @@ static int server_hello(struct conn *c, const uint8_t *m, size_t len) {
   if (!ok) return -1;
   uint8_t h[32];
   transcript_hash(&c->hs->th, h);
-  hkdf_extract(c->hs->resumed ? derived_psk : derived_nopsk, ecdhe, 32, c->hs->hs_secret);
+  hkdf_extract(c->hs->resumed ? c->hs->derived : derived_nopsk, ecdhe, 32, c->hs->hs_secret);
   derive_secret(c->hs->hs_secret, "c hs traffic", h, c->hs->c_hs);
   derive_secret(c->hs->hs_secret, "s hs traffic", h, c->hs->s_hs);
   aead_key(&c->rd, c->hs->s_hs);
-  aead_key(&c->wr, c->hs->c_hs);
+  if (!c->hs->early_sent) aead_key(&c->wr, c->hs->c_hs); /* else: early keys until EndOfEarlyData */
+  return 0;
+}
+
+/* RFC 8446 §4.3.1 EncryptedExtensions: an early_data extension there accepts our 0-RTT data. */
+static int encrypted_extensions(struct conn *c, const uint8_t *m, size_t len) {
+  if (len < 2 || 2 + (size_t)((m[0] << 8) | m[1]) != len) return -1;
+  for (size_t o = 2; o + 4 <= len;) {
+    unsigned type = (unsigned)((m[o] << 8) | m[o + 1]), elen = (unsigned)((m[o + 2] << 8) | m[o + 3]);
+    if (o + 4 + elen > len) return -1;
+    if (type == 42) {
+      if (!c->hs->early_sent || !c->hs->resumed) return -1;
+      c->hs->early_accepted = 1;
+    }
+    o += 4 + elen;
+  }
   return 0;
 }
 
@@ -489,16 +575,31 @@ static int client_finished(struct conn *c) {
   transcript_hash(&c->hs->th, h);
   derive_secret(c->hs->hs_secret, "derived", empty_hash, derived);
   hkdf_extract(derived, zero_ikm, 32, c->master);
-  derive_secret(c->master, "c ap traffic", h, cap);
+  derive_secret(c->master, "c ap traffic", h, cap); /* RFC 8446 §7.1: ClientHello...server Finished */
   derive_secret(c->master, "s ap traffic", h, sap);
+  if (c->hs->early_sent) {
+    if (c->hs->early_accepted) { /* RFC 8446 §4.5 EndOfEarlyData, the last record under the early keys */
+      static const uint8_t eoed[4] = { 5, 0, 0, 0 };
+      if (seal(c, 22, eoed, 4) != 0) return -1;
+      SHA256_Update(&c->hs->th, eoed, 4);
+      transcript_hash(&c->hs->th, h); /* RFC 8446 §4.4: the client Finished covers it */
+      early_accepted++;
+    } else {
+      early_rejected++;
+    }
+    c->early_ok = c->hs->early_accepted;
+    aead_key(&c->wr, c->hs->c_hs);
+  }
   expand_label(c->hs->c_hs, "finished", NULL, 0, fk, 32);
   msg[0] = 20, msg[1] = 0, msg[2] = 0, msg[3] = 32;
   hmac(fk, 32, h, 32, NULL, 0, msg + 4);
   SHA256_Update(&c->hs->th, msg, sizeof msg);
   c->th_after_cfin = c->hs->th;
-  static const uint8_t ccs[6] = { 20, 3, 3, 0, 1, 1 };
-  memcpy(c->out + c->olen, ccs, 6);
-  c->olen += 6;
+  if (!c->hs->early_sent) { /* with early data, the CCS went right after the hello */
+    static const uint8_t ccs[6] = { 20, 3, 3, 0, 1, 1 };
+    memcpy(c->out + c->olen, ccs, 6);
+    c->olen += 6;
+  }
   if (seal(c, 22, msg, sizeof msg) != 0) return -1;
   aead_key(&c->rd, sap);
   aead_key(&c->wr, cap);
@@ -523,9 +624,12 @@ static int handshake_messages(struct conn *c) {
       hs->have_sh = 1;
     } else {
       SHA256_Update(&hs->th, m, 4 + len);
+      if (type == 8 && encrypted_extensions(c, m + 4, len) != 0) return -1;
       if (type == 20) { /* server Finished: not checked (see the top of this file) */
         if (o + 4 + len != hs->mlen) return -1;
         int full_when_resuming = mode == M_RESUME && have_ticket && !hs->resumed;
+        if (hs->resumed) resumed_hs++;
+        else full_hs++;
         if (client_finished(c) != 0) return -1;
         if (full_when_resuming) {
           not_resumed++;
@@ -551,9 +655,12 @@ static int add_handshake_bytes(struct conn *c, const uint8_t *d, size_t n) {
   return handshake_messages(c);
 }
 
-/* RFC 8446 §4.6.1 NewSessionTicket, when resume mode still needs a ticket. */
+/* RFC 8446 §4.6.1 NewSessionTicket, when resume mode still needs its ticket, or into the pool
+ * (the first one a connection gets; a full pool drops it). */
 static void new_session_ticket(struct conn *c, const uint8_t *m, size_t len) {
-  if (mode != M_RESUME || have_ticket || len < 4 + 4 + 4 + 1) return;
+  struct ticket *t = mode == M_RESUME && !have_ticket ? &one_ticket : pooled() && !c->got_ticket ? pool_slot() : NULL;
+  if (pooled()) c->got_ticket = 1;
+  if (t == NULL || len < 4 + 4 + 4 + 1) return;
   const uint8_t *b = m + 4;
   size_t o = 4;
   uint32_t age_add = ((uint32_t)b[o] << 24) | ((uint32_t)b[o + 1] << 16) | ((uint32_t)b[o + 2] << 8) | b[o + 3];
@@ -563,20 +670,32 @@ static void new_session_ticket(struct conn *c, const uint8_t *m, size_t len) {
   o += 1 + nlen;
   if (o + 2 > len - 4) return;
   size_t tlen = (size_t)((b[o] << 8) | b[o + 1]);
-  if (o + 2 + tlen > len - 4 || tlen > sizeof ticket_id) return;
-  memcpy(ticket_id, b + o + 2, tlen);
-  ticket_id_len = tlen;
-  ticket_age_add = age_add;
-  ticket_received_ns = now_ns();
+  if (o + 2 + tlen > len - 4 || tlen > sizeof t->id) return;
+  memcpy(t->id, b + o + 2, tlen);
+  t->id_len = tlen;
+  t->age_add = age_add;
+  t->received_ns = now_ns();
+  t->max_early = 0;
+  o += 2 + tlen;
+  if (o + 2 <= len - 4) { /* extensions: early_data carries max_early_data_size (RFC 8446 §4.2.10) */
+    size_t end = o + 2 + (size_t)((b[o] << 8) | b[o + 1]);
+    for (o += 2; o + 4 <= end && end <= len - 4;) {
+      unsigned type = (unsigned)((b[o] << 8) | b[o + 1]), elen = (unsigned)((b[o + 2] << 8) | b[o + 3]);
+      if (o + 4 + elen > end) break;
+      if (type == 42 && elen == 4) t->max_early = ((uint32_t)b[o + 4] << 24) | ((uint32_t)b[o + 5] << 16) | ((uint32_t)b[o + 6] << 8) | b[o + 7];
+      o += 4 + elen;
+    }
+  }
   uint8_t h[32], rms[32], psk[32], binder_key[32];
   transcript_hash(&c->th_after_cfin, h);
   derive_secret(c->master, "res master", h, rms);
   expand_label(rms, "resumption", nonce_p, nlen, psk, 32);
-  hkdf_extract(zeros, psk, 32, early_psk);
-  derive_secret(early_psk, "res binder", empty_hash, binder_key);
-  expand_label(binder_key, "finished", NULL, 0, binder_fkey, 32);
-  derive_secret(early_psk, "derived", empty_hash, derived_psk);
-  have_ticket = 1;
+  hkdf_extract(zeros, psk, 32, t->early_secret);
+  derive_secret(t->early_secret, "res binder", empty_hash, binder_key);
+  expand_label(binder_key, "finished", NULL, 0, t->binder_fkey, 32);
+  derive_secret(t->early_secret, "derived", empty_hash, t->derived);
+  if (t == &one_ticket) have_ticket = 1;
+  else pool_len++;
 }
 
 /* HTTP/1.1 response complete? (headers + Content-Length bytes of body) */
@@ -635,7 +754,16 @@ static void after_handshake(struct conn *c) {
       return;
     case M_HTTP_KEEP:
     case M_HTTP_NEW:
+    case M_HTTP_RESUME:
       send_request(c);
+      return;
+    case M_HTTP_0RTT:
+      if (!c->early_ok) {
+        send_request(c); /* rejected (or not sent): the request again, now as 1-RTT data */
+        return;
+      }
+      c->rlen = 0;
+      c->st = S_RESP;
       return;
     default:
       return;
@@ -655,7 +783,10 @@ static void app_data(struct conn *c, const uint8_t *d, size_t n) {
   c->rlen += n;
   if (!response_done(c)) return;
   record_op(c);
-  if (mode == M_HTTP_NEW) {
+  if (pooled() && !reuse_tickets && !c->got_ticket) { /* its ticket is not in yet: wait for it (bounded) */
+    c->st = S_TICKET;
+    c->ticket_deadline_ns = now_ns() + TICKET_WAIT_NS;
+  } else if (http_new_like()) {
     seal(c, 21, (const uint8_t *)"\1\0", 2);
     c->closing = 1;
   } else {
@@ -693,7 +824,7 @@ static int on_record(struct conn *c, uint8_t *r, size_t rlen) {
       if (r[5 + o] == 4) new_session_ticket(c, r + 5 + o, 4 + len);
       o += 4 + len;
     }
-    if (c->st == S_TICKET && have_ticket) {
+    if (c->st == S_TICKET && (mode == M_RESUME ? have_ticket : c->got_ticket)) {
       seal(c, 21, (const uint8_t *)"\1\0", 2);
       c->closing = 1;
     }
@@ -866,8 +997,9 @@ static void run_upstream(void) {
 /* ---------- main ---------- */
 
 static void usage(void) {
-  fprintf(stderr, "usage: loadgen --port N --mode full|resume|download|upload|idle|http-keep|http-new|upstream\n"
-                  "       [--host A] [--conc N] [--ops N] [--bytes N] [--suite aes128|chacha20] [--request TEXT] [--body N]\n");
+  fprintf(stderr, "usage: loadgen --port N --mode full|resume|download|upload|idle|http-keep|http-new|http-resume|http-0rtt|upstream\n"
+                  "       [--host A] [--conc N] [--ops N] [--bytes N] [--suite aes128|chacha20] [--request TEXT] [--body N]\n"
+                  "       [--tickets once|reuse]\n");
   exit(2);
 }
 
@@ -885,13 +1017,15 @@ int main(int argc, char **argv) {
     else if (!strcmp(k, "--suite")) suite = !strcmp(v, "chacha20") ? 0x1303 : !strcmp(v, "aes128") ? 0x1301 : 0;
     else if (!strcmp(k, "--request")) request = v;
     else if (!strcmp(k, "--body")) body_len = atol(v);
+    else if (!strcmp(k, "--tickets") && (!strcmp(v, "once") || !strcmp(v, "reuse"))) reuse_tickets = !strcmp(v, "reuse");
     else usage();
   }
-  static const char *names[] = { "full", "resume", "download", "upload", "idle", "http-keep", "http-new", "upstream" };
+  static const char *names[] = { "full", "resume", "download", "upload", "idle", "http-keep", "http-new", "upstream", "http-resume", "http-0rtt" };
   int mi = -1;
-  for (int i = 0; m != NULL && i < 8; i++) if (!strcmp(m, names[i])) mi = i;
+  for (int i = 0; m != NULL && i < 10; i++) if (!strcmp(m, names[i])) mi = i;
   if (mi < 0 || conc < 1 || suite == 0) usage();
   mode = (enum mode)mi;
+  if (reuse_tickets && mode != M_HTTP_RESUME) usage(); /* 0-RTT with a reused ticket would be a replay */
 
   signal(SIGPIPE, SIG_IGN);
   struct rlimit rl;
@@ -928,7 +1062,11 @@ int main(int argc, char **argv) {
     conns[i].fd = -1;
     conns[i].in = malloc(in_cap);
     conns[i].out = malloc(OUT_MAX);
-    if (mode == M_HTTP_KEEP || mode == M_HTTP_NEW) conns[i].resp = malloc((size_t)body_len + 4096);
+    if (mode == M_HTTP_KEEP || http_new_like()) conns[i].resp = malloc((size_t)body_len + 4096);
+  }
+  if (pooled()) { /* room for every connection's ticket and as many again */
+    pool_cap = 2 * (size_t)nconns + 16;
+    pool = malloc(pool_cap * sizeof *pool);
   }
   static int stdin_mark;
   struct epoll_event ie = { .events = EPOLLIN, .data.ptr = &stdin_mark };
@@ -948,7 +1086,7 @@ int main(int argc, char **argv) {
         ssize_t r = read(0, cmd, sizeof cmd);
         if (r <= 0 || memchr(cmd, 'q', (size_t)r)) {
           if (r > 0) mark();
-          if (mode != M_FULL && mode != M_RESUME && mode != M_HTTP_NEW) return 0;
+          if (mode != M_FULL && mode != M_RESUME && !http_new_like()) return 0;
           draining = 1;
           drain_deadline_ns = now_ns() + 2000000000ull;
           epoll_ctl(epfd, EPOLL_CTL_DEL, 0, NULL);
@@ -964,6 +1102,17 @@ int main(int argc, char **argv) {
       for (int i = 0; i < nconns; i++) busy += conns[i].st != S_FREE;
       if (busy == 0 || now_ns() > drain_deadline_ns) return 0;
       continue;
+    }
+    if (pooled()) { /* a connection whose ticket never came: close it, count it */
+      uint64_t now = now_ns();
+      for (int i = 0; i < nconns; i++)
+        if (conns[i].st == S_TICKET && now > conns[i].ticket_deadline_ns) {
+          no_ticket++;
+          conns[i].got_ticket = 1;
+          seal(&conns[i], 21, (const uint8_t *)"\1\0", 2);
+          conns[i].closing = 1;
+          on_event(&conns[i], 0);
+        }
     }
     if (mode == M_IDLE) {
       int in_flight = 0;

@@ -7,13 +7,15 @@
 import { spawn } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driveLoadGen, loadgenArgs, loadgenBinary, runLoadToCompletion } from '../../bench/_loadgen.ts';
 import { createServer as createPuretlsServer } from '../../src/node/server.ts';
-import { certPems } from '../helpers/pki.ts';
+import { certPaths, certPems } from '../helpers/pki.ts';
 import { useCleanup } from '../node/_helpers.ts';
+import { startProxy, stopAll, tcpServer, type ProxyProcess } from '../proxy/_proxy.ts';
 
 const pems = certPems('ecdsa-p256');
+const paths = certPaths('ecdsa-p256');
 const RESPONSE = 'HTTP/1.1 200 OK\r\ncontent-length: 300\r\n\r\n' + 'r'.repeat(300);
 
 /** What one server saw: bytes uploaded, the suites negotiated. */
@@ -89,6 +91,13 @@ describe('bench/loadgen.c', () => {
         expect(m).toMatchObject({ ops: 20, errors: 0, notResumed: 0 });
       });
 
+      it('http-resume --tickets reuse: after the first full handshakes, every connection resumed', async () => {
+        const port = await listen(make({ uploaded: 0, suites: new Set() }));
+        const m = await runLoadToCompletion({ port, mode: 'http-resume', tickets: 'reuse', conc: 2, ops: 20 });
+        expect(m).toMatchObject({ ops: 20, errors: 0, fullHandshakes: 2, earlyAccepted: 0, earlyRejected: 0 });
+        expect(m.resumed).toBeGreaterThanOrEqual(18);
+      });
+
       for (const suite of ['aes128', 'chacha20'] as const) {
         it(`${suite}: the bytes uploaded are the bytes the server read; a download is counted`, async () => {
           const seen: Seen = { uploaded: 0, suites: new Set() };
@@ -125,6 +134,44 @@ describe('bench/loadgen.c', () => {
       });
     });
   }
+
+  describe('against terminate with single-use tickets (--session-store memory --early-data)', () => {
+    const requests = { seen: 0 };
+    let proxy: ProxyProcess;
+    beforeAll(async () => {
+      const { port: upstream } = await tcpServer((s) => {
+        s.on('error', () => {});
+        s.on('end', () => s.end()); // the generator's close reaches here as a half-close
+        let text = '';
+        s.on('data', (b: Buffer) => {
+          text += b.toString('latin1');
+          for (let i = text.indexOf('\r\n\r\n'); i >= 0; i = text.indexOf('\r\n\r\n')) {
+            text = text.slice(i + 4);
+            requests.seen++;
+            s.write(RESPONSE);
+          }
+        });
+      });
+      proxy = await startProxy(['--cert', paths.endChain, '--key', paths.endKey, '--upstream', `127.0.0.1:${upstream}`,
+        '--session-store', 'memory', '--early-data', '16384']);
+    }, 60_000);
+    afterAll(() => stopAll());
+
+    it('http-resume: each ticket used once; every connection but the first ones resumed with the ticket the previous one got', async () => {
+      const m = await runLoadToCompletion({ port: proxy.port, mode: 'http-resume', conc: 2, ops: 30 });
+      expect(m).toMatchObject({ ops: 30, errors: 0, noTicket: 0, fullHandshakes: 2, earlyAccepted: 0, earlyRejected: 0 });
+      expect(m.resumed).toBeGreaterThanOrEqual(28);
+      expect(m.bytesIn).toBeGreaterThanOrEqual(30 * RESPONSE.length);
+    });
+
+    it('http-0rtt: the request sent as early data, accepted on every resumed connection, answered once', async () => {
+      const before = requests.seen;
+      const m = await runLoadToCompletion({ port: proxy.port, mode: 'http-0rtt', conc: 1, ops: 20 });
+      expect(m).toMatchObject({ ops: 20, errors: 0, noTicket: 0, fullHandshakes: 1, resumed: 19, earlyAccepted: 19, earlyRejected: 0 });
+      expect(m.bytesIn).toBe(20 * RESPONSE.length);
+      expect(requests.seen - before).toBe(20); // one request per connection reached the upstream, early or not
+    });
+  });
 
   it('a refused handshake is an error, not an operation', async () => {
     // The generator offers TLS_AES_128_GCM_SHA256 only; this server accepts AES-256 only.
