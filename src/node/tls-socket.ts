@@ -288,7 +288,7 @@ export class TLSSocket extends Duplex implements TlsWrapOwner {
         this.secureEstablished = true;
         this.alpnProtocol = ev.negotiated.alpnProtocol ?? false;
         if (this.isServer) this.servername = ev.negotiated.serverName;
-        else this.authorized = true; // the verifier accepted the chain (connect() overrides when insecure)
+        else this.authorized = true; // the verifier accepted the chain (connect() overrides without rejectUnauthorized)
         const writeCb = this.pendingWriteCb;
         this.pendingWriteCb = undefined;
         try {

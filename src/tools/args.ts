@@ -16,6 +16,18 @@ export interface HostPort {
   readonly port: number;
 }
 
+/**
+ * Flags renamed so that their names say they weaken security (the brief: "anything that weakens
+ * security carries `dangerous` in its name"): parseArgs still knows each old name (`values`
+ * keyed by it, without a default) so that one given is a usage error naming the new flag.
+ * @throws UsageError
+ */
+export function refuseRenamedFlags(values: Readonly<Record<string, unknown>>, renamed: Readonly<Record<string, string>>): void {
+  for (const [old, now] of Object.entries(renamed)) {
+    if (values[old] !== undefined) throw new UsageError(`--${old} is now ${now} (renamed: it weakens security, and its name says so)`);
+  }
+}
+
 /** A decimal port, 0..65535. @throws UsageError */
 export function parsePort(s: string, what: string): number {
   const n = Number(s);

@@ -3,7 +3,7 @@
  * The flags of `puretls connect` (node:util parseArgs), its --help, and their check.
  */
 import { parseArgs } from 'node:util';
-import { parseCiphersFlag, parseGroupsFlag, parseHostPort, parseProvider, parseSeconds, splitList } from './args.ts';
+import { parseCiphersFlag, parseGroupsFlag, parseHostPort, parseProvider, parseSeconds, refuseRenamedFlags, splitList } from './args.ts';
 import type { ConnectToolOptions } from './connect.ts';
 import { keyLogPath } from './keylog.ts';
 import { passphraseFrom } from './passphrase.ts';
@@ -15,8 +15,9 @@ export const CONNECT_USAGE = `usage: puretls connect HOST:PORT [options]
   --servername NAME    SNI / certificate name (default: HOST unless an IP address)
   --alpn LIST          ALPN protocols, comma-separated
   --ca FILE            trusted CA certificate(s), PEM (default: node's bundled Mozilla roots)
-  --insecure           do not fail on an invalid certificate (dangerous); the check still
-                       runs and 'verified: no (REASON: ...)' reports why it failed
+  --dangerously-accept-any-certificate
+                       do not fail on an invalid certificate; the check still runs and
+                       'verified: no (REASON: ...)' reports why it failed
   --provider NAME      crypto provider: node (default) or pure
   --groups LIST        key exchange groups in preference order, ':'-separated OpenSSL names
                        (e.g. X25519MLKEM768:X25519:P-256); '*NAME' marks a group to send a key
@@ -66,7 +67,8 @@ export function connectOptionsFromArgs(args: readonly string[]): ConnectToolOpti
       servername: { type: 'string' },
       alpn: { type: 'string' },
       ca: { type: 'string' },
-      insecure: { type: 'boolean', default: false },
+      'dangerously-accept-any-certificate': { type: 'boolean', default: false },
+      insecure: { type: 'boolean' }, // the former name, refused
       provider: { type: 'string', default: 'node' },
       groups: { type: 'string' },
       ciphers: { type: 'string' },
@@ -87,6 +89,7 @@ export function connectOptionsFromArgs(args: readonly string[]): ConnectToolOpti
     },
   });
   if (values.help) return 'help';
+  refuseRenamedFlags(values, { insecure: '--dangerously-accept-any-certificate' });
   const target = positionals[0];
   if (target === undefined || positionals.length > 1) throw new UsageError('connect takes exactly one HOST:PORT');
   const { host, port } = parseHostPort(target, 'connect');
@@ -104,7 +107,7 @@ export function connectOptionsFromArgs(args: readonly string[]): ConnectToolOpti
     servername: values.servername,
     alpn: values.alpn === undefined ? undefined : splitList(values.alpn),
     caFile: values.ca,
-    insecure: values.insecure,
+    dangerouslyAcceptAnyCertificate: values['dangerously-accept-any-certificate'],
     provider: parseProvider(values.provider),
     groups: values.groups === undefined ? undefined : parseGroupsFlag(values.groups),
     ciphers: values.ciphers === undefined ? undefined : parseCiphersFlag(values.ciphers),

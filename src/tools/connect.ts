@@ -29,7 +29,8 @@ export interface ConnectToolOptions {
   readonly servername?: string;
   readonly alpn?: readonly string[];
   readonly caFile?: string;
-  readonly insecure: boolean;
+  /** Dangerous: go on after a failed certificate check (reported as `verified: no (...)`). */
+  readonly dangerouslyAcceptAnyCertificate: boolean;
   readonly provider: ProviderOption;
   /** Key exchange groups, node:tls `ecdhCurve` syntax (tools/args.ts parseGroupsFlag); default: the library's. */
   readonly groups?: string;
@@ -80,7 +81,7 @@ export function runConnect(
         servername: options.servername,
         ALPNProtocols: options.alpn,
         ca: options.caFile === undefined ? undefined : readFlagFile(options.caFile, '--ca').toString('utf8'),
-        rejectUnauthorized: !options.insecure,
+        rejectUnauthorized: !options.dangerouslyAcceptAnyCertificate,
         provider: options.provider,
         ecdhCurve: options.groups,
         ciphers: options.ciphers,

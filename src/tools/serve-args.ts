@@ -3,7 +3,7 @@
  * The flags of `puretls serve` (node:util parseArgs), its --help, and their check.
  */
 import { parseArgs } from 'node:util';
-import { parseCiphersFlag, parseCount, parseGroupsFlag, parsePort, parseProvider, splitList } from './args.ts';
+import { parseCiphersFlag, parseCount, parseGroupsFlag, parsePort, parseProvider, refuseRenamedFlags, splitList } from './args.ts';
 import { keyLogPath } from './keylog.ts';
 import { passphraseFrom } from './passphrase.ts';
 import { parsePskFlags } from './psk.ts';
@@ -44,13 +44,15 @@ an echo server (--echo). One line per connection on stderr.
   --early-data BYTES   accept up to BYTES of 0-RTT data per connection (needs
                        --session-store memory); the page's earlyData field shows it; 0-RTT
                        data is replayable (RFC 8446 §8)
-  --psk-ke             TESTING ONLY: also resume with psk_ke (RFC 8446 §4.2.9) when the client
+  --dangerously-allow-psk-ke
+                       TESTING ONLY: also resume with psk_ke (RFC 8446 §4.2.9) when the client
                        asks: no (EC)DHE, so the resumed connection has no forward secrecy
   --client-ca FILE     ask for client certificates valid to these CAs (PEM; mutual TLS);
                        the page's clientCertificate field shows the subject
-  --client-auth MODE   required (default with --client-ca: no certificate, no connection),
-                       optional (a client without one is let in unauthenticated), or
-                       any: TESTING ONLY, ask for a certificate and accept whatever comes,
+  --client-auth MODE   required (default with --client-ca: no certificate, no connection) or
+                       optional (a client without one is let in unauthenticated)
+  --dangerously-accept-any-client-certificate
+                       TESTING ONLY: ask for a client certificate and accept whatever comes,
                        unverified (checked against --client-ca or node's roots only to report
                        the verdict on stderr and the page)
   --psk HEX            accept this external PSK (RFC 8446 §4.2.11, SHA-256 suites) from a
@@ -67,6 +69,8 @@ the handshake and shows it, RFC 8446 §4.6.2).
 
 Exit status: 2 for a usage error (bad flag, unusable file), 1 when the server cannot start.
 `;
+
+const ACCEPT_ANY = '--dangerously-accept-any-client-certificate';
 
 /** Parses `serve`'s arguments; 'help' for -h. @throws UsageError, parseArgs errors (ERR_PARSE_ARGS_*) */
 export function serveOptionsFromArgs(args: readonly string[]): ServeOptions | 'help' {
@@ -89,9 +93,11 @@ export function serveOptionsFromArgs(args: readonly string[]): ServeOptions | 'h
       'ticket-secret': { type: 'string' },
       'session-store': { type: 'string' },
       'early-data': { type: 'string' },
-      'psk-ke': { type: 'boolean', default: false },
+      'dangerously-allow-psk-ke': { type: 'boolean', default: false },
       'client-ca': { type: 'string' },
       'client-auth': { type: 'string' },
+      'dangerously-accept-any-client-certificate': { type: 'boolean', default: false },
+      'psk-ke': { type: 'boolean' }, // the former name, refused (`--client-auth any` is, by its value)
       psk: { type: 'string' },
       'psk-identity': { type: 'string' },
       'pha-ca': { type: 'string' },
@@ -99,6 +105,7 @@ export function serveOptionsFromArgs(args: readonly string[]): ServeOptions | 'h
     },
   });
   if (values.help) return 'help';
+  refuseRenamedFlags(values, { 'psk-ke': '--dangerously-allow-psk-ke' });
   if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError('--cert and --key go together');
   const store = values['session-store'];
   if (store !== undefined && store !== 'memory') throw new UsageError(`--session-store must be memory, got ${JSON.stringify(store)}`);
@@ -107,9 +114,12 @@ export function serveOptionsFromArgs(args: readonly string[]): ServeOptions | 'h
     throw new UsageError('--early-data needs --session-store memory (single-use tickets against replay, RFC 8446 §8.1)');
   }
   const clientAuth = values['client-auth'];
-  if (clientAuth !== undefined && clientAuth !== 'required' && clientAuth !== 'optional' && clientAuth !== 'any') {
-    throw new UsageError(`--client-auth must be required, optional or any, got ${JSON.stringify(clientAuth)}`);
+  if (clientAuth === 'any') throw new UsageError(`--client-auth any is now ${ACCEPT_ANY} (renamed: it weakens security, and its name says so)`);
+  if (clientAuth !== undefined && clientAuth !== 'required' && clientAuth !== 'optional') {
+    throw new UsageError(`--client-auth must be required or optional, got ${JSON.stringify(clientAuth)}`);
   }
+  const acceptAny = values['dangerously-accept-any-client-certificate'];
+  if (acceptAny && clientAuth !== undefined) throw new UsageError(`${ACCEPT_ANY} and --client-auth exclude each other`);
   if ((clientAuth === 'required' || clientAuth === 'optional') && values['client-ca'] === undefined && values['pha-ca'] === undefined) {
     throw new UsageError(`--client-auth ${clientAuth} needs --client-ca or --pha-ca`);
   }
@@ -131,9 +141,10 @@ export function serveOptionsFromArgs(args: readonly string[]): ServeOptions | 'h
     ticketSecretFile: values['ticket-secret'],
     sessionStore: store,
     earlyData,
-    pskKe: values['psk-ke'],
+    dangerouslyAllowPskKe: values['dangerously-allow-psk-ke'],
     clientCaFile: values['client-ca'],
-    clientAuth: clientAuth ?? (values['client-ca'] === undefined ? undefined : 'required'),
+    clientAuth: acceptAny ? undefined : (clientAuth ?? (values['client-ca'] === undefined ? undefined : 'required')),
+    dangerouslyAcceptAnyClientCertificate: acceptAny,
     phaCaFile: values['pha-ca'],
     psk: parsePskFlags(values.psk, values['psk-identity']),
   };

@@ -51,15 +51,19 @@ export interface ServeOptions {
   /** Accept up to this many bytes of 0-RTT data (RFC 8446 §4.2.10); needs sessionStore. */
   readonly earlyData?: number;
   /** Dangerous, for testing: also resume with psk_ke (RFC 8446 §4.2.9), without forward secrecy. */
-  readonly pskKe?: boolean;
+  readonly dangerouslyAllowPskKe?: boolean;
   /** CAs for client certificates (mutual TLS, RFC 8446 §4.4.2), PEM. */
   readonly clientCaFile?: string;
   /**
    * Client certificates: 'required' refuses a client without a valid one, 'optional' lets a client
-   * without one in, 'any' (dangerous, for testing) asks and accepts anything, reporting the verdict
-   * of clientCaFile (or node's roots). Undefined: none asked for.
+   * without one in. Undefined: none asked for (unless dangerouslyAcceptAnyClientCertificate).
    */
-  readonly clientAuth?: 'required' | 'optional' | 'any';
+  readonly clientAuth?: 'required' | 'optional';
+  /**
+   * Dangerous, for testing: ask for a client certificate and accept anything, reporting the
+   * verdict of clientCaFile (or node's roots). Excludes clientAuth.
+   */
+  readonly dangerouslyAcceptAnyClientCertificate?: boolean;
   /** An external PSK clients may authenticate with instead (RFC 8446 §4.2.11). */
   readonly psk?: CliPsk;
   /** One line per connection on stderr; default true. The benchmark turns it off (node:tls logs nothing). */
@@ -103,6 +107,7 @@ export async function serve(options: ServeOptions): Promise<RunningServe> {
     process.stderr.write(`puretls serve: key log write failed, key logging stopped: ${describeError(err)}\n`);
   });
   const clientAuth = options.clientAuth;
+  const acceptAny = options.dangerouslyAcceptAnyClientCertificate === true;
   const secure: ServerSecureOptions = {
     key: keyPem,
     cert: certPem,
@@ -116,14 +121,14 @@ export async function serve(options: ServeOptions): Promise<RunningServe> {
     ticketKeys,
     sessionStore: options.sessionStore === 'memory' ? new MemorySessionStore(SESSION_STORE_ENTRIES) : undefined,
     maxEarlyDataSize: options.earlyData,
-    dangerouslyAllowPskKe: options.pskKe === true,
+    dangerouslyAllowPskKe: options.dangerouslyAllowPskKe === true,
     // With only --pha-ca, --client-auth sets the mode of the post-handshake requests alone.
-    requestCert: clientAuth === 'any' || options.clientCaFile !== undefined,
-    // 'any': node:tls's requestCert without rejectUnauthorized; the engine accepts the chain with
-    // dangerouslyAcceptAnyCertificate() and the adapter reports the real check in `authorized`.
-    rejectUnauthorized: clientAuth !== 'any',
+    requestCert: acceptAny || options.clientCaFile !== undefined,
+    // Accept any: node:tls's requestCert without rejectUnauthorized; the engine accepts the chain
+    // with dangerouslyAcceptAnyCertificate() and the adapter reports the real check in `authorized`.
+    rejectUnauthorized: !acceptAny,
     ca: options.clientCaFile === undefined ? undefined : readFlagFile(options.clientCaFile, '--client-ca').toString('utf8'),
-    clientAuthMode: clientAuth === 'any' ? undefined : clientAuth,
+    clientAuthMode: clientAuth,
     pskCallback: options.psk === undefined ? undefined : serverPskCallback(options.psk),
     postHandshakeCa: options.phaCaFile === undefined ? undefined : readFlagFile(options.phaCaFile, '--pha-ca').toString('utf8'),
   };
@@ -137,11 +142,13 @@ export async function serve(options: ServeOptions): Promise<RunningServe> {
   } catch (e) {
     throw new UsageError(`--cert/--key/--client-ca: ${describeError(e)}`);
   }
-  if (clientAuth === 'any') {
-    process.stderr.write('puretls serve: WARNING --client-auth any: client certificates are accepted unverified (testing only)\n');
+  if (acceptAny) {
+    process.stderr.write('puretls serve: WARNING --dangerously-accept-any-client-certificate: client certificates are accepted unverified (testing only)\n');
   }
-  if (options.pskKe === true) {
-    process.stderr.write('puretls serve: WARNING --psk-ke: resumed connections may have no forward secrecy (RFC 8446 §4.2.9; testing only)\n');
+  if (options.dangerouslyAllowPskKe === true) {
+    process.stderr.write(
+      'puretls serve: WARNING --dangerously-allow-psk-ke: resumed connections may have no forward secrecy (RFC 8446 §4.2.9; testing only)\n',
+    );
   }
 
   const http = new LazyHttp(createHttpServer(respond));

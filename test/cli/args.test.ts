@@ -11,7 +11,16 @@ import { UsageError } from '../../src/tools/usage-error.ts';
 describe('usage errors name the flag', () => {
   it.each([
     [() => serveOptionsFromArgs(['--port', '70000']), /^--port: invalid port "70000"$/],
-    [() => serveOptionsFromArgs(['--client-auth', 'sometimes']), /^--client-auth must be required, optional or any/],
+    [() => serveOptionsFromArgs(['--client-auth', 'sometimes']), /^--client-auth must be required or optional/],
+    // Flags that weaken security say so in their names; the former names name the new flags.
+    [() => serveOptionsFromArgs(['--client-auth', 'any']), /^--client-auth any is now --dangerously-accept-any-client-certificate \(renamed/],
+    [() => serveOptionsFromArgs(['--client-auth=any']), /^--client-auth any is now --dangerously-accept-any-client-certificate \(renamed/],
+    [() => serveOptionsFromArgs(['--psk-ke']), /^--psk-ke is now --dangerously-allow-psk-ke \(renamed/],
+    [() => connectOptionsFromArgs(['h:1', '--insecure']), /^--insecure is now --dangerously-accept-any-certificate \(renamed/],
+    [
+      () => serveOptionsFromArgs(['--dangerously-accept-any-client-certificate', '--client-ca', 'ca.pem', '--client-auth', 'optional']),
+      /^--dangerously-accept-any-client-certificate and --client-auth exclude each other$/,
+    ],
     [() => serveOptionsFromArgs(['--client-auth', 'optional']), /^--client-auth optional needs --client-ca or --pha-ca$/],
     [() => serveOptionsFromArgs(['--psk', 'abc']), /^--psk must be an even number of hex digits$/],
     [() => serveOptionsFromArgs(['--psk-identity', 'id']), /^--psk-identity needs --psk$/],
@@ -75,7 +84,14 @@ describe('flags that parse', () => {
     expect(serveOptionsFromArgs(['--echo'])).toMatchObject({ echo: true, alpn: [] });
     expect(serveOptionsFromArgs([])).toMatchObject({ echo: false, alpn: ['http/1.1'] });
     expect(serveOptionsFromArgs(['--client-ca', 'ca.pem'])).toMatchObject({ clientAuth: 'required' });
-    expect(serveOptionsFromArgs(['--client-auth', 'any'])).toMatchObject({ clientAuth: 'any' });
+    expect(serveOptionsFromArgs(['--dangerously-accept-any-client-certificate', '--client-ca', 'ca.pem'])).toMatchObject({
+      dangerouslyAcceptAnyClientCertificate: true,
+      clientAuth: undefined,
+    });
+    expect(serveOptionsFromArgs([])).toMatchObject({ dangerouslyAcceptAnyClientCertificate: false, dangerouslyAllowPskKe: false });
+    expect(serveOptionsFromArgs(['--dangerously-allow-psk-ke'])).toMatchObject({ dangerouslyAllowPskKe: true });
+    expect(connectOptionsFromArgs(['h:1'])).toMatchObject({ dangerouslyAcceptAnyCertificate: false });
+    expect(connectOptionsFromArgs(['h:1', '--dangerously-accept-any-certificate'])).toMatchObject({ dangerouslyAcceptAnyCertificate: true });
   });
 
   it('--psk HEX [--psk-identity ID] on both commands (openssl -psk syntax, default identity Client_identity); serve --pha-ca', () => {

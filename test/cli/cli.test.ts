@@ -20,9 +20,13 @@ describe('puretls CLI', () => {
     expect(s.stdout).toContain('--port');
     const c = await run(NODE, ['--import', 'tsx', 'src/tools/cli.ts', 'connect', '--help'], undefined);
     expect(c.code).toBe(0);
-    expect(c.stdout).toContain('--insecure');
+    expect(c.stdout).toContain('--dangerously-accept-any-certificate');
+    expect(c.stdout).not.toContain('--insecure');
     for (const flag of ['--sess-out', '--sess-in', '--early-data', '--cert', '--key']) expect(c.stdout).toContain(flag);
-    for (const flag of ['--tickets', '--ticket-secret', '--session-store', '--early-data', '--client-ca', '--echo', '--psk-ke', '--passphrase-file']) expect(s.stdout).toContain(flag);
+    for (const flag of ['--tickets', '--ticket-secret', '--session-store', '--early-data', '--client-ca', '--echo', '--dangerously-allow-psk-ke', '--dangerously-accept-any-client-certificate', '--passphrase-file']) {
+      expect(s.stdout).toContain(flag);
+    }
+    expect(s.stdout).not.toMatch(/--psk-ke|any: TESTING/);
     for (const flag of ['--trace', '--trace=secrets', '--showcerts', '--timeout', '--passphrase-env']) expect(c.stdout).toContain(flag);
     const t = await run(NODE, [...CLI, 'terminate', '--help'], undefined);
     expect(t.code).toBe(0);
@@ -109,11 +113,11 @@ describe('puretls CLI', () => {
     expect(r.stderr.trim()).toMatch(/^puretls connect: certificate verification failed: unknown_issuer: unknown_ca: [^\n]*$/);
   });
 
-  it('connect --insecure connects and reports the validation failure reason (name_mismatch)', async () => {
+  it('connect --dangerously-accept-any-certificate connects and reports the validation failure reason (name_mismatch)', async () => {
     const port = await startOpensslServer();
     const r = await run(
       NODE,
-      [...CLI, 'connect', `127.0.0.1:${port}`, '--servername', 'wrong.example', '--ca', `${CERTS}ca.pem`, '--insecure', '--alpn', 'echo'],
+      [...CLI, 'connect', `127.0.0.1:${port}`, '--servername', 'wrong.example', '--ca', `${CERTS}ca.pem`, '--dangerously-accept-any-certificate', '--alpn', 'echo'],
       'abc\n',
     );
     expect(r.code).toBe(0);
@@ -211,6 +215,12 @@ describe('puretls CLI', () => {
     const authenticated = await connectCli(port, ['--cert', `${dir}/client.chain.pem`, '--key', `${CERTS}client.key`], REQUEST);
     expect(authenticated.code, authenticated.stderr).toBe(0);
     expect(String(page(authenticated.stdout)['clientCertificate'])).toContain('CN=puretls test client');
+  });
+
+  it('connect --insecure (the former name) is a usage error naming the new flag', async () => {
+    const r = await run(NODE, [...CLI, 'connect', '127.0.0.1:1', '--insecure'], '');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--insecure is now --dangerously-accept-any-certificate');
   });
 
   it('serve refuses --client-auth without --client-ca, or with a bad mode, with a usage error', async () => {

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startProxy, stopAll, tlsClient } from '../proxy/_proxy.ts';
 import { CERTS, CLI, cleanup, connectCli, NODE, page, REQUEST, run, SEVERAL_PROCESSES, startServe, tempDir } from './_cli.ts';
 
-// `puretls serve --echo`, `--client-auth any`, `--psk-ke` and the passphrase flags of serve,
+// `puretls serve --echo`, `--dangerously-accept-any-client-certificate`, `--dangerously-allow-psk-ke`
+// and the passphrase flags of serve,
 // connect and terminate, as a user runs them: real processes, openssl s_client, node:tls.
 
 afterEach(() => {
@@ -49,13 +50,15 @@ describe('puretls serve --echo', SEVERAL_PROCESSES, () => {
   });
 });
 
-describe('puretls serve --client-auth any (testing only)', SEVERAL_PROCESSES, () => {
+describe('puretls serve --dangerously-accept-any-client-certificate (testing only)', SEVERAL_PROCESSES, () => {
   it('asks for a certificate and accepts any, unverified, reporting the verdict; a client without one gets in too', async () => {
     const dir = tempDir();
     const chain = clientChain(dir);
     // No --client-ca: the verdict is node's bundled roots', which do not know the test CA.
-    const serve = await startServe([...SERVE_CERT, '--client-auth', 'any']);
-    expect(serve.stderr()).toContain('WARNING --client-auth any: client certificates are accepted unverified (testing only)');
+    const serve = await startServe([...SERVE_CERT, '--dangerously-accept-any-client-certificate']);
+    expect(serve.stderr()).toContain(
+      'WARNING --dangerously-accept-any-client-certificate: client certificates are accepted unverified (testing only)',
+    );
     const withCert = await connectCli(serve.port, ['--cert', chain, '--key', `${CERTS}client.key`], REQUEST);
     expect(withCert.code, withCert.stderr).toBe(0);
     expect(page(withCert.stdout)).toMatchObject({ clientCertificateVerified: false });
@@ -66,14 +69,27 @@ describe('puretls serve --client-auth any (testing only)', SEVERAL_PROCESSES, ()
     expect(without.code, without.stderr).toBe(0);
     expect(page(without.stdout)).toMatchObject({ clientCertificate: null, clientCertificateVerified: null });
     // With --client-ca the same certificate is reported verified.
-    const verifying = await startServe([...SERVE_CERT, '--client-auth', 'any', '--client-ca', `${CERTS}ca.pem`]);
+    const verifying = await startServe([...SERVE_CERT, '--dangerously-accept-any-client-certificate', '--client-ca', `${CERTS}ca.pem`]);
     const ok = await connectCli(verifying.port, ['--cert', chain, '--key', `${CERTS}client.key`], REQUEST);
     expect(page(ok.stdout)).toMatchObject({ clientCertificateVerified: true });
     expect((await serveLines(verifying, /client certificate CN/, 1))[0]).toMatch(/\(verified\)$/);
   });
 });
 
-describe('puretls serve --psk-ke (testing only, RFC 8446 §4.2.9)', SEVERAL_PROCESSES, () => {
+describe('puretls serve: the former names of the flags that weaken security', () => {
+  it('--client-auth any and --psk-ke are usage errors (exit 2) naming the new flags', async () => {
+    for (const [old, now] of [
+      [['--client-auth', 'any'], '--dangerously-accept-any-client-certificate'],
+      [['--psk-ke'], '--dangerously-allow-psk-ke'],
+    ] as const) {
+      const r = await run(NODE, [...CLI, 'serve', '--port', '0', ...old], undefined);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`${old.join(' ')} is now ${now}`);
+    }
+  });
+});
+
+describe('puretls serve --dangerously-allow-psk-ke (testing only, RFC 8446 §4.2.9)', SEVERAL_PROCESSES, () => {
   /** Two openssl s_client connections: a full one, then one resuming with psk_ke allowed and no usable key share. */
   async function resumeWithoutKeyShare(port: number, dir: string): Promise<void> {
     // -ign_eof: wait for the page (and the tickets before it), until the server closes.
@@ -86,8 +102,8 @@ describe('puretls serve --psk-ke (testing only, RFC 8446 §4.2.9)', SEVERAL_PROC
 
   it('resumes without (EC)DHE when the client offers psk_ke and no usable key share; without the flag it never does', async () => {
     const dir = tempDir();
-    const dangerous = await startServe([...SERVE_CERT, '--psk-ke']);
-    expect(dangerous.stderr()).toContain('WARNING --psk-ke: resumed connections may have no forward secrecy');
+    const dangerous = await startServe([...SERVE_CERT, '--dangerously-allow-psk-ke']);
+    expect(dangerous.stderr()).toContain('WARNING --dangerously-allow-psk-ke: resumed connections may have no forward secrecy');
     await resumeWithoutKeyShare(dangerous.port, dir);
     expect((await serveLines(dangerous, /resumed$/, 1))[0]).toContain(', no (EC)DHE (psk_ke), ');
     const safe = await startServe(SERVE_CERT);
