@@ -95,6 +95,8 @@ export function connect(...args: unknown[]): TLSSocket {
     allowHalfOpen: options.allowHalfOpen ?? false,
     handshakeTimeout: options.handshakeTimeout,
     earlyData: early === undefined ? undefined : { data: early, sent: sentEarly },
+    // A socket of ours gives a new buffer per read; a caller's socket may not.
+    freshTransportChunks: options.socket === undefined,
   });
   if (options.rejectUnauthorized === false) {
     const insecure = sock;

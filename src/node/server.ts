@@ -4,7 +4,7 @@
  * `ServerConnection` (RFC 8446 server side), with node:tls's events ('secureConnection',
  * 'tlsClientError', 'keylog') and a handshake timeout.
  */
-import { Server as NetServer, type Socket } from 'node:net';
+import { Server as NetServer, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ServerConfig } from '../config.ts';
 import { ServerConnection } from '../connection/server.ts';
@@ -89,6 +89,9 @@ export class Server extends NetServer {
       allowHalfOpen: this.socketHalfOpen,
       handshakeTimeout: this.handshakeTimeout,
       answerQuestion: questionAnswerer(connection, this.decisionSources),
+      // What node accepted gives a new buffer per read; a Duplex emitted as 'connection' by the
+      // application may not.
+      freshTransportChunks: raw instanceof Socket,
     });
     tlsSocket = sock;
     // Until the handshake is done, failures belong to the server ('tlsClientError'), not the socket.

@@ -40,6 +40,12 @@ export interface TLSSocketOptions {
    * goes on when the promise settles (a rejection is the engine's TlsError: the socket fails).
    */
   readonly answerQuestion?: (q: Question) => Promise<void>;
+  /**
+   * The transport is a `net.Socket` node created (accepted by our server, or our `net.connect`):
+   * every chunk it emits is a new buffer, which the engine may take over (TlsWrap's
+   * `freshTransportChunks`). Leave unset for a caller's Duplex.
+   */
+  readonly freshTransportChunks?: boolean;
 }
 
 /** The subset of `tls.PeerCertificate` we provide. */

@@ -14,7 +14,7 @@
  * is buffered between reads.
  */
 import type { Duplex } from 'node:stream';
-import type { Connection } from '../connection/connection.ts';
+import type { Connection, ReceiveOptions } from '../connection/connection.ts';
 import type { ConnectionEvent, Question } from '../connection/events.ts';
 import { ServerConnection } from '../connection/server.ts';
 import { asTlsError } from '../errors.ts';
@@ -50,6 +50,14 @@ export interface TlsWrapOwner {
 export interface TlsWrapOptions {
   readonly handshakeTimeout?: number | undefined;
   readonly answerQuestion?: ((q: Question) => Promise<void>) | undefined;
+  /**
+   * Each chunk the transport emits is a fresh buffer that nothing else reads or reuses: true for
+   * a `net.Socket` that node created (accepted, or `net.connect`) without an `onread` buffer,
+   * which gets a new buffer of its own for every read. The engine then takes the chunks over
+   * (`receive(chunk, { transfer: true })`): records are decrypted in place where the provider
+   * can, and handshake messages kept without a copy. Default false: chunks are only read.
+   */
+  readonly freshTransportChunks?: boolean | undefined;
 }
 
 /** Error code used when the handshake does not finish within `handshakeTimeout`. */
@@ -84,6 +92,8 @@ export class TlsWrap {
   private alertPending = false;
   private destroyed = false;
   private readonly answerQuestion: ((q: Question) => Promise<void>) | undefined;
+  /** How received chunks are given to the engine (see `TlsWrapOptions.freshTransportChunks`). */
+  private readonly receiveOptions: ReceiveOptions | undefined;
 
   /**
    * Binds `transport` to `connection` and sends what the engine already queued (a client's
@@ -97,6 +107,7 @@ export class TlsWrap {
     this.connection = connection;
     this.owner = owner;
     this.answerQuestion = options.answerQuestion;
+    this.receiveOptions = options.freshTransportChunks === true ? TRANSFER : undefined;
     (transport as Wrapped)[WRAP] = this;
     transport.on('data', onTransportData);
     transport.on('end', onTransportEnd);
@@ -202,11 +213,11 @@ export class TlsWrap {
     }
   }
 
-  /** Feeds received ciphertext to the engine, then answers, reports and delivers. */
+  /** Feeds a chunk read from the transport to the engine, then answers, reports and delivers. */
   receive(chunk: Uint8Array): void {
     if (this.destroyed) return;
     try {
-      this.connection.receive(chunk);
+      this.connection.receive(chunk, this.receiveOptions);
     } catch (e) {
       this.fail(e);
       return;
@@ -385,6 +396,8 @@ function onHandshakeTimeout(wrap: TlsWrap): void {
   wrap.failWith(Object.assign(new Error('TLS handshake timeout'), { code: HANDSHAKE_TIMEOUT_CODE }));
 }
 
+/** The engine takes fresh transport chunks over (no copy of what it keeps). */
+const TRANSFER: ReceiveOptions = Object.freeze({ transfer: true });
 /** Stop feeding the engine when this much received plaintext is waiting for the owner. */
 const MAX_BUFFERED_PLAINTEXT = 256 * 1024;
 /** Stop reading while this much of our answers to the peer is not flushed (see `unsentReplies`). */
