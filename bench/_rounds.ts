@@ -157,6 +157,8 @@ interface Snapshot {
   readonly t: number;
   readonly server: number;
   readonly ours: number;
+  /** CPU of each of `otherPids`, ms. */
+  readonly others: number[];
   readonly busy: number[];
   readonly mark: LoadMark;
 }
@@ -178,16 +180,25 @@ export interface Window {
   readonly p50: number;
   readonly p99: number;
   readonly firstError: string;
+  /** Handshakes completed resumed / full, early data accepted / rejected (the generator's counts). */
+  readonly resumed: number;
+  readonly fullHandshakes: number;
+  readonly earlyAccepted: number;
+  readonly earlyRejected: number;
+  /** CPU of each of `otherPids` over the window, ms (e.g. a redis-server's). */
+  readonly otherCpuMs: number[];
 }
 
 async function snapshot(serverPid: number, gen: LoadGen, otherPids: readonly number[]): Promise<Snapshot> {
   const mark = await gen.mark();
   const self = process.cpuUsage();
   const genPid = gen.child.pid!;
+  const others = otherPids.map((p) => cpuMs(p));
   return {
     t: performance.now(),
     server: cpuMs(serverPid),
-    ours: (genPid === serverPid ? 0 : cpuMs(genPid)) + otherPids.reduce((a, p) => a + cpuMs(p), 0) + (self.user + self.system) / 1000,
+    ours: (genPid === serverPid ? 0 : cpuMs(genPid)) + others.reduce((a, v) => a + v, 0) + (self.user + self.system) / 1000,
+    others,
     busy: busyPerCore(),
     mark,
   };
@@ -219,6 +230,11 @@ export async function measureWindow(server: Pick<ServerProc, 'pid'>, gen: LoadGe
     p50: b.mark.p50,
     p99: b.mark.p99,
     firstError: b.mark.firstError,
+    resumed: b.mark.resumed - a.mark.resumed,
+    fullHandshakes: b.mark.fullHandshakes - a.mark.fullHandshakes,
+    earlyAccepted: b.mark.earlyAccepted - a.mark.earlyAccepted,
+    earlyRejected: b.mark.earlyRejected - a.mark.earlyRejected,
+    otherCpuMs: b.others.map((v, i) => v - (a.others[i] ?? 0)),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * @module bench/_servers
  * The measured servers, one per process (bench/_rounds.ts starts them pinned to their core). Run as
- * `node --expose-gc --import tsx bench/_servers.ts KIND KEYTYPE [UPSTREAM_PORT]`; prints
+ * `node --expose-gc --import tsx bench/_servers.ts KIND KEYTYPE [UPSTREAM_PORT [TERMINATE_ARGS...]]`; prints
  * `{"port":N}`, then answers `mem` on stdin with its memory after a forced GC.
  *
  * KIND is `<what>:<tls>` with `<tls>` = `node` (puretls, node:crypto provider), `pure` (puretls,
@@ -11,9 +11,10 @@
  *   each TLS connection handed to a node:http server answering with serve's page.
  * - `bulk:*` — the TLS server API (`puretls/node` createServer, or node:tls createServer) with a
  *   one-byte protocol: `D` streams data to the client until it closes, `U` reads and discards.
- * - `terminate:*` — `puretls terminate` (the CLI's own `main`) in front of UPSTREAM_PORT, and
- *   `proxy:node:tls`, the proxy it is compared with: node:tls in front of UPSTREAM_PORT, piping
- *   both ways.
+ * - `terminate:*` — `puretls terminate` (the CLI's own `main`) in front of UPSTREAM_PORT, with
+ *   TERMINATE_ARGS added (`--session-store …`, bench/fleet.ts), and `proxy:node:tls`, the proxy it
+ *   is compared with: node:tls in front of UPSTREAM_PORT, piping both ways, Nagle off on both
+ *   sockets as in terminate.
  *
  * tsx turns on source-mapped stack traces; they are turned off again here, as in a built package
  * (with them, every socket error — a client closing early — costs a source-map lookup).
@@ -29,7 +30,7 @@ import { respond, serve } from '../src/tools/serve.ts';
 import { certPaths, type KeyType } from '../test/helpers/pki.ts';
 import { freePort, listening } from './_ports.ts';
 
-const [kind = '', keyType = 'ecdsa-p256', upstream = '0'] = process.argv.slice(2);
+const [kind = '', keyType = 'ecdsa-p256', upstream = '0', ...terminateArgs] = process.argv.slice(2);
 const paths = certPaths(keyType as KeyType);
 const key = readFileSync(paths.endKey, 'utf8');
 const cert = readFileSync(paths.endChain, 'utf8');
@@ -63,7 +64,7 @@ async function start(): Promise<number> {
   if (what === 'terminate') {
     const port = await freePort();
     const args = ['terminate', '--listen', `127.0.0.1:${port}`, '--cert', paths.endChain, '--key', paths.endKey,
-      '--upstream', `127.0.0.1:${upstream}`, '--log-level', 'warn', '--provider', provider];
+      '--upstream', `127.0.0.1:${upstream}`, '--log-level', 'warn', '--provider', provider, ...terminateArgs];
     void cli(args).then((code) => process.exit(code));
     await listening(port);
     return port;
@@ -90,8 +91,8 @@ async function start(): Promise<number> {
     return listen(server);
   }
   if (what === 'proxy' && tlsKind === 'node:tls') {
-    const server = tls.createServer({ key, cert, minVersion: 'TLSv1.3', allowHalfOpen: true }, (client) => {
-      const up = net.connect({ port: Number(upstream), host: '127.0.0.1', allowHalfOpen: true });
+    const server = tls.createServer({ key, cert, minVersion: 'TLSv1.3', allowHalfOpen: true, noDelay: true }, (client) => {
+      const up = net.connect({ port: Number(upstream), host: '127.0.0.1', allowHalfOpen: true, noDelay: true });
       up.on('error', () => client.destroy());
       client.on('error', () => up.destroy());
       client.pipe(up).pipe(client);
