@@ -290,7 +290,7 @@ function judge(w: Window, saturating: boolean): string[] {
 }
 
 /** A RoundValue from a window and the figure taken from it. */
-function roundValue(w: Window, value: number, saturating: boolean): RoundValue {
+export function roundValue(w: Window, value: number, saturating: boolean): RoundValue {
   return {
     value,
     disturbed: judge(w, saturating),
