@@ -6,6 +6,8 @@
  */
 import { aString } from './bytes/assert.ts';
 import { utf8 } from './bytes/bytes.ts';
+import type { CertificateCompressor } from './compression/algorithm.ts';
+import { CompressedCertificateCache } from './compression/cache.ts';
 import type { CryptoProvider, RandomSource } from './crypto/provider.ts';
 import { DEFAULT_SUITES, suiteById, type CipherSuiteInfo } from './crypto/suites.ts';
 import { MAX_PLAINTEXT_LEN, MAX_RECORD_SIZE_LIMIT, MIN_RECORD_SIZE_LIMIT } from './protocol/limits.ts';
@@ -80,6 +82,17 @@ export interface CommonConfigInput {
    * for periodic rekeying. Default: only when the RFC 8446 §5.5 AEAD usage limit nears.
    */
   readonly rekeyAfterRecords?: number;
+  /**
+   * Certificate compression (RFC 8879), in our order of preference. Each algorithm's decompressor
+   * is offered for the peer's certificate (client: compress_certificate in the ClientHello;
+   * server: in every CertificateRequest, post-handshake ones included); our own Certificate is
+   * sent compressed with the first of these that has a compressor and that the peer offered,
+   * when that makes it smaller, compressed once per chain and algorithm (a bounded cache per
+   * config). Default: none here (the
+   * engine has no compressor); `puretls/node` turns on brotli, zstd where node:zlib has it, and
+   * zlib; `puretls/fflate` has zlib for runtimes without node:zlib.
+   */
+  readonly certificateCompression?: readonly CertificateCompressor[];
 }
 
 export interface ClientConfigInput extends CommonConfigInput {
@@ -269,6 +282,9 @@ export interface CommonConfig {
   readonly recordSizeLimit: number | undefined;
   readonly recordPadding: number;
   readonly rekeyAfterRecords: number | undefined;
+  readonly certificateCompression: readonly CertificateCompressor[];
+  /** Our compressed Certificate messages (RFC 8879 §4), by content and algorithm. */
+  readonly compressedCertificates: CompressedCertificateCache;
 }
 
 export interface ClientConfig extends CommonConfig {
@@ -520,7 +536,25 @@ function commonConfig(input: CommonConfigInput): CommonConfig {
     recordSizeLimit: rsl,
     recordPadding: pad,
     rekeyAfterRecords: rekey,
+    certificateCompression: certificateCompressionOption(input.certificateCompression),
+    compressedCertificates: new CompressedCertificateCache(),
   };
+}
+
+/** RFC 8879 §3: code points 1..65535 (0 is reserved), each once, algorithms<2..2^8-2> (127 at most). */
+function certificateCompressionOption(input: readonly CertificateCompressor[] | undefined): readonly CertificateCompressor[] {
+  if (input === undefined) return [];
+  if (!Array.isArray(input) || input.length > 127) throw new TypeError('config: certificateCompression must be an array of at most 127 algorithms');
+  const ids = new Set<number>();
+  for (const a of input) {
+    if (!Number.isInteger(a?.id) || a.id < 1 || a.id > 0xffff) throw new RangeError('config: certificateCompression[].id must be 1..65535');
+    if (typeof a.decompress !== 'function' || (a.compress !== undefined && typeof a.compress !== 'function')) {
+      throw new TypeError('config: certificateCompression[] needs a decompress function (and compress, if any, a function)');
+    }
+    if (ids.has(a.id)) throw new RangeError(`config: certificateCompression has algorithm ${a.id} twice`);
+    ids.add(a.id);
+  }
+  return [...input];
 }
 
 /**

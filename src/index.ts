@@ -22,7 +22,8 @@ export {
 export { MemorySessionStore, type RemoteSessionStore, type SessionStore } from './session/store.ts';
 export type { CryptoProvider, PrivateKey, PublicKey, RandomSource } from './crypto/provider.ts';
 export { nobleProvider } from './crypto/noble/index.ts';
-export { AlertDescription, CipherSuite, NamedGroup, SignatureScheme } from './protocol/registry.ts';
+export { AlertDescription, CertificateCompressionAlgorithm, CipherSuite, NamedGroup, SignatureScheme } from './protocol/registry.ts';
+export type { CertificateCompressor } from './compression/algorithm.ts';
 export { certifiedKey, type CertifiedKey } from './x509/certified-key.ts';
 export { parseCertificateChain, parseCertificate, type ParsedCertificate } from './x509/certificate.ts';
 export { parsePrivateKey } from './x509/keys.ts';

@@ -35,6 +35,11 @@ export interface Negotiated {
    */
   readonly ocspResponse?: Uint8Array;
   /**
+   * The RFC 8879 algorithm (`zlib`, `brotli`, `zstd`) the server's Certificate was sent compressed
+   * with in this handshake (a CompressedCertificate, RFC 8879 §4); absent when it was sent as is.
+   */
+  readonly certificateCompression?: string;
+  /**
    * The identity of the external PSK (RFC 8446 §4.2.11) the handshake authenticated with, when it
    * used one (then `isResumed` is true and no certificates were exchanged).
    */

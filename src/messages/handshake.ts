@@ -18,6 +18,7 @@
  *           case finished:              Finished;
  *           case new_session_ticket:    NewSessionTicket;
  *           case key_update:            KeyUpdate;
+ *           case compressed_certificate: CompressedCertificate;  // RFC 8879 §4
  *       };
  *   } Handshake;
  */
@@ -30,6 +31,8 @@ import type { CertificateRequest } from './certificate-request.ts';
 import { decodeCertificateVerify, encodeCertificateVerify } from './certificate-verify.ts';
 import type { CertificateVerify } from './certificate-verify.ts';
 import { decodeCertificate, encodeCertificate } from './certificate.ts';
+import { decodeCompressedCertificate, encodeCompressedCertificate } from './compressed-certificate.ts';
+import type { CompressedCertificate } from './compressed-certificate.ts';
 import type { Certificate } from './certificate.ts';
 import { decodeClientHello, encodeClientHello } from './client-hello.ts';
 import type { ClientHello } from './client-hello.ts';
@@ -50,6 +53,7 @@ export type { CertificateRequest } from './certificate-request.ts';
 export type { CertificateVerify } from './certificate-verify.ts';
 export type { Certificate, CertificateEntry } from './certificate.ts';
 export type { ClientHello } from './client-hello.ts';
+export type { CompressedCertificate } from './compressed-certificate.ts';
 export type { EncryptedExtensions } from './encrypted-extensions.ts';
 export type { EndOfEarlyData } from './end-of-early-data.ts';
 export type { Finished } from './finished.ts';
@@ -70,7 +74,8 @@ export type HandshakeMessage =
   | Finished
   | NewSessionTicket
   | EndOfEarlyData
-  | KeyUpdate;
+  | KeyUpdate
+  | CompressedCertificate;
 
 /** Length of the handshake header: msg_type (1) + uint24 length (3). */
 export const HANDSHAKE_HEADER_LEN = 4;
@@ -105,6 +110,8 @@ export function decodeHandshakeBody(type: number, body: Uint8Array): HandshakeMe
       return decodeFinished(r);
     case HandshakeType.key_update:
       return decodeKeyUpdate(r);
+    case HandshakeType.compressed_certificate:
+      return decodeCompressedCertificate(r);
     default:
       throw unexpectedMessage(`handshake: unknown message type ${nameOf(HandshakeType, type)}`);
   }
@@ -152,5 +159,7 @@ export function encodeHandshakeBody(w: Writer, m: HandshakeMessage): void {
       return encodeFinished(w, m);
     case HandshakeType.key_update:
       return encodeKeyUpdate(w, m);
+    case HandshakeType.compressed_certificate:
+      return encodeCompressedCertificate(w, m);
   }
 }

@@ -5,6 +5,12 @@
  */
 export { connect, type ConnectOptions } from './connect.ts';
 export { nodeCryptoProvider } from './crypto-provider.ts';
+export {
+  brotliCertificateCompressor,
+  nodeCertificateCompressors,
+  zlibCertificateCompressor,
+  zstdCertificateCompressor,
+} from './certificate-compression.ts';
 export { createSecureContext, type SecureContext, type SecureContextOptions, type PemInput, type ProviderOption } from './secure-context.ts';
 export { parseCipherList, parseGroupList, type GroupList } from './tls-lists.ts';
 export type { KeyCertPair, SNICallback, ServerSecureOptions, ClientSecureOptions } from './options.ts';

@@ -8,7 +8,9 @@
  */
 import { clientConfig, serverConfig, type ClientConfig, type KeyLogger, type ServerConfig } from '../config.ts';
 import { rootCertificates } from 'node:tls';
+import type { CertificateCompressor } from '../compression/algorithm.ts';
 import { AlertDescription } from '../protocol/registry.ts';
+import { nodeCertificateCompressors } from './certificate-compression.ts';
 import type { RemoteSessionStore, SessionStore } from '../session/store.ts';
 import { certifiedKey, type CertifiedKey } from '../x509/certified-key.ts';
 import { parseCertificate, parseCertificateChain } from '../x509/certificate.ts';
@@ -142,6 +144,12 @@ export interface ServerSecureOptions extends SecureContextOptions {
   readonly postHandshakeCa?: PemInput | readonly PemInput[];
   /** node:tls `pskIdentityHint`: accepted and unused, as in node:tls: TLS 1.3 has no hint message. */
   readonly pskIdentityHint?: string;
+  /**
+   * puretls extension: certificate compression (RFC 8879) for our Certificate and, with
+   * `requestCert`, the client's. Default: node:zlib's brotli, zstd (where Node has it) and zlib,
+   * in that order of preference; `false` or `[]` turns it off.
+   */
+  readonly certificateCompression?: readonly CertificateCompressor[] | false;
 }
 
 /**
@@ -179,6 +187,18 @@ export interface ClientSecureOptions extends SecureContextOptions {
    * for `cert`/`key` after the handshake (none: an empty answer). Default false.
    */
   readonly postHandshakeAuth?: boolean;
+  /**
+   * puretls extension: certificate compression (RFC 8879) offered for the server's Certificate
+   * and used for ours when the server asks. Default: node:zlib's brotli, zstd (where Node has it)
+   * and zlib; `false` or `[]` turns it off.
+   */
+  readonly certificateCompression?: readonly CertificateCompressor[] | false;
+}
+
+/** The adapter's certificate compression: node:zlib's algorithms unless the caller says otherwise. */
+function certificateCompressionOption(option: readonly CertificateCompressor[] | false | undefined): readonly CertificateCompressor[] {
+  if (option === undefined) return nodeCertificateCompressors();
+  return option === false ? [] : option;
 }
 
 /** What `serverConfigFromOptions` builds: the engine config and the client-certificate check. */
@@ -265,6 +285,7 @@ export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: K
           ? { mode: options.clientAuthMode ?? 'required', verifier: clientCheck.verifier }
           : // Dangerous by the caller's explicit choice; Server checks the chain after the handshake.
             { mode: 'optional', verifier: dangerouslyAcceptAnyCertificate() },
+    certificateCompression: certificateCompressionOption(options.certificateCompression),
     keyLog,
   });
   return { config, clientCheck };
@@ -364,6 +385,7 @@ export function clientConfigFromOptions(
     requestOcsp: options.requestOCSP ?? false,
     externalPsk: clientPsk(options.pskCallback),
     postHandshakeAuth: options.postHandshakeAuth ?? false,
+    certificateCompression: certificateCompressionOption(options.certificateCompression),
     keyLog,
   });
   return { config, verdict: () => verdict };

@@ -13,6 +13,12 @@ export const RECORD_HEADER_LEN: number = 5;
 /** Largest handshake message we accept (certificate chains are the largest; 64 KiB like Go), except ClientHello. */
 export const MAX_HANDSHAKE_MESSAGE_LEN: number = 65_536;
 /**
+ * Largest uncompressed_length we accept in a CompressedCertificate (RFC 8879 §4), checked before
+ * decompressing, and the most output any decompressor may produce. RFC 8879 §5: implementations
+ * "MUST apply the same limit as if no compression were used": the Certificate body bound.
+ */
+export const MAX_UNCOMPRESSED_CERTIFICATE_LEN: number = MAX_HANDSHAKE_MESSAGE_LEN;
+/**
  * Largest ClientHello we accept: the largest body the RFC 8446 §4.1.2 struct can hold, 2 + 32 +
  * (1 + 32) + (2 + 65,534) + (1 + 255) + (2 + 65,535) = 131,396 bytes (OpenSSL's
  * CLIENT_HELLO_MAX_LENGTH). A legal hello can pass 64 KiB (a full extensions block, e.g. a long

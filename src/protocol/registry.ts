@@ -14,7 +14,7 @@ export const ContentType = {
 } as const;
 export type ContentType = (typeof ContentType)[keyof typeof ContentType];
 
-/** RFC 8446 §4 HandshakeType (closed set in TLS 1.3). */
+/** RFC 8446 §4 HandshakeType (closed set in TLS 1.3), plus RFC 8879 §7.2 compressed_certificate. */
 export const HandshakeType = {
   client_hello: 1,
   server_hello: 2,
@@ -26,6 +26,7 @@ export const HandshakeType = {
   certificate_verify: 15,
   finished: 20,
   key_update: 24,
+  compressed_certificate: 25, // RFC 8879 §4
   message_hash: 254,
 } as const;
 export type HandshakeType = (typeof HandshakeType)[keyof typeof HandshakeType];
@@ -80,6 +81,7 @@ export const ExtensionType = {
   client_certificate_type: 19,
   server_certificate_type: 20,
   padding: 21,
+  compress_certificate: 27, // RFC 8879 §3
   record_size_limit: 28,
   pre_shared_key: 41,
   early_data: 42,
@@ -146,6 +148,9 @@ export const ProtocolVersion = {
 
 /** RFC 8446 §4.2.9 PskKeyExchangeMode. */
 export const PskKeyExchangeMode = { psk_ke: 0, psk_dhe_ke: 1 } as const;
+
+/** RFC 8879 §3 CertificateCompressionAlgorithm (open set). */
+export const CertificateCompressionAlgorithm = { zlib: 1, brotli: 2, zstd: 3 } as const;
 
 /** RFC 8446 §4.6.3 KeyUpdateRequest. */
 export const KeyUpdateRequest = { update_not_requested: 0, update_requested: 1 } as const;

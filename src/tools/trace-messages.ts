@@ -8,8 +8,10 @@
  */
 import { fromUtf8, toHex } from '../bytes/bytes.ts';
 import type { Extension } from '../messages/extensions/extensions.ts';
-import type { HandshakeMessage } from '../messages/handshake.ts';
+import { decodeHandshakeBody, type CompressedCertificate, type HandshakeMessage } from '../messages/handshake.ts';
+import { nodeCertificateCompressors } from '../node/certificate-compression.ts';
 import {
+  CertificateCompressionAlgorithm,
   CipherSuite,
   ExtensionType,
   HandshakeType,
@@ -48,6 +50,8 @@ export function messageHeading(m: HandshakeMessage): { name: string; section: st
       return { name: 'EndOfEarlyData', section: '§4.5', purpose: 'the end of the 0-RTT data' };
     case HandshakeType.key_update:
       return { name: 'KeyUpdate', section: '§4.6.3', purpose: 'the sender switches to its next traffic secret (§7.2)' };
+    case HandshakeType.compressed_certificate:
+      return { name: 'CompressedCertificate', section: 'RFC 8879 §4', purpose: 'a Certificate message, compressed, in its place' };
   }
 }
 
@@ -122,6 +126,30 @@ export function messageFields(m: HandshakeMessage, sender: 'client' | 'server'):
           `${nameOf(KeyUpdateRequest, m.requestUpdate)}${m.requestUpdate === KeyUpdateRequest.update_requested ? ' (the receiver must send a KeyUpdate too)' : ''}`,
         ),
       ];
+    case HandshakeType.compressed_certificate:
+      return compressedCertificateLines(m, sender);
+  }
+}
+
+/**
+ * RFC 8879 §4: the three fields, then the Certificate inside when node:zlib can decompress it
+ * (the engine has already checked it: this only shows it).
+ */
+function compressedCertificateLines(m: CompressedCertificate, sender: 'client' | 'server'): string[] {
+  const size = m.compressedCertificateMessage.length;
+  const lines = [
+    field('algorithm', `${m.algorithm} ${nameOf(CertificateCompressionAlgorithm, m.algorithm)}`),
+    field('uncompressed_length', `${m.uncompressedLength} bytes (the Certificate body)`),
+    field('compressed_certificate_message', `${size} bytes (${Math.round((100 * size) / Math.max(1, m.uncompressedLength))}% of the Certificate)`),
+  ];
+  const algorithm = nodeCertificateCompressors().find((a) => a.id === m.algorithm);
+  if (!algorithm) return lines;
+  try {
+    const body = algorithm.decompress(m.compressedCertificateMessage, m.uncompressedLength);
+    const inner = decodeHandshakeBody(HandshakeType.certificate, body);
+    return [...lines, '  decompressed, the Certificate (§4.4.2):', ...messageFields(inner, sender).map((l) => `    ${l}`)];
+  } catch {
+    return [...lines, '  (does not decompress to a Certificate)'];
   }
 }
 
@@ -197,6 +225,8 @@ function extensionText(e: Extension): string[] {
       return [head(ExtensionType.status_request, `stapled OCSP response, ${e.ocspResponse.length} bytes`)];
     case 'certificate_authorities':
       return [head(ExtensionType.certificate_authorities, `${e.authorities.length} distinguished names`)];
+    case 'compress_certificate':
+      return [head(ExtensionType.compress_certificate, e.algorithms.map((a) => nameOf(CertificateCompressionAlgorithm, a)).join(', '))];
     case 'unknown':
       return [
         `${isGrease(e.type) ? `GREASE ${hex16(e.type)} (RFC 8701: a reserved value, to be ignored)` : `${nameOf(ExtensionType, e.type)} (${e.type})`}: ${bytesText(e.data)}`,
@@ -220,6 +250,7 @@ const EXTENSION_SECTION: Readonly<Record<string, string>> = {
   certificate_authorities: '§4.2.4',
   signature_algorithms_cert: '§4.2.3',
   key_share: '§4.2.8',
+  compress_certificate: 'RFC 8879 §3',
 };
 
 /** Short values in full; longer ones as their first 32 bytes and their length. */

@@ -41,7 +41,8 @@ export function traceObserver(write: (line: string) => void, options: TraceOptio
       case 'handshakeMessage': {
         const h = messageHeading(ev.message);
         write('');
-        write(`${ARROW[ev.direction]} ${h.name} (RFC 8446 ${h.section}), ${ev.raw.length} bytes, ${keysOf(ev.direction, ev.protection)}`);
+        const section = h.section.startsWith('RFC') ? h.section : `RFC 8446 ${h.section}`;
+        write(`${ARROW[ev.direction]} ${h.name} (${section}), ${ev.raw.length} bytes, ${keysOf(ev.direction, ev.protection)}`);
         write(`    ${h.purpose}`);
         for (const line of messageFields(ev.message, sender(ev.direction))) write(`    ${line}`);
         if (ev.message.type === HandshakeType.client_hello) withPsk = ev.message.extensions.some((e) => e.kind === 'pre_shared_key_client');

@@ -41,6 +41,7 @@ const COMPONENTS: readonly Component[] = [
   { name: 'crypto/sha256', layer: 3, match: 'crypto/sha256/' },
   { name: 'crypto/noble', layer: 3, match: 'crypto/noble/' },
   { name: 'x509', layer: 3, match: 'x509/' },
+  { name: 'compression', layer: 3, match: 'compression/' },
   { name: 'keyschedule', layer: 4, match: 'keyschedule/' },
   { name: 'transcript', layer: 4, match: 'transcript.ts' },
   { name: 'record', layer: 4, match: 'record/' },
@@ -248,6 +249,13 @@ describe('architecture: third-party confinement (docs/style.md §1)', () => {
   it('@redis/client only in src/tools/redis-session-store.ts (loaded on demand by terminate)', () => {
     const bad = bare.filter((e) => e.specifier.startsWith('@redis/') && e.file !== 'tools/redis-session-store.ts');
     expect(bad.map(show)).toEqual([]);
+  });
+
+  it('fflate only in src/compression/fflate.ts (the puretls/fflate entry, outside the main bundle)', () => {
+    const bad = bare.filter((e) => packageName(e.specifier) === 'fflate' && e.file !== 'compression/fflate.ts');
+    expect(bad.map(show)).toEqual([]);
+    const index = readFileSync(join(SRC, 'index.ts'), 'utf8');
+    expect(index).not.toMatch(/compression\/fflate/);
   });
 
   it('every other bare import names a runtime dependency of package.json (no dev deps, no un-prefixed builtins)', () => {

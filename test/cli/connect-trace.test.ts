@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CERTS, CLI, cleanup, NODE, run, SEVERAL_PROCESSES, startOpenssl, tempDir } from './_cli.ts';
+import { CERTS, CLI, cleanup, NODE, run, SEVERAL_PROCESSES, startOpenssl, startServe, tempDir } from './_cli.ts';
 
 // `puretls connect --trace[=secrets]` and `--showcerts` against a real `openssl s_server`. The
 // trace is checked against OpenSSL's own key log (-keylogfile): every value it prints is
@@ -199,6 +199,25 @@ describe('puretls connect --trace: the handshake as it runs, against openssl s_s
     const r = await run(NODE, [...CLI, 'connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--trace'], '');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('→ alert (RFC 8446 §6): fatal unknown_ca (§6.2: the connection ends)');
+  });
+});
+
+describe('puretls connect --trace against puretls serve', SEVERAL_PROCESSES, () => {
+  it('shows compress_certificate in the ClientHello and the CompressedCertificate (RFC 8879 §4) with the Certificate inside', async () => {
+    const { port, child } = await startServe(['--cert', `${CERTS}end.chain.pem`, '--key', `${CERTS}end.key`]);
+    try {
+      const r = await run(NODE, [...CLI, 'connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--ca', `${CERTS}ca.pem`, '--trace'], 'GET / HTTP/1.0\r\n\r\n', 60_000);
+      expect(r.code).toBe(0);
+      const lines = r.stderr.split('\n');
+      expect(lines).toContain('      compress_certificate (27), RFC 8879 §3: brotli, zlib');
+      const at = lines.findIndex((l) => l.startsWith('← CompressedCertificate (RFC 8879 §4), '));
+      expect(at).toBeGreaterThan(0);
+      expect(lines[at + 2]).toBe('    algorithm: 2 brotli');
+      expect(lines.slice(at, at + 12).join('\n')).toMatch(/decompressed, the Certificate \(§4\.4\.2\):\n.*certificate_request_context: empty\n.*certificate_list: 2 entries/);
+      expect(lines.some((l) => l.startsWith('← Certificate (RFC 8446 §4.4.2)'))).toBe(false);
+    } finally {
+      child.kill();
+    }
   });
 });
 

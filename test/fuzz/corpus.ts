@@ -22,7 +22,7 @@ import type { HandshakeMessage } from '../../src/messages/handshake.ts';
 import { NamedGroup } from '../../src/protocol/registry.ts';
 import { decodeMessage, splitHandshakeMessages } from '../helpers/tamper.ts';
 import { loadTrace, type TraceName } from '../helpers/vectors.ts';
-import { pausedServerSeeds, proxyHeaderSeeds, ticketSeeds } from './seeds/network.ts';
+import { compressedCertificateSeeds, pausedServerSeeds, proxyHeaderSeeds, ticketSeeds } from './seeds/network.ts';
 import { certificateSeeds, pemSeeds, privateKeySeeds, verifierSeeds } from './seeds/x509.ts';
 import { EXTENSION_CONTEXT_LIST } from './targets/extensions.ts';
 import type { TargetName } from './targets/index.ts';
@@ -137,7 +137,8 @@ export function seeds(): Record<TargetName, Uint8Array[]> {
   return {
     client: runs.filter((r) => r.replaysInto !== 'server').map((r) => r.run.toClient),
     server: runs.filter((r) => r.replaysInto !== 'client').map((r) => r.run.toServer),
-    message: messages,
+    // The CompressedCertificate seeds framed as handshake messages (type 25, RFC 8879 §4).
+    message: [...messages, ...compressedCertificateSeeds().map((b) => concat(new Uint8Array([25, b.length >> 16, (b.length >> 8) & 0xff, b.length & 0xff]), b))],
     extensions: extensionBlocks(messages),
     deframer: flights.map((f, i) => concat(new Uint8Array([i * 37 + 5]), f)),
     certificate: certificateSeeds(),
@@ -147,6 +148,7 @@ export function seeds(): Record<TargetName, Uint8Array[]> {
     'proxy-header': proxyHeaderSeeds(),
     pem: pemSeeds(),
     'private-key': privateKeySeeds(),
+    'compressed-certificate': compressedCertificateSeeds(),
   };
 }
 

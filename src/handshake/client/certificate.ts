@@ -7,6 +7,8 @@
 import { TlsError, decodeError, illegalParameter, missingExtension, unexpectedMessage, unsupportedExtension } from '../../errors.ts';
 import { findExtension } from '../../messages/extensions/extensions.ts';
 import type { Certificate } from '../../messages/certificate.ts';
+import type { CompressedCertificate } from '../../messages/compressed-certificate.ts';
+import { receivedCertificate } from '../common/certificate-compression.ts';
 import { AlertDescription, HandshakeType, nameOf } from '../../protocol/registry.ts';
 import type { HandshakeInput } from '../common/input.ts';
 import { keyedFields, type ClientExpectCertificate, type ClientExpectCertificateOrCertificateRequest, type ClientExpectCertificateVerify, type ReceivedCertificateRequest } from './state.ts';
@@ -27,11 +29,12 @@ export function onCertificateOrCertificateRequest(
       context: msg.certificateRequestContext,
       signatureSchemes: sigAlgs.supportedSignatureAlgorithms,
       authorities: findExtension(msg.extensions, 'certificate_authorities')?.authorities ?? [],
+      compressionAlgorithms: findExtension(msg.extensions, 'compress_certificate')?.algorithms ?? [],
     };
     st.transcript.update(input.raw);
     return { ...st, kind: 'ExpectCertificate', certificateRequest };
   }
-  if (msg.type !== HandshakeType.certificate) {
+  if (msg.type !== HandshakeType.certificate && msg.type !== HandshakeType.compressed_certificate) {
     throw unexpectedMessage(`client: expected certificate or certificate_request, got ${nameOf(HandshakeType, msg.type)}`);
   }
   return acceptServerCertificate(st, input, msg, undefined);
@@ -39,19 +42,23 @@ export function onCertificateOrCertificateRequest(
 
 export function onCertificate(st: ClientExpectCertificate, input: HandshakeInput): ClientExpectCertificateVerify {
   const msg = input.message;
-  if (msg.type !== HandshakeType.certificate) {
+  if (msg.type !== HandshakeType.certificate && msg.type !== HandshakeType.compressed_certificate) {
     throw unexpectedMessage(`client: expected certificate, got ${nameOf(HandshakeType, msg.type)}`);
   }
   return acceptServerCertificate(st, input, msg, st.certificateRequest);
 }
 
-/** RFC 8446 §4.4.2, §4.4.2.4: checks the Certificate message and runs the verifier. */
+/**
+ * RFC 8446 §4.4.2, §4.4.2.4: checks the Certificate message (decompressed first when it came as a
+ * CompressedCertificate, RFC 8879 §4, offered in our ClientHello) and runs the verifier.
+ */
 function acceptServerCertificate(
   st: ClientExpectCertificateOrCertificateRequest | ClientExpectCertificate,
   input: HandshakeInput,
-  msg: Certificate,
+  received: Certificate | CompressedCertificate,
   certificateRequest: ReceivedCertificateRequest | undefined,
 ): ClientExpectCertificateVerify {
+  const { certificate: msg, compression } = receivedCertificate(received, st.config.certificateCompression);
   // RFC 8446 §4.4.2: "in the case of server authentication, this field SHALL be zero length".
   if (msg.certificateRequestContext.length !== 0) throw illegalParameter('certificate: non-empty context from the server');
   // RFC 8446 §4.4.2.4: "If the server supplies an empty Certificate message, the client MUST
@@ -90,6 +97,7 @@ function acceptServerCertificate(
     certificateRequest,
     peerCertificates,
     ocspResponse,
+    certificateCompression: compression,
     leafKey,
   };
 }

@@ -15,6 +15,7 @@ import { HandshakeType, SignatureScheme } from '../../protocol/registry.ts';
 import type { Transcript } from '../../transcript.ts';
 import { parseCertificate } from '../../x509/certificate.ts';
 import type { CertifiedKey } from '../../x509/certified-key.ts';
+import { sendCertificate } from '../common/certificate-compression.ts';
 import { sendMessage } from '../common/send.ts';
 import { certificateVerifyContent } from '../common/signature-content.ts';
 import type { HandshakeOutput } from '../output.ts';
@@ -28,15 +29,22 @@ export function sendClientAuthentication(
   out: HandshakeOutput,
 ): void {
   const chosen = selectClientCertificate(config.certificates, req);
-  sendMessage(out, transcript, {
-    type: HandshakeType.certificate,
-    // RFC 8446 §4.4.2: the context of the CertificateRequest this answers.
-    certificateRequestContext: req.context,
-    // RFC 8446 §4.4.2: "If the client does not have an appropriate certificate to send in
-    // response to the server's authentication request, it MUST send a Certificate message
-    // containing no certificates." (We never staple for ourselves.)
-    certificateList: chosen ? chosen.certified.chain.map((certData) => ({ certData, extensions: [] })) : [],
-  });
+  // RFC 8879 §4: compressed with an algorithm of the request's compress_certificate, if any.
+  sendCertificate(
+    out,
+    transcript,
+    config,
+    {
+      type: HandshakeType.certificate,
+      // RFC 8446 §4.4.2: the context of the CertificateRequest this answers.
+      certificateRequestContext: req.context,
+      // RFC 8446 §4.4.2: "If the client does not have an appropriate certificate to send in
+      // response to the server's authentication request, it MUST send a Certificate message
+      // containing no certificates." (We never staple for ourselves.)
+      certificateList: chosen ? chosen.certified.chain.map((certData) => ({ certData, extensions: [] })) : [],
+    },
+    req.compressionAlgorithms,
+  );
   if (!chosen) return;
   // RFC 8446 §4.4.3: "Servers MUST send this message when authenticating via a certificate.
   // Clients MUST send this message whenever authenticating via a certificate", over the

@@ -183,6 +183,10 @@ export function buildClientHello(
   // RFC 6066 §8, RFC 8446 §4.4.2.1: ask for a stapled OCSP response (status_type ocsp, no
   // responder ids, no request extensions).
   if (config.requestOcsp) extensions.push({ kind: 'status_request', request: OCSP_STATUS_REQUEST });
+  // RFC 8879 §3: the algorithms we decompress the server's Certificate with.
+  if (config.certificateCompression.length > 0) {
+    extensions.push({ kind: 'compress_certificate', algorithms: config.certificateCompression.map((a) => a.id) });
+  }
   // RFC 8446 §4.2.6: an empty post_handshake_auth says we answer CertificateRequests after the handshake.
   if (config.postHandshakeAuth) extensions.push({ kind: 'unknown', type: ExtensionType.post_handshake_auth, data: new Uint8Array(0) });
   // RFC 8446 §4.2.1: a TLS 1.3 ClientHello MUST carry supported_versions; we offer only 1.3.

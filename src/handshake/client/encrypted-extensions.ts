@@ -72,7 +72,7 @@ export function onEncryptedExtensions(
   // RFC 8446 §2.2, §4.3.2: with a PSK the server sends neither Certificate nor
   // CertificateRequest; its Finished comes next (anything else is unexpected_message there).
   if (st.isResumed) {
-    return { ...common, kind: 'ExpectFinished', certificateRequest: undefined, peerCertificates: [], ocspResponse: undefined, signatureScheme: 0 };
+    return { ...common, kind: 'ExpectFinished', certificateRequest: undefined, peerCertificates: [], ocspResponse: undefined, certificateCompression: undefined, signatureScheme: 0 };
   }
   return { ...common, kind: 'ExpectCertificateOrCertificateRequest' };
 }

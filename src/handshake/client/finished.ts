@@ -8,7 +8,7 @@
  * installWriteKeys.
  */
 import { checkFinished, finishedVerifyData } from '../../keyschedule/finished.ts';
-import { HandshakeType, NamedGroup, SignatureScheme, nameOf } from '../../protocol/registry.ts';
+import { CertificateCompressionAlgorithm, HandshakeType, NamedGroup, SignatureScheme, nameOf } from '../../protocol/registry.ts';
 import type { HandshakeOutput } from '../output.ts';
 import { expectMessage, requireRecordBoundary, type HandshakeInput } from '../common/input.ts';
 import { sendMessage } from '../common/send.ts';
@@ -70,6 +70,7 @@ export function onServerFinished(st: ClientExpectFinished, input: HandshakeInput
     isResumed: st.isResumed,
     peerCertificates: st.peerCertificates,
     ...(st.ocspResponse !== undefined ? { ocspResponse: st.ocspResponse } : {}),
+    ...(st.certificateCompression !== undefined ? { certificateCompression: nameOf(CertificateCompressionAlgorithm, st.certificateCompression) } : {}),
     ...(st.externalPskIdentity !== undefined ? { externalPskIdentity: st.externalPskIdentity } : {}),
   };
   out.push({ kind: 'handshakeDone', negotiated });

@@ -103,6 +103,8 @@ export interface ReceivedCertificateRequest {
   readonly signatureSchemes: readonly number[];
   /** Its certificate_authorities (DER names), empty when absent (RFC 8446 §4.2.4). */
   readonly authorities: readonly Uint8Array[];
+  /** Its compress_certificate algorithms (RFC 8879 §3), empty when absent. */
+  readonly compressionAlgorithms: readonly number[];
 }
 
 /** A CertificateRequest came; now the server's Certificate. */
@@ -118,6 +120,8 @@ export interface ClientExpectCertificateVerify extends ClientAfterExtensions {
   readonly peerCertificates: readonly Uint8Array[];
   /** The OCSP response stapled to the leaf (RFC 8446 §4.4.2.1), when we asked and got one. */
   readonly ocspResponse: Uint8Array | undefined;
+  /** The RFC 8879 algorithm the server's Certificate came compressed with, if it did. */
+  readonly certificateCompression: number | undefined;
   readonly leafKey: PublicKey;
 }
 
@@ -127,6 +131,7 @@ export interface ClientExpectFinished extends ClientAfterExtensions {
   readonly certificateRequest: ReceivedCertificateRequest | undefined;
   readonly peerCertificates: readonly Uint8Array[];
   readonly ocspResponse: Uint8Array | undefined;
+  readonly certificateCompression: number | undefined;
   readonly signatureScheme: number;
 }
 

@@ -11,9 +11,11 @@
  */
 import type { ClientAuth, ServerConfig } from '../../config.ts';
 import type { PublicKey } from '../../crypto/provider.ts';
-import { TlsError, illegalParameter, unsupportedExtension } from '../../errors.ts';
+import { TlsError, illegalParameter, unexpectedMessage, unsupportedExtension } from '../../errors.ts';
 import { equalBytes } from '../../bytes/bytes.ts';
-import { AlertDescription, HandshakeType } from '../../protocol/registry.ts';
+import type { Extension } from '../../messages/extensions/extensions.ts';
+import { AlertDescription, HandshakeType, nameOf } from '../../protocol/registry.ts';
+import { receivedCertificate } from '../common/certificate-compression.ts';
 import { verifyCertificateVerify } from '../common/certificate-verify.ts';
 import { expectMessage, type HandshakeInput } from '../common/input.ts';
 import type { HandshakeOutput } from '../output.ts';
@@ -21,6 +23,20 @@ import type { ServerExpectCertificate, ServerExpectCertificateVerify, ServerExpe
 
 /** The context our handshake CertificateRequest carried (RFC 8446 §4.3.2: zero length). */
 export const HANDSHAKE_REQUEST_CONTEXT: Uint8Array = new Uint8Array(0);
+
+/** The extensions of our CertificateRequests, in the handshake and after it (RFC 8446 §4.3.2). */
+export function certificateRequestExtensions(config: ServerConfig, auth: ClientAuth): Extension[] {
+  return [
+    // RFC 8446 §4.3.2: "The "signature_algorithms" extension MUST be specified".
+    { kind: 'signature_algorithms', supportedSignatureAlgorithms: auth.signatureSchemes },
+    // RFC 8446 §4.2.4: the CAs whose certificates we accept, when configured.
+    ...(auth.certificateAuthorities.length > 0 ? [{ kind: 'certificate_authorities' as const, authorities: auth.certificateAuthorities }] : []),
+    // RFC 8879 §3: the algorithms we decompress the client's Certificate with.
+    ...(config.certificateCompression.length > 0
+      ? [{ kind: 'compress_certificate' as const, algorithms: config.certificateCompression.map((a) => a.id) }]
+      : []),
+  ];
+}
 
 /**
  * @throws TlsError illegal_parameter (context mismatch), unsupported_extension (entry extension
@@ -31,7 +47,12 @@ export function onClientCertificate(
   input: HandshakeInput,
   _out: HandshakeOutput,
 ): ServerExpectCertificateVerify | ServerExpectFinished {
-  const msg = expectMessage(input, HandshakeType.certificate, 'server');
+  const received = input.message;
+  if (received.type !== HandshakeType.certificate && received.type !== HandshakeType.compressed_certificate) {
+    throw unexpectedMessage(`server: expected certificate, got ${nameOf(HandshakeType, received.type)}`);
+  }
+  // RFC 8879 §4: compressed with an algorithm of our CertificateRequest's compress_certificate.
+  const msg = receivedCertificate(received, st.config.certificateCompression).certificate;
   // RFC 8446 §4.4.2: "If this message is in response to a CertificateRequest, the value of
   // certificate_request_context in that message."
   if (!equalBytes(msg.certificateRequestContext, HANDSHAKE_REQUEST_CONTEXT)) {

@@ -22,7 +22,8 @@ import type { HandshakeInput } from '../common/input.ts';
 import { sendMessage } from '../common/send.ts';
 import { onTrafficMessage, type PendingCertificateRequest, type ServerPostHandshakeAuth, type TrafficState } from '../common/traffic.ts';
 import type { HandshakeOutput } from '../output.ts';
-import { verifyClientChain } from './client-certificate.ts';
+import { certificateRequestExtensions, verifyClientChain } from './client-certificate.ts';
+import { receivedCertificate } from '../common/certificate-compression.ts';
 
 /**
  * Why a post-handshake CertificateRequest cannot be sent now, or undefined when it can: the
@@ -50,10 +51,7 @@ export function requestClientCertificate(st: TrafficState, out: HandshakeOutput)
   sendMessage(out, transcript, {
     type: HandshakeType.certificate_request,
     certificateRequestContext: context,
-    extensions: [
-      { kind: 'signature_algorithms', supportedSignatureAlgorithms: clientAuth.signatureSchemes },
-      ...(clientAuth.certificateAuthorities.length > 0 ? [{ kind: 'certificate_authorities' as const, authorities: clientAuth.certificateAuthorities }] : []),
-    ],
+    extensions: certificateRequestExtensions(pha.config, clientAuth),
   });
   const pending: PendingCertificateRequest = { context, clientAuth, transcript, expect: 'certificate', peerCertificates: [], leafKey: undefined };
   return { ...st, postHandshakeAuth: { ...pha, requestsSent: n + 1, pending } };
@@ -68,7 +66,10 @@ export function onServerTrafficMessage(st: TrafficState, input: HandshakeInput, 
   // A KeyUpdate may cross our request; once the answer has started, its messages come together.
   if (pending.expect === 'certificate' && msg.type === HandshakeType.key_update) return onTrafficMessage(st, input, out);
   const next = (p: PendingCertificateRequest | undefined): TrafficState => ({ ...st, postHandshakeAuth: { ...pha, pending: p } });
-  if (msg.type === HandshakeType.certificate && pending.expect === 'certificate') return next(onCertificate(pha, pending, msg, input));
+  if ((msg.type === HandshakeType.certificate || msg.type === HandshakeType.compressed_certificate) && pending.expect === 'certificate') {
+    // RFC 8879 §4: compressed with an algorithm of our CertificateRequest's compress_certificate.
+    return next(onCertificate(pha, pending, receivedCertificate(msg, pha.config.certificateCompression).certificate, input));
+  }
   if (msg.type === HandshakeType.certificate_verify && pending.expect === 'certificateVerify') {
     return next(onCertificateVerify(pha, pending, msg, input));
   }

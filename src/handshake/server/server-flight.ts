@@ -17,9 +17,10 @@ import type { ClientHello } from '../../messages/client-hello.ts';
 import { findExtension } from '../../messages/extensions/extensions.ts';
 import { EarlySecret } from '../../keyschedule/schedule.ts';
 import { finishedVerifyData } from '../../keyschedule/finished.ts';
-import { CertificateStatusType, ExtensionType, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme, nameOf } from '../../protocol/registry.ts';
+import { CertificateCompressionAlgorithm, CertificateStatusType, ExtensionType, HandshakeType, NamedGroup, ProtocolVersion, SignatureScheme, nameOf } from '../../protocol/registry.ts';
 import type { Transcript } from '../../transcript.ts';
 import type { HandshakeOutput } from '../output.ts';
+import { sendCertificate } from '../common/certificate-compression.ts';
 import { sendMessage } from '../common/send.ts';
 import { certificateVerifyContent } from '../common/signature-content.ts';
 import type { Negotiated } from '../negotiated.ts';
@@ -32,7 +33,7 @@ import type {
   ServerExpectEndOfEarlyData,
   ServerExpectFinished,
 } from './state.ts';
-import { HANDSHAKE_REQUEST_CONTEXT } from './client-certificate.ts';
+import { certificateRequestExtensions, HANDSHAKE_REQUEST_CONTEXT } from './client-certificate.ts';
 import { decodeClientIdentity } from './tickets.ts';
 import { equalBytes } from '../../bytes/bytes.ts';
 import { isTicketAgeFresh, type TicketState } from '../../session/ticket.ts';
@@ -120,14 +121,7 @@ export function sendServerFlight(
     sendMessage(out, transcript, {
       type: HandshakeType.certificate_request,
       certificateRequestContext: HANDSHAKE_REQUEST_CONTEXT,
-      extensions: [
-        // RFC 8446 §4.3.2: "The "signature_algorithms" extension MUST be specified".
-        { kind: 'signature_algorithms', supportedSignatureAlgorithms: clientAuth.signatureSchemes },
-        // RFC 8446 §4.2.4: the CAs whose certificates we accept, when configured.
-        ...(clientAuth.certificateAuthorities.length > 0
-          ? [{ kind: 'certificate_authorities' as const, authorities: clientAuth.certificateAuthorities }]
-          : []),
-      ],
+      extensions: certificateRequestExtensions(config, clientAuth),
     });
   }
   const flight: PendingFlight = {
@@ -146,19 +140,23 @@ export function sendServerFlight(
     didRetry,
     // RFC 8446 §4.2.6: an empty extension; kept for requestClientCertificate().
     clientOffersPostHandshakeAuth: ch.extensions.some((e) => e.kind === 'unknown' && e.type === ExtensionType.post_handshake_auth),
+    certificateCompression: undefined,
   };
   // RFC 8446 §2.2: a PSK handshake authenticates through the PSK: no Certificate/CertificateVerify.
   if (psk) return finishServerFlight(flight, undefined, out);
   // No certificate (a server with external PSKs only) and no PSK accepted: nothing to sign with.
   const certified = n.certified;
   if (!certified) throw n.noCertificate ?? internalError('server: no certificate and no error');
-  const content = sendCertificate(ch, certified, transcript, out);
+  const certificateCompression = sendServerCertificate(config, ch, certified, transcript, out);
+  // RFC 8446 §4.4.3: CertificateVerify signs the transcript through Certificate, server context.
+  const content = certificateVerifyContent('server', transcript.hashNow());
+  const signing = { ...flight, certificateCompression };
   if (config.pauseFor.signature) {
     const question = { kind: 'needSignature' as const, certificate: certified, scheme: n.signatureScheme, content };
     out.push({ kind: 'ask', question, maxBufferedInput: maxInputWhilePaused(config) });
-    return { kind: 'AwaitSignature', flight };
+    return { kind: 'AwaitSignature', flight: signing };
   }
-  return finishServerFlight(flight, certified.key.sign(n.signatureScheme, content, config.random), out);
+  return finishServerFlight(signing, certified.key.sign(n.signatureScheme, content, config.random), out);
 }
 
 /**
@@ -208,6 +206,7 @@ export function finishServerFlight(
     // A resumed session keeps the client identity of the handshake that issued its ticket.
     peerCertificates: psk?.state ? decodeClientIdentity(psk.state.clientIdentity) : [],
     ...(psk?.externalIdentity !== undefined ? { externalPskIdentity: psk.externalIdentity } : {}),
+    ...(f.certificateCompression !== undefined ? { certificateCompression: nameOf(CertificateCompressionAlgorithm, f.certificateCompression) } : {}),
   };
   const next = {
     config,
@@ -293,12 +292,12 @@ const EARLY_DATA_AGE_WINDOW_MS = 10_000;
 
 /**
  * RFC 8446 §4.4.2: our chain; the leaf entry carries the configured OCSP response when the client
- * asked for one (§4.4.2.1). Returns what CertificateVerify signs (§4.4.3): the transcript through
- * Certificate with the server context string.
+ * asked for one (§4.4.2.1). Compressed (RFC 8879 §4) when the client's compress_certificate lists
+ * an algorithm we compress with; returns that algorithm.
  */
-function sendCertificate(ch: ClientHello, certified: CertifiedKey, transcript: Transcript, out: HandshakeOutput): Uint8Array {
+function sendServerCertificate(config: ServerConfig, ch: ClientHello, certified: CertifiedKey, transcript: Transcript, out: HandshakeOutput): number | undefined {
   const staple = wantsOcsp(ch) ? certified.ocspResponse : undefined;
-  sendMessage(out, transcript, {
+  const certificate = {
     type: HandshakeType.certificate,
     // RFC 8446 §4.4.2: "in the case of server authentication, this field SHALL be zero length".
     certificateRequestContext: new Uint8Array(0),
@@ -306,8 +305,8 @@ function sendCertificate(ch: ClientHello, certified: CertifiedKey, transcript: T
       certData,
       extensions: i === 0 && staple !== undefined ? [{ kind: 'ocsp_response' as const, ocspResponse: staple }] : [],
     })),
-  });
-  return certificateVerifyContent('server', transcript.hashNow());
+  } as const;
+  return sendCertificate(out, transcript, config, certificate, findExtension(ch.extensions, 'compress_certificate')?.algorithms);
 }
 
 /**

@@ -147,6 +147,8 @@ export interface PendingFlight {
   readonly didRetry: boolean;
   /** The ClientHello carried post_handshake_auth (RFC 8446 §4.2.6). */
   readonly clientOffersPostHandshakeAuth: boolean;
+  /** The RFC 8879 algorithm our Certificate went compressed with, if it did. */
+  readonly certificateCompression: number | undefined;
 }
 
 /** Our Certificate is out; the caller signs the CertificateVerify content (RFC 8446 §4.4.3). */

@@ -23,6 +23,8 @@ import { decodeAlpn, decodeAlpnServer, encodeAlpn } from './alpn.ts';
 import type { Alpn } from './alpn.ts';
 import { decodeCertificateAuthorities, encodeCertificateAuthorities } from './certificate-authorities.ts';
 import type { CertificateAuthorities } from './certificate-authorities.ts';
+import { decodeCompressCertificate, encodeCompressCertificate } from './compress-certificate.ts';
+import type { CompressCertificate } from './compress-certificate.ts';
 import { decodeCookie, encodeCookie } from './cookie.ts';
 import type { Cookie } from './cookie.ts';
 import { decodeEarlyData, decodeEarlyDataTicket, encodeEarlyData, encodeEarlyDataTicket } from './early-data.ts';
@@ -106,6 +108,7 @@ export type Extension =
   | StatusRequest
   | OcspResponse
   | CertificateAuthorities
+  | CompressCertificate
   | UnknownExtension;
 
 /**
@@ -238,6 +241,8 @@ export function extensionType(e: Extension): number {
       return ExtensionType.status_request;
     case 'certificate_authorities':
       return ExtensionType.certificate_authorities;
+    case 'compress_certificate':
+      return ExtensionType.compress_certificate;
     case 'unknown':
       return e.type;
   }
@@ -277,6 +282,8 @@ export function extensionKind(type: number, context: ExtensionContext): Extensio
       return 'cookie';
     case ExtensionType.certificate_authorities:
       return 'certificate_authorities';
+    case ExtensionType.compress_certificate:
+      return 'compress_certificate';
     default:
       return 'unknown';
   }
@@ -325,6 +332,8 @@ function encodeExtensionData(w: Writer, e: Extension): void {
       return encodeOcspResponse(w, e);
     case 'certificate_authorities':
       return encodeCertificateAuthorities(w, e);
+    case 'compress_certificate':
+      return encodeCompressCertificate(w, e);
     case 'unknown':
       return w.bytes(e.data);
   }
@@ -356,6 +365,7 @@ const DECODERS: { readonly [K in KnownKind]: (r: Reader, context: ExtensionConte
   status_request: decodeStatusRequest,
   ocsp_response: decodeOcspResponse,
   certificate_authorities: decodeCertificateAuthorities,
+  compress_certificate: decodeCompressCertificate,
 };
 
 const CH = 'client_hello';
@@ -368,7 +378,7 @@ const NST = 'new_session_ticket';
 
 /**
  * RFC 8446 §4.2 table: the messages each recognised extension may appear in (CH, SH, HRR, EE,
- * CR, CT, NST), plus RFC 8449 §5 record_size_limit (CH, EE). Types listed here but not parsed
+ * CR, CT, NST), plus RFC 8449 §5 record_size_limit (CH, EE) and RFC 8879 §7.1 compress_certificate (CH, CR). Types listed here but not parsed
  * (max_fragment_length, padding, post_handshake_auth, ...) are still checked, then carried as
  * `unknown`. Types absent from the table are never an error here.
  */
@@ -385,6 +395,7 @@ export const EXTENSION_CONTEXTS: ReadonlyMap<number, readonly ExtensionContext[]
   [ExtensionType.client_certificate_type, [CH, EE]], // RFC 7250
   [ExtensionType.server_certificate_type, [CH, EE]], // RFC 7250
   [ExtensionType.padding, [CH]], // RFC 7685
+  [ExtensionType.compress_certificate, [CH, CR]], // RFC 8879 §7.1
   [ExtensionType.record_size_limit, [CH, EE]], // RFC 8449 §5
   [ExtensionType.key_share, [CH, SH, HRR]], // RFC 8446
   [ExtensionType.pre_shared_key, [CH, SH]], // RFC 8446

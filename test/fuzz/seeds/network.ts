@@ -4,7 +4,8 @@
  * client flights, and one ClientHello larger than 64 KiB with a maximal signature_algorithms
  * list, cut into 2^14-byte records), session tickets (a ticket state as our server issues it,
  * with and without a client identity, plain and sealed under the network ticket keys) and the
- * PROXY v2 header (each address family pairing, with SNI and ALPN).
+ * PROXY v2 header (each address family pairing, with SNI and ALPN), and CompressedCertificate
+ * bodies (RFC 8879).
  */
 import { readFileSync } from 'node:fs';
 import { concat, utf8 } from '../../../src/bytes/bytes.ts';
@@ -12,7 +13,10 @@ import { ClientConnection } from '../../../src/connection/client.ts';
 import { encodeClientIdentity } from '../../../src/handshake/server/tickets.ts';
 import type { ClientHello } from '../../../src/messages/client-hello.ts';
 import { encodeHandshake } from '../../../src/messages/handshake.ts';
-import { ContentType } from '../../../src/protocol/registry.ts';
+import { Writer } from '../../../src/codec/writer.ts';
+import { encodeCompressedCertificate } from '../../../src/messages/compressed-certificate.ts';
+import { brotliCertificateCompressor, zlibCertificateCompressor } from '../../../src/node/certificate-compression.ts';
+import { CertificateCompressionAlgorithm, ContentType, HandshakeType } from '../../../src/protocol/registry.ts';
 import { encodeTicketState } from '../../../src/session/ticket.ts';
 import { parseCertificateChain } from '../../../src/x509/certificate.ts';
 import { certPaths } from '../../helpers/pki.ts';
@@ -104,5 +108,26 @@ export function proxyHeaderSeeds(): Uint8Array[] {
     // with IPv6 addresses it does not fit (the header writer threw RangeError before the fix).
     seed(0b0000, 'h2', 65_500, 'a.'),
     seed(0b0101, 'h2', 65_500, 'a.'),
+  ];
+}
+
+/**
+ * CompressedCertificate bodies (RFC 8879 §4): the test chain's Certificate under zlib and brotli,
+ * one claiming a byte more than it holds, and a brotli bomb (1 MiB of zeros) claiming 64 KiB.
+ */
+export function compressedCertificateSeeds(): Uint8Array[] {
+  const chain = parseCertificateChain(readFileSync(certPaths('ed25519').endChain, 'utf8'));
+  const body = encodeHandshake({ type: HandshakeType.certificate, certificateRequestContext: new Uint8Array(0), certificateList: chain.map((certData) => ({ certData, extensions: [] })) }).subarray(4);
+  const message = (algorithm: number, uncompressedLength: number, data: Uint8Array): Uint8Array => {
+    const w = new Writer();
+    encodeCompressedCertificate(w, { type: HandshakeType.compressed_certificate, algorithm, uncompressedLength, compressedCertificateMessage: data });
+    return w.finish();
+  };
+  const zlibbed = zlibCertificateCompressor.compress!(body);
+  return [
+    message(CertificateCompressionAlgorithm.zlib, body.length, zlibbed),
+    message(CertificateCompressionAlgorithm.brotli, body.length, brotliCertificateCompressor.compress!(body)),
+    message(CertificateCompressionAlgorithm.zlib, body.length + 1, zlibbed),
+    message(CertificateCompressionAlgorithm.brotli, 1 << 16, brotliCertificateCompressor.compress!(new Uint8Array(1 << 20))),
   ];
 }

@@ -9,6 +9,7 @@ import type { FuzzTarget } from '../driver.ts';
 import type { Budget, Step } from '../guided.ts';
 import { fuzz as certificate } from './certificate.ts';
 import { fuzz as client } from './client.ts';
+import { fuzz as compressedCertificate } from './compressed-certificate.ts';
 import { fuzz as deframer } from './deframer.ts';
 import { fuzz as extensions } from './extensions.ts';
 import { fuzz as message } from './message.ts';
@@ -58,6 +59,8 @@ export const TARGETS = {
   },
   'paused-server': { fuzz: pausedServer, budget: CONNECTION, maxLen: 140_000, inTest: { fastCheck: 150, driver: 800 } },
   ticket: { fuzz: ticket, budget: CONNECTION, maxLen: 1 << 16, inTest: { fastCheck: 100, driver: 300 } },
+  // A legitimate message inflates at most 64 KiB; a bomb stops there (RFC 8879 §5).
+  'compressed-certificate': { fuzz: compressedCertificate, budget: CODEC, maxLen: 1 << 16, inTest: { fastCheck: 300, driver: 2000 } },
   'proxy-header': { fuzz: proxyHeader, budget: CODEC, maxLen: 4096, inTest: { fastCheck: 300, driver: 2000 } },
   pem: { fuzz: pem, budget: CODEC, maxLen: 1 << 16, inTest: { fastCheck: 300, driver: 2000 } },
   // Operator input: an encrypted key costs a PBKDF2/scrypt run, at most KDF_WORK_LIMIT
