@@ -29,7 +29,7 @@ import type { EcCurve, HashName, PublicKey } from '../crypto/provider.ts';
 import { TlsError } from '../errors.ts';
 import { AlertDescription, SignatureScheme } from '../protocol/registry.ts';
 import { DerTag, derError, readChildren, readSingle, stripLeadingZeros, type Tlv } from './der.ts';
-import { CURVE_OID, CURVE_SIZE, OID } from './keys.ts';
+import { CURVE_OID, CURVE_SIZE, MGF1_OID, OID, PSS_HASHES } from './oids.ts';
 import { pemDecode, pemTextOf } from './pem.ts';
 
 /** The facts of one certificate that TLS needs. */
@@ -555,17 +555,21 @@ function signatureSchemeOf(alg: AlgorithmId): number | undefined {
       return absentOrNull ? SignatureScheme.rsa_pkcs1_sha384 : undefined;
     case SIG_OID.sha512WithRsa:
       return absentOrNull ? SignatureScheme.rsa_pkcs1_sha512 : undefined;
-    case OID.rsassaPss:
-      return alg.params === undefined || alg.params.tag === DerTag.NULL ? undefined : pssSchemeOf(alg.params);
+    case OID.rsassaPss: {
+      const hash = alg.params === undefined || alg.params.tag === DerTag.NULL ? undefined : rsaPssParamsHash(alg.params);
+      return hash === undefined ? undefined : RSAE_SCHEME_OF_HASH[hash];
+    }
     default:
       return undefined;
   }
 }
 
 /**
- * RFC 4055 §3.1 RSASSA-PSS-params, accepted only in the shapes TLS 1.3 can express
+ * RFC 4055 §3.1 RSASSA-PSS-params → their hash, accepted only in the shapes TLS 1.3 can express
  * (RFC 8446 §4.2.3 rsa_pss_*): hash SHA-256/384/512, MGF1 with the same hash, salt length equal
- * to the hash length, trailerField 1. The DEFAULTs (SHA-1, MGF1-SHA-1, salt 20) never qualify.
+ * to the hash length, trailerField 1; undefined for any other shape. The DEFAULTs (SHA-1,
+ * MGF1-SHA-1, salt 20) never qualify. For signature algorithms and public keys here, and for
+ * id-RSASSA-PSS private keys (keys.ts).
  *
  *   RSASSA-PSS-params  ::=  SEQUENCE  {
  *       hashAlgorithm      [0] HashAlgorithm DEFAULT sha1Identifier,
@@ -573,7 +577,7 @@ function signatureSchemeOf(alg: AlgorithmId): number | undefined {
  *       saltLength         [2] INTEGER DEFAULT 20,
  *       trailerField       [3] INTEGER DEFAULT 1  }
  */
-function pssSchemeOf(params: Tlv): number | undefined {
+export function rsaPssParamsHash(params: Tlv): HashName | undefined {
   expectTag(params, DerTag.SEQUENCE, 'RSASSA-PSS-params');
   const fields: (Tlv | undefined)[] = [undefined, undefined, undefined, undefined];
   let last = -1;
@@ -588,7 +592,7 @@ function pssSchemeOf(params: Tlv): number | undefined {
   const mgfAlg = mgfF === undefined ? undefined : parseAlgorithmIdentifier(mgfF, 'maskGenAlgorithm');
   const salt = saltF === undefined ? 20 : readSmallInteger(saltF, 'saltLength');
   const trailer = trailerF === undefined ? 1 : readSmallInteger(trailerF, 'trailerField');
-  const hash = hashAlg === undefined ? undefined : HASH_BY_OID[hashAlg.oid];
+  const hash = hashAlg === undefined ? undefined : PSS_HASHES.find((h) => h.oid === hashAlg.oid);
   if (hashAlg === undefined || hash === undefined || !nullOrAbsent(hashAlg)) return undefined;
   if (mgfAlg === undefined || mgfAlg.oid !== MGF1_OID || mgfAlg.params === undefined || mgfAlg.params.tag === DerTag.NULL) {
     return undefined;
@@ -596,7 +600,7 @@ function pssSchemeOf(params: Tlv): number | undefined {
   const mgfHash = parseAlgorithmIdentifier(mgfAlg.params, 'MGF1 hash');
   if (mgfHash.oid !== hashAlg.oid || !nullOrAbsent(mgfHash)) return undefined;
   if (salt !== hash.len || trailer !== 1) return undefined;
-  return hash.scheme;
+  return hash.name;
 }
 
 /**
@@ -638,10 +642,10 @@ function parseSubjectPublicKeyInfo(spki: Tlv): PublicKey | undefined {
       // §4.2.3: MGF1 with the same SHA-2 hash, salt = hash length) make the key unsupported.
       // An explicit NULL is not RSASSA-PSS-params (RFC 4055 §3.1 omits, never NULLs, them).
       if (alg.params?.tag === DerTag.NULL) return undefined;
-      const scheme = alg.params === undefined ? undefined : pssSchemeOf(alg.params);
-      if (alg.params !== undefined && scheme === undefined) return undefined;
+      const hash = alg.params === undefined ? undefined : rsaPssParamsHash(alg.params);
+      if (alg.params !== undefined && hash === undefined) return undefined;
       const rsa = parseRsaPublicKey(key);
-      return { ...rsa, pss: scheme === undefined ? {} : { hash: HASH_OF_RSAE_SCHEME[scheme] as HashName } };
+      return { ...rsa, pss: hash === undefined ? {} : { hash } };
     }
     case OID.rsaEncryption:
       return parseRsaPublicKey(key);
@@ -837,17 +841,12 @@ const SIG_OID = {
   sha384WithRsa: '1.2.840.113549.1.1.12',
   sha512WithRsa: '1.2.840.113549.1.1.13',
 } as const;
-const MGF1_OID = '1.2.840.113549.1.1.8';
 const EC_CURVES: readonly EcCurve[] = ['P-256', 'P-384', 'P-521'];
-const HASH_OF_RSAE_SCHEME: Readonly<Record<number, HashName>> = {
-  [SignatureScheme.rsa_pss_rsae_sha256]: 'sha256',
-  [SignatureScheme.rsa_pss_rsae_sha384]: 'sha384',
-  [SignatureScheme.rsa_pss_rsae_sha512]: 'sha512',
-};
-const HASH_BY_OID: Readonly<Record<string, { len: number; scheme: number }>> = {
-  '2.16.840.1.101.3.4.2.1': { len: 32, scheme: SignatureScheme.rsa_pss_rsae_sha256 },
-  '2.16.840.1.101.3.4.2.2': { len: 48, scheme: SignatureScheme.rsa_pss_rsae_sha384 },
-  '2.16.840.1.101.3.4.2.3': { len: 64, scheme: SignatureScheme.rsa_pss_rsae_sha512 },
+/** RFC 8446 §4.2.3: an X.509 RSASSA-PSS signature is verified as rsa_pss_rsae_* of its hash. */
+const RSAE_SCHEME_OF_HASH: Readonly<Record<HashName, number>> = {
+  sha256: SignatureScheme.rsa_pss_rsae_sha256,
+  sha384: SignatureScheme.rsa_pss_rsae_sha384,
+  sha512: SignatureScheme.rsa_pss_rsae_sha512,
 };
 const EXT = {
   basicConstraints: '2.5.29.19',

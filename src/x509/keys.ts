@@ -30,7 +30,7 @@
  * All read and written with the strict DER walker of der.ts.
  */
 import { concat, equalBytes } from '../bytes/bytes.ts';
-import type { CryptoProvider, EcCurve, HashName, PrivateKey, PublicKey, RsaPssKeyRestriction } from '../crypto/provider.ts';
+import type { CryptoProvider, EcCurve, PrivateKey, PublicKey, RsaPssKeyRestriction } from '../crypto/provider.ts';
 import { isAcceptedRsaPublicExponent } from '../protocol/limits.ts';
 import {
   algorithm,
@@ -48,8 +48,10 @@ import {
   stripLeadingZeros,
   type Tlv,
 } from './der.ts';
+import { rsaPssParamsHash } from './certificate.ts';
 import type { KdfBudget } from './kdf-budget.ts';
 import { decryptPbes2 } from './pbes2.ts';
+import { CURVE_OID, CURVE_SIZE, MGF1_OID, OID, PSS_HASHES } from './oids.ts';
 import { pemDecode, pemTextOf } from './pem.ts';
 
 /** Options of `parsePrivateKey`. */
@@ -205,52 +207,20 @@ function parsePkcs8(der: Uint8Array): PrivateKey {
         // RFC 8017 §A.1: parameters NULL (absent is tolerated, as OpenSSL does).
         if (params !== undefined && (params.tag !== DerTag.NULL || params.value.length !== 0)) throw new Error('RSA key with parameters other than NULL');
         return parseRsaPrivateKey(inner);
-      case OID.rsassaPss:
-        // RFC 4055 §3.1: absent parameters leave the key unrestricted; present ones restrict it.
-        return { ...parseRsaPrivateKey(inner), pss: params === undefined ? {} : rsaPssRestrictionOf(params) } as PrivateKey;
+      case OID.rsassaPss: {
+        // RFC 4055 §3.1: absent parameters leave the key unrestricted; present ones restrict it,
+        // accepted only in a shape TLS 1.3 can use (certificate.ts rsaPssParamsHash; the SHA-1
+        // DEFAULTs included, no TLS 1.3 signature could honour anything else).
+        const hash = params === undefined ? undefined : rsaPssParamsHash(params);
+        if (params !== undefined && hash === undefined) {
+          throw new Error('RSASSA-PSS key parameters other than SHA-2 with MGF1 of the same hash and salt = hash length (RFC 8446 §4.2.3)');
+        }
+        return { ...parseRsaPrivateKey(inner), pss: hash === undefined ? {} : { hash } } as PrivateKey;
+      }
       default:
         throw new Error(`unsupported key algorithm ${oid}`);
     }
   });
-}
-
-/**
- * RFC 4055 §3.1 RSASSA-PSS-params of an id-RSASSA-PSS key, accepted only in the shape TLS 1.3 can
- * use (RFC 8446 §4.2.3 rsa_pss_pss_*): hash SHA-256/384/512, MGF1 with the same hash, salt length
- * equal to the hash length, trailerField 1. Anything else (the SHA-1 DEFAULTs included) is refused:
- * no TLS 1.3 signature could honour it.
- */
-function rsaPssRestrictionOf(params: Tlv): RsaPssKeyRestriction {
-  const refuse = (): never => {
-    throw new Error('RSASSA-PSS key parameters other than SHA-2 with MGF1 of the same hash and salt = hash length (RFC 8446 §4.2.3)');
-  };
-  // [0] hashAlgorithm, [1] maskGenAlgorithm, [2] saltLength, [3] trailerField: each EXPLICIT,
-  // at most once, in order.
-  const fields: (Tlv | undefined)[] = [undefined, undefined, undefined, undefined];
-  let last = -1;
-  for (const t of readChildren(expectTag(params, DerTag.SEQUENCE).value, 'RSASSA-PSS-params')) {
-    const n = t.tag - 0xa0;
-    if (n < 0 || n > 3 || n <= last) throw new Error(`unexpected element (tag 0x${t.tag.toString(16)}) in RSASSA-PSS-params`);
-    last = n;
-    fields[n] = readSingle(t.value, t.value[0] ?? 0, 'RSASSA-PSS-params');
-  }
-  const [hashF, mgfF, saltF, trailerF] = fields;
-  if (hashF === undefined || mgfF === undefined) return refuse();
-  const hash = hashOf(hashF);
-  const [mgfOid, mgfParams] = algorithm(mgfF);
-  if (hash === undefined || mgfOid !== MGF1_OID || mgfParams === undefined || hashOf(mgfParams) !== hash) return refuse();
-  const salt = saltF === undefined ? 20 : smallInteger(saltF);
-  const trailer = trailerF === undefined ? 1 : smallInteger(trailerF);
-  if (salt !== hash.len || trailer !== 1) return refuse();
-  return { hash: hash.name };
-}
-
-/** A SHA-2 hash AlgorithmIdentifier (parameters NULL or absent, RFC 4055 §2.1), or undefined. */
-function hashOf(t: Tlv): (typeof PSS_HASHES)[number] | undefined {
-  if (t.tag !== DerTag.SEQUENCE) return undefined;
-  const [oid, params] = algorithm(t);
-  if (params !== undefined && (params.tag !== DerTag.NULL || params.value.length !== 0)) return undefined;
-  return PSS_HASHES.find((h) => h.oid === oid);
 }
 
 /** The AlgorithmIdentifier parameters for a restriction: none for an unrestricted key. */
@@ -267,13 +237,6 @@ function rsaPssParamsDer(pss: RsaPssKeyRestriction): Uint8Array[] {
   ];
 }
 
-/** RFC 4055 §2.1 SHA-2 hash OIDs (NIST CSOR), §2.2 id-mgf1. */
-const PSS_HASHES: readonly { readonly name: HashName; readonly oid: string; readonly len: number }[] = [
-  { name: 'sha256', oid: '2.16.840.1.101.3.4.2.1', len: 32 },
-  { name: 'sha384', oid: '2.16.840.1.101.3.4.2.2', len: 48 },
-  { name: 'sha512', oid: '2.16.840.1.101.3.4.2.3', len: 64 },
-];
-const MGF1_OID = '1.2.840.113549.1.1.8';
 
 /** RFC 5915 §3 ECPrivateKey; `curve` comes from the PKCS#8 AlgorithmIdentifier when wrapped. */
 function parseEcPrivateKey(der: Uint8Array, curve: EcCurve | undefined): PrivateKey {
@@ -339,19 +302,3 @@ function leftPad(b: Uint8Array, size: number): Uint8Array {
   return s.length >= size ? s : concat(new Uint8Array(size - s.length), s);
 }
 
-/** Object identifiers of the key algorithms (RFC 5480 §2.1.1, RFC 8410 §3, RFC 8017 §A.1, RFC 4055 §2). */
-export const OID = {
-  ecPublicKey: '1.2.840.10045.2.1',
-  ed25519: '1.3.101.112',
-  ed448: '1.3.101.113',
-  rsaEncryption: '1.2.840.113549.1.1.1',
-  rsassaPss: '1.2.840.113549.1.1.10',
-} as const;
-/** RFC 5480 §2.1.1.1 named curves. */
-export const CURVE_OID: { readonly [K in EcCurve]: string } = {
-  'P-256': '1.2.840.10045.3.1.7',
-  'P-384': '1.3.132.0.34',
-  'P-521': '1.3.132.0.35',
-};
-/** Bytes of a scalar or coordinate (SEC 2 §2.4.2, §2.5.1, §2.6.1). */
-export const CURVE_SIZE: { readonly [K in EcCurve]: number } = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };

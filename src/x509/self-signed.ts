@@ -9,7 +9,8 @@ import type { CryptoProvider, PrivateKey, RandomSource } from '../crypto/provide
 import { SignatureScheme } from '../protocol/registry.ts';
 import { DerTag, encodeOid, encodeSequence, encodeSmallInteger, encodeTlv, integerContents } from './der.ts';
 import { concat } from '../bytes/bytes.ts';
-import { CURVE_OID, encodePrivateKeyPkcs8, OID } from './keys.ts';
+import { encodePrivateKeyPkcs8 } from './keys.ts';
+import { CURVE_OID, OID } from './oids.ts';
 import { parseIpLiteral } from './names.ts';
 
 /** Options for {@link generateSelfSigned}. */

@@ -25,7 +25,7 @@ import { TlsError } from '../../../src/errors.ts';
 import { AlertDescription, SignatureScheme } from '../../../src/protocol/registry.ts';
 import type { IpSubtree, NameConstraints as NameConstraintFacts, ParsedCertificate } from '../../../src/x509/certificate.ts';
 import { checkDerTree, DerTag, derError, readChildren, readSingle, stripLeadingZeros, type Tlv } from '../../../src/x509/der.ts';
-import { CURVE_OID, OID } from '../../../src/x509/keys.ts';
+import { CURVE_OID, OID } from '../../../src/x509/oids.ts';
 
 /** parseCertificate as it was with the @peculiar schemas (TlsError bad_certificate on malformed input). */
 export function oracleParseCertificate(der: Uint8Array): ParsedCertificate {
