@@ -190,6 +190,7 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
   takeOutput(): Uint8Array {
     if (this.outputLen === 0) return EMPTY;
     const out = this.outputBuf.subarray(0, this.outputLen);
+    OUTPUT_SLAB.release(this.outputBuf, this.outputLen);
     this.outputBuf = EMPTY;
     this.outputLen = 0;
     return out;
@@ -691,7 +692,7 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
    */
   private reserveOutput(n: number): void {
     if (this.outputLen + n <= this.outputBuf.length) return;
-    const next = new Uint8Array(Math.max(this.outputLen + n, 2 * this.outputBuf.length, MIN_OUTPUT_BUFFER));
+    const next = OUTPUT_SLAB.take(Math.max(this.outputLen + n, 2 * this.outputBuf.length, MIN_OUTPUT_BUFFER));
     next.set(this.outputBuf.subarray(0, this.outputLen));
     this.outputBuf = next;
   }
@@ -802,6 +803,45 @@ export abstract class Connection<S extends { readonly kind: string } = { readonl
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * Where output buffers come from: most flushes (a handshake flight, an HTTP response) are a few
+ * KiB, and a typed array of its own per flush costs an allocation with its own backing store,
+ * zero-filled, and work for the garbage collector. Small buffers are carved instead from a
+ * shared block, one after the other (as node's Buffer pool does): a region is handed out once
+ * and never written again by anyone else, so what `takeOutput` returns stays the caller's. The
+ * unused tail of the most recent region goes back to the block when its output is taken.
+ */
+class OutputSlab {
+  private block: Uint8Array = EMPTY;
+  private used = 0;
+
+  /** A fresh buffer of `n` bytes that no one else holds. */
+  take(n: number): Uint8Array {
+    if (n > SLAB_MAX_REGION) return new Uint8Array(n);
+    if (this.used + n > this.block.length) {
+      this.block = new Uint8Array(SLAB_BLOCK);
+      this.used = 0;
+    }
+    const region = this.block.subarray(this.used, this.used + n);
+    this.used += n;
+    return region;
+  }
+
+  /**
+   * `region` (from `take`) is done with after its first `kept` bytes: when it is the last region
+   * carved, the rest (never written) can be carved again.
+   */
+  release(region: Uint8Array, kept: number): void {
+    const b = this.block;
+    if (region.buffer !== b.buffer || region.byteOffset + region.length !== b.byteOffset + this.used) return;
+    this.used = region.byteOffset - b.byteOffset + kept;
+  }
+}
+/** Size of a shared block, and the largest buffer carved from it (larger ones are their own). */
+const SLAB_BLOCK = 64 * 1024;
+const SLAB_MAX_REGION = 16 * 1024;
+const OUTPUT_SLAB = new OutputSlab();
 /** The smallest output buffer: a handshake flight's records usually fit in one. */
 const MIN_OUTPUT_BUFFER = 4096;
 /** The post-handshake message allowance when full: the whole burst. */
