@@ -319,7 +319,7 @@ function redisCostTable(rounds: Map<Config, Round[]>): string {
       );
     }
   }
-  out.push('\n(A full handshake with a store puts its ticket: one SET; a resumption takes one (GETDEL) and puts the new one.)');
+  out.push('\n(Per handshake with a store: a full one puts its two tickets (two SETs); a resumption takes its ticket (GETDEL) and puts the one new ticket (SET).)');
   return out.join('\n');
 }
 
