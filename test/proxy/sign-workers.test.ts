@@ -64,6 +64,17 @@ describe('SignerPool', () => {
     expect(pool.threads()).toEqual([second]);
   }, 60_000);
 
+  it('a thread that cannot start is not restarted forever: the pool ends empty and requests fail at once', async () => {
+    const cert = readFileSync(p256.endChain, 'utf8');
+    const pool = new SignerPool(1, [{ cert, key: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' }], 'pure', undefined);
+    pools.push(pool);
+    await expect.poll(() => pool.threads().length, { timeout: 60_000, interval: 100 }).toBe(0);
+    const certificate = certifiedKey(nodeCryptoProvider, cert, readFileSync(p256.endKey, 'utf8'));
+    await expect(pool.signer({ certificate, scheme: SignatureScheme.ecdsa_secp256r1_sha256, content: new Uint8Array(130) })).rejects.toThrow(
+      /every thread failed to start/,
+    );
+  }, 90_000);
+
   it('closing the pool fails what is pending and refuses new requests', async () => {
     const pair = { cert: readFileSync(p256.endChain, 'utf8'), key: readFileSync(p256.endKey, 'utf8') };
     const pool = new SignerPool(1, [pair], 'pure', undefined);
