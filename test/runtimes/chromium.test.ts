@@ -4,16 +4,21 @@
  * - the in-memory client ↔ server handshake (pure provider, ECDSA chain verified, data both ways),
  *   whose result must equal Node's run of the same scenario;
  * - docs/examples/browser.html + browser-client.ts: a GET from a real `openssl s_server -www`
- *   through docs/examples/ws-bridge.ts (WebSocket to TCP), as documented in docs/runtimes.md.
+ *   through docs/examples/ws-bridge.ts (WebSocket to TCP), as documented in docs/runtimes.md;
+ * - Chromium's own TLS (BoringSSL) loading a page from our adapter's createServer: it offers
+ *   brotli certificate compression (RFC 8879), so our server sends a CompressedCertificate.
  * Without Chromium the tests are a visible skip with the reason.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, normalize } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBridge } from '../../docs/examples/ws-bridge.ts';
+import type { Negotiated } from '../../src/handshake/negotiated.ts';
+import { createServer as createTlsServer } from '../../src/node/server.ts';
 import { certPaths } from '../helpers/pki.ts';
 import { Peers, startOpensslServer } from '../helpers/peers.ts';
 import { buildRuntimeKit, ROOT, type RuntimeKit } from './_bundle.ts';
@@ -68,7 +73,8 @@ if ('missing' in chromium) {
         executablePath: chromium.path,
         headless: true,
         // root in a container: no sandbox; no GPU; /dev/shm may be small.
-        args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+        // The test PKI's P-256 leaf key is trusted by its SPKI hash: for the HTTPS test below.
+        args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', `--ignore-certificate-errors-spki-list=${spkiHash(P256.end)}`],
         timeout: SLOW,
       });
     }, SLOW);
@@ -110,7 +116,35 @@ if ('missing' in chromium) {
       expect(text).toContain('New, TLSv1.3, Cipher is TLS_AES_128_GCM_SHA256');
       await page.close();
     }, SLOW);
+
+    it.each(['node', 'pure'] as const)('loads a page over HTTPS from createServer (%s provider), which sends its Certificate brotli-compressed (RFC 8879, the default)', async (provider) => {
+      const seen: (Negotiated | undefined)[] = [];
+      const server = createTlsServer({ key: readFileSync(P256.endKey), cert: readFileSync(P256.endChain), provider }, (socket) => {
+        seen.push(socket.negotiated);
+        socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\ncontent-type: text/html\r\nconnection: close\r\n\r\n<title>done</title>compressed'));
+        socket.on('error', () => {});
+      });
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      peers.onStop(() => new Promise<void>((done) => server.close(() => done())));
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      const page = await browser.newPage();
+      page.setDefaultTimeout(SLOW);
+      const response = await page.goto(`https://localhost:${port}/`);
+      expect(response?.status()).toBe(200);
+      expect(await page.title()).toBe('done');
+      expect(response?.securityDetails()?.protocol()).toBe('TLS 1.3');
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.map((n) => n?.certificateCompression)).toContain('brotli');
+      await page.close();
+    }, SLOW);
   });
+}
+
+/** base64 SHA-256 of a certificate's SubjectPublicKeyInfo: Chromium's --ignore-certificate-errors-spki-list form. */
+function spkiHash(certPath: string): string {
+  const spki = new X509Certificate(readFileSync(certPath)).publicKey.export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(spki).digest('base64');
 }
 
 /** A static file server for `dir` on a free loopback port (the page must come from http:, not file:). */

@@ -3,7 +3,8 @@
  * - the in-memory client ↔ server handshake (pure provider, ECDSA chain verified, data both ways),
  *   whose result must equal Node's run of the same scenario;
  * - docs/examples/deno-client.ts and bun-client.ts, as documented in docs/runtimes.md: a client
- *   over Deno.connect / Bun.connect to a real `openssl s_server -www` on loopback.
+ *   over Deno.connect / Bun.connect to a real `openssl s_server -www` on loopback;
+ * - Bun only: zstd certificate compression (zstd-certificate-compression.ts), which Node 20 lacks.
  * A runtime that is not installed is a visible skip with the reason (_runtimes.ts).
  */
 import { writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certPaths } from '../helpers/pki.ts';
 import { Peers, startOpensslServer } from '../helpers/peers.ts';
-import { buildRuntimeKit, type RuntimeKit } from './_bundle.ts';
+import { buildRuntimeKit, ROOT, type RuntimeKit } from './_bundle.ts';
 import { findBun, findDeno, runScript, type Found } from './_runtimes.ts';
 import { nodeResult, SCENARIO_PEMS } from './_reference.ts';
 
@@ -77,5 +78,14 @@ for (const { found, example } of RUNTIMES) {
       expect(out).toContain('New, TLSv1.3, Cipher is TLS_AES_128_GCM_SHA256');
       await srv.peer.kill();
     }, SLOW);
+
+    if (rt.name === 'Bun') {
+      // Bun's node:zlib has zstd (Node 20's has not): RFC 8879 algorithm 3 for real. (Deno runs the
+      // bundle only: src/ with its bare package imports needs a Deno config.)
+      it('zstd certificate compression (RFC 8879): detected, used between our client and server, a zstd bomb refused', async () => {
+        const out = await runScript(rt, join(ROOT, 'test/runtimes/zstd-certificate-compression.ts'));
+        expect(JSON.parse(out)).toEqual({ ids: [2, 3, 1], honest: { compression: 'zstd', chain: 2 }, bomb: { alert: 'bad_certificate' } });
+      }, SLOW);
+    }
   });
 }
