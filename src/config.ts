@@ -13,6 +13,7 @@ import { DEFAULT_SUITES, suiteById, type CipherSuiteInfo } from './crypto/suites
 import { MAX_PLAINTEXT_LEN, MAX_RECORD_SIZE_LIMIT, MIN_RECORD_SIZE_LIMIT } from './protocol/limits.ts';
 import { NamedGroup } from './protocol/registry.ts';
 import type { CertifiedKey } from './x509/certified-key.ts';
+import type { RevocationChecker } from './x509/revocation-checker.ts';
 import type { CertificateVerifier } from './x509/verifier.ts';
 import { ClientSessionCache } from './session/client-cache.ts';
 import { isRemoteSessionStore, type RemoteSessionStore, type SessionStore } from './session/store.ts';
@@ -132,6 +133,13 @@ export interface ClientConfigInput extends CommonConfigInput {
    * Default false.
    */
   readonly requestOcsp?: boolean;
+  /**
+   * Revocation checking of the server's verified chain (off by default): a checker from
+   * `revocationChecker` (package entry `puretls/revocation`: stapled OCSP and caller CRLs, with
+   * its policy). When it uses OCSP, status_request is sent as with `requestOcsp`. Runs on full
+   * handshakes only: a resumed session was checked when it was first established.
+   */
+  readonly revocation?: RevocationChecker;
   /**
    * Also offer psk_ke (PSK-only key exchange, RFC 8446 §4.2.9) next to psk_dhe_ke when resuming,
    * and accept a ServerHello that resumes without key_share. psk_ke has no (EC)DHE: a resumed
@@ -297,6 +305,7 @@ export interface ClientConfig extends CommonConfig {
   readonly earlyData: boolean;
   readonly certificates: readonly CertifiedKey[];
   readonly requestOcsp: boolean;
+  readonly revocation: RevocationChecker | undefined;
   readonly dangerouslyOfferPskKe: boolean;
   readonly externalPsk: ValidExternalPsk | undefined;
   readonly postHandshakeAuth: boolean;
@@ -356,6 +365,9 @@ export function clientConfig(input: ClientConfigInput): ClientConfig {
   if (input.certificates !== undefined && !Array.isArray(input.certificates)) {
     throw new TypeError('clientConfig: certificates must be an array of CertifiedKey');
   }
+  if (input.revocation !== undefined && typeof input.revocation.check !== 'function') {
+    throw new TypeError('clientConfig: revocation must be a checker from revocationChecker(...)');
+  }
   return {
     ...common,
     side: 'client',
@@ -366,7 +378,8 @@ export function clientConfig(input: ClientConfigInput): ClientConfig {
     sessionCache: input.sessionCache === false ? undefined : (input.sessionCache ?? new ClientSessionCache()),
     earlyData: input.earlyData ?? false,
     certificates: input.certificates ?? [],
-    requestOcsp: input.requestOcsp ?? false,
+    requestOcsp: (input.requestOcsp ?? false) || input.revocation?.requestsOcsp === true,
+    revocation: input.revocation,
     dangerouslyOfferPskKe: input.dangerouslyOfferPskKe ?? false,
     externalPsk: input.externalPsk === undefined ? undefined : externalPskOption(input.externalPsk),
     postHandshakeAuth: input.postHandshakeAuth ?? false,

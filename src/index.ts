@@ -39,3 +39,5 @@ export {
   type VerifiedChain,
   type VerifyInput,
 } from './x509/verifier.ts';
+// Revocation checking itself is the `puretls/revocation` entry (x509/revocation.ts), outside this bundle.
+export type { RevocationChecker, RevocationInput, StapledResponse } from './x509/revocation-checker.ts';

@@ -182,6 +182,12 @@ export interface CryptoProvider {
   verifyCertificateSignature(scheme: number, key: PublicKey, message: Uint8Array, signature: Uint8Array): boolean;
   /** Cryptographically secure random bytes. */
   randomBytes(length: number): Uint8Array;
+  /**
+   * SHA-1 of `data`, only for identifiers RFC 6960 fixes to it (the OCSP CertID hash responders
+   * use by default, §4.1.1; a byKey ResponderID, §4.2.1), never for signatures. Optional: without
+   * it, SHA-1 CertIDs cannot be matched (x509/ocsp.ts).
+   */
+  readonly sha1?: (data: Uint8Array) => Uint8Array;
   /** Password-based primitives for encrypted PKCS#8 private keys (RFC 8018 PBES2); optional. */
   readonly passwordBased?: PasswordBasedCrypto;
   /**

@@ -78,6 +78,7 @@ export const nodeCryptoProvider: CryptoProvider = {
   verify: nodeVerifySignature,
   verifyCertificateSignature: nodeVerifyCertificateSignature,
   randomBytes: pooledRandomBytes,
+  sha1: (data) => u8(createHash('sha1').update(data).digest()),
   passwordBased: {
     pbkdf2: (hash, password, salt, iterations, dkLen) => u8(pbkdf2Sync(password, salt, iterations, dkLen, hash)),
     scrypt: (password, salt, n, r, p, dkLen) => u8(scryptSync(password, salt, dkLen, { N: n, r, p, maxmem: 2 ** 31 })),

@@ -13,6 +13,7 @@ import { AlertDescription } from '../protocol/registry.ts';
 import { nodeCertificateCompressors } from './certificate-compression.ts';
 import type { RemoteSessionStore, SessionStore } from '../session/store.ts';
 import { certifiedKey, type CertifiedKey } from '../x509/certified-key.ts';
+import { revocationChecker, type RevocationChecker, type RevocationOptions } from '../x509/revocation.ts';
 import { parseCertificate, parseCertificateChain } from '../x509/certificate.ts';
 import {
   CertificateError,
@@ -174,6 +175,13 @@ export interface ClientSecureOptions extends SecureContextOptions {
   readonly checkServerIdentity?: (hostname: string, cert: PeerCertificate) => Error | undefined;
   /** Ask for a stapled OCSP response (RFC 6066 §8); it is emitted as 'OCSPResponse' (not checked). */
   readonly requestOCSP?: boolean;
+  /**
+   * puretls extension: revocation checking of the server's chain (off by default): the policy
+   * (`RevocationOptions`: stapled OCSP, CRLs, depth, unknown status; CRLs parsed on each connect)
+   * or a checker made once with `revocationChecker` from `puretls/revocation` (CRLs parsed once).
+   * A failure aborts the handshake, or with `rejectUnauthorized: false` becomes `authorizationError`.
+   */
+  readonly revocation?: RevocationOptions | RevocationChecker;
   readonly ALPNProtocols?: readonly string[];
   /**
    * node:tls `pskCallback(hint)`: returns `{ psk, identity }`, the external PSK to offer
@@ -371,6 +379,20 @@ export function clientConfigFromOptions(
           },
         }
       : checked;
+  const checker = options.revocation === undefined ? undefined : 'check' in options.revocation ? options.revocation : revocationChecker(options.revocation);
+  const revocation: RevocationChecker | undefined =
+    checker === undefined || options.rejectUnauthorized !== false
+      ? checker
+      : {
+          requestsOcsp: checker.requestsOcsp,
+          check(input): void {
+            try {
+              checker.check(input);
+            } catch (e) {
+              verdict ??= e instanceof Error ? e : new Error(String(e));
+            }
+          },
+        };
   const config = clientConfig({
     provider,
     verifier,
@@ -383,6 +405,7 @@ export function clientConfigFromOptions(
     earlyData: extra.earlyData ?? false,
     certificates: ctx.certifiedKeys,
     requestOcsp: options.requestOCSP ?? false,
+    revocation,
     externalPsk: clientPsk(options.pskCallback),
     postHandshakeAuth: options.postHandshakeAuth ?? false,
     certificateCompression: certificateCompressionOption(options.certificateCompression),

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseCiphersFlag, parseGroupsFlag, parseHostPort, parseProvider, parseSeconds, refuseRenamedFlags, splitList } from './args.ts';
-import type { ConnectToolOptions } from './connect.ts';
+import type { CliRevocation, ConnectToolOptions } from './connect.ts';
 import { keyLogPath } from './keylog.ts';
 import { passphraseFrom } from './passphrase.ts';
 import { parsePskFlags } from './psk.ts';
@@ -46,6 +46,14 @@ export const CONNECT_USAGE = `usage: puretls connect HOST:PORT [options]
   --psk HEX            offer this external PSK (RFC 8446 §4.2.11, SHA-256 suites); a server
                        that accepts it sends no certificate ('psk identity' line)
   --psk-identity ID    the identity for --psk (default Client_identity, as openssl's)
+  --ocsp MODE          revocation by stapled OCSP (RFC 6960): off (default), if-stapled (ask;
+                       check a staple when the server sends one) or require (the leaf's staple
+                       must be there); a staple that does not verify or is stale fails
+  --crl FILE           a CRL (PEM or DER) of an issuer in the chain; repeatable. A revoked
+                       certificate fails the handshake (certificate_revoked)
+  --revocation-depth D leaf or chain (default: every certificate below the trust anchor)
+  --revocation-unknown P  deny (default): a certificate no staple or CRL vouches for fails;
+                       allow: soft-fail, no protection against a server that does not staple
   -h, --help           this help
 
 Prints the negotiated parameters (incl. 'resumed' and 'early data') and the peer's chain to
@@ -85,6 +93,10 @@ export function connectOptionsFromArgs(args: readonly string[]): ConnectToolOpti
       'passphrase-env': { type: 'string' },
       psk: { type: 'string' },
       'psk-identity': { type: 'string' },
+      ocsp: { type: 'string' },
+      crl: { type: 'string', multiple: true },
+      'revocation-depth': { type: 'string' },
+      'revocation-unknown': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -122,7 +134,24 @@ export function connectOptionsFromArgs(args: readonly string[]): ConnectToolOpti
     keyFile: values.key,
     passphrase,
     psk: parsePskFlags(values.psk, values['psk-identity']),
+    revocation: revocationFlags(values.ocsp, values.crl ?? [], values['revocation-depth'], values['revocation-unknown']),
   };
+}
+
+/** --ocsp, --crl, --revocation-depth, --revocation-unknown → the policy, or undefined when revocation is off. */
+function revocationFlags(ocsp: string | undefined, crlFiles: readonly string[], depth: string | undefined, unknown: string | undefined): CliRevocation | undefined {
+  const one = <T extends string>(flag: string, v: string | undefined, allowed: readonly T[]): T | undefined => {
+    if (v !== undefined && !(allowed as readonly string[]).includes(v)) throw new UsageError(`${flag} takes ${allowed.join(', ')}; got ${JSON.stringify(v)}`);
+    return v as T | undefined;
+  };
+  const mode = one('--ocsp', ocsp, ['off', 'if-stapled', 'require'] as const);
+  const d = one('--revocation-depth', depth, ['leaf', 'chain'] as const);
+  const u = one('--revocation-unknown', unknown, ['deny', 'allow'] as const);
+  if ((mode === undefined || mode === 'off') && crlFiles.length === 0) {
+    if (d !== undefined || u !== undefined) throw new UsageError('--revocation-depth/--revocation-unknown need --ocsp or --crl');
+    return undefined;
+  }
+  return { ocsp: mode, crlFiles, depth: d, unknownStatus: u };
 }
 
 /** A day: longer is a mistake, not a timeout. */

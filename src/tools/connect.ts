@@ -9,12 +9,14 @@
 import { writeFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { parseCertificate, type ParsedCertificate } from '../x509/certificate.ts';
+import { revocationChecker, type RevocationOptions } from '../x509/revocation.ts';
 import { CertificateError } from '../x509/verifier.ts';
 import { pemEncode } from '../x509/pem.ts';
 import { connect } from '../node/connect.ts';
 import type { ProviderOption } from '../node/options.ts';
 import { HANDSHAKE_TIMEOUT_CODE, type TLSSocket } from '../node/tls-socket.ts';
 import { readFlagFile } from './args.ts';
+import { UsageError } from './usage-error.ts';
 import { certificateDetails } from './certificate-text.ts';
 import { clientPskCallback, type CliPsk } from './psk.ts';
 import { describeError } from './describe.ts';
@@ -57,6 +59,13 @@ export interface ConnectToolOptions {
   readonly showCerts?: boolean;
   /** An external PSK to offer (RFC 8446 §4.2.11). */
   readonly psk?: CliPsk;
+  /** Revocation checking of the server's chain (--ocsp, --crl, --revocation-depth, --revocation-unknown). */
+  readonly revocation?: CliRevocation;
+}
+
+/** The revocation flags: the policy with CRL file names instead of contents. */
+export interface CliRevocation extends Omit<RevocationOptions, 'crls'> {
+  readonly crlFiles: readonly string[];
 }
 
 /** Runs the client until the connection ends; resolves to the process exit code (2: bad options, 1: failure). */
@@ -93,6 +102,7 @@ export function runConnect(
         passphrase: options.passphrase,
         observer: options.trace === undefined ? undefined : traceObserver(log, { side: 'client', secrets: options.trace === 'secrets' }),
         pskCallback: options.psk === undefined ? undefined : clientPskCallback(options.psk),
+        revocation: options.revocation === undefined ? undefined : cliRevocationChecker(options.revocation),
         // With a certificate, the server may also ask for it after the handshake (RFC 8446 §4.6.2).
         postHandshakeAuth: options.certFile !== undefined,
       });
@@ -227,4 +237,14 @@ function printSession(sock: TLSSocket, options: ConnectToolOptions, log: (line: 
     log(pemEncode('CERTIFICATE', der).trimEnd());
   });
   log('---');
+}
+
+/** The checker for the revocation flags; a CRL that cannot be read or is refused is a usage error (exit 2). */
+function cliRevocationChecker(r: CliRevocation): ReturnType<typeof revocationChecker> {
+  const crls = r.crlFiles.map((f) => new Uint8Array(readFlagFile(f, '--crl')));
+  try {
+    return revocationChecker({ ocsp: r.ocsp, depth: r.depth, unknownStatus: r.unknownStatus, crls });
+  } catch (e) {
+    throw new UsageError(`--crl: ${describeError(e)}`);
+  }
 }

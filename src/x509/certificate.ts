@@ -73,6 +73,13 @@ export interface ParsedCertificate {
   readonly unknownCriticalExtensions: readonly string[];
   /** The signature AlgorithmIdentifier's OID, dotted (to name refused algorithms such as SHA-1). */
   readonly signatureAlgorithmOid: string;
+  /** The whole signature AlgorithmIdentifier element (its parameters may name a weak hash). */
+  readonly signatureAlgorithmDer: Uint8Array;
+  /**
+   * The subjectPublicKey BIT STRING's bits (without the unused-bits octet): what an OCSP CertID's
+   * issuerKeyHash and a byKey ResponderID hash (RFC 6960 §4.1.1, §4.2.1).
+   */
+  readonly subjectPublicKeyBits: Uint8Array;
 }
 
 /**
@@ -187,6 +194,8 @@ function parseCertificateUnchecked(der: Uint8Array): ParsedCertificate {
     nameConstraints: ext.nameConstraints,
     unknownCriticalExtensions: ext.unknownCriticalExtensions,
     signatureAlgorithmOid: parseAlgorithmIdentifier(t.signature, 'signature').oid,
+    signatureAlgorithmDer: sigAlg.raw,
+    subjectPublicKeyBits: (readChildren(t.spki.value, 'subjectPublicKeyInfo')[1] as Tlv).value.subarray(1),
   };
 }
 
@@ -196,7 +205,7 @@ function parseCertificateUnchecked(der: Uint8Array): ParsedCertificate {
  * (der.ts), no end-of-contents tag (§8.1.5) or reserved universal tag 15 (X.680 §8.4), SEQUENCE/SET constructed and the other universal
  * types primitive (§10.2), and well-formed BOOLEAN, INTEGER, BIT STRING, NULL, OID contents.
  */
-function checkDerForms(content: Uint8Array, depth: number): void {
+export function checkDerForms(content: Uint8Array, depth: number): void {
   if (depth > MAX_DEPTH) throw derError('nested too deeply');
   for (const t of readChildren(content, 'Certificate')) {
     const constructed = (t.tag & 0x20) !== 0;
@@ -319,7 +328,7 @@ function parseValidity(validity: Tlv): [number, number] {
  * RFC 5280 §4.1.2.5.1 UTCTime `YYMMDDHHMMSSZ` (YY >= 50 → 19YY, else 20YY) and §4.1.2.5.2
  * GeneralizedTime `YYYYMMDDHHMMSSZ`: seconds present, Zulu, no fractions.
  */
-function parseTime(t: Tlv): number {
+export function parseTime(t: Tlv): number {
   let s = '';
   for (const c of t.value) s += String.fromCharCode(c);
   let m: RegExpExecArray | null;
@@ -360,13 +369,22 @@ interface ExtensionFacts {
   unknownCriticalExtensions: string[];
 }
 
+/** One Extension (RFC 5280 §4.1): its extnID, critical flag and the extnValue OCTET STRING's contents. */
+export interface Extension {
+  readonly id: string;
+  readonly critical: boolean;
+  readonly value: Uint8Array;
+}
+
 /**
- * RFC 5280 §4.1: Extension ::= SEQUENCE { extnID OBJECT IDENTIFIER, critical BOOLEAN DEFAULT
- * FALSE, extnValue OCTET STRING }; §4.2: the extensions we interpret, each at most once.
+ * RFC 5280 §4.1: Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension, Extension ::= SEQUENCE {
+ * extnID OBJECT IDENTIFIER, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }; each extnID
+ * at most once (§4.2: "MUST NOT include more than one instance of a particular extension"; the
+ * same rule holds for CRLs, §5.2, and OCSP, RFC 6960 §4.4). Also read by ocsp.ts and crl.ts.
  */
-function parseExtensions(exts: Tlv): ExtensionFacts {
+export function readExtensionList(exts: Tlv): Extension[] {
   const seen = new Set<string>();
-  const facts: ExtensionFacts = emptyFacts();
+  const out: Extension[] = [];
   for (const e of readChildren(exts.value, 'extensions')) {
     expectTag(e, DerTag.SEQUENCE, 'extension');
     const kids = readChildren(e.value, 'extension');
@@ -380,14 +398,22 @@ function parseExtensions(exts: Tlv): ExtensionFacts {
       valueTlv = third;
     }
     expectTag(valueTlv, DerTag.OCTET_STRING, 'extnValue');
-    // RFC 5280 §4.2: "A certificate MUST NOT include more than one instance of a particular extension."
     if (seen.has(id)) throw derError(`duplicate extension ${id}`);
     seen.add(id);
-    if (id === EXT.basicConstraints) readBasicConstraints(valueTlv.value, facts);
-    else if (id === EXT.subjectAltName) readSubjectAltName(valueTlv.value, facts);
-    else if (id === EXT.keyUsage) facts.keyUsage = readKeyUsage(valueTlv.value);
-    else if (id === EXT.extKeyUsage) facts.extKeyUsage = readExtKeyUsage(valueTlv.value);
-    else if (id === EXT.nameConstraints) facts.nameConstraints = readNameConstraints(valueTlv.value);
+    out.push({ id, critical, value: valueTlv.value });
+  }
+  return out;
+}
+
+/** RFC 5280 §4.2: the extensions we interpret; any other critical one is recorded as unknown. */
+function parseExtensions(exts: Tlv): ExtensionFacts {
+  const facts: ExtensionFacts = emptyFacts();
+  for (const { id, critical, value } of readExtensionList(exts)) {
+    if (id === EXT.basicConstraints) readBasicConstraints(value, facts);
+    else if (id === EXT.subjectAltName) readSubjectAltName(value, facts);
+    else if (id === EXT.keyUsage) facts.keyUsage = readKeyUsage(value);
+    else if (id === EXT.extKeyUsage) facts.extKeyUsage = readExtKeyUsage(value);
+    else if (id === EXT.nameConstraints) facts.nameConstraints = readNameConstraints(value);
     else if (critical) facts.unknownCriticalExtensions.push(id);
   }
   return facts;
@@ -523,6 +549,14 @@ function parseAlgorithmIdentifier(t: Tlv, what: string): AlgorithmId {
   // X.690 §8.8.2: NULL has no contents octets.
   if (params?.tag === DerTag.NULL && params.value.length !== 0) throw derError(`${what}: NULL with contents`);
   return { oid: oidText(oid, what), params };
+}
+
+/**
+ * A signature AlgorithmIdentifier element (of a certificate, an OCSP response or a CRL) as a TLS
+ * SignatureScheme, as for certificates below; undefined when unsupported.
+ */
+export function signatureSchemeOfAlgorithm(t: Tlv): number | undefined {
+  return signatureSchemeOf(parseAlgorithmIdentifier(t, 'signatureAlgorithm'));
 }
 
 /**
@@ -671,7 +705,7 @@ function parseRsaPublicKey(key: Uint8Array): PublicKey & { readonly type: 'rsa' 
  * as RFC 4514-style text, in encoding order (as OpenSSL prints it): `CN=x, O=y`. Unknown
  * attribute types print as dotted OIDs, values of non-string types as `#` + hex of their DER.
  */
-function nameToText(name: Tlv): string {
+export function nameToText(name: Tlv): string {
   const rdns: string[] = [];
   for (const rdn of readChildren(name.value, 'Name')) {
     expectTag(rdn, DerTag.SET, 'RelativeDistinguishedName');
@@ -736,7 +770,7 @@ function attributeValueText(v: Tlv): string {
  * X.690 §8.19: OBJECT IDENTIFIER contents as dotted text; each subidentifier minimal (no leading
  * 0x80 octet) and complete, arcs below 2^53.
  */
-function oidText(t: Tlv, what: string): string {
+export function oidText(t: Tlv, what: string): string {
   expectTag(t, DerTag.OID, what);
   const b = t.value;
   if (b.length === 0) throw derError(`${what}: empty OBJECT IDENTIFIER`);
@@ -759,7 +793,7 @@ function oidText(t: Tlv, what: string): string {
 }
 
 /** X.690 §8.3.2: INTEGER contents are non-empty and minimal (no redundant leading 0x00/0xff). */
-function checkInteger(b: Uint8Array, what: string): void {
+export function checkInteger(b: Uint8Array, what: string): void {
   const b0 = b[0];
   if (b0 === undefined) throw derError(`${what}: empty INTEGER`);
   const b1 = b[1];
@@ -769,7 +803,7 @@ function checkInteger(b: Uint8Array, what: string): void {
 }
 
 /** A minimal INTEGER element's value when it is in 0..2^31-1, else -1. */
-function readSmallInteger(t: Tlv, what: string): number {
+export function readSmallInteger(t: Tlv, what: string): number {
   expectTag(t, DerTag.INTEGER, what);
   checkInteger(t.value, what);
   return smallUint(t.value);
@@ -783,7 +817,7 @@ function smallUint(b: Uint8Array): number {
 }
 
 /** X.690 §11.1: a DER BOOLEAN is one octet, 0x00 or 0xFF. */
-function readBoolean(t: Tlv, what: string): boolean {
+export function readBoolean(t: Tlv, what: string): boolean {
   expectTag(t, DerTag.BOOLEAN, what);
   if (t.value.length !== 1 || (t.value[0] !== 0 && t.value[0] !== 0xff)) throw derError(`${what}: not a DER BOOLEAN`);
   return t.value[0] === 0xff;
@@ -802,7 +836,7 @@ function readTlvSingle(content: Uint8Array, what: string): Tlv {
   return t;
 }
 
-function expectTag(t: Tlv, tag: number, what: string): void {
+export function expectTag(t: Tlv, tag: number, what: string): void {
   if (t.tag !== tag) throw derError(`${what}: expected tag 0x${tag.toString(16)}, got 0x${t.tag.toString(16)}`);
 }
 

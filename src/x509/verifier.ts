@@ -39,6 +39,17 @@ export interface VerifyInput {
 export interface VerifiedChain {
   readonly leaf: ParsedCertificate;
   readonly chain: readonly ParsedCertificate[];
+  /**
+   * What is left of the validation's work budget: revocation checking (revocation.ts) charges
+   * its signature checks to it. Verifiers without one leave it out (the checker starts a new one).
+   */
+  readonly budget?: WorkBudget;
+}
+
+/** A bound on the signature checks one certificate validation may make (see PathBudget). */
+export interface WorkBudget {
+  /** Called before each signature check. @throws CertificateError budget_exceeded when spent */
+  signature(depth: number, subject: string): void;
 }
 
 /** Decides whether a peer's certificate chain is acceptable. */
@@ -71,7 +82,12 @@ export type CertificateFailure =
   | 'chain_too_long'
   | 'budget_exceeded'
   | 'ca_used_as_end_entity'
-  | 'malformed_name';
+  | 'malformed_name'
+  // Revocation (x509/revocation.ts):
+  | 'revoked'
+  | 'bad_status_response'
+  | 'revocation_unknown'
+  | 'crl_unusable';
 
 /**
  * A certificate validation failure: `reason` says what failed, `depth` where (0 = the leaf, 1 its
@@ -197,7 +213,8 @@ function verifyChain(input: VerifyInput, anchors: readonly ParsedCertificate[], 
   const purpose = input.usage === 'client' ? EKU.clientAuth : EKU.serverAuth;
   const pinned = anchors.some((a) => equalBytes(a.der, leaf.der));
   checkLeaf(leaf, input, purpose, pinned);
-  const path = pinned ? [leaf] : buildPath(leaf, issuersBySubject, bySubject, input, purpose);
+  const budget = new PathBudget();
+  const path = pinned ? [leaf] : buildPath(leaf, issuersBySubject, bySubject, input, purpose, budget);
   // RFC 9525 §6.3 / RFC 6125 §6.4: the reference identity against subjectAltName only.
   if (input.serverName !== undefined && !matchesServerName(input.serverName, leaf.dnsNames, leaf.ipAddresses)) {
     const names = [...leaf.dnsNames, ...leaf.ipAddresses.map(ipText)];
@@ -209,7 +226,7 @@ function verifyChain(input: VerifyInput, anchors: readonly ParsedCertificate[], 
       `name mismatch: ${JSON.stringify(input.serverName)} is not among the certificate's names [${names.join(', ')}]`,
     );
   }
-  return { leaf, chain: path };
+  return { leaf, chain: path, budget };
 }
 
 /**
@@ -242,10 +259,11 @@ function checkLeaf(leaf: ParsedCertificate, input: VerifyInput, purpose: string,
 /**
  * The work one validation may do, shared by everything path building does (rustls-webpki's
  * `Budget`): signature verifications, candidate issuers considered, and name-constraint
- * comparisons (one per name and subtree). Running out aborts the whole validation with
- * bad_certificate, reason `budget_exceeded`, even when some other path might have been valid.
+ * comparisons (one per name and subtree); revocation checking draws on the same signature
+ * count. Running out aborts the whole validation with bad_certificate, reason
+ * `budget_exceeded`, even when some other path might have been valid.
  */
-class PathBudget {
+export class PathBudget implements WorkBudget {
   #signatures = MAX_SIGNATURE_CHECKS;
   #candidates = MAX_CANDIDATE_VISITS;
   #comparisons = MAX_NAME_CONSTRAINT_COMPARISONS;
@@ -283,9 +301,9 @@ function buildPath(
   bySubject: ReadonlyMap<string, ParsedCertificate[]>,
   input: VerifyInput,
   purpose: string,
+  budget: PathBudget,
 ): ParsedCertificate[] {
   let firstFailure: CertificateError | undefined;
-  const budget = new PathBudget();
   const search = (path: ParsedCertificate[]): ParsedCertificate[] | undefined => {
     const current = path[path.length - 1] as ParsedCertificate;
     const depth = path.length; // depth of the candidate issuer
@@ -421,25 +439,55 @@ function checkNameConstraints(nc: NameConstraints, path: readonly ParsedCertific
 
 /** Verifies `cert`'s signature under `issuer`'s key; returns the error instead of throwing. */
 function checkSignature(cert: ParsedCertificate, issuer: ParsedCertificate, depth: number, input: VerifyInput): CertificateError | undefined {
-  const scheme = cert.signatureAlgorithm;
+  return checkSignedBy(cert, cert.subjectText, issuer, depth - 1, input.provider, input.signatureSchemes);
+}
+
+/**
+ * The signed parts of a certificate, an OCSP BasicOCSPResponse (RFC 6960 §4.2.1) or a CRL
+ * (RFC 5280 §5.1): all are `SEQUENCE { tbs, signatureAlgorithm, signature BIT STRING }`.
+ */
+export interface SignedObject {
+  readonly tbsDer: Uint8Array;
+  /** As a TLS SignatureScheme; undefined if unsupported. */
+  readonly signatureAlgorithm: number | undefined;
+  readonly signatureAlgorithmOid: string;
+  /** The whole AlgorithmIdentifier element. */
+  readonly signatureAlgorithmDer: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/**
+ * Verifies `signed`'s signature (named `what`, at `depth`) under `issuer`'s key, with the rules
+ * of certificate signatures: no MD5 or SHA-1, key strength, `signatureSchemes` (when given) must
+ * include the scheme (RFC 8446 §4.2.3). Returns the error instead of throwing.
+ */
+export function checkSignedBy(
+  signed: SignedObject,
+  what: string,
+  issuer: ParsedCertificate,
+  depth: number,
+  provider: CryptoProvider,
+  signatureSchemes: readonly number[] | undefined,
+): CertificateError | undefined {
+  const scheme = signed.signatureAlgorithm;
   const key: PublicKey | undefined = issuer.publicKey;
-  const d = depth - 1; // the signed certificate's depth
+  const issuerDepth = depth + 1;
   // RFC 8446 §4.4.2.4: "Any endpoint receiving any certificate which it would need to validate
   // using any signature algorithm using an MD5 hash MUST abort the handshake with a
   // "bad_certificate" alert. SHA-1 is deprecated, and it is RECOMMENDED that any endpoint
   // receiving any certificate which it would need to validate using any signature algorithm
   // using a SHA-1 hash abort the handshake with a "bad_certificate" alert."
-  const weak = weakHashOf(cert);
+  const weak = weakHashOf(signed);
   if (weak !== undefined) {
-    return fail(AlertDescription.bad_certificate, 'weak_signature_algorithm', d, cert.subjectText, `signed with an ${weak}-based algorithm`);
+    return fail(AlertDescription.bad_certificate, 'weak_signature_algorithm', depth, what, `signed with an ${weak}-based algorithm`);
   }
   if (scheme === undefined) {
-    return fail(AlertDescription.unsupported_certificate, 'unsupported_algorithm', d, cert.subjectText, `unsupported signature algorithm ${cert.signatureAlgorithmOid}`);
+    return fail(AlertDescription.unsupported_certificate, 'unsupported_algorithm', depth, what, `unsupported signature algorithm ${signed.signatureAlgorithmOid}`);
   }
   if (key === undefined) {
-    return fail(AlertDescription.unsupported_certificate, 'unsupported_algorithm', depth, issuer.subjectText, 'unsupported public key type');
+    return fail(AlertDescription.unsupported_certificate, 'unsupported_algorithm', issuerDepth, issuer.subjectText, 'unsupported public key type');
   }
-  const strength = checkKeyStrength(key, depth, issuer.subjectText);
+  const strength = checkKeyStrength(key, issuerDepth, issuer.subjectText);
   if (strength) return strength;
   // RFC 8446 §4.2.3: signatures in certificates must use an algorithm we offered; the default
   // alert for a chain we cannot accept is unsupported_certificate. X.509 ECDSA names a hash and
@@ -451,15 +499,15 @@ function checkSignature(cert: ParsedCertificate, issuer: ParsedCertificate, dept
   // key is rsa_pss_pss_* (RFC 8446 §4.2.3), offered and verified as such.
   const pssScheme = key.type === 'rsa' && key.pss !== undefined ? PSS_SCHEME_OF_RSAE[scheme] : undefined;
   const offeredAs = ecdsaCurve !== undefined ? ECDSA_SCHEME_OF_CURVE[ecdsaCurve] : (pssScheme ?? scheme);
-  if (input.signatureSchemes !== undefined && !input.signatureSchemes.includes(offeredAs)) {
-    const what = ecdsaCurve === undefined ? nameOf(SignatureScheme, scheme) : `ECDSA on ${ecdsaCurve}, which needs ${nameOf(SignatureScheme, offeredAs)}`;
-    return fail(AlertDescription.unsupported_certificate, 'algorithm_not_offered', d, cert.subjectText, `signed with ${what}, which we did not offer`);
+  if (signatureSchemes !== undefined && !signatureSchemes.includes(offeredAs)) {
+    const alg = ecdsaCurve === undefined ? nameOf(SignatureScheme, scheme) : `ECDSA on ${ecdsaCurve}, which needs ${nameOf(SignatureScheme, offeredAs)}`;
+    return fail(AlertDescription.unsupported_certificate, 'algorithm_not_offered', depth, what, `signed with ${alg}, which we did not offer`);
   }
   // Cross-curve ECDSA (P-384 with SHA-256, P-256 with SHA-384 or SHA-512) is verified too:
   // the provider reads an ECDSA scheme as its hash on the key's curve (rustls-webpki has
   // ECDSA_P384_SHA256 and ECDSA_P256_SHA384 for the same reason).
-  if (!input.provider.verifyCertificateSignature(pssScheme ?? scheme, key, cert.tbsDer, cert.signature)) {
-    return fail(AlertDescription.bad_certificate, 'bad_signature', d, cert.subjectText, `bad signature by ${issuer.subjectText}`);
+  if (!provider.verifyCertificateSignature(pssScheme ?? scheme, key, signed.tbsDer, signed.signature)) {
+    return fail(AlertDescription.bad_certificate, 'bad_signature', depth, what, `bad signature by ${issuer.subjectText}`);
   }
   return undefined;
 }
@@ -483,7 +531,7 @@ function checkKeyStrength(key: PublicKey | undefined, depth: number, s: string):
 }
 
 /** RFC 5280 §4.2: "A certificate-using system MUST reject the certificate if it encounters a critical extension it does not recognize". */
-function checkCriticalExtensions(c: ParsedCertificate, depth: number): CertificateError | undefined {
+export function checkCriticalExtensions(c: ParsedCertificate, depth: number): CertificateError | undefined {
   if (c.unknownCriticalExtensions.length === 0) return undefined;
   return fail(AlertDescription.unsupported_certificate, 'unknown_critical_extension', depth, c.subjectText, `unknown critical extension ${c.unknownCriticalExtensions.join(', ')}`);
 }
@@ -501,7 +549,7 @@ function checkExtKeyUsage(c: ParsedCertificate, depth: number, purpose: string):
  * inclusive" (§4.1.2.5), so the clock is compared in whole seconds, as OpenSSL and rustls-webpki
  * compare it: a certificate is still valid during the second of its notAfter.
  */
-function checkValidity(c: ParsedCertificate, depth: number, nowMs: number): CertificateError | undefined {
+export function checkValidity(c: ParsedCertificate, depth: number, nowMs: number): CertificateError | undefined {
   const now = Math.floor(nowMs / 1000) * 1000;
   if (now < c.notBefore) {
     return fail(AlertDescription.certificate_expired, 'not_yet_valid', depth, c.subjectText, `not valid before ${new Date(c.notBefore).toISOString()}`);
@@ -513,16 +561,14 @@ function checkValidity(c: ParsedCertificate, depth: number, nowMs: number): Cert
 }
 
 /**
- * 'MD5' or 'SHA-1' when `cert`'s signatureAlgorithm uses that hash: md5/sha1WithRSAEncryption,
+ * 'MD5' or 'SHA-1' when `signed`'s signatureAlgorithm uses that hash: md5/sha1WithRSAEncryption,
  * ecdsa-with-SHA1, dsa-with-sha1, or an AlgorithmIdentifier whose parameters name id-md5/id-sha1
- * (e.g. RSASSA-PSS). Read from the DER because ParsedCertificate maps unsupported algorithms to undefined.
+ * (e.g. RSASSA-PSS). Read from the DER because SignedObject maps unsupported algorithms to undefined.
  */
-function weakHashOf(cert: ParsedCertificate): 'MD5' | 'SHA-1' | undefined {
-  if (cert.signatureAlgorithmOid === OID_MD5_WITH_RSA) return 'MD5';
-  if (SHA1_SIGNATURE_OIDS.includes(cert.signatureAlgorithmOid)) return 'SHA-1';
-  const sigAlg = readChildren(readSingle(cert.der, DerTag.SEQUENCE, 'Certificate').value, 'Certificate')[1];
-  if (sigAlg?.tag !== DerTag.SEQUENCE) return undefined;
-  const params = readChildren(sigAlg.value, 'signatureAlgorithm').slice(1);
+function weakHashOf(signed: SignedObject): 'MD5' | 'SHA-1' | undefined {
+  if (signed.signatureAlgorithmOid === OID_MD5_WITH_RSA) return 'MD5';
+  if (SHA1_SIGNATURE_OIDS.includes(signed.signatureAlgorithmOid)) return 'SHA-1';
+  const params = readChildren(readSingle(signed.signatureAlgorithmDer, DerTag.SEQUENCE, 'signatureAlgorithm').value, 'signatureAlgorithm').slice(1);
   if (params.some((p) => containsBytes(p.raw, DER_ID_MD5))) return 'MD5';
   if (params.some((p) => containsBytes(p.raw, DER_ID_SHA1))) return 'SHA-1';
   return undefined;

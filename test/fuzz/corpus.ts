@@ -23,6 +23,7 @@ import { NamedGroup } from '../../src/protocol/registry.ts';
 import { decodeMessage, splitHandshakeMessages } from '../helpers/tamper.ts';
 import { loadTrace, type TraceName } from '../helpers/vectors.ts';
 import { compressedCertificateSeeds, pausedServerSeeds, proxyHeaderSeeds, ticketSeeds } from './seeds/network.ts';
+import { revocationSeeds } from './seeds/revocation.ts';
 import { certificateSeeds, pemSeeds, privateKeySeeds, verifierSeeds } from './seeds/x509.ts';
 import { EXTENSION_CONTEXT_LIST } from './targets/extensions.ts';
 import type { TargetName } from './targets/index.ts';
@@ -134,6 +135,7 @@ export function seeds(): Record<TargetName, Uint8Array[]> {
   const runs = recordedRuns();
   const messages = traceMessages();
   const flights = runs.flatMap((r) => [r.run.toClient, r.run.toServer]);
+  const revocation = revocationSeeds();
   return {
     client: runs.filter((r) => r.replaysInto !== 'server').map((r) => r.run.toClient),
     server: runs.filter((r) => r.replaysInto !== 'client').map((r) => r.run.toServer),
@@ -149,6 +151,8 @@ export function seeds(): Record<TargetName, Uint8Array[]> {
     pem: pemSeeds(),
     'private-key': privateKeySeeds(),
     'compressed-certificate': compressedCertificateSeeds(),
+    'ocsp-response': revocation.ocsp,
+    crl: revocation.crl,
   };
 }
 

@@ -174,9 +174,10 @@ console.log(JSON.stringify({ clientConfig: typeof puretls.clientConfig, connect:
       `import { readFileSync } from 'node:fs';
 import { clientConfig, trustExactly, nobleProvider, type ClientConfig, type Negotiated } from 'puretls';
 import { connect, createServer, type TLSSocket, type ConnectOptions } from 'puretls/node';
+import { revocationChecker } from 'puretls/revocation';
 
 const ca = readFileSync('ca.pem', 'utf8');
-const config: ClientConfig = clientConfig({ provider: nobleProvider, verifier: trustExactly([]) });
+const config: ClientConfig = clientConfig({ provider: nobleProvider, verifier: trustExactly([]), revocation: revocationChecker({ ocsp: 'require' }) });
 const options: ConnectOptions = { host: '127.0.0.1', port: 8443, ca };
 const socket: TLSSocket = connect(options);
 const negotiated: Negotiated | undefined = socket.negotiated;

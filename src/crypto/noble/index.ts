@@ -8,7 +8,7 @@ import type { CryptoProvider } from '../provider.ts';
 import { nobleAead } from './aead.ts';
 import { nobleHash } from './hash.ts';
 import { NOBLE_GROUPS, nobleKeyExchange } from './kx.ts';
-import { noblePasswordBased } from './password-based.ts';
+import { noblePasswordBased, nobleSha1 } from './password-based.ts';
 import { randomBytes } from './random.ts';
 import { NOBLE_VERIFY_SCHEMES, nobleSigningKey, nobleVerify, nobleVerifyCertificateSignature } from './sign.ts';
 
@@ -29,6 +29,7 @@ export const nobleProvider: CryptoProvider = {
   verify: nobleVerify,
   verifyCertificateSignature: nobleVerifyCertificateSignature,
   randomBytes,
+  sha1: nobleSha1,
   passwordBased: noblePasswordBased,
   // AES and GHASH in JavaScript: ChaCha20-Poly1305 is about 5x faster (bench/record.ts).
   softwareAes: true,

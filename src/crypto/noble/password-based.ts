@@ -16,4 +16,7 @@ export const noblePasswordBased: PasswordBasedCrypto = {
   aesCbcDecrypt: (key, iv, ciphertext) => cbc(key, iv).decrypt(ciphertext),
 };
 
+/** SHA-1 for OCSP identifiers (provider.ts `sha1`); here because PBKDF2 already brings it in. */
+export const nobleSha1 = (data: Uint8Array): Uint8Array => sha1(data);
+
 const HASHES = { sha1, sha256, sha384, sha512 } as const;

@@ -2,7 +2,8 @@
  * @module certificate
  * The client's handling of CertificateRequest (RFC 8446 §4.3.2) and the server's Certificate
  * (RFC 8446 §4.4.2): the chain goes to the configured verifier, whose leaf key must then sign
- * the transcript. A stapled OCSP response (RFC 8446 §4.4.2.1) is accepted only when we asked.
+ * the transcript. A stapled OCSP response (RFC 8446 §4.4.2.1) is accepted only when we asked;
+ * the configured revocation checker (if any) then judges the verified path with the staples.
  */
 import { TlsError, decodeError, illegalParameter, missingExtension, unexpectedMessage, unsupportedExtension } from '../../errors.ts';
 import { findExtension } from '../../messages/extensions/extensions.ts';
@@ -10,6 +11,7 @@ import type { Certificate } from '../../messages/certificate.ts';
 import type { CompressedCertificate } from '../../messages/compressed-certificate.ts';
 import { receivedCertificate } from '../common/certificate-compression.ts';
 import { AlertDescription, HandshakeType, nameOf } from '../../protocol/registry.ts';
+import type { StapledResponse } from '../../x509/revocation-checker.ts';
 import type { HandshakeInput } from '../common/input.ts';
 import { keyedFields, type ClientExpectCertificate, type ClientExpectCertificateOrCertificateRequest, type ClientExpectCertificateVerify, type ReceivedCertificateRequest } from './state.ts';
 
@@ -65,6 +67,7 @@ function acceptServerCertificate(
   // abort the handshake with a "decode_error" alert."
   if (msg.certificateList.length === 0) throw decodeError('certificate: the server sent no certificate');
   let ocspResponse: Uint8Array | undefined;
+  const stapled: StapledResponse[] = [];
   msg.certificateList.forEach((entry, i) => {
     for (const e of entry.extensions) {
       // RFC 8446 §4.4.2: "Extensions in the Certificate message from the server MUST correspond
@@ -73,18 +76,23 @@ function acceptServerCertificate(
       if (e.kind !== 'ocsp_response' || !st.config.requestOcsp) {
         throw unsupportedExtension(`certificate: unsolicited entry extension ${e.kind}`);
       }
-      // The leaf's status is the one the application gets; others (multi-stapling) are ignored.
+      // RFC 8446 §4.4.2.1: a status may come with any certificate of the chain; the leaf's is
+      // the one the application gets, all of them go to the revocation checker.
       if (i === 0) ocspResponse = e.ocspResponse;
+      stapled.push({ certificate: entry.certData, response: e.ocspResponse });
     }
   });
   const peerCertificates = msg.certificateList.map((e) => e.certData);
+  const now = st.config.now();
   const verified = st.config.verifier.verify({
     chain: peerCertificates,
     serverName: st.serverName,
-    now: st.config.now(),
+    now,
     provider: st.config.provider,
     signatureSchemes: st.config.signatureSchemes,
   });
+  // RFC 5280 §6.1.3 (a)(3): the certificates of the path are not revoked (x509/revocation.ts).
+  st.config.revocation?.check({ path: verified.chain, stapled, now, provider: st.config.provider, budget: verified.budget });
   const leafKey = verified.leaf.publicKey;
   if (!leafKey) throw new TlsError(AlertDescription.unsupported_certificate, 'certificate: unsupported leaf key type');
   st.transcript.update(input.raw);

@@ -10,9 +10,11 @@ import type { Budget, Step } from '../guided.ts';
 import { fuzz as certificate } from './certificate.ts';
 import { fuzz as client } from './client.ts';
 import { fuzz as compressedCertificate } from './compressed-certificate.ts';
+import { fuzz as crl } from './crl.ts';
 import { fuzz as deframer } from './deframer.ts';
 import { fuzz as extensions } from './extensions.ts';
 import { fuzz as message } from './message.ts';
+import { fuzz as ocspResponse } from './ocsp-response.ts';
 import { fuzz as pausedServer } from './paused-server.ts';
 import { fuzz as pem } from './pem.ts';
 import { fuzz as privateKey } from './private-key.ts';
@@ -66,6 +68,10 @@ export const TARGETS = {
   // Operator input: an encrypted key costs a PBKDF2/scrypt run, at most KDF_WORK_LIMIT
   // (src/x509/kdf-budget.ts): 1.6 s of CPU with the pure provider for the largest accepted file.
   'private-key': { fuzz: privateKey, budget: { ms: 3000, mib: 128 }, maxLen: 1 << 16, derPrefix: 1, inTest: { fastCheck: 150, driver: 800 } },
+  // Revocation data (x509/ocsp.ts, crl.ts): real signature checks with the pure provider, at
+  // most a responder certificate's and the response's (or the CRL's) per input.
+  'ocsp-response': { fuzz: ocspResponse, budget: { ms: 500, mib: 128 }, maxLen: 1 << 15, derPrefix: 0, inTest: { fastCheck: 150, driver: 800 } },
+  crl: { fuzz: crl, budget: { ms: 500, mib: 128 }, maxLen: 1 << 16, derPrefix: 0, inTest: { fastCheck: 150, driver: 800 } },
 } as const satisfies Record<string, TargetSpec>;
 
 export type TargetName = keyof typeof TARGETS;

@@ -84,6 +84,8 @@ function oracleUnchecked(der: Uint8Array): ParsedCertificate {
     nameConstraints: ext.nameConstraints,
     unknownCriticalExtensions: ext.unknownCriticalExtensions,
     signatureAlgorithmOid: cert.signatureAlgorithm.algorithm,
+    signatureAlgorithmDer: sigAlg.raw,
+    subjectPublicKeyBits: new Uint8Array(t.subjectPublicKeyInfo.subjectPublicKey),
   };
 }
 
