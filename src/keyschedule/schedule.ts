@@ -60,18 +60,22 @@
 import type { HashAlgorithm, HmacKey } from '../crypto/provider.ts';
 import { deriveSecret } from './hkdf-label.ts';
 
-/*
- * Each stage keeps its secret as an `HmacKey` (`hash.hmacKey`): every value derived from it is an
- * HMAC under it, and the provider may hash the key's pad blocks once for all of them.
+/**
+ * What every stage of the schedule has: its secret as an `HmacKey` (`hash.hmacKey`: every value
+ * derived from it is an HMAC under it, and the provider may hash the key's pad blocks once for
+ * all of them), the secret's bytes for traces, and `Derive-Secret` under it (RFC 8446 §7.1).
  */
-
-/** The Early Secret: HKDF-Extract(0, PSK). */
-export class EarlySecret {
-  readonly #hash: HashAlgorithm;
+export abstract class StageSecret {
+  protected readonly hash: HashAlgorithm;
   readonly #secret: HmacKey;
   readonly #bytes: Uint8Array;
-  /** `Derive-Secret(., "derived", "")` as an HMAC key, made on first use. */
-  #derived: HmacKey | undefined;
+
+  /** Made only by the stage before (or `EarlySecret.create`); not part of the public API. */
+  constructor(hash: HashAlgorithm, secret: Uint8Array) {
+    this.hash = hash;
+    this.#secret = hash.hmacKey(secret);
+    this.#bytes = secret;
+  }
 
   /**
    * The secret itself, for key-schedule traces; derive from it with the methods (they use the
@@ -81,11 +85,20 @@ export class EarlySecret {
     return this.#bytes;
   }
 
+  /** `Derive-Secret(this secret, label, transcriptHash)`. */
+  protected derive(label: string, transcriptHash: Uint8Array): Uint8Array {
+    return deriveSecret(this.hash, this.#secret, label, transcriptHash);
+  }
+}
+
+/** The Early Secret: HKDF-Extract(0, PSK). */
+export class EarlySecret extends StageSecret {
+  /** `Derive-Secret(., "derived", "")` as an HMAC key, made on first use. */
+  #derived: HmacKey | undefined;
+
   /** Use `EarlySecret.create`. */
   private constructor(hash: HashAlgorithm, secret: Uint8Array) {
-    this.#hash = hash;
-    this.#secret = hash.hmacKey(secret);
-    this.#bytes = secret;
+    super(hash, secret);
   }
 
   /**
@@ -108,22 +121,22 @@ export class EarlySecret {
 
   /** `Derive-Secret(., "res binder", "") = binder_key` for a resumption PSK (RFC 8446 §4.2.11.2). */
   resumptionBinderKey(): Uint8Array {
-    return deriveSecret(this.#hash, this.#secret, LABEL_RES_BINDER, emptyHash(this.#hash));
+    return this.derive(LABEL_RES_BINDER, emptyHash(this.hash));
   }
 
   /** `Derive-Secret(., "ext binder", "") = binder_key` for an external PSK (RFC 8446 §4.2.11.2). */
   externalBinderKey(): Uint8Array {
-    return deriveSecret(this.#hash, this.#secret, LABEL_EXT_BINDER, emptyHash(this.#hash));
+    return this.derive(LABEL_EXT_BINDER, emptyHash(this.hash));
   }
 
   /** `Derive-Secret(., "c e traffic", ClientHello) = client_early_traffic_secret`. */
   clientEarlyTrafficSecret(clientHelloHash: Uint8Array): Uint8Array {
-    return deriveSecret(this.#hash, this.#secret, LABEL_C_E_TRAFFIC, clientHelloHash);
+    return this.derive(LABEL_C_E_TRAFFIC, clientHelloHash);
   }
 
   /** `Derive-Secret(., "e exp master", ClientHello) = early_exporter_master_secret`. */
   earlyExporterMasterSecret(clientHelloHash: Uint8Array): Uint8Array {
-    return deriveSecret(this.#hash, this.#secret, LABEL_E_EXP_MASTER, clientHelloHash);
+    return this.derive(LABEL_E_EXP_MASTER, clientHelloHash);
   }
 
   /**
@@ -132,90 +145,52 @@ export class EarlySecret {
    *   where the 0-value is used
    */
   handshakeSecret(sharedSecret: Uint8Array | undefined): HandshakeSecret {
-    this.#derived ??= this.#hash.hmacKey(deriveSecret(this.#hash, this.#secret, LABEL_DERIVED, emptyHash(this.#hash)));
-    const ikm = sharedSecret ?? new Uint8Array(this.#hash.outputLen);
+    this.#derived ??= this.hash.hmacKey(this.derive(LABEL_DERIVED, emptyHash(this.hash)));
+    const ikm = sharedSecret ?? new Uint8Array(this.hash.outputLen);
     // RFC 5869 §2.2: HKDF-Extract(salt, IKM) = HMAC-Hash(salt, IKM).
-    return new HandshakeSecret(this.#hash, this.#derived.mac(ikm));
+    return new HandshakeSecret(this.hash, this.#derived.mac(ikm));
   }
 }
 
 /** The Handshake Secret: HKDF-Extract(Derive-Secret(Early Secret, "derived", ""), (EC)DHE). */
-export class HandshakeSecret {
-  readonly #hash: HashAlgorithm;
-  readonly #secret: HmacKey;
-  readonly #bytes: Uint8Array;
-
-  /** Made only by `EarlySecret.handshakeSecret`; not part of the public API. */
-  constructor(hash: HashAlgorithm, secret: Uint8Array) {
-    this.#hash = hash;
-    this.#secret = hash.hmacKey(secret);
-    this.#bytes = secret;
-  }
-
-  /**
-   * The secret itself, for key-schedule traces; derive from it with the methods (they use the
-   * `HmacKey`, so these bytes are never read back).
-   */
-  get bytes(): Uint8Array {
-    return this.#bytes;
-  }
-
+export class HandshakeSecret extends StageSecret {
   /** `Derive-Secret(., "c hs traffic", ClientHello...ServerHello) = client_handshake_traffic_secret`. */
   clientHandshakeTrafficSecret(helloHash: Uint8Array): Uint8Array {
-    return deriveSecret(this.#hash, this.#secret, LABEL_C_HS_TRAFFIC, helloHash);
+    return this.derive(LABEL_C_HS_TRAFFIC, helloHash);
   }
 
   /** `Derive-Secret(., "s hs traffic", ClientHello...ServerHello) = server_handshake_traffic_secret`. */
   serverHandshakeTrafficSecret(helloHash: Uint8Array): Uint8Array {
-    return deriveSecret(this.#hash, this.#secret, LABEL_S_HS_TRAFFIC, helloHash);
+    return this.derive(LABEL_S_HS_TRAFFIC, helloHash);
   }
 
   /** `Derive-Secret(., "derived", "")`, then `0 -> HKDF-Extract = Master Secret`. */
   masterSecret(): MasterSecret {
-    const salt = deriveSecret(this.#hash, this.#secret, LABEL_DERIVED, emptyHash(this.#hash));
-    return new MasterSecret(this.#hash, this.#hash.hkdfExtract(salt, new Uint8Array(this.#hash.outputLen)));
+    const salt = this.derive(LABEL_DERIVED, emptyHash(this.hash));
+    return new MasterSecret(this.hash, this.hash.hkdfExtract(salt, new Uint8Array(this.hash.outputLen)));
   }
 }
 
 /** The Master Secret: HKDF-Extract(Derive-Secret(Handshake Secret, "derived", ""), 0). */
-export class MasterSecret {
-  readonly #hash: HashAlgorithm;
-  readonly #secret: HmacKey;
-  readonly #bytes: Uint8Array;
-
-  /** Made only by `HandshakeSecret.masterSecret`; not part of the public API. */
-  constructor(hash: HashAlgorithm, secret: Uint8Array) {
-    this.#hash = hash;
-    this.#secret = hash.hmacKey(secret);
-    this.#bytes = secret;
-  }
-
-  /**
-   * The secret itself, for key-schedule traces; derive from it with the methods (they use the
-   * `HmacKey`, so these bytes are never read back).
-   */
-  get bytes(): Uint8Array {
-    return this.#bytes;
-  }
-
+export class MasterSecret extends StageSecret {
   /** `Derive-Secret(., "c ap traffic", ClientHello...server Finished) = client_application_traffic_secret_0`. */
   clientApplicationTrafficSecret0(handshakeHash: Uint8Array): Uint8Array {
-    return deriveSecret(this.#hash, this.#secret, LABEL_C_AP_TRAFFIC, handshakeHash);
+    return this.derive(LABEL_C_AP_TRAFFIC, handshakeHash);
   }
 
   /** `Derive-Secret(., "s ap traffic", ClientHello...server Finished) = server_application_traffic_secret_0`. */
   serverApplicationTrafficSecret0(handshakeHash: Uint8Array): Uint8Array {
-    return deriveSecret(this.#hash, this.#secret, LABEL_S_AP_TRAFFIC, handshakeHash);
+    return this.derive(LABEL_S_AP_TRAFFIC, handshakeHash);
   }
 
   /** `Derive-Secret(., "exp master", ClientHello...server Finished) = exporter_master_secret`. */
   exporterMasterSecret(handshakeHash: Uint8Array): Uint8Array {
-    return deriveSecret(this.#hash, this.#secret, LABEL_EXP_MASTER, handshakeHash);
+    return this.derive(LABEL_EXP_MASTER, handshakeHash);
   }
 
   /** `Derive-Secret(., "res master", ClientHello...client Finished) = resumption_master_secret`. */
   resumptionMasterSecret(clientFinishedHash: Uint8Array): Uint8Array {
-    return deriveSecret(this.#hash, this.#secret, LABEL_RES_MASTER, clientFinishedHash);
+    return this.derive(LABEL_RES_MASTER, clientFinishedHash);
   }
 }
 
