@@ -226,6 +226,8 @@ export function serverConfigFromOptions(options: ServerSecureOptions, keyLog?: K
   }
   if (options.signer !== undefined && typeof options.signer !== 'function') throw new TypeError('createServer: signer must be a function');
   const ctx = contextOf(options, 'createServer');
+  // Refused rather than ignored: a server given CRLs must not silently accept revoked clients.
+  if (ctx.crlChecker !== undefined) throw new TypeError('createServer: `crl` (revocation of client certificates) is not supported yet');
   const provider = options.provider === undefined || options.secureContext === undefined ? ctx.provider : resolveProvider(options.provider);
   const defaults = ctx.certifiedKeys;
   if (options.pskCallback !== undefined && typeof options.pskCallback !== 'function') {
@@ -379,7 +381,11 @@ export function clientConfigFromOptions(
           },
         }
       : checked;
-  const checker = options.revocation === undefined ? undefined : 'check' in options.revocation ? options.revocation : revocationChecker(options.revocation);
+  if (options.revocation !== undefined && ctx.crlChecker !== undefined) {
+    throw new TypeError('connect: `crl` and `revocation` are exclusive (put the CRLs in `revocation.crls`)');
+  }
+  const checker =
+    options.revocation === undefined ? ctx.crlChecker : 'check' in options.revocation ? options.revocation : revocationChecker(options.revocation);
   const revocation: RevocationChecker | undefined =
     checker === undefined || options.rejectUnauthorized !== false
       ? checker

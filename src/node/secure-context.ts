@@ -10,6 +10,7 @@ import { nobleProvider } from '../crypto/noble/index.ts';
 import { certifiedKey, type CertifiedKey } from '../x509/certified-key.ts';
 import { parseCertificateChain } from '../x509/certificate.ts';
 import { parsePkcs12 } from '../x509/pkcs12.ts';
+import { revocationChecker, type RevocationChecker } from '../x509/revocation.ts';
 import { webPkiVerifier, type CertificateVerifier } from '../x509/verifier.ts';
 import { nodeCryptoProvider } from './crypto-provider.ts';
 import { checkProtocolVersions, parseCipherList, parseGroupList } from './tls-lists.ts';
@@ -47,6 +48,14 @@ export interface SecureContextOptions {
   readonly ocspResponse?: Uint8Array | readonly (Uint8Array | undefined)[];
   /** Trusted roots, PEM or DER; they replace node's bundled Mozilla roots (`tls.rootCertificates`). */
   readonly ca?: PemInput | readonly PemInput[];
+  /**
+   * CRLs, PEM or DER (node:tls `crl`). As node:tls (OpenSSL's CRL_CHECK and CRL_CHECK_ALL), a
+   * client checks every certificate of the server's path below the trust anchor: each needs a
+   * current CRL of its issuer, and a listed one fails the handshake with certificate_revoked
+   * (`revocationChecker({ crls, depth: 'chain', unknownStatus: 'deny' })`, built once here).
+   * Not supported by createServer yet (client certificates): an error there.
+   */
+  readonly crl?: PemInput | readonly PemInput[];
   /**
    * node:tls cipher string (`:`-separated). Its `TLS_*` entries are the TLS 1.3 suites in
    * preference order; TLS 1.2 entries are skipped. A list with no TLS 1.3 suite is an error
@@ -86,6 +95,8 @@ export interface SecureContext {
   readonly certifiedKey: CertifiedKey | undefined;
   /** The verifier over `ca`, built once; undefined: node's bundled roots. */
   readonly trustedRoots: CertificateVerifier | undefined;
+  /** The revocation checker over `crl`, built once; undefined without `crl`. */
+  readonly crlChecker: RevocationChecker | undefined;
   /** TLS 1.3 suites (wire ids) in preference order; undefined: the engine's default. */
   readonly cipherSuites: readonly number[] | undefined;
   /** Groups in preference order; undefined: the engine's default. */
@@ -98,7 +109,7 @@ export interface SecureContext {
 
 /** The option names that belong to a context: with `secureContext`, giving one of them is an error. */
 export const CONTEXT_OPTIONS: readonly (keyof SecureContextOptions)[] = [
-  'key', 'cert', 'passphrase', 'pfx', 'ocspResponse', 'ca', 'ciphers', 'ecdhCurve', 'minVersion', 'maxVersion',
+  'key', 'cert', 'passphrase', 'pfx', 'ocspResponse', 'ca', 'crl', 'ciphers', 'ecdhCurve', 'minVersion', 'maxVersion',
   'secureProtocol', 'honorCipherOrder', 'cipherSuites', 'groups',
 ];
 
@@ -127,6 +138,7 @@ export function createSecureContext(options: SecureContextOptions = {}): SecureC
     certifiedKeys,
     certifiedKey: certifiedKeys[0],
     trustedRoots: options.ca === undefined ? undefined : webPkiVerifier({ roots: trustedCertificates(options) }),
+    crlChecker: options.crl === undefined ? undefined : revocationChecker({ crls: asList(options.crl), depth: 'chain', unknownStatus: 'deny' }),
     cipherSuites: options.ciphers === undefined ? options.cipherSuites : parseCipherList(options.ciphers),
     groups: curves?.groups ?? options.groups,
     keyShareGroups: curves?.keyShareGroups,
