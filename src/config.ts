@@ -212,10 +212,11 @@ export interface ServerConfigInput extends CommonConfigInput {
   /** NewSessionTicket messages sent after each full handshake (RFC 8446 §4.6.1): 0..8, default 2. */
   readonly tickets?: number;
   /**
-   * NewSessionTicket messages sent after a resumed handshake: 0..8, default 0, as node:tls
-   * (OpenSSL) does; the client keeps its other tickets, and a stateless ticket stays valid for
-   * its lifetime. Set it (e.g. to 1 with a single-use `sessionStore`) for clients that should
-   * get a fresh ticket for each one they use.
+   * NewSessionTicket messages sent after a resumed handshake: 0..8. Default 0 with stateless
+   * tickets, as node:tls (OpenSSL) does: the client keeps its other tickets, and a stateless
+   * ticket stays valid for its lifetime. Default 1 with a `sessionStore`, whose tickets are
+   * single-use (RFC 8446 §8.1): the resumption spent the client's ticket, and without a new one
+   * its next connection would be a full handshake.
    */
   readonly ticketsAfterResumption?: number;
   /** ticket_lifetime in seconds (RFC 8446 §4.6.1): 1..604800, default 7200 (2 hours). */
@@ -476,7 +477,6 @@ function ticketOptions(
     return value;
   };
   const tickets = ticketCount('tickets', input.tickets ?? 2);
-  const ticketsAfterResumption = ticketCount('ticketsAfterResumption', input.ticketsAfterResumption ?? 0);
   const ticketLifetime = input.ticketLifetime ?? 7200;
   // RFC 8446 §4.6.1: "Servers MUST NOT use any value greater than 604800 seconds (7 days)."
   if (!Number.isInteger(ticketLifetime) || ticketLifetime < 1 || ticketLifetime > MAX_TICKET_LIFETIME_S) {
@@ -484,6 +484,7 @@ function ticketOptions(
   }
   const store = input.sessionStore;
   const remote = store !== undefined && isRemoteSessionStore(store);
+  const ticketsAfterResumption = ticketCount('ticketsAfterResumption', input.ticketsAfterResumption ?? (store === undefined ? 0 : 1));
   if (store !== undefined && (typeof store.put !== 'function' || (!remote && typeof store.take !== 'function'))) {
     throw new TypeError('serverConfig: sessionStore must implement put and take (or takeRemote)');
   }

@@ -97,7 +97,7 @@ export interface ServerSecureOptions extends SecureContextOptions {
   readonly sessionTimeout?: number;
   /** NewSessionTickets sent after each full handshake (0..8, default 2; 0 turns resumption off). */
   readonly tickets?: number;
-  /** NewSessionTickets sent after a resumed handshake (0..8, default 0, as node:tls). */
+  /** NewSessionTickets sent after a resumed handshake (0..8; default 0 with stateless tickets, as node:tls; 1 with a `sessionStore`). */
   readonly ticketsAfterResumption?: number;
   /**
    * Stateful resumption (e.g. `new MemorySessionStore(10000)`, or a `RemoteSessionStore` shared

@@ -110,10 +110,8 @@ export async function startTerminate(options: TerminateOptions, log: Logger, rep
       ecdhCurve: options.groups,
       ciphers: options.ciphers,
       ticketKeys,
+      // With a store the engine answers a resumption with one new ticket (its tickets are single-use).
       sessionStore: sessions?.store,
-      // A store's tickets are single-use (RFC 8446 §8.1): a resumption spends the client's ticket,
-      // so it gets a new one, or its next connection would be a full handshake.
-      ticketsAfterResumption: sessions === undefined ? undefined : 1,
       maxEarlyDataSize: options.earlyData,
       signer: signers?.signer,
     };

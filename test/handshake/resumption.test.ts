@@ -91,6 +91,22 @@ describe.each(PROVIDERS)('session resumption ($name)', (provider) => {
     }
   });
 
+  it('with a single-use session store, a resumed handshake issues one new ticket by default, so the client resumes every time (RFC 8446 §4.6.1, §8.1)', () => {
+    const c = clock();
+    const { sc, cc } = configs(provider, c.now, { sessionStore: new MemorySessionStore(16), tickets: 1 });
+    connect(cc, sc);
+    for (let i = 0; i < 3; i++) {
+      const resumed = connect(cc, sc);
+      expect(resumed.server.negotiated?.isResumed).toBe(true);
+      expect(drainEvents(resumed.client).filter((e) => e.kind === 'sessionTicket')).toHaveLength(1);
+      expect(cc.sessionCache?.count('localhost')).toBe(1);
+    }
+    const { sc: none, cc: ccNone } = configs(provider, c.now, { sessionStore: new MemorySessionStore(16), tickets: 1, ticketsAfterResumption: 0 });
+    connect(ccNone, none);
+    expect(connect(ccNone, none).client.negotiated?.isResumed).toBe(true);
+    expect(connect(ccNone, none).client.negotiated?.isResumed).toBe(false);
+  });
+
   it('refuses ticketsAfterResumption outside 0..8', () => {
     for (const ticketsAfterResumption of [-1, 9, 1.5]) {
       expect(() => configs(provider, Date.now, { ticketsAfterResumption })).toThrow(/ticketsAfterResumption must be 0\.\.8/);

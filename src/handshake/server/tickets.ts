@@ -1,8 +1,8 @@
 /**
  * @module tickets
  * Ticket issuance after the handshake (RFC 8446 §4.6.1): `config.tickets` NewSessionTicket
- * messages after a full or external-PSK handshake, `config.ticketsAfterResumption` (default none,
- * as node:tls) after one resumed from a ticket, under the application key, each with a random ticket_age_add, a nonce unique on this
+ * messages after a full or external-PSK handshake, `config.ticketsAfterResumption` (default none
+ * with stateless tickets, as node:tls; one with a single-use session store) after one resumed from a ticket, under the application key, each with a random ticket_age_add, a nonce unique on this
  * connection and its own PSK = HKDF-Expand-Label(resumption_master_secret, "resumption", nonce).
  * The ticket is the sealed session state (stateless) or a random id into the session store.
  * With client authentication the client's verified chain (its identity) goes into the state, so
