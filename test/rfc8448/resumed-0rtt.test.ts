@@ -115,7 +115,9 @@ function traceServer(): ServerConnection {
       // The trace server chose TLS_AES_128_GCM_SHA256, the first suite the client offered.
       preferChaCha20: false,
       maxEarlyDataSize: session.maxEarlyDataSize,
+      // The trace's server sends no NewSessionTicket after the resumed handshake.
       tickets: 0,
+      ticketsAfterResumption: 0,
     }),
   );
 }
