@@ -46,6 +46,8 @@ export interface CrlOptions {
   /** lastUpdate/nextUpdate (openssl YYYYMMDDHHMMSSZ); default now .. now + 7 days. */
   readonly lastUpdate?: string;
   readonly nextUpdate?: string;
+  /** An issuingDistributionPoint (RFC 5280 §5.2.5): onlyContainsUserCerts, onlyContainsCACerts or a distribution point name. */
+  readonly idp?: 'only-user' | 'only-ca' | 'distribution-point';
 }
 
 /** A place to make revocation data for one key type of the test PKI. */
@@ -108,11 +110,16 @@ export class RevocationPki {
     writeFileSync(join(this.dir, 'crlnumber'), '1000\n');
     writeFileSync(
       join(this.dir, 'ca.cnf'),
-      ['[ca]', 'default_ca = d', '[d]', 'database = crl-index.txt', 'crlnumber = crlnumber', 'default_md = sha256', 'default_crl_days = 7', ''].join('\n'),
+      [
+        '[ca]', 'default_ca = d', '[d]', 'database = crl-index.txt', 'crlnumber = crlnumber', 'default_md = sha256', 'default_crl_days = 7',
+        '[only-user]', 'issuingDistributionPoint = critical, @u', '[u]', 'onlyuser = TRUE',
+        '[only-ca]', 'issuingDistributionPoint = critical, @c', '[c]', 'onlyCA = TRUE',
+        '[distribution-point]', 'issuingDistributionPoint = critical, @p', '[p]', 'fullname = URI:http://crl.example.test/inter.crl', '',
+      ].join('\n'),
     );
     this.#run([
       'ca', '-gencrl', '-config', 'ca.cnf', '-keyfile', key, '-cert', signerCert, '-out', 'crl.pem',
-      ...(o.lastUpdate ? ['-crl_lastupdate', o.lastUpdate] : []), ...(o.nextUpdate ? ['-crl_nextupdate', o.nextUpdate] : []),
+      ...(o.idp ? ['-crlexts', o.idp] : []), ...(o.lastUpdate ? ['-crl_lastupdate', o.lastUpdate] : []), ...(o.nextUpdate ? ['-crl_nextupdate', o.nextUpdate] : []),
     ]);
     return readFileSync(join(this.dir, 'crl.pem'), 'utf8');
   }

@@ -227,6 +227,15 @@ describe.each(PROVIDERS)('CRLs ($name)', (provider) => {
     expect(e?.message).toMatch(/bad signature/);
   });
 
+  it('issuingDistributionPoint: a CRL for only user or only CA certificates covers only those; a partitioned one is refused when loaded', () => {
+    const inter = pki.crl({ issuer: 'inter' });
+    // The root's CRL of end-entity certificates says nothing about the intermediate.
+    expectFailure(check(provider, { crls: [inter, pki.crl({ issuer: 'ca', idp: 'only-user', revoke: ['inter'] })] }), 'revocation_unknown', 46, 1);
+    expectFailure(check(provider, { crls: [inter, pki.crl({ issuer: 'ca', idp: 'only-ca', revoke: ['inter'] })] }), 'revoked', 44, 1);
+    expect(check(provider, { crls: [inter, pki.crl({ issuer: 'ca', idp: 'only-ca' })] })).toBeUndefined();
+    expect(() => revocationChecker({ crls: [pki.crl({ issuer: 'inter', idp: 'distribution-point' })] })).toThrow(/partitioned CRLs/);
+  });
+
   it('a CRL good once is verified once (its signature is remembered per issuer key)', () => {
     const now = Date.now();
     const v = verified(pki, provider, now);
