@@ -21,7 +21,10 @@
  * CPU per handshake beside it.
  *
  * Run: `setsid -w sh -c 'echo -10 > /proc/$$/autogroup && exec npx tsx bench/fleet.ts'` (about 4
- * minutes; `--quick`: a smoke run, do not quote; `--json FILE`: every round).
+ * minutes; `--quick`: a smoke run, do not quote; `--json FILE`: every round). `--sign-workers`
+ * measures instead full handshakes with stateless tickets, both providers, with `--sign-workers`
+ * 0 (signing on the event loop), 1 and 2 (issue 13 item 3); the server process and its threads
+ * share core 1, the other core carries the generator, as for every other row.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -49,6 +52,8 @@ interface Config {
   readonly server: Server;
   readonly tickets: Tickets;
   readonly handshake: Handshake;
+  /** terminate --sign-workers N (0: signing on the event loop). */
+  readonly signWorkers?: number;
 }
 
 /** One window of one configuration. */
@@ -65,7 +70,9 @@ interface Round {
   readonly value: RoundValue;
 }
 
-const CONFIGS: readonly Config[] = [
+const SIGN_WORKERS = process.argv.includes('--sign-workers');
+
+const STORE_CONFIGS: readonly Config[] = [
   ...(['node', 'pure'] as const).flatMap((server) =>
     (['stateless', 'memory', 'redis'] as const).flatMap((tickets) =>
       (tickets === 'stateless' ? (['full', 'resumed'] as const) : (['full', 'resumed', '0-RTT'] as const)).map((handshake) => ({ server, tickets, handshake })),
@@ -75,8 +82,24 @@ const CONFIGS: readonly Config[] = [
   { server: 'node:tls', tickets: 'stateless', handshake: 'resumed' },
 ];
 
+const SIGN_CONFIGS: readonly Config[] = [
+  ...(['node', 'pure'] as const).flatMap((server) =>
+    [0, 1, 2].map((signWorkers): Config => ({ server, tickets: 'stateless', handshake: 'full', signWorkers })),
+  ),
+  { server: 'node:tls', tickets: 'stateless', handshake: 'full' },
+];
+
+const CONFIGS: readonly Config[] = SIGN_WORKERS ? SIGN_CONFIGS : STORE_CONFIGS;
+
+/** The server's label in the tables: its kind, provider and sign workers. */
+function serverLabel(c: Config): string {
+  if (c.server === 'node:tls') return 'node:tls proxy';
+  const workers = c.signWorkers === undefined ? '' : `, --sign-workers ${c.signWorkers}`;
+  return `terminate, ${c.server === 'node' ? 'node:crypto' : 'pure'} provider${workers}`;
+}
+
 function name(c: Config): string {
-  return `${c.server === 'node:tls' ? 'node:tls proxy' : `terminate ${c.server}`} | ${c.tickets} | ${c.handshake}`;
+  return `${serverLabel(c)} | ${c.tickets} | ${c.handshake}`;
 }
 
 function generatorMode(c: Config): { mode: LoadMode; tickets?: 'once' | 'reuse' } {
@@ -191,7 +214,7 @@ async function main(): Promise<void> {
   const upstream = startLoad({ port: 0, mode: 'upstream', body: 1024 });
   const upPort = String(Number((await upstream.nextLine())['port']));
   const servers = new Map<string, ServerProc>();
-  const key = (c: Config): string => `${c.server}|${c.tickets}`;
+  const key = (c: Config): string => `${c.server}|${c.tickets}|${c.signWorkers ?? 0}`;
   const rounds = new Map<Config, Round[]>(CONFIGS.map((c) => [c, []]));
   let roundTrip = '';
   try {
@@ -199,7 +222,8 @@ async function main(): Promise<void> {
       if (servers.has(key(c))) continue;
       const store = c.tickets === 'memory' ? ['--session-store', 'memory'] : c.tickets === 'redis' ? ['--session-store', `redis://127.0.0.1:${redis.port}`] : [];
       const early = store.length > 0 ? ['--early-data', EARLY_DATA] : [];
-      servers.set(key(c), await startServer(c.server === 'node:tls' ? 'proxy:node:tls' : `terminate:${c.server}`, 'ecdsa-p256', [upPort, ...store, ...early]));
+      const sign = c.signWorkers ? ['--sign-workers', String(c.signWorkers)] : [];
+      servers.set(key(c), await startServer(c.server === 'node:tls' ? 'proxy:node:tls' : `terminate:${c.server}`, 'ecdsa-p256', [upPort, ...store, ...early, ...sign]));
     }
     const load = (c: Config): LoadGen => startLoad({ port: servers.get(key(c))!.port, conc: CONC, ...generatorMode(c) });
     const ramp = async (gen: LoadGen): Promise<void> => {
@@ -249,22 +273,24 @@ async function main(): Promise<void> {
       }
     }
     for (const s of servers.values()) s.stop();
-    roundTrip = await redisRoundTrip(redis);
+    if (!SIGN_WORKERS) roundTrip = await redisRoundTrip(redis);
   } finally {
     for (const s of servers.values()) s.stop();
     await upstream.stop();
     redis.stop();
   }
   const header = machineHeader().split('\n')[0]!;
-  console.log(`\n## \`terminate\` with its session stores (issue 13)\n`);
+  console.log(SIGN_WORKERS ? `\n## \`terminate --sign-workers\` (issue 13)\n` : `\n## \`terminate\` with its session stores (issue 13)\n`);
   console.log(
     `${header}\nserver on core 1; generator (bench/loadgen.c, ${CONC} connections), upstream (1 KiB answers) and redis-server on core 0; ` +
       `each in its own session, autogroup nice -10; ${ROUNDS} interleaved rounds of ${WINDOW_MS} ms per row. ` +
       'One operation: a new connection, its handshake, one request through the proxy, the whole answer.\n',
   );
   console.log(fleetTable(rounds));
-  console.log(`\n${redisCostTable(rounds)}`);
-  console.log(`\n${roundTrip}`);
+  if (!SIGN_WORKERS) {
+    console.log(`\n${redisCostTable(rounds)}`);
+    console.log(`\n${roundTrip}`);
+  }
   console.log(`\n${((Date.now() - started) / 60000).toFixed(1)} minutes.`);
   const jsonAt = process.argv.indexOf('--json');
   if (jsonAt > 0 && process.argv[jsonAt + 1] !== undefined) {
@@ -288,7 +314,7 @@ function fleetTable(rounds: Map<Config, Round[]>): string {
     const minResumed = Math.min(...rs.map((x) => x.resumedShare));
     const early = rs.every((x) => x.earlyShare === undefined) ? '' : `; ${share(Math.min(...rs.map((x) => x.earlyShare ?? 0)))}`;
     out.push(
-      `| ${c.server === 'node:tls' ? 'node:tls proxy' : `terminate, ${c.server === 'node' ? 'node:crypto' : 'pure'} provider`} | ${c.tickets} | ${c.handshake} ` +
+      `| ${serverLabel(c)} | ${c.tickets} | ${c.handshake} ` +
         `| ${cell(rs.map((x) => x.rate))} | ${cell(rs.map((x) => x.p50Ms))} | ${cell(rs.map((x) => x.p99Ms))} | ${cell(rs.map((x) => x.cpuUs))} ` +
         `| ${ratio} | ${c.tickets === 'redis' ? cell(rs.map((x) => x.redisUs!)) : ''} | ${c.handshake === 'full' ? '' : `≥ ${share(minResumed)}${early}`} ` +
         `| ${clean}/${rs.length}; ${fmt(Math.max(...rs.map((x) => x.value.foreign)))} (${fmt(Math.max(...rs.map((x) => x.value.foreignServerCore)))}) |`,
