@@ -16,7 +16,7 @@ import { AlertDescription, HandshakeType, SignatureScheme } from '../../src/prot
 import { parseCertificate, parseCertificateChain } from '../../src/x509/certificate.ts';
 import { certifiedKey, type CertifiedKey } from '../../src/x509/certified-key.ts';
 import { trustExactly, type CertificateVerifier, type VerifyInput } from '../../src/x509/verifier.ts';
-import { expectTlsError, handshake, readAll, testCertifiedKey, testRoot, transfer } from '../helpers/pair.ts';
+import { expectTlsError, failingHandshake, handshake, readAll, testCertifiedKey, testRoot, transfer } from '../helpers/pair.ts';
 import { certPaths, type KeyType } from '../helpers/pki.ts';
 import { PROVIDERS } from '../helpers/providers.ts';
 import { KeyCapture, decodeMessage, parseRecords, protectionAt, resealHandshake, splitHandshakeMessages } from '../helpers/tamper.ts';
@@ -62,21 +62,6 @@ function pair(provider: CryptoProvider, o: MtlsOptions = {}): { client: ClientCo
   return { client, server };
 }
 
-/** Runs the handshake until one side fails; returns the server's and the client's errors. */
-function failingHandshake(client: ClientConnection, server: ServerConnection): void {
-  for (let i = 0; i < 6; i++) {
-    try {
-      transfer(client, server);
-    } catch {
-      // the server's alert is in its output
-    }
-    try {
-      transfer(server, client);
-    } catch {
-      // the client's failure is in client.error
-    }
-  }
-}
 
 /** A verifier that records what it was asked and defers to `inner`. */
 function spy(inner: CertificateVerifier): { verifier: CertificateVerifier; calls: VerifyInput[] } {

@@ -76,6 +76,25 @@ export function handshake(client: Connection, server: Connection): void {
   if (!client.isHandshakeDone || !server.isHandshakeDone) throw new Error('pair: handshake did not complete');
 }
 
+/**
+ * Runs a handshake that one side aborts: the flights go back and forth (six rounds, more than a
+ * handshake has) whatever either side throws; each side's failure is then in its `error`.
+ */
+export function failingHandshake(client: Connection, server: Connection): void {
+  for (let i = 0; i < 6; i++) {
+    try {
+      transfer(client, server);
+    } catch {
+      // the server's failure is in server.error, its alert in its output
+    }
+    try {
+      transfer(server, client);
+    } catch {
+      // the client's failure is in client.error
+    }
+  }
+}
+
 /** All events queued on `conn`. */
 export function drainEvents(conn: Connection): ConnectionEvent[] {
   const events: ConnectionEvent[] = [];
