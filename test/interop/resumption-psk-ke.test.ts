@@ -16,8 +16,9 @@ import type { ServerConnection } from '../../src/connection/server.ts';
 import { NamedGroup } from '../../src/protocol/registry.ts';
 import { certPaths } from '../helpers/pki.ts';
 import { Peers, startOpensslClient, startOpensslServer } from '../helpers/peers.ts';
-import { connectPump, listenPumps, type SocketPump } from '../helpers/socket-pump.ts';
+import { connectPump, listenPumps } from '../helpers/socket-pump.ts';
 import { caDer, NOBLE, newClient, newServer, ourCertificate, ourClientConfig } from './_fixtures.ts';
+import { fetchStatusPage, pingPongClose } from './_exchanges.ts';
 
 const peers = new Peers();
 const dirs: string[] = [];
@@ -81,34 +82,15 @@ describe('psk_ke resumption interop', () => {
     const n1 = await first.handshake();
     expect(n1.isResumed).toBe(false);
     expect(n1.didRetry).toBe(true);
-    await fetchPage(first);
+    await fetchStatusPage(first);
     expect(config.sessionCache?.count('localhost')).toBe(1);
     const second = await connectPump(srv.port, newClient(config));
     const n2 = await second.handshake();
     expect(n2.isResumed).toBe(true);
     expect(n2.didRetry).toBe(true);
     expect(n2.group).toBe('secp256r1');
-    expect(await fetchPage(second)).toContain('Reused, TLSv1.3');
+    expect(await fetchStatusPage(second)).toContain('Reused, TLSv1.3');
   });
 });
 
-/** ping from the peer, pong from us, then close both ways. */
-async function pingPongClose(pump: SocketPump, cli: ReturnType<typeof startOpensslClient>): Promise<void> {
-  cli.send('ping\n');
-  await pump.waitForText('ping\n');
-  pump.write('pong\n');
-  await cli.waitForOutput('pong');
-  pump.close();
-  await cli.waitForOutput('closed', 10_000, 'any');
-  expect((await cli.waitForExit()).code).toBe(0);
-}
 
-/** GET / against s_server -www: the status page, after both close_notify. */
-async function fetchPage(pump: SocketPump): Promise<string> {
-  pump.write('GET / HTTP/1.0\r\n\r\n');
-  await pump.waitForPeerClose();
-  pump.close();
-  pump.end();
-  await pump.waitForSocketClose();
-  return pump.receivedText();
-}

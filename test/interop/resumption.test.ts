@@ -17,8 +17,9 @@ import { ClientConnection } from '../../src/connection/client.ts';
 import type { ServerConnection } from '../../src/connection/server.ts';
 import { certPaths, certPems } from '../helpers/pki.ts';
 import { nodeTlsConnect, Peers, startNodeTlsServer, startOpensslClient, startOpensslServer, withTimeout } from '../helpers/peers.ts';
-import { connectPump, listenPumps, type SocketPump } from '../helpers/socket-pump.ts';
+import { connectPump, listenPumps } from '../helpers/socket-pump.ts';
 import { caDer, NOBLE, newClient, newServer, ourCertificate, ourClientConfig } from './_fixtures.ts';
+import { fetchStatusPage, pingPongClose } from './_exchanges.ts';
 
 const peers = new Peers();
 const dirs: string[] = [];
@@ -53,16 +54,6 @@ async function ourServer(early = false, groups?: readonly number[]): Promise<Awa
 /** Every server connection the current test's listener made, in accept order. */
 const servers: ServerConnection[] = [];
 
-/** ping from the peer, pong from us, then close both ways. */
-async function pingPongClose(pump: SocketPump, cli: ReturnType<typeof startOpensslClient>): Promise<void> {
-  cli.send('ping\n');
-  await pump.waitForText('ping\n');
-  pump.write('pong\n');
-  await cli.waitForOutput('pong');
-  pump.close();
-  await cli.waitForOutput('closed', 10_000, 'any');
-  expect((await cli.waitForExit()).code).toBe(0);
-}
 
 describe('resumption interop', () => {
   it('openssl s_client -sess_out then -sess_in resumes against our server ("Reused, TLSv1.3") (RFC 8446 §4.6.1)', async () => {
@@ -145,11 +136,11 @@ describe('resumption interop', () => {
     const config = ourClientConfig({ provider: NOBLE.provider, trusted: [caDer('ecdsa-p256')] });
     const first = await connectPump(srv.port, newClient(config));
     expect((await first.handshake()).isResumed).toBe(false);
-    await fetchPage(first);
+    await fetchStatusPage(first);
     expect(config.sessionCache?.count('localhost')).toBe(2);
     const second = await connectPump(srv.port, newClient(config));
     expect((await second.handshake()).isResumed).toBe(true);
-    expect(await fetchPage(second)).toContain('Reused, TLSv1.3');
+    expect(await fetchStatusPage(second)).toContain('Reused, TLSv1.3');
   });
 
   it('our client sends early data that openssl s_server -early_data accepts (RFC 8446 §4.2.10)', async () => {
@@ -196,12 +187,3 @@ describe('resumption interop', () => {
   });
 });
 
-/** GET / against s_server -www: the status page, after both close_notify. */
-async function fetchPage(pump: SocketPump): Promise<string> {
-  pump.write('GET / HTTP/1.0\r\n\r\n');
-  await pump.waitForPeerClose();
-  pump.close();
-  pump.end();
-  await pump.waitForSocketClose();
-  return pump.receivedText();
-}
