@@ -6,17 +6,12 @@
  * freshness at a fixed clock, a real signature check under a path budget). Oracle: a TlsError
  * or a verdict; no more revoked serials than the input could hold; any other exception is a finding.
  */
-import { readFileSync } from 'node:fs';
 import { nobleProvider } from '../../../src/crypto/noble/index.ts';
-import { parseCertificate, parseCertificateChain } from '../../../src/x509/certificate.ts';
 import { CrlIndex, parseCrl } from '../../../src/x509/crl.ts';
 import { PathBudget } from '../../../src/x509/verifier.ts';
-import { certPaths } from '../../helpers/pki.ts';
-import { expectOnlyTlsErrors, FUZZ_NOW } from './setup.ts';
+import { expectOnlyTlsErrors, FUZZ_NOW, revocationSubject } from './setup.ts';
 
-const p = certPaths('ecdsa-p256');
-const leaf = parseCertificate(parseCertificateChain(readFileSync(p.end, 'utf8'))[0] as Uint8Array);
-const issuer = parseCertificate(parseCertificateChain(readFileSync(p.inter, 'utf8'))[0] as Uint8Array);
+const { leaf, issuer } = revocationSubject();
 
 export function fuzz(data: Uint8Array): void {
   expectOnlyTlsErrors(() => {

@@ -7,17 +7,12 @@
  * carries bad_certificate_status_response or budget_exceeded) or a status; parsed facts no larger
  * than the input; any other exception is a finding.
  */
-import { readFileSync } from 'node:fs';
 import { nobleProvider } from '../../../src/crypto/noble/index.ts';
-import { parseCertificate, parseCertificateChain } from '../../../src/x509/certificate.ts';
 import { checkOcspResponse, MAX_OCSP_CERTS, MAX_OCSP_SINGLE_RESPONSES, parseOcspResponse } from '../../../src/x509/ocsp.ts';
 import { PathBudget } from '../../../src/x509/verifier.ts';
-import { certPaths } from '../../helpers/pki.ts';
-import { expectOnlyTlsErrors, FUZZ_NOW } from './setup.ts';
+import { expectOnlyTlsErrors, FUZZ_NOW, revocationSubject } from './setup.ts';
 
-const p = certPaths('ecdsa-p256');
-const leaf = parseCertificate(parseCertificateChain(readFileSync(p.end, 'utf8'))[0] as Uint8Array);
-const issuer = parseCertificate(parseCertificateChain(readFileSync(p.inter, 'utf8'))[0] as Uint8Array);
+const { leaf, issuer } = revocationSubject();
 
 export function fuzz(data: Uint8Array): void {
   expectOnlyTlsErrors(() => {

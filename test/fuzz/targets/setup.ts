@@ -10,7 +10,7 @@ import { clientConfig, serverConfig, type ClientConfig, type ServerConfig } from
 import { TlsError } from '../../../src/errors.ts';
 import { AlertDescription } from '../../../src/protocol/registry.ts';
 import { certifiedKey } from '../../../src/x509/certified-key.ts';
-import { parseCertificate, parseCertificateChain } from '../../../src/x509/certificate.ts';
+import { parseCertificate, parseCertificateChain, type ParsedCertificate } from '../../../src/x509/certificate.ts';
 import type { CertificateVerifier } from '../../../src/x509/verifier.ts';
 import { fuzzProvider } from '../../helpers/fuzz-provider.ts';
 import { certPaths } from '../../helpers/pki.ts';
@@ -18,6 +18,16 @@ import { certPaths } from '../../helpers/pki.ts';
 const paths = certPaths('ed25519');
 const chainPem = readFileSync(paths.endChain, 'utf8');
 const leaf = parseCertificate(parseCertificateChain(chainPem)[0] as Uint8Array);
+
+/**
+ * The ecdsa-p256 test leaf and its issuing intermediate, parsed: the certificate whose revocation
+ * the revocation targets (ocsp-response, crl) ask about. Read when a target calls it.
+ */
+export function revocationSubject(): { leaf: ParsedCertificate; issuer: ParsedCertificate } {
+  const p = certPaths('ecdsa-p256');
+  const first = (path: string): ParsedCertificate => parseCertificate(parseCertificateChain(readFileSync(path, 'utf8'))[0] as Uint8Array);
+  return { leaf: first(p.end), issuer: first(p.inter) };
+}
 
 /** Accepts any chain; the handshake then checks CertificateVerify against the test leaf's key. */
 const acceptAll: CertificateVerifier = { verify: () => ({ leaf, chain: [leaf] }) };
