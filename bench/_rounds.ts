@@ -396,7 +396,7 @@ export interface Contender {
 export type Measured = Partial<Record<Tls, RoundValue[]>>[];
 
 /** Waits until a started generator is producing (its first operation or byte), then a little more. */
-async function ramp(gen: LoadGen): Promise<void> {
+export async function ramp(gen: LoadGen): Promise<void> {
   for (let i = 0; i < 300; i++) {
     const m = await gen.mark();
     if (m.ops > 0 || m.bytesIn + m.bytesOut > 0) break;

@@ -33,7 +33,7 @@ import { QUICK, percentile } from './_harness.ts';
 import type { LoadGen, LoadMode } from './_loadgen.ts';
 import { freePort } from './_ports.ts';
 import {
-  cpuMs, LOAD_CORE, logRound, machineHeader, measureWindow, pinSelf, roundValue, sleep, spawnPinned, startLoad, startServer,
+  cpuMs, LOAD_CORE, logRound, machineHeader, measureWindow, pinSelf, ramp, roundOrder, roundValue, sleep, spawnPinned, startLoad, startServer,
   type RoundValue, type ServerProc, type Window,
 } from './_rounds.ts';
 
@@ -226,10 +226,6 @@ async function main(): Promise<void> {
       servers.set(key(c), await startServer(c.server === 'node:tls' ? 'proxy:node:tls' : `terminate:${c.server}`, 'ecdsa-p256', [upPort, ...store, ...early, ...sign]));
     }
     const load = (c: Config): LoadGen => startLoad({ port: servers.get(key(c))!.port, conc: CONC, ...generatorMode(c) });
-    const ramp = async (gen: LoadGen): Promise<void> => {
-      for (let i = 0; i < 300 && (await gen.mark()).ops === 0; i++) await sleep(100);
-      await sleep(QUICK ? 150 : 300);
-    };
     for (const c of CONFIGS) {
       const gen = load(c);
       await ramp(gen);
@@ -237,7 +233,7 @@ async function main(): Promise<void> {
       await gen.stop();
     }
     for (let r = 0; r < ROUNDS; r++) {
-      for (const c of r % 2 === 0 ? CONFIGS : [...CONFIGS].reverse()) {
+      for (const c of roundOrder(CONFIGS, r)) {
         const gen = load(c);
         try {
           await ramp(gen);
